@@ -1,0 +1,94 @@
+//! Command-line interface (clap derive): global flags and one variant per command.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// The binary's name as the user typed it: `kubectl sts` when run through kubectl.
+pub fn display_name() -> &'static str {
+    "kubectl sts"
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-sts",
+    bin_name = "kubectl sts",
+    version,
+    about = "Make StatefulSet rollouts predictable and safe",
+    long_about = "kubectl sts computes what the StatefulSet controller will do next, client-side, \
+                  with an exact model of the upstream controller — and explains why a rollout is stuck.",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Plan one controller sync pass: ordered actions, what it waits on, the status it
+    /// would write, and a diagnosis.
+    #[command(after_help = PLAN_EXAMPLES)]
+    Plan(PlanArgs),
+}
+
+const PLAN_EXAMPLES: &str = "\
+Examples:
+  # What will the controller do next? (snapshot taken with kubectl)
+  kubectl get statefulset/web pods controllerrevisions pvc -o yaml > web.yaml
+  kubectl sts plan -f web.yaml
+
+  # Exactly as a 1.28 controller would, with a feature gate switched on
+  kubectl sts plan -f web.yaml --kubernetes-version 1.28 --feature-gates MaxUnavailableStatefulSet=true
+
+  # Machine-readable, at a fixed time
+  kubectl sts plan -f web.yaml -o json --now 2026-01-01T00:00:00Z";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Wide,
+    Json,
+    Yaml,
+}
+
+/// How the model is set up: clock, release and gates.
+#[derive(Debug, clap::Args)]
+pub struct ModelArgs {
+    /// The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds
+    /// availability and the ages in the diagnosis.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+
+    /// Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision
+    /// bytes and feature-gate defaults differ between releases.
+    #[arg(long, value_name = "X.Y", default_value = "1.36")]
+    pub kubernetes_version: String,
+
+    /// Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false.
+    #[arg(long, value_name = "Name=bool,...")]
+    pub feature_gates: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// The StatefulSet to plan, when the file holds several.
+    pub name: Option<String>,
+
+    /// Snapshot file: `kubectl get statefulset/NAME pods controllerrevisions pvc -o yaml`
+    /// output (a v1 List, YAML or JSON), multi-document YAML or a bare StatefulSet; `-` reads
+    /// standard input.
+    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
+    pub file: PathBuf,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+}

@@ -1,0 +1,54 @@
+//! The top-level error: one line for the user, a hint where one helps, and the exit code
+//! CONTRACT.md assigns (1 the operation failed, 2 bad usage or input).
+
+use std::fmt;
+
+/// Exit codes of the binary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitCode {
+    Success = 0,
+    Failure = 1,
+    Usage = 2,
+}
+
+#[derive(Debug)]
+pub struct Error {
+    pub code: ExitCode,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Error {
+    /// Bad usage or invalid input (exit 2).
+    pub fn input(message: impl Into<String>) -> Error {
+        Error {
+            code: ExitCode::Usage,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// The operation failed (exit 1).
+    pub fn failed(message: impl Into<String>) -> Error {
+        Error {
+            code: ExitCode::Failure,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,9 @@
+//! kubectl-sts: StatefulSet rollouts made predictable and safe. The library holds
+//! everything; `main.rs` only parses arguments and maps errors to exit codes.
+
+pub mod cli;
+pub mod cmd;
+pub mod error;
+pub mod manifest;
+pub mod model;
+pub mod output;

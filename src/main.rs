@@ -1,0 +1,49 @@
+//! Entry point: parse, dispatch, print one error line, map to the exit code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use kubectl_sts::cli::{Cli, Command};
+use kubectl_sts::cmd;
+use kubectl_sts::error::{self, Error};
+use kubectl_sts::output::Style;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors; clap decides the stream.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                error::ExitCode::Usage as u8
+            } else {
+                0
+            });
+        }
+    };
+    let style = Style::detect(cli.no_color);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match &cli.command {
+        Command::Plan(args) => cmd::plan::run(args, style, &mut out),
+    };
+    let _ = out.flush();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report(&e),
+    }
+}
+
+fn report(e: &Error) -> ExitCode {
+    // A closed pipe (`| head`) is not a failure.
+    if e.message.contains("Broken pipe") {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("error: {}", e.message);
+    if let Some(h) = &e.hint {
+        eprintln!("hint: {h}");
+    }
+    ExitCode::from(e.code as u8)
+}

@@ -1,0 +1,309 @@
+//! PersistentVolumeClaims of a StatefulSet's pods: names, creation, staleness and the
+//! owner references the retention policy wants (SPEC §2.5, §2.6). Pure.
+
+use std::collections::HashMap;
+
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+
+use super::plan::{Action, PvcReason};
+use super::pod::PodFacts;
+use super::profile::Profile;
+
+/// `<template>-<set>-<ordinal>`.
+pub fn claim_name(template: &str, set_name: &str, ordinal: i32) -> String {
+    format!("{template}-{set_name}-{ordinal}")
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retention {
+    Retain,
+    Delete,
+}
+
+/// `persistentVolumeClaimRetentionPolicy` (Retain/Retain when unset; an unknown value is
+/// treated as Retain, as the controller does).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub when_scaled: Retention,
+    pub when_deleted: Retention,
+}
+
+impl Policy {
+    pub fn parse(when_scaled: Option<&str>, when_deleted: Option<&str>) -> Policy {
+        let one = |v: Option<&str>| {
+            if v == Some("Delete") {
+                Retention::Delete
+            } else {
+                Retention::Retain
+            }
+        };
+        let (s, d) = (one(when_scaled), one(when_deleted));
+        // An unknown value in either field makes the controller fall back to Retain/Retain.
+        let known = |v: Option<&str>| matches!(v, None | Some("Retain") | Some("Delete"));
+        if known(when_scaled) && known(when_deleted) {
+            Policy {
+                when_scaled: s,
+                when_deleted: d,
+            }
+        } else {
+            Policy {
+                when_scaled: Retention::Retain,
+                when_deleted: Retention::Retain,
+            }
+        }
+    }
+
+    fn is_retain_retain(&self) -> bool {
+        self.when_scaled == Retention::Retain && self.when_deleted == Retention::Retain
+    }
+}
+
+/// The claim context of one pass: the set, its templates, and the PVC cache as the pass
+/// read it (the pass never sees its own writes, like the informer cache).
+pub struct Claims<'a> {
+    pub set_name: &'a str,
+    pub set_uid: &'a str,
+    pub templates: Vec<&'a str>,
+    pub policy: Policy,
+    pub start: i32,
+    pub end: i32,
+    pub profile: Profile,
+    pub cache: HashMap<&'a str, &'a PersistentVolumeClaim>,
+}
+
+const POD_KIND: (&str, &str) = ("v1", "Pod");
+const SET_KIND: (&str, &str) = ("apps/v1", "StatefulSet");
+
+impl<'a> Claims<'a> {
+    fn names(&self, ordinal: i32) -> impl Iterator<Item = String> + '_ {
+        self.templates
+            .iter()
+            .map(move |t| claim_name(t, self.set_name, ordinal))
+    }
+
+    fn scaled_down(&self, pod: &PodFacts) -> bool {
+        pod.ordinal < self.start || pod.ordinal > self.end
+    }
+
+    /// `createPersistentVolumeClaims`: CreatePVC for each missing claim; an error for each
+    /// claim that is being deleted. Every claim is attempted.
+    pub fn create_missing(&self, pod: &PodFacts) -> (Vec<Action>, Option<String>) {
+        let mut actions = Vec::new();
+        let mut errors = Vec::new();
+        for name in self.names(pod.ordinal) {
+            match self.cache.get(name.as_str()) {
+                None => actions.push(Action::CreatePvc {
+                    name,
+                    ordinal: pod.ordinal,
+                }),
+                Some(c) if c.metadata.deletion_timestamp.is_some() => {
+                    errors.push(format!("pvc {name} is being deleted"));
+                }
+                Some(_) => {}
+            }
+        }
+        let error = (!errors.is_empty()).then(|| errors.join("; "));
+        (actions, error)
+    }
+
+    /// `PodClaimIsStale`: with whenScaled=Delete, a claim with a ref to a pod of this
+    /// name but another uid belongs to a deleted pod and must be collected first.
+    pub fn is_stale(&self, pod: &PodFacts) -> bool {
+        if self.policy.when_scaled == Retention::Retain {
+            return false;
+        }
+        self.names(pod.ordinal).any(|name| {
+            self.cache
+                .get(name.as_str())
+                .is_some_and(|c| has_stale_ref(c, &pod.name, pod.uid, POD_KIND, &self.profile))
+        })
+    }
+
+    /// `ClaimsMatchRetentionPolicy`: every existing claim's owner refs are as wanted.
+    pub fn match_policy(&self, pod: &PodFacts) -> bool {
+        self.names(pod.ordinal).all(|name| {
+            self.cache
+                .get(name.as_str())
+                .is_none_or(|c| self.up_to_date(c, pod))
+        })
+    }
+
+    /// `UpdatePodClaimForRetentionPolicy`: UpdatePVC for each existing claim whose refs
+    /// are not as wanted, with the refs it gets.
+    pub fn retention_updates(&self, pod: &PodFacts) -> Vec<Action> {
+        let mut out = Vec::new();
+        for name in self.names(pod.ordinal) {
+            let Some(claim) = self.cache.get(name.as_str()) else {
+                continue;
+            };
+            let refs = if self.profile.pvc_controller_refs() {
+                if self.up_to_date(claim, pod) {
+                    continue;
+                }
+                self.wanted_refs(claim, pod)
+            } else {
+                match self.legacy_update(claim, pod) {
+                    Some(refs) => refs,
+                    None => continue,
+                }
+            };
+            out.push(Action::UpdatePvc {
+                name,
+                ordinal: pod.ordinal,
+                reason: PvcReason::Retention,
+                owner_references: refs,
+            });
+        }
+        out
+    }
+
+    /// Which of (set ref, pod ref) the table of SPEC §2.6 wants.
+    fn wants(&self, pod: &PodFacts) -> (bool, bool) {
+        let down = self.scaled_down(pod);
+        match (self.policy.when_scaled, self.policy.when_deleted) {
+            (Retention::Retain, Retention::Retain) => (false, false),
+            (Retention::Retain, Retention::Delete) => (true, false),
+            (Retention::Delete, Retention::Retain) => (false, down),
+            (Retention::Delete, Retention::Delete) => (!down, down),
+        }
+    }
+
+    fn up_to_date(&self, claim: &PersistentVolumeClaim, pod: &PodFacts) -> bool {
+        let refs = refs_of(claim);
+        let has_set = refs.iter().any(|r| r.uid == self.set_uid);
+        let has_pod = refs.iter().any(|r| r.uid == pod.uid);
+        if self.profile.pvc_controller_refs() {
+            // `isClaimOwnerUpToDate`: claims managed by a deleted owner are left alone; a
+            // foreign controller only makes us remove our own refs.
+            if has_stale_ref(claim, self.set_name, self.set_uid, SET_KIND, &self.profile)
+                || has_stale_ref(claim, &pod.name, pod.uid, POD_KIND, &self.profile)
+            {
+                return true;
+            }
+            if self.unexpected_controller(claim, pod) {
+                return !(has_set || has_pod);
+            }
+            let ours_non_controller = refs
+                .iter()
+                .any(|r| (r.uid == self.set_uid || r.uid == pod.uid) && r.controller != Some(true));
+            if ours_non_controller {
+                return false;
+            }
+        }
+        (has_set, has_pod) == self.wants(pod)
+    }
+
+    /// `hasUnexpectedController`: under a non-Retain policy, a ref that names our set or
+    /// pod with another uid, or any other controller.
+    fn unexpected_controller(&self, claim: &PersistentVolumeClaim, pod: &PodFacts) -> bool {
+        if self.policy.is_retain_retain() {
+            return false;
+        }
+        refs_of(claim).iter().any(|r| {
+            if is_kind(r, SET_KIND) && r.name == self.set_name {
+                r.uid != self.set_uid
+            } else if is_kind(r, POD_KIND) && r.name == pod.name {
+                r.uid != pod.uid
+            } else {
+                r.controller == Some(true)
+            }
+        })
+    }
+
+    /// 1.31+ `updateClaimOwnerRefForSetAndPod`: scrub refs to our set and pod (by kind and
+    /// name), then add controller refs as wanted unless a foreign controller owns it.
+    fn wanted_refs(&self, claim: &PersistentVolumeClaim, pod: &PodFacts) -> Vec<OwnerReference> {
+        let foreign = self.unexpected_controller(claim, pod);
+        let mut refs: Vec<OwnerReference> = refs_of(claim)
+            .iter()
+            .filter(|r| {
+                !((is_kind(r, SET_KIND) && r.name == self.set_name)
+                    || (is_kind(r, POD_KIND) && r.name == pod.name))
+            })
+            .cloned()
+            .collect();
+        if foreign {
+            return refs;
+        }
+        let (set, pod_ref) = self.wants(pod);
+        for (want, kind, name, uid) in [
+            (pod_ref, POD_KIND, pod.name.as_ref(), pod.uid),
+            (set, SET_KIND, self.set_name, self.set_uid),
+        ] {
+            if want && !refs.iter().any(|r| r.uid == uid) {
+                refs.push(owner_ref(kind, name, uid, true));
+            }
+        }
+        refs
+    }
+
+    /// ≤1.30: add missing (non-controller) refs and remove unwanted ones by uid; `None`
+    /// when nothing changes.
+    fn legacy_update(
+        &self,
+        claim: &PersistentVolumeClaim,
+        pod: &PodFacts,
+    ) -> Option<Vec<OwnerReference>> {
+        let (want_set, want_pod) = self.wants(pod);
+        let mut refs = refs_of(claim).to_vec();
+        let before = refs.len();
+        let mut added = false;
+        for (want, kind, name, uid) in [
+            (want_set, SET_KIND, self.set_name, self.set_uid),
+            (want_pod, POD_KIND, pod.name.as_ref(), pod.uid),
+        ] {
+            let has = refs.iter().any(|r| r.uid == uid);
+            if want && !has {
+                refs.push(owner_ref(kind, name, uid, false));
+                added = true;
+            } else if !want && has {
+                refs.retain(|r| r.uid != uid);
+            }
+        }
+        (added || refs.len() != before).then_some(refs)
+    }
+}
+
+fn refs_of(claim: &PersistentVolumeClaim) -> &[OwnerReference] {
+    claim.metadata.owner_references.as_deref().unwrap_or(&[])
+}
+
+fn is_kind(r: &OwnerReference, (api_version, kind): (&str, &str)) -> bool {
+    r.api_version == api_version && r.kind == kind
+}
+
+/// A ref to an owner of this name but another uid (the owner was deleted and recreated).
+/// 1.31+ looks at the first ref of that kind and name only; before, any ref of that name.
+fn has_stale_ref(
+    claim: &PersistentVolumeClaim,
+    name: &str,
+    uid: &str,
+    kind: (&str, &str),
+    profile: &Profile,
+) -> bool {
+    let refs = refs_of(claim).iter();
+    if profile.pvc_controller_refs() {
+        refs.clone()
+            .find(|r| is_kind(r, kind) && r.name == name)
+            .is_some_and(|r| r.uid != uid)
+    } else {
+        refs.clone().any(|r| r.name == name && r.uid != uid)
+    }
+}
+
+fn owner_ref(
+    (api_version, kind): (&str, &str),
+    name: &str,
+    uid: &str,
+    controller: bool,
+) -> OwnerReference {
+    OwnerReference {
+        api_version: api_version.into(),
+        kind: kind.into(),
+        name: name.into(),
+        uid: uid.into(),
+        controller: controller.then_some(true),
+        block_owner_deletion: controller.then_some(true),
+    }
+}

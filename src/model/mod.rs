@@ -1,0 +1,20 @@
+//! The controller model: a pure, synchronous re-implementation of the upstream
+//! StatefulSet controller's decisions (SPEC-controller.md). It must not do I/O, use
+//! async, read the clock or print: time and feature gates are inputs, and a test keeps
+//! it that way.
+
+pub mod claims;
+pub mod diagnose;
+pub mod gojson;
+pub mod plan;
+pub mod pod;
+pub mod profile;
+pub mod revision;
+pub mod selector;
+pub mod snapshot;
+pub mod sync;
+
+pub use plan::{Action, Plan, Status, Wait, WaitFor};
+pub use profile::{Profile, Version};
+pub use snapshot::{Snapshot, SnapshotError};
+pub use sync::plan;

@@ -1,0 +1,956 @@
+//! One StatefulSet controller sync pass, planned instead of executed (SPEC §2, §3):
+//! claim pods, resolve revisions, slot pods, create/repair/delete in the controller's
+//! order, roll, compute the status, truncate history. Pure and deterministic: the clock
+//! is the `now` argument; actions the controller issues concurrently are listed in
+//! index order.
+
+use std::collections::HashSet;
+
+use jiff::Timestamp;
+use k8s_openapi::api::apps::v1::ControllerRevision;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde_json::Value;
+
+use super::claims::{Claims, Policy};
+use super::diagnose;
+use super::plan::{
+    Action, CreateReason, DeleteReason, NewRevision, ObjectRef, Plan, Status, UpdateReason, Wait,
+    WaitFor,
+};
+use super::pod::{POD_NAME_LABEL, PodFacts, controller_of, parent_and_ordinal};
+use super::profile::Profile;
+use super::revision::{self, Candidate, RevisionData};
+use super::selector;
+use super::snapshot::Snapshot;
+
+/// Largest batch of `slowStartBatch`.
+const MAX_BATCH: usize = 500;
+
+/// Plans one sync pass of `snap` at `now` under `profile`.
+pub fn plan(snap: &Snapshot, now: Timestamp, profile: &Profile) -> Plan {
+    let mut pass = Pass::new(snap, now, *profile);
+    pass.run();
+    pass.finish()
+}
+
+/// The set's spec as the controller reads it, API defaults applied.
+pub struct SetView<'a> {
+    pub name: &'a str,
+    pub namespace: &'a str,
+    pub uid: &'a str,
+    pub generation: i64,
+    pub deleting: bool,
+    pub replicas: i32,
+    pub start: i32,
+    pub monotonic: bool,
+    pub strategy: &'a str,
+    /// `rollingUpdate` when present: (partition, maxUnavailable).
+    pub rolling: Option<(i32, Option<&'a IntOrString>)>,
+    pub min_ready_seconds: i32,
+    pub history_limit: i32,
+    pub stored: StoredStatus<'a>,
+}
+
+/// The status as stored on the set.
+#[derive(Default)]
+pub struct StoredStatus<'a> {
+    pub observed_generation: i64,
+    pub replicas: i32,
+    pub ready_replicas: i32,
+    pub current_replicas: i32,
+    pub updated_replicas: i32,
+    pub available_replicas: i32,
+    pub current_revision: &'a str,
+    pub update_revision: &'a str,
+    pub collision_count: i32,
+}
+
+impl<'a> SetView<'a> {
+    pub fn of(snap: &'a Snapshot, profile: &Profile) -> SetView<'a> {
+        let set = &snap.set;
+        let spec = set.spec.as_ref();
+        let strategy = spec.and_then(|s| s.update_strategy.as_ref());
+        let strategy_type = strategy
+            .and_then(|s| s.type_.as_deref())
+            .filter(|t| !t.is_empty());
+        // API defaulting: an empty type becomes RollingUpdate with {partition: 0}; an
+        // explicit RollingUpdate without rollingUpdate keeps it nil (SPEC §4 notes).
+        let rolling = match (
+            strategy_type,
+            strategy.and_then(|s| s.rolling_update.as_ref()),
+        ) {
+            (None, None) => Some((0, None)),
+            (_, Some(r)) => Some((r.partition.unwrap_or(0), r.max_unavailable.as_ref())),
+            (Some(_), None) => None,
+        };
+        let st = set.status.as_ref();
+        SetView {
+            name: snap.name(),
+            namespace: snap.namespace(),
+            uid: set.metadata.uid.as_deref().unwrap_or(""),
+            generation: set.metadata.generation.unwrap_or(0),
+            deleting: set.metadata.deletion_timestamp.is_some(),
+            replicas: spec.and_then(|s| s.replicas).unwrap_or(1),
+            start: if profile.start_ordinal() {
+                spec.and_then(|s| s.ordinals.as_ref())
+                    .and_then(|o| o.start)
+                    .unwrap_or(0)
+            } else {
+                0
+            },
+            monotonic: spec.and_then(|s| s.pod_management_policy.as_deref()) != Some("Parallel"),
+            strategy: strategy_type.unwrap_or("RollingUpdate"),
+            rolling,
+            min_ready_seconds: spec.and_then(|s| s.min_ready_seconds).unwrap_or(0),
+            history_limit: spec.and_then(|s| s.revision_history_limit).unwrap_or(10),
+            stored: StoredStatus {
+                observed_generation: st.and_then(|s| s.observed_generation).unwrap_or(0),
+                replicas: st.map_or(0, |s| s.replicas),
+                ready_replicas: st.and_then(|s| s.ready_replicas).unwrap_or(0),
+                current_replicas: st.and_then(|s| s.current_replicas).unwrap_or(0),
+                updated_replicas: st.and_then(|s| s.updated_replicas).unwrap_or(0),
+                available_replicas: st.and_then(|s| s.available_replicas).unwrap_or(0),
+                current_revision: st.and_then(|s| s.current_revision.as_deref()).unwrap_or(""),
+                update_revision: st.and_then(|s| s.update_revision.as_deref()).unwrap_or(""),
+                collision_count: st.and_then(|s| s.collision_count).unwrap_or(0),
+            },
+        }
+    }
+
+    pub fn on_delete(&self) -> bool {
+        self.strategy == "OnDelete"
+    }
+
+    pub fn end(&self) -> i32 {
+        self.start + self.replicas - 1
+    }
+
+    /// maxUnavailable as the controller scales it: percentages of spec.replicas rounded
+    /// down, at least 1; 1 without rollingUpdate.
+    pub fn max_unavailable(&self) -> i32 {
+        let value = match self.rolling.and_then(|(_, m)| m) {
+            None => 1,
+            Some(IntOrString::Int(i)) => *i,
+            Some(IntOrString::String(s)) => match s.strip_suffix('%').map(str::parse::<i64>) {
+                Some(Ok(p)) => (p * i64::from(self.replicas) / 100) as i32,
+                _ => 1,
+            },
+        };
+        value.max(1)
+    }
+
+    /// The partition as the rolling loop uses it (0 without rollingUpdate).
+    pub fn partition(&self) -> i32 {
+        self.rolling.map_or(0, |(p, _)| p)
+    }
+}
+
+/// A resolved revision: its name, number and template.
+#[derive(Clone, Debug)]
+pub struct ResolvedRevision {
+    pub name: String,
+    pub number: i64,
+    pub template: Value,
+}
+
+/// The revision step of the pass (SPEC §1.6).
+pub struct Revisions<'a> {
+    /// Listed (selector + controller) and sorted, as at the start of the pass.
+    pub listed: Vec<&'a ControllerRevision>,
+    pub current: ResolvedRevision,
+    pub update: ResolvedRevision,
+    pub collision_count: i32,
+    pub actions: Vec<Action>,
+    pub created: Option<NewRevision>,
+}
+
+/// Resolves current and update revisions for the live template.
+pub fn resolve_revisions<'a>(
+    snap: &'a Snapshot,
+    view: &SetView,
+    profile: &Profile,
+) -> Revisions<'a> {
+    let sel = snap.set.spec.as_ref().map(|s| &s.selector);
+    let mut listed: Vec<&ControllerRevision> = snap
+        .revisions
+        .iter()
+        .filter(|r| sel.is_some_and(|s| selector::matches(s, r.metadata.labels.as_ref())))
+        .filter(|r| {
+            controller_of(r.metadata.owner_references.as_deref()).is_none_or(|c| c.uid == view.uid)
+        })
+        .collect();
+    revision::sort(&mut listed);
+
+    let mut collision_count = view.stored.collision_count;
+    let cand: Candidate = revision::candidate(&snap.set_json, profile);
+    let cand_hash = revision::hash(&cand.data, Some(collision_count));
+    let next_number = listed.last().map_or(1, |r| r.revision + 1);
+    let stored: Vec<RevisionData> = listed
+        .iter()
+        .map(|r| revision::stored_data(r, profile))
+        .collect();
+    let equal: Vec<usize> = (0..listed.len())
+        .filter(|&i| {
+            revision::equal(
+                revision::hash_label(listed[i]),
+                &stored[i],
+                Some(&cand_hash),
+                &cand.data,
+            )
+        })
+        .collect();
+
+    let resolved = |r: &ControllerRevision, number: i64| ResolvedRevision {
+        name: r.metadata.name.clone().unwrap_or_default(),
+        number,
+        template: revision::stored_template(r),
+    };
+    let mut actions = Vec::new();
+    let mut created = None;
+    let newest = listed.len().checked_sub(1);
+    let update = match (equal.last(), newest) {
+        (Some(&last_eq), Some(n))
+            if revision::equal(
+                revision::hash_label(listed[n]),
+                &stored[n],
+                revision::hash_label(listed[last_eq]),
+                &stored[last_eq],
+            ) =>
+        {
+            resolved(listed[n], listed[n].revision)
+        }
+        (Some(&last_eq), _) => {
+            let r = listed[last_eq];
+            let name = r.metadata.name.clone().unwrap_or_default();
+            actions.push(Action::UpdateControllerRevision {
+                name,
+                revision_number: next_number,
+            });
+            resolved(r, next_number)
+        }
+        (None, Some(n))
+            if profile.gates.stateful_set_semantic_revision_comparison
+                && semantic_match(listed[n], &cand, &cand_hash, profile) =>
+        {
+            resolved(listed[n], listed[n].revision)
+        }
+        (None, _) => {
+            // CreateControllerRevision's collision loop: an existing object of that name
+            // with the same bytes is used as is; other bytes bump the collision count.
+            loop {
+                let hash = revision::hash(&cand.data, Some(collision_count));
+                let name = revision::revision_name(view.name, &hash);
+                let existing = snap
+                    .revisions
+                    .iter()
+                    .find(|r| r.metadata.name.as_deref() == Some(&name));
+                match existing {
+                    Some(r) if revision::stored_data(r, profile) == cand.data => {
+                        break resolved(r, r.revision);
+                    }
+                    Some(_) => collision_count += 1,
+                    None => {
+                        actions.push(Action::CreateControllerRevision {
+                            name: name.clone(),
+                            revision_number: next_number,
+                        });
+                        let data: Value =
+                            serde_json::from_slice(&cand.data.raw).unwrap_or(Value::Null);
+                        created = Some(NewRevision {
+                            name: name.clone(),
+                            // The label keeps the hash of the original collision count.
+                            hash: cand_hash.clone(),
+                            number: next_number,
+                            data,
+                            collision_count,
+                        });
+                        break ResolvedRevision {
+                            name,
+                            number: next_number,
+                            template: cand.template.clone(),
+                        };
+                    }
+                }
+            }
+        }
+    };
+    let current = listed
+        .iter()
+        .find(|r| r.metadata.name.as_deref() == Some(view.stored.current_revision))
+        .map(|r| resolved(r, r.revision))
+        .unwrap_or_else(|| update.clone());
+    Revisions {
+        listed,
+        current,
+        update,
+        collision_count,
+        actions,
+        created,
+    }
+}
+
+/// SPEC §1.7.2: the newest revision, re-serialised under this release's rules, equals the
+/// candidate. (Full API defaulting of the stored template is not reproduced: fields that a
+/// newer API server defaults and an older one did not still make a new revision.)
+fn semantic_match(
+    newest: &ControllerRevision,
+    cand: &Candidate,
+    cand_hash: &str,
+    profile: &Profile,
+) -> bool {
+    let rebuilt = revision::candidate(
+        &serde_json::json!({ "spec": { "template": revision::stored_template(newest) } }),
+        profile,
+    );
+    let rebuilt_hash = revision::hash(&rebuilt.data, None);
+    revision::equal(
+        Some(&rebuilt_hash),
+        &rebuilt.data,
+        Some(cand_hash),
+        &cand.data,
+    )
+}
+
+/// Which list a member of the pass lives in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Place {
+    Slot(usize),
+    Condemned(usize),
+}
+
+enum Step {
+    Continue,
+    Stop,
+    Error(String),
+}
+
+struct Pass<'a> {
+    snap: &'a Snapshot,
+    now: Timestamp,
+    profile: Profile,
+    view: SetView<'a>,
+    claims: Claims<'a>,
+    claimed: Vec<PodFacts<'a>>,
+    revs: Revisions<'a>,
+    slots: Vec<PodFacts<'a>>,
+    condemned: Vec<PodFacts<'a>>,
+    first_unavailable: Option<Place>,
+    actions: Vec<Action>,
+    waiting: Option<Wait>,
+    error: Option<String>,
+    status: Status,
+}
+
+impl<'a> Pass<'a> {
+    fn new(snap: &'a Snapshot, now: Timestamp, profile: Profile) -> Pass<'a> {
+        let view = SetView::of(snap, &profile);
+        let spec = snap.set.spec.as_ref();
+        let templates: Vec<&str> = spec
+            .and_then(|s| s.volume_claim_templates.as_deref())
+            .unwrap_or(&[])
+            .iter()
+            .map(|t| t.metadata.name.as_deref().unwrap_or(""))
+            .collect();
+        let policy = spec
+            .and_then(|s| s.persistent_volume_claim_retention_policy.as_ref())
+            .map_or(Policy::parse(None, None), |p| {
+                Policy::parse(p.when_scaled.as_deref(), p.when_deleted.as_deref())
+            });
+        let claims = Claims {
+            set_name: view.name,
+            set_uid: view.uid,
+            templates,
+            policy,
+            start: view.start,
+            end: view.end(),
+            profile,
+            cache: snap
+                .pvcs
+                .iter()
+                .map(|c| (c.metadata.name.as_deref().unwrap_or(""), c))
+                .collect(),
+        };
+        let claimed = claim_pods(snap, &view);
+        let revs = resolve_revisions(snap, &view, &profile);
+        Pass {
+            snap,
+            now,
+            profile,
+            claims,
+            claimed,
+            revs,
+            slots: Vec::new(),
+            condemned: Vec::new(),
+            first_unavailable: None,
+            actions: Vec::new(),
+            waiting: None,
+            error: None,
+            status: Status::default(),
+            view,
+        }
+    }
+
+    fn member(&self, place: Place) -> &PodFacts<'a> {
+        match place {
+            Place::Slot(i) => &self.slots[i],
+            Place::Condemned(i) => &self.condemned[i],
+        }
+    }
+
+    fn unavailable(&self, pod: &PodFacts) -> bool {
+        pod.is_unavailable(self.view.min_ready_seconds, self.now, &self.profile)
+    }
+
+    fn available(&self, pod: &PodFacts) -> bool {
+        pod.is_available(self.view.min_ready_seconds, self.now, &self.profile)
+    }
+
+    fn wait(&mut self, pod: &PodFacts, for_: WaitFor) {
+        if self.waiting.is_none() {
+            self.waiting = Some(Wait {
+                pod: pod.name.to_string(),
+                ordinal: pod.ordinal,
+                for_,
+            });
+        }
+    }
+
+    /// The placeholder for an empty slot, at the revision SPEC §2.3 P5 picks.
+    fn placeholder(&self, ordinal: i32) -> PodFacts<'a> {
+        let v = &self.view;
+        let use_current = match v.rolling {
+            None => v.strategy == "RollingUpdate" && ordinal < v.start + v.stored.current_replicas,
+            Some((partition, _)) => ordinal < v.start + partition,
+        };
+        let rev = if use_current {
+            &self.revs.current.name
+        } else {
+            &self.revs.update.name
+        };
+        PodFacts::placeholder(format!("{}-{ordinal}", v.name), ordinal, rev.clone())
+    }
+
+    fn run(&mut self) {
+        self.actions = std::mem::take(&mut self.revs.actions);
+        self.status = Status {
+            observed_generation: self.view.generation,
+            current_revision: self.revs.current.name.clone(),
+            update_revision: self.revs.update.name.clone(),
+            collision_count: self.revs.collision_count,
+            ..Status::default()
+        };
+        // P8: a set being deleted only gets its status (over all claimed pods).
+        if self.view.deleting {
+            let claimed = std::mem::take(&mut self.claimed);
+            self.count(&[&claimed]);
+            self.claimed = claimed;
+            return;
+        }
+        self.slot_pods();
+        let outcome = self.process();
+        let (slots, condemned) = (
+            std::mem::take(&mut self.slots),
+            std::mem::take(&mut self.condemned),
+        );
+        self.count(&[&slots, &condemned]);
+        (self.slots, self.condemned) = (slots, condemned);
+        if let Err(e) = outcome {
+            self.error = Some(e);
+            return;
+        }
+        if outcome == Ok(true) && !self.view.on_delete() {
+            self.roll();
+        }
+    }
+
+    /// P4–P7: slots, placeholders, condemned order, first unavailable pod.
+    fn slot_pods(&mut self) {
+        let (start, end) = (self.view.start, self.view.end());
+        let mut slots: Vec<Option<PodFacts<'a>>> = vec![None; self.view.replicas.max(0) as usize];
+        for pod in &self.claimed {
+            if pod.ordinal >= start && pod.ordinal <= end {
+                slots[(pod.ordinal - start) as usize] = Some(pod.clone());
+            } else if pod.ordinal >= 0 {
+                self.condemned.push(pod.clone());
+            }
+        }
+        self.slots = slots
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| s.unwrap_or_else(|| self.placeholder(start + i as i32)))
+            .collect();
+        // Stable sort, descending ordinal.
+        self.condemned.sort_by_key(|p| std::cmp::Reverse(p.ordinal));
+        self.first_unavailable = (0..self.slots.len())
+            .map(Place::Slot)
+            .chain((0..self.condemned.len()).rev().map(Place::Condemned))
+            .find(|&p| self.unavailable(self.member(p)));
+    }
+
+    /// P9–P11. `Ok(true)` when the pass goes on to the rolling phase.
+    fn process(&mut self) -> Result<bool, String> {
+        let monotonic = self.view.monotonic;
+        if !self.run_for_all(self.slots.len(), monotonic, Self::process_replica)? {
+            return Ok(false);
+        }
+        if self.profile.auto_delete_pvc()
+            && !self.run_for_all(self.condemned.len(), monotonic, Self::fix_condemned_claims)?
+        {
+            return Ok(false);
+        }
+        self.run_for_all(self.condemned.len(), monotonic, Self::process_condemned)
+    }
+
+    /// `runForAll`: sequential with early stop when monotonic; otherwise slow-start
+    /// batches (1, 2, 4, … ≤ 500) that stop only on an error. `Ok(false)` = stop.
+    fn run_for_all(
+        &mut self,
+        n: usize,
+        monotonic: bool,
+        f: fn(&mut Self, usize) -> Step,
+    ) -> Result<bool, String> {
+        if monotonic {
+            for i in 0..n {
+                match f(self, i) {
+                    Step::Continue => {}
+                    Step::Stop => return Ok(false),
+                    Step::Error(e) => return Err(e),
+                }
+            }
+            return Ok(true);
+        }
+        let (mut done, mut batch) = (0, 1.min(n));
+        while batch > 0 {
+            let errors: Vec<String> = (done..done + batch)
+                .filter_map(|i| match f(self, i) {
+                    Step::Error(e) => Some(e),
+                    _ => None,
+                })
+                .collect();
+            if !errors.is_empty() {
+                return Err(errors.join("; "));
+            }
+            done += batch;
+            batch = (2 * batch).min(n - done).min(MAX_BATCH);
+        }
+        Ok(true)
+    }
+
+    fn process_replica(&mut self, i: usize) -> Step {
+        let monotonic = self.view.monotonic;
+        let pod = self.slots[i].clone();
+        let reason = if pod.is_failed() {
+            Some(DeleteReason::Failed)
+        } else if pod.is_succeeded() && self.profile.replaces_succeeded_pods() {
+            Some(DeleteReason::Succeeded)
+        } else {
+            None
+        };
+        let mut create_reason = CreateReason::Missing;
+        if let Some(reason) = reason {
+            if self.profile.failed_pod_delete_only() {
+                if pod.terminating {
+                    self.wait(&pod, WaitFor::Termination);
+                } else {
+                    self.delete(&pod, reason);
+                }
+                return Step::Stop;
+            }
+            // ≤1.29: delete (even if already terminating) and create the replacement now.
+            self.delete(&pod, reason);
+            self.slots[i] = self.placeholder(pod.ordinal);
+            create_reason = CreateReason::Replacement;
+        }
+        let pod = self.slots[i].clone();
+        if !pod.is_created() {
+            if self.profile.auto_delete_pvc() && self.claims.is_stale(&pod) {
+                self.wait(&pod, WaitFor::StaleClaimCleanup);
+                return Step::Stop;
+            }
+            let (creates, error) = self.claims.create_missing(&pod);
+            self.actions.extend(creates);
+            if let Some(e) = error {
+                return Step::Error(format!("create Pod {} failed: {e}", pod.name));
+            }
+            self.actions.push(Action::CreatePod {
+                name: pod.name.to_string(),
+                ordinal: pod.ordinal,
+                revision: pod.revision.to_string(),
+                reason: create_reason,
+            });
+            if self.profile.auto_delete_pvc() {
+                let updates = self.claims.retention_updates(&pod);
+                self.actions.extend(updates);
+            }
+            if monotonic {
+                return Step::Stop;
+            }
+        }
+        if pod.is_pending() {
+            let (creates, error) = self.claims.create_missing(&pod);
+            self.actions.extend(creates);
+            if let Some(e) = error {
+                return Step::Error(e);
+            }
+            if self.profile.auto_delete_pvc() {
+                let updates = self.claims.retention_updates(&pod);
+                self.actions.extend(updates);
+            }
+        }
+        if monotonic {
+            if pod.terminating {
+                self.wait(&pod, WaitFor::Termination);
+                return Step::Stop;
+            }
+            if !pod.is_running_and_ready() {
+                self.wait(&pod, WaitFor::RunningAndReady);
+                return Step::Stop;
+            }
+            if !self.available(&pod) {
+                self.wait(&pod, WaitFor::Available);
+                return Step::Stop;
+            }
+        }
+        self.enforce_invariants(&pod)
+    }
+
+    /// processReplica step 7 and `UpdateStatefulPod`.
+    fn enforce_invariants(&mut self, pod: &PodFacts<'a>) -> Step {
+        let retention_ok = !self.profile.auto_delete_pvc() || self.claims.match_policy(pod);
+        let identity_ok = self.identity_matches(pod);
+        let storage_ok = self.storage_matches(pod);
+        if identity_ok && storage_ok && retention_ok {
+            return Step::Continue;
+        }
+        let mut reason = None;
+        if !identity_ok {
+            reason = Some(UpdateReason::Identity);
+        }
+        if !storage_ok {
+            reason = reason.or(Some(UpdateReason::Storage));
+            let (creates, error) = self.claims.create_missing(pod);
+            self.actions.extend(creates);
+            if let Some(e) = error {
+                return Step::Error(format!("update Pod {} failed: {e}", pod.name));
+            }
+        }
+        if !retention_ok {
+            reason = reason.or(Some(UpdateReason::Retention));
+            let updates = self.claims.retention_updates(pod);
+            self.actions.extend(updates);
+        }
+        self.actions.push(Action::UpdatePod {
+            name: pod.name.to_string(),
+            ordinal: pod.ordinal,
+            reason: reason.unwrap_or(UpdateReason::Retention),
+            uid: pod.uid.to_string(),
+        });
+        Step::Continue
+    }
+
+    fn identity_matches(&self, pod: &PodFacts) -> bool {
+        let Some(p) = pod.pod else { return true };
+        let parent_ok = parent_and_ordinal(&pod.name)
+            .is_some_and(|(parent, o)| parent == self.view.name && o >= 0);
+        parent_ok
+            && pod.name == format!("{}-{}", self.view.name, pod.ordinal)
+            && super::snapshot::namespace_of(&p.metadata) == self.view.namespace
+            && pod
+                .labels()
+                .and_then(|l| l.get(POD_NAME_LABEL))
+                .map(String::as_str)
+                == Some(pod.name.as_ref())
+    }
+
+    fn storage_matches(&self, pod: &PodFacts) -> bool {
+        let Some(p) = pod.pod else { return true };
+        if pod.ordinal < 0 {
+            return false;
+        }
+        let volumes = p
+            .spec
+            .as_ref()
+            .and_then(|s| s.volumes.as_deref())
+            .unwrap_or(&[]);
+        self.claims.templates.iter().all(|t| {
+            let want = super::claims::claim_name(t, self.view.name, pod.ordinal);
+            volumes.iter().any(|v| {
+                v.name == *t
+                    && v.persistent_volume_claim
+                        .as_ref()
+                        .is_some_and(|c| c.claim_name == want)
+            })
+        })
+    }
+
+    fn fix_condemned_claims(&mut self, i: usize) -> Step {
+        let pod = self.condemned[i].clone();
+        if !self.claims.match_policy(&pod) {
+            let updates = self.claims.retention_updates(&pod);
+            self.actions.extend(updates);
+        }
+        Step::Continue
+    }
+
+    fn process_condemned(&mut self, i: usize) -> Step {
+        let monotonic = self.view.monotonic;
+        let pod = self.condemned[i].clone();
+        if pod.terminating {
+            if monotonic {
+                self.wait(&pod, WaitFor::Termination);
+                return Step::Stop;
+            }
+            return Step::Continue;
+        }
+        let first = self.first_unavailable == Some(Place::Condemned(i));
+        if monotonic && !first && !pod.is_running_and_ready() {
+            self.wait(&pod, WaitFor::RunningAndReady);
+            return Step::Stop;
+        }
+        if monotonic && !first && !self.available(&pod) {
+            self.wait(&pod, WaitFor::Available);
+            return Step::Stop;
+        }
+        self.delete(&pod, DeleteReason::Condemned);
+        Step::Stop
+    }
+
+    fn delete(&mut self, pod: &PodFacts, reason: DeleteReason) {
+        self.actions.push(Action::DeletePod {
+            name: pod.name.to_string(),
+            ordinal: pod.ordinal,
+            revision: pod.revision.to_string(),
+            reason,
+            uid: pod.uid.to_string(),
+        });
+    }
+
+    /// P14: the rolling update.
+    fn roll(&mut self) {
+        let update = self.revs.update.name.clone();
+        let update_min = self.view.partition().max(0) as usize;
+        let outdated = |p: &PodFacts| p.revision != update.as_str() && !p.terminating;
+        if !self.profile.gates.max_unavailable_stateful_set {
+            for target in (update_min..self.slots.len()).rev() {
+                let pod = self.slots[target].clone();
+                if outdated(&pod) {
+                    self.delete(&pod, DeleteReason::Update);
+                    self.status.current_replicas -= 1;
+                    return;
+                }
+                if self.unavailable(&pod) {
+                    let why = self.why_unavailable(&pod);
+                    self.wait(&pod, why);
+                    return;
+                }
+            }
+            return;
+        }
+        let max_unavailable = if self.view.rolling.is_some() {
+            self.view.max_unavailable()
+        } else {
+            1
+        };
+        let unavailable: Vec<usize> = (0..self.slots.len())
+            .filter(|&i| self.unavailable(&self.slots[i]))
+            .collect();
+        let count = unavailable.len() as i32;
+        let two_phase = !self.view.monotonic && self.profile.parallel_two_phase_max_unavailable();
+        let mut budget = max_unavailable - count;
+        if two_phase {
+            let stuck_old: Vec<usize> = unavailable
+                .iter()
+                .copied()
+                .filter(|&i| i >= update_min && outdated(&self.slots[i]))
+                .collect();
+            if budget <= 0 && stuck_old.is_empty() {
+                self.wait_budget(&unavailable);
+                return;
+            }
+            // Phase 1: old-revision pods that are unavailable anyway cost no budget.
+            for &i in stuck_old.iter().rev() {
+                let pod = self.slots[i].clone();
+                self.delete(&pod, DeleteReason::Update);
+                self.status.current_replicas -= 1;
+            }
+        } else if budget <= 0 {
+            self.wait_budget(&unavailable);
+            return;
+        }
+        for target in (update_min..self.slots.len()).rev() {
+            if budget <= 0 {
+                break;
+            }
+            let pod = self.slots[target].clone();
+            if outdated(&pod) && !(two_phase && self.unavailable(&pod)) {
+                self.delete(&pod, DeleteReason::Update);
+                self.status.current_replicas -= 1;
+                budget -= 1;
+            }
+        }
+    }
+
+    fn wait_budget(&mut self, unavailable: &[usize]) {
+        if let Some(&i) = unavailable.last() {
+            let pod = self.slots[i].clone();
+            self.wait(&pod, WaitFor::MaxUnavailable);
+        }
+    }
+
+    fn why_unavailable(&self, pod: &PodFacts) -> WaitFor {
+        if pod.terminating {
+            WaitFor::Termination
+        } else if !pod.is_running_and_ready() {
+            WaitFor::RunningAndReady
+        } else {
+            WaitFor::Available
+        }
+    }
+
+    /// `computeReplicaStatus` over the given lists.
+    fn count(&mut self, lists: &[&[PodFacts]]) {
+        let (current, update) = (&self.revs.current.name, &self.revs.update.name);
+        let s = &mut self.status;
+        (
+            s.replicas,
+            s.ready_replicas,
+            s.available_replicas,
+            s.current_replicas,
+            s.updated_replicas,
+        ) = (0, 0, 0, 0, 0);
+        for pod in lists.iter().flat_map(|l| l.iter()) {
+            if pod.is_created() {
+                s.replicas += 1;
+            }
+            if pod.is_running_and_ready() {
+                s.ready_replicas += 1;
+                if pod.is_available(self.view.min_ready_seconds, self.now, &self.profile) {
+                    s.available_replicas += 1;
+                }
+            }
+            if pod.is_created() && !pod.terminating {
+                if pod.revision == current.as_str() {
+                    s.current_replicas += 1;
+                }
+                if pod.revision == update.as_str() {
+                    s.updated_replicas += 1;
+                }
+            }
+        }
+    }
+
+    /// P15 completion, the write decision, P16 truncation, diagnosis.
+    fn finish(mut self) -> Plan {
+        let v = &self.view;
+        let s = &mut self.status;
+        let strategy_ok = v.strategy == "RollingUpdate" || self.profile.completion_any_strategy();
+        let complete = if self.profile.completion_checks_spec_replicas() {
+            s.updated_replicas == v.replicas
+                && s.ready_replicas == v.replicas
+                && s.replicas == v.replicas
+        } else {
+            s.updated_replicas == s.replicas && s.ready_replicas == s.replicas
+        };
+        if strategy_ok && complete {
+            s.current_replicas = s.updated_replicas;
+            s.current_revision = s.update_revision.clone();
+        }
+        let st = &v.stored;
+        let status_written = s.observed_generation > st.observed_generation
+            || s.replicas != st.replicas
+            || s.current_replicas != st.current_replicas
+            || s.ready_replicas != st.ready_replicas
+            || s.updated_replicas != st.updated_replicas
+            || s.current_revision != st.current_revision
+            || s.available_replicas != st.available_replicas
+            || s.update_revision != st.update_revision;
+        let truncations = self.truncate_history();
+        self.actions.extend(truncations);
+        let requeue_after_seconds = (self.error.is_none()
+            && v.min_ready_seconds > 0
+            && self.status.available_replicas != v.replicas)
+            .then_some(i64::from(v.min_ready_seconds));
+        let mut plan = Plan {
+            stateful_set: ObjectRef {
+                namespace: v.namespace.to_string(),
+                name: v.name.to_string(),
+            },
+            kubernetes_version: self.profile.version.to_string(),
+            current_revision: self.status.current_revision.clone(),
+            update_revision: self.status.update_revision.clone(),
+            current_revision_number: self.revs.current.number,
+            update_revision_number: self.revs.update.number,
+            actions: self.actions,
+            waiting_on: self.waiting,
+            status: self.status,
+            status_written,
+            error: self.error,
+            requeue_after_seconds,
+            diagnosis: diagnose::Diagnosis::default(),
+            new_revision: self.revs.created,
+        };
+        plan.diagnosis = diagnose::diagnose(self.snap, &plan, self.now, &self.profile);
+        plan
+    }
+
+    /// `truncateHistory`: delete the oldest non-live revisions beyond the limit, from the
+    /// list as read at the start of the pass.
+    fn truncate_history(&self) -> Vec<Action> {
+        let mut live: HashSet<&str> = HashSet::new();
+        live.insert(&self.revs.current.name);
+        live.insert(&self.revs.update.name);
+        for p in &self.claimed {
+            live.insert(p.revision.as_ref());
+        }
+        let history: Vec<&ControllerRevision> = self
+            .revs
+            .listed
+            .iter()
+            .copied()
+            .filter(|r| !live.contains(r.metadata.name.as_deref().unwrap_or("")))
+            .collect();
+        let limit = self.view.history_limit.max(0) as usize;
+        if history.len() <= limit {
+            return Vec::new();
+        }
+        history[..history.len() - limit]
+            .iter()
+            .map(|r| Action::DeleteControllerRevision {
+                name: r.metadata.name.clone().unwrap_or_default(),
+                revision_number: r.revision,
+            })
+            .collect()
+    }
+}
+
+/// The outer sync's claim step (SPEC §2.1): pods whose controller is this set and that
+/// match the selector and are members, plus orphans it would adopt.
+pub fn claim_pods<'a>(snap: &'a Snapshot, view: &SetView) -> Vec<PodFacts<'a>> {
+    let sel = snap.set.spec.as_ref().map(|s| &s.selector);
+    snap.pods
+        .iter()
+        .filter(|p| {
+            let name = p.metadata.name.as_deref().unwrap_or("");
+            let member = parent_and_ordinal(name).is_some_and(|(parent, _)| parent == view.name);
+            let selected = sel.is_some_and(|s| selector::matches(s, p.metadata.labels.as_ref()));
+            match controller_of(p.metadata.owner_references.as_deref()) {
+                Some(c) => is_this_set(c, view) && selected && member,
+                None => {
+                    !view.deleting && p.metadata.deletion_timestamp.is_none() && selected && member
+                }
+            }
+        })
+        .map(PodFacts::of)
+        .collect()
+}
+
+fn is_this_set(
+    c: &k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference,
+    view: &SetView,
+) -> bool {
+    if view.uid.is_empty() {
+        c.kind == "StatefulSet" && c.name == view.name
+    } else {
+        c.uid == view.uid
+    }
+}

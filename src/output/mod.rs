@@ -1,0 +1,55 @@
+//! Renderers: pure functions from model results to text. They take a writer and a
+//! style; they never read the clock or talk to a cluster.
+
+pub mod plan;
+
+use std::io::{IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Colour on or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    /// Colour only on a terminal, and never with `--no-color` or `NO_COLOR`.
+    pub fn detect(no_color_flag: bool) -> Style {
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style {
+            color: !no_color_flag && !no_color_env && std::io::stdout().is_terminal(),
+        }
+    }
+
+    pub fn plain() -> Style {
+        Style { color: false }
+    }
+
+    /// Wraps `text` in an SGR colour code when colour is on.
+    pub fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+pub fn write_json<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)
+        .map_err(|e| Error::failed(format!("cannot write JSON: {e}")))?;
+    writeln!(out).map_err(io_error)
+}
+
+pub fn write_yaml<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<()> {
+    let text = serde_saphyr::to_string(value)
+        .map_err(|e| Error::failed(format!("cannot write YAML: {e}")))?;
+    out.write_all(text.as_bytes()).map_err(io_error)
+}
+
+pub fn io_error(e: std::io::Error) -> Error {
+    Error::failed(format!("cannot write output: {e}"))
+}
