@@ -10,6 +10,7 @@ pub mod plan;
 pub mod pod;
 pub mod profile;
 pub mod revision;
+pub mod scenario;
 pub mod selector;
 pub mod snapshot;
 pub mod sync;
@@ -18,3 +19,6 @@ pub use plan::{Action, Plan, Status, Wait, WaitFor};
 pub use profile::{Profile, Version};
 pub use snapshot::{Snapshot, SnapshotError};
 pub use sync::plan;
+
+#[cfg(test)]
+mod sync_tests;
