@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::plan::{Action, Plan, WaitFor};
 use super::pod::PodFacts;
 use super::profile::Profile;
+use super::set::SetView;
 use super::snapshot::Snapshot;
-use super::sync::SetView;
 
 /// A pod not Ready for this long, with no error reason, is considered stuck.
 pub const STUCK_AFTER: SignedDuration = SignedDuration::from_secs(10 * 60);

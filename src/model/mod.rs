@@ -6,12 +6,14 @@
 pub mod claims;
 pub mod diagnose;
 pub mod gojson;
+pub mod history;
 pub mod plan;
 pub mod pod;
 pub mod profile;
 pub mod revision;
 pub mod scenario;
 pub mod selector;
+pub mod set;
 pub mod snapshot;
 pub mod sync;
 

@@ -979,27 +979,20 @@ fn s64_history_truncation_keeps_the_limit() {
     sc.pod(0, 3, RunningReady);
     sc.pod(1, 4, RunningReady);
     let p = profile("1.36");
-    let r = run(&sc);
-    let deleted: Vec<String> = r
-        .plan
-        .actions
-        .iter()
-        .filter_map(|a| {
-            matches!(a, Action::DeleteControllerRevision { .. }).then(|| a.name().to_string())
-        })
-        .collect();
-    assert_eq!(deleted, [sc.rev(0, &p)]);
+    assert_eq!(deleted_revisions(&run(&sc).plan), [sc.rev(0, &p)]);
     sc.history_limit = 0;
-    let r = run(&sc);
-    let deleted: Vec<String> = r
-        .plan
-        .actions
+    assert_eq!(
+        deleted_revisions(&run(&sc).plan),
+        [sc.rev(0, &p), sc.rev(1, &p), sc.rev(2, &p)]
+    );
+}
+
+fn deleted_revisions(plan: &Plan) -> Vec<String> {
+    plan.actions
         .iter()
-        .filter_map(|a| {
-            matches!(a, Action::DeleteControllerRevision { .. }).then(|| a.name().to_string())
-        })
-        .collect();
-    assert_eq!(deleted, [sc.rev(0, &p), sc.rev(1, &p), sc.rev(2, &p)]);
+        .filter(|a| matches!(a, Action::DeleteControllerRevision { .. }))
+        .map(|a| a.name().to_string())
+        .collect()
 }
 
 #[test]
