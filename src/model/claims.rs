@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 use super::plan::{Action, PvcReason};
-use super::pod::PodFacts;
+use super::pod::{PodFacts, is_indexed_name, parent_and_ordinal};
 use super::profile::Profile;
 
 /// `<template>-<set>-<ordinal>`.
@@ -69,17 +69,61 @@ pub struct Claims<'a> {
     pub start: i32,
     pub end: i32,
     pub profile: Profile,
-    pub cache: HashMap<&'a str, &'a PersistentVolumeClaim>,
+    /// The PVC cache, indexed by (template index, ordinal).
+    cache: HashMap<(usize, i32), &'a PersistentVolumeClaim>,
 }
 
 const POD_KIND: (&str, &str) = ("v1", "Pod");
 const SET_KIND: (&str, &str) = ("apps/v1", "StatefulSet");
 
 impl<'a> Claims<'a> {
-    fn names(&self, ordinal: i32) -> impl Iterator<Item = String> + '_ {
-        self.templates
-            .iter()
-            .map(move |t| claim_name(t, self.set_name, ordinal))
+    /// Indexes the PVC cache by (template, ordinal) once per pass.
+    pub fn new(
+        set_name: &'a str,
+        set_uid: &'a str,
+        templates: Vec<&'a str>,
+        policy: Policy,
+        (start, end): (i32, i32),
+        profile: Profile,
+        pvcs: &'a [PersistentVolumeClaim],
+    ) -> Claims<'a> {
+        let mut cache = HashMap::new();
+        for pvc in pvcs {
+            let name = pvc.metadata.name.as_deref().unwrap_or("");
+            for (ti, t) in templates.iter().enumerate() {
+                let Some(pod_name) = name.strip_prefix(*t).and_then(|r| r.strip_prefix('-')) else {
+                    continue;
+                };
+                if let Some((parent, ordinal)) = parent_and_ordinal(pod_name)
+                    && parent == set_name
+                    && is_indexed_name(pod_name, set_name, ordinal)
+                {
+                    cache.insert((ti, ordinal), pvc);
+                }
+            }
+        }
+        Claims {
+            set_name,
+            set_uid,
+            templates,
+            policy,
+            start,
+            end,
+            profile,
+            cache,
+        }
+    }
+
+    /// Each template's claim for `ordinal`: (template index, the claim if it exists).
+    fn claims_of(
+        &self,
+        ordinal: i32,
+    ) -> impl Iterator<Item = (usize, Option<&'a PersistentVolumeClaim>)> + '_ {
+        (0..self.templates.len()).map(move |ti| (ti, self.cache.get(&(ti, ordinal)).copied()))
+    }
+
+    fn name(&self, template: usize, ordinal: i32) -> String {
+        claim_name(self.templates[template], self.set_name, ordinal)
     }
 
     fn scaled_down(&self, pod: &PodFacts) -> bool {
@@ -91,14 +135,17 @@ impl<'a> Claims<'a> {
     pub fn create_missing(&self, pod: &PodFacts) -> (Vec<Action>, Option<String>) {
         let mut actions = Vec::new();
         let mut errors = Vec::new();
-        for name in self.names(pod.ordinal) {
-            match self.cache.get(name.as_str()) {
+        for (ti, claim) in self.claims_of(pod.ordinal) {
+            match claim {
                 None => actions.push(Action::CreatePvc {
-                    name,
+                    name: self.name(ti, pod.ordinal),
                     ordinal: pod.ordinal,
                 }),
                 Some(c) if c.metadata.deletion_timestamp.is_some() => {
-                    errors.push(format!("pvc {name} is being deleted"));
+                    errors.push(format!(
+                        "pvc {} is being deleted",
+                        self.name(ti, pod.ordinal)
+                    ));
                 }
                 Some(_) => {}
             }
@@ -113,30 +160,23 @@ impl<'a> Claims<'a> {
         if self.policy.when_scaled == Retention::Retain {
             return false;
         }
-        self.names(pod.ordinal).any(|name| {
-            self.cache
-                .get(name.as_str())
-                .is_some_and(|c| has_stale_ref(c, &pod.name, pod.uid, POD_KIND, &self.profile))
+        self.claims_of(pod.ordinal).any(|(_, claim)| {
+            claim.is_some_and(|c| has_stale_ref(c, &pod.name, pod.uid, POD_KIND, &self.profile))
         })
     }
 
     /// `ClaimsMatchRetentionPolicy`: every existing claim's owner refs are as wanted.
     pub fn match_policy(&self, pod: &PodFacts) -> bool {
-        self.names(pod.ordinal).all(|name| {
-            self.cache
-                .get(name.as_str())
-                .is_none_or(|c| self.up_to_date(c, pod))
-        })
+        self.claims_of(pod.ordinal)
+            .all(|(_, claim)| claim.is_none_or(|c| self.up_to_date(c, pod)))
     }
 
     /// `UpdatePodClaimForRetentionPolicy`: UpdatePVC for each existing claim whose refs
     /// are not as wanted, with the refs it gets.
     pub fn retention_updates(&self, pod: &PodFacts) -> Vec<Action> {
         let mut out = Vec::new();
-        for name in self.names(pod.ordinal) {
-            let Some(claim) = self.cache.get(name.as_str()) else {
-                continue;
-            };
+        for (ti, claim) in self.claims_of(pod.ordinal) {
+            let Some(claim) = claim else { continue };
             let refs = if self.profile.pvc_controller_refs() {
                 if self.up_to_date(claim, pod) {
                     continue;
@@ -149,7 +189,7 @@ impl<'a> Claims<'a> {
                 }
             };
             out.push(Action::UpdatePvc {
-                name,
+                name: self.name(ti, pod.ordinal),
                 ordinal: pod.ordinal,
                 reason: PvcReason::Retention,
                 owner_references: refs,

@@ -338,15 +338,10 @@ fn diagnose_wait(
     ns_flag: &str,
 ) -> Diagnosis {
     let set = view.name;
-    let pod = snap
-        .pods
-        .iter()
-        .find(|p| p.metadata.name.as_deref() == Some(wait.pod.as_str()));
+    let pod = snap.pod(&wait.pod);
+    let record = snap.records().iter().find(|r| r.name == wait.pod);
     let health = pod.map(|p| PodHealth::of(p, now)).unwrap_or_default();
-    let revision = pod
-        .map(PodFacts::of)
-        .map(|f| f.revision.into_owned())
-        .unwrap_or_default();
+    let revision = record.map(|r| r.revision.clone()).unwrap_or_default();
     let name = &wait.pod;
     let progressing = |summary: String| diag(RolloutState::Progressing, summary, None);
     match wait.for_ {
@@ -397,7 +392,7 @@ fn diagnose_wait(
             health.describe()
         )),
         WaitFor::Available => {
-            let since = pod.map(PodFacts::of).and_then(|f| f.ready_since);
+            let since = record.and_then(|r| r.ready_since);
             let left = since.map(|s| {
                 let until = s
                     .checked_add(SignedDuration::from_secs(i64::from(view.min_ready_seconds)))

@@ -38,9 +38,9 @@ pub fn resolve_revisions<'a>(
     view: &SetView,
     profile: &Profile,
 ) -> Revisions<'a> {
-    let sel = snap.set.spec.as_ref().map(|s| &s.selector);
+    let sel = snap.set().spec.as_ref().map(|s| &s.selector);
     let mut listed: Vec<&ControllerRevision> = snap
-        .revisions
+        .revisions()
         .iter()
         .filter(|r| sel.is_some_and(|s| selector::matches(s, r.metadata.labels.as_ref())))
         .filter(|r| {
@@ -50,7 +50,7 @@ pub fn resolve_revisions<'a>(
     revision::sort(&mut listed);
 
     let mut collision_count = view.stored.collision_count;
-    let cand: Candidate = revision::candidate(&snap.set_json, profile);
+    let cand: Candidate = revision::candidate(snap.set_json(), profile);
     let cand_hash = revision::hash(&cand.data, Some(collision_count));
     let next_number = listed.last().map_or(1, |r| r.revision + 1);
     let stored: Vec<RevisionData> = listed
@@ -109,7 +109,7 @@ pub fn resolve_revisions<'a>(
                 let hash = revision::hash(&cand.data, Some(collision_count));
                 let name = revision::revision_name(view.name, &hash);
                 let existing = snap
-                    .revisions
+                    .revisions()
                     .iter()
                     .find(|r| r.metadata.name.as_deref() == Some(&name));
                 match existing {

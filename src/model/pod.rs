@@ -5,10 +5,11 @@ use std::borrow::Cow;
 
 use jiff::{SignedDuration, Timestamp};
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, OwnerReference};
 
 use super::profile::Profile;
 use super::revision::POD_REVISION_LABEL;
+use super::selector;
 
 /// Label naming the pod on every StatefulSet pod (identity).
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
@@ -25,11 +26,128 @@ pub fn parent_and_ordinal(name: &str) -> Option<(&str, i32)> {
     Some((parent, digits.parse::<i32>().unwrap_or(-1)))
 }
 
-/// The pod facts one sync pass looks at. A placeholder (a pod the controller would
-/// create) has no `pod`, an empty phase and an empty uid.
+/// Whether `name` is exactly `<prefix>-<ordinal>` (canonical decimal, no leading zeros),
+/// without building the string.
+pub fn is_indexed_name(name: &str, prefix: &str, ordinal: i32) -> bool {
+    let Some(digits) = name.strip_prefix(prefix).and_then(|r| r.strip_prefix('-')) else {
+        return false;
+    };
+    let canonical = digits == "0" || (!digits.starts_with('0') && !digits.starts_with('-'));
+    canonical && digits.parse::<i32>() == Ok(ordinal)
+}
+
+/// Which controller a pod has, relative to the snapshot's set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    None,
+    ThisSet,
+    Other,
+}
+
+/// What the controller reads off one pod, independent of the clock: indexed once per
+/// snapshot (like an informer's indexer) so a pass reads compact records instead of
+/// walking whole `Pod` objects.
+#[derive(Clone, Debug)]
+pub struct PodRecord {
+    pub name: String,
+    pub uid: String,
+    pub ordinal: i32,
+    /// The name's parent is the set (`isMemberOf`).
+    pub member: bool,
+    pub phase: &'static str,
+    pub revision: String,
+    pub ready: bool,
+    pub ready_since: Option<Timestamp>,
+    pub terminating: bool,
+    pub owner: Owner,
+    /// Labels match the set's selector.
+    pub selected: bool,
+    /// `identityMatches` (namespace is the set's by construction of the snapshot).
+    pub identity_ok: bool,
+    /// `storageMatches`.
+    pub storage_ok: bool,
+}
+
+impl PodRecord {
+    /// Indexes `pod` for the set `set_name` with `selector`, claim templates `templates`
+    /// and uid `set_uid` (an empty uid matches controller refs by kind and name).
+    pub fn of(
+        pod: &Pod,
+        set_name: &str,
+        set_uid: &str,
+        selector: &LabelSelector,
+        templates: &[&str],
+    ) -> PodRecord {
+        let name = pod.metadata.name.as_deref().unwrap_or("");
+        let parsed = parent_and_ordinal(name);
+        let ordinal = parsed.map_or(-1, |(_, o)| o);
+        let member = parsed.is_some_and(|(p, _)| p == set_name);
+        let labels = pod.metadata.labels.as_ref();
+        let label = |k: &str| labels.and_then(|l| l.get(k)).map(String::as_str);
+        let status = pod.status.as_ref();
+        let ready_cond = status
+            .and_then(|s| s.conditions.as_ref())
+            .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"));
+        let phase = match status.and_then(|s| s.phase.as_deref()).unwrap_or("") {
+            "" => "",
+            "Pending" => "Pending",
+            "Running" => "Running",
+            "Succeeded" => "Succeeded",
+            "Failed" => "Failed",
+            _ => "Unknown",
+        };
+        let owner = match controller_of(pod.metadata.owner_references.as_deref()) {
+            None => Owner::None,
+            Some(c) if set_uid.is_empty() && c.kind == "StatefulSet" && c.name == set_name => {
+                Owner::ThisSet
+            }
+            Some(c) if !set_uid.is_empty() && c.uid == set_uid => Owner::ThisSet,
+            Some(_) => Owner::Other,
+        };
+        let volumes = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.volumes.as_deref())
+            .unwrap_or(&[]);
+        let storage_ok = ordinal >= 0
+            && templates.iter().all(|t| {
+                volumes.iter().any(|v| {
+                    v.name == *t
+                        && v.persistent_volume_claim.as_ref().is_some_and(|c| {
+                            c.claim_name
+                                .strip_prefix(*t)
+                                .and_then(|r| r.strip_prefix('-'))
+                                .is_some_and(|r| is_indexed_name(r, set_name, ordinal))
+                        })
+                })
+            });
+        PodRecord {
+            name: name.to_string(),
+            uid: pod.metadata.uid.clone().unwrap_or_default(),
+            ordinal,
+            member,
+            phase,
+            revision: label(POD_REVISION_LABEL).unwrap_or("").to_string(),
+            ready: ready_cond.is_some_and(|c| c.status == "True"),
+            ready_since: ready_cond
+                .and_then(|c| c.last_transition_time.as_ref())
+                .map(|t| t.0),
+            terminating: pod.metadata.deletion_timestamp.is_some(),
+            owner,
+            selected: selector::matches(selector, labels),
+            identity_ok: member
+                && ordinal >= 0
+                && is_indexed_name(name, set_name, ordinal)
+                && label(POD_NAME_LABEL) == Some(name),
+            storage_ok,
+        }
+    }
+}
+
+/// The pod facts one sync pass looks at: a pod's record, or a placeholder (a pod the
+/// controller would create: empty phase, empty uid).
 #[derive(Clone, Debug)]
 pub struct PodFacts<'a> {
-    pub pod: Option<&'a Pod>,
     pub name: Cow<'a, str>,
     pub ordinal: i32,
     pub uid: &'a str,
@@ -39,40 +157,31 @@ pub struct PodFacts<'a> {
     pub ready: bool,
     pub ready_since: Option<Timestamp>,
     pub terminating: bool,
+    pub identity_ok: bool,
+    pub storage_ok: bool,
+    /// A real pod (not a placeholder).
+    pub exists: bool,
 }
 
 impl<'a> PodFacts<'a> {
-    pub fn of(pod: &'a Pod) -> PodFacts<'a> {
-        let name = pod.metadata.name.as_deref().unwrap_or("");
-        let ordinal = parent_and_ordinal(name).map_or(-1, |(_, o)| o);
-        let status = pod.status.as_ref();
-        let ready_cond = status
-            .and_then(|s| s.conditions.as_ref())
-            .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"));
+    pub fn of(r: &'a PodRecord) -> PodFacts<'a> {
         PodFacts {
-            pod: Some(pod),
-            name: Cow::Borrowed(name),
-            ordinal,
-            uid: pod.metadata.uid.as_deref().unwrap_or(""),
-            phase: status.and_then(|s| s.phase.as_deref()).unwrap_or(""),
-            revision: Cow::Borrowed(
-                pod.metadata
-                    .labels
-                    .as_ref()
-                    .and_then(|l| l.get(POD_REVISION_LABEL))
-                    .map_or("", String::as_str),
-            ),
-            ready: ready_cond.is_some_and(|c| c.status == "True"),
-            ready_since: ready_cond
-                .and_then(|c| c.last_transition_time.as_ref())
-                .map(|t| t.0),
-            terminating: pod.metadata.deletion_timestamp.is_some(),
+            name: Cow::Borrowed(&r.name),
+            ordinal: r.ordinal,
+            uid: &r.uid,
+            phase: r.phase,
+            revision: Cow::Borrowed(&r.revision),
+            ready: r.ready,
+            ready_since: r.ready_since,
+            terminating: r.terminating,
+            identity_ok: r.identity_ok,
+            storage_ok: r.storage_ok,
+            exists: true,
         }
     }
 
     pub fn placeholder(name: String, ordinal: i32, revision: String) -> PodFacts<'a> {
         PodFacts {
-            pod: None,
             name: Cow::Owned(name),
             ordinal,
             uid: "",
@@ -81,6 +190,9 @@ impl<'a> PodFacts<'a> {
             ready: false,
             ready_since: None,
             terminating: false,
+            identity_ok: true,
+            storage_ok: true,
+            exists: false,
         }
     }
 
@@ -135,16 +247,6 @@ impl<'a> PodFacts<'a> {
             !self.is_running_and_ready() || self.terminating
         }
     }
-
-    pub fn labels(&self) -> Option<&'a std::collections::BTreeMap<String, String>> {
-        self.pod.and_then(|p| p.metadata.labels.as_ref())
-    }
-
-    pub fn owner_references(&self) -> &'a [OwnerReference] {
-        self.pod
-            .and_then(|p| p.metadata.owner_references.as_deref())
-            .unwrap_or(&[])
-    }
 }
 
 /// The controller reference of an object, if any.
@@ -167,5 +269,15 @@ mod tests {
         assert_eq!(parent_and_ordinal("web-x"), None);
         assert_eq!(parent_and_ordinal("web-"), None);
         assert_eq!(parent_and_ordinal("web"), None);
+    }
+
+    #[test]
+    fn indexed_names_are_canonical() {
+        assert!(is_indexed_name("web-0", "web", 0));
+        assert!(is_indexed_name("web-12", "web", 12));
+        assert!(!is_indexed_name("web-01", "web", 1));
+        assert!(!is_indexed_name("web-1", "web", 2));
+        assert!(!is_indexed_name("webx-1", "web", 1));
+        assert!(!is_indexed_name("data-web-3", "data-web", -3));
     }
 }

@@ -40,7 +40,7 @@ pub struct StoredStatus<'a> {
 
 impl<'a> SetView<'a> {
     pub fn of(snap: &'a Snapshot, profile: &Profile) -> SetView<'a> {
-        let set = &snap.set;
+        let set = snap.set();
         let spec = set.spec.as_ref();
         let strategy = spec.and_then(|s| s.update_strategy.as_ref());
         let strategy_type = strategy

@@ -4,21 +4,30 @@
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::pod::PodRecord;
 
 /// One StatefulSet and everything in its namespace that the controller would look at.
 ///
 /// Pods and revisions are kept whole, unfiltered by ownership: the sync pass applies the
 /// controller's own claim rules (SPEC §2.1) so that the filter lives in one place.
+///
+/// The fields are read through accessors: the pod index is built on construction and
+/// must not go stale.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
-    pub set: StatefulSet,
+    set: StatefulSet,
     /// The set exactly as served, kept for the revision bytes (SPEC §1.3: the template
     /// must not be re-derived from typed structs) and for fields newer than k8s-openapi.
-    pub set_json: Value,
-    pub pods: Vec<Pod>,
-    pub revisions: Vec<ControllerRevision>,
-    pub pvcs: Vec<PersistentVolumeClaim>,
+    set_json: Value,
+    pods: Vec<Pod>,
+    revisions: Vec<ControllerRevision>,
+    pvcs: Vec<PersistentVolumeClaim>,
+    /// One record per pod, in the order of `pods`.
+    index: Vec<PodRecord>,
 }
 
 /// Why a set of objects is not a usable snapshot.
@@ -34,6 +43,127 @@ pub enum SnapshotError {
     Invalid { what: String, reason: String },
 }
 
+/// One object of the input: an already-parsed value (YAML, tests) or a slice of JSON
+/// text that is decoded straight into its typed form (fast path for large lists).
+pub enum Source<'t> {
+    Value(Value),
+    Raw(&'t RawValue),
+}
+
+impl Source<'_> {
+    /// The object's `kind` (empty when absent).
+    pub fn kind(&self) -> String {
+        #[derive(serde::Deserialize)]
+        struct Kind {
+            kind: Option<String>,
+        }
+        match self {
+            Source::Value(v) => v
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            Source::Raw(r) => serde_json::from_str::<Kind>(r.get())
+                .ok()
+                .and_then(|k| k.kind)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Decodes into `T`; errors name the object (`what`).
+    pub fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        what: impl Fn() -> String,
+    ) -> Result<T, SnapshotError> {
+        let res = match self {
+            Source::Value(v) => T::deserialize(v).map_err(|e| e.to_string()),
+            Source::Raw(r) => serde_json::from_str(r.get()).map_err(|e| e.to_string()),
+        };
+        res.map_err(|reason| SnapshotError::Invalid {
+            what: what(),
+            reason,
+        })
+    }
+
+    fn into_value(self) -> Result<Value, SnapshotError> {
+        match self {
+            Source::Value(v) => Ok(v),
+            Source::Raw(r) => serde_json::from_str(r.get()).map_err(|e| SnapshotError::Invalid {
+                what: "object".into(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// `Kind name`, or `Kind (item N)` without a name.
+    pub fn describe(&self, kind: &str, index: usize) -> String {
+        #[derive(serde::Deserialize)]
+        struct Meta {
+            metadata: Option<Named>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Named {
+            name: Option<String>,
+        }
+        let name = match self {
+            Source::Value(v) => v
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            Source::Raw(r) => serde_json::from_str::<Meta>(r.get())
+                .ok()
+                .and_then(|m| m.metadata)
+                .and_then(|m| m.name),
+        };
+        match name {
+            Some(name) => format!("{kind} {name}"),
+            None => format!("{kind} (item {})", index + 1),
+        }
+    }
+}
+
+/// Input objects decoded by kind, in input order; other kinds are dropped.
+#[derive(Debug, Default)]
+pub struct Objects {
+    /// StatefulSets stay JSON until one is picked: its served form is what gets hashed.
+    pub sets: Vec<Value>,
+    pub pods: Vec<Pod>,
+    pub revisions: Vec<ControllerRevision>,
+    pub pvcs: Vec<PersistentVolumeClaim>,
+}
+
+impl Objects {
+    /// Decodes every source; a `List` inside the input contributes its items.
+    pub fn decode(sources: Vec<Source<'_>>) -> Result<Objects, SnapshotError> {
+        let mut out = Objects::default();
+        let mut queue: std::collections::VecDeque<Source<'_>> = sources.into();
+        let mut index = 0;
+        while let Some(object) = queue.pop_front() {
+            index += 1;
+            let kind = object.kind();
+            let what = || object.describe(&kind, index - 1);
+            match kind.as_str() {
+                k if k.ends_with("List") => {
+                    let mut list = object.into_value()?;
+                    if let Some(Value::Array(items)) = list.get_mut("items").map(Value::take) {
+                        queue.extend(items.into_iter().map(Source::Value));
+                    }
+                }
+                "StatefulSet" => out.sets.push(object.into_value()?),
+                "Pod" => out.pods.push(object.decode::<Pod>(what)?),
+                "ControllerRevision" => out
+                    .revisions
+                    .push(object.decode::<ControllerRevision>(what)?),
+                "PersistentVolumeClaim" => {
+                    out.pvcs.push(object.decode::<PersistentVolumeClaim>(what)?)
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
 impl Snapshot {
     /// Picks the StatefulSet (by `name` when given, else the only one) and keeps the pods,
     /// revisions and PVCs of its namespace. Objects of other kinds are ignored.
@@ -41,29 +171,25 @@ impl Snapshot {
         objects: Vec<Value>,
         name: Option<&str>,
     ) -> Result<Snapshot, SnapshotError> {
-        let mut sets = Vec::new();
-        let mut pods = Vec::new();
-        let mut revisions = Vec::new();
-        let mut pvcs = Vec::new();
-        for (index, object) in objects.into_iter().enumerate() {
-            let kind = object
-                .get("kind")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            let what = || describe(&object, &kind, index);
-            match kind.as_str() {
-                "StatefulSet" => sets.push(object),
-                "Pod" => pods.push(decode::<Pod>(&object, what)?),
-                "ControllerRevision" => {
-                    revisions.push(decode::<ControllerRevision>(&object, what)?)
-                }
-                "PersistentVolumeClaim" => {
-                    pvcs.push(decode::<PersistentVolumeClaim>(&object, what)?)
-                }
-                _ => {}
-            }
-        }
+        Snapshot::from_sources(objects.into_iter().map(Source::Value).collect(), name)
+    }
+
+    /// As [`Snapshot::from_objects`], from values or raw JSON slices.
+    pub fn from_sources(
+        objects: Vec<Source<'_>>,
+        name: Option<&str>,
+    ) -> Result<Snapshot, SnapshotError> {
+        Snapshot::from_decoded(Objects::decode(objects)?, name)
+    }
+
+    /// Picks the StatefulSet from decoded objects (by `name`, else the only one).
+    pub fn from_decoded(objects: Objects, name: Option<&str>) -> Result<Snapshot, SnapshotError> {
+        let Objects {
+            mut sets,
+            pods,
+            revisions,
+            pvcs,
+        } = objects;
         let names = || {
             sets.iter()
                 .map(|s| {
@@ -88,20 +214,79 @@ impl Snapshot {
                 n => return Err(SnapshotError::Ambiguous(n, names())),
             },
         };
+        Snapshot::new(set_json, pods, revisions, pvcs)
+    }
+
+    /// A snapshot of the set `set_json` (as served) and the objects around it; objects of
+    /// other namespaces are dropped and the pods are indexed.
+    pub fn new(
+        set_json: Value,
+        mut pods: Vec<Pod>,
+        mut revisions: Vec<ControllerRevision>,
+        mut pvcs: Vec<PersistentVolumeClaim>,
+    ) -> Result<Snapshot, SnapshotError> {
         let set = decode_set(&set_json)?;
-        let ns = namespace_of(&set.metadata);
-        let in_ns =
-            |m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| namespace_of(m) == ns;
+        let ns = namespace_of(&set.metadata).to_string();
+        let in_ns = |m: &ObjectMeta| namespace_of(m) == ns;
         pods.retain(|p| in_ns(&p.metadata));
         revisions.retain(|r| in_ns(&r.metadata));
         pvcs.retain(|c| in_ns(&c.metadata));
+        let index = {
+            let name = set.metadata.name.as_deref().unwrap_or("");
+            let uid = set.metadata.uid.as_deref().unwrap_or("");
+            let spec = set.spec.as_ref();
+            let selector = spec.map(|s| s.selector.clone()).unwrap_or_default();
+            let templates: Vec<&str> = spec
+                .and_then(|s| s.volume_claim_templates.as_deref())
+                .unwrap_or(&[])
+                .iter()
+                .map(|t| t.metadata.name.as_deref().unwrap_or(""))
+                .collect();
+            pods.iter()
+                .map(|p| PodRecord::of(p, name, uid, &selector, &templates))
+                .collect()
+        };
         Ok(Snapshot {
             set,
             set_json,
             pods,
             revisions,
             pvcs,
+            index,
         })
+    }
+
+    pub fn set(&self) -> &StatefulSet {
+        &self.set
+    }
+
+    pub fn set_json(&self) -> &Value {
+        &self.set_json
+    }
+
+    pub fn pods(&self) -> &[Pod] {
+        &self.pods
+    }
+
+    /// The pods' records, in the order of [`Snapshot::pods`].
+    pub fn records(&self) -> &[PodRecord] {
+        &self.index
+    }
+
+    pub fn revisions(&self) -> &[ControllerRevision] {
+        &self.revisions
+    }
+
+    pub fn pvcs(&self) -> &[PersistentVolumeClaim] {
+        &self.pvcs
+    }
+
+    /// The pod named `name`, if present.
+    pub fn pod(&self, name: &str) -> Option<&Pod> {
+        self.index
+            .iter()
+            .position(|r| r.name == name)
+            .map(|i| &self.pods[i])
     }
 
     pub fn name(&self) -> &str {
@@ -114,7 +299,7 @@ impl Snapshot {
 }
 
 /// An object's namespace; unset means `default`, as for a manifest without one.
-pub fn namespace_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> &str {
+pub fn namespace_of(meta: &ObjectMeta) -> &str {
     meta.namespace
         .as_deref()
         .filter(|s| !s.is_empty())
@@ -184,13 +369,6 @@ fn decode<T: serde::de::DeserializeOwned>(
     })
 }
 
-fn describe(object: &Value, kind: &str, index: usize) -> String {
-    match object.pointer("/metadata/name").and_then(Value::as_str) {
-        Some(name) => format!("{kind} {name}"),
-        None => format!("{kind} (item {})", index + 1),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,9 +431,18 @@ mod tests {
     }
 
     #[test]
+    fn lists_inside_lists_are_flattened() {
+        let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-0", "namespace": "ns"}});
+        let inner = json!({"apiVersion": "v1", "kind": "PodList", "items": [pod]});
+        let s = Snapshot::from_objects(vec![set("web"), inner], None).unwrap();
+        assert_eq!(s.pods().len(), 1);
+        assert_eq!(s.records()[0].name, "web-0");
+    }
+
+    #[test]
     fn objects_of_other_namespaces_are_dropped() {
         let pod = |ns: &str| json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-0", "namespace": ns}});
         let s = Snapshot::from_objects(vec![set("web"), pod("ns"), pod("other")], None).unwrap();
-        assert_eq!(s.pods.len(), 1);
+        assert_eq!(s.pods().len(), 1);
     }
 }

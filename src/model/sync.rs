@@ -15,9 +15,8 @@ use super::history::{Revisions, resolve_revisions};
 use super::plan::{
     Action, CreateReason, DeleteReason, ObjectRef, Plan, Status, UpdateReason, Wait, WaitFor,
 };
-use super::pod::{POD_NAME_LABEL, PodFacts, controller_of, parent_and_ordinal};
+use super::pod::{Owner, PodFacts};
 use super::profile::Profile;
-use super::selector;
 use super::set::SetView;
 use super::snapshot::Snapshot;
 
@@ -64,7 +63,7 @@ struct Pass<'a> {
 impl<'a> Pass<'a> {
     fn new(snap: &'a Snapshot, now: Timestamp, profile: Profile) -> Pass<'a> {
         let view = SetView::of(snap, &profile);
-        let spec = snap.set.spec.as_ref();
+        let spec = snap.set().spec.as_ref();
         let templates: Vec<&str> = spec
             .and_then(|s| s.volume_claim_templates.as_deref())
             .unwrap_or(&[])
@@ -76,20 +75,15 @@ impl<'a> Pass<'a> {
             .map_or(Policy::parse(None, None), |p| {
                 Policy::parse(p.when_scaled.as_deref(), p.when_deleted.as_deref())
             });
-        let claims = Claims {
-            set_name: view.name,
-            set_uid: view.uid,
+        let claims = Claims::new(
+            view.name,
+            view.uid,
             templates,
             policy,
-            start: view.start,
-            end: view.end(),
+            (view.start, view.end()),
             profile,
-            cache: snap
-                .pvcs
-                .iter()
-                .map(|c| (c.metadata.name.as_deref().unwrap_or(""), c))
-                .collect(),
-        };
+            snap.pvcs(),
+        );
         let claimed = claim_pods(snap, &view);
         let revs = resolve_revisions(snap, &view, &profile);
         Pass {
@@ -337,8 +331,8 @@ impl<'a> Pass<'a> {
     /// processReplica step 7 and `UpdateStatefulPod`.
     fn enforce_invariants(&mut self, pod: &PodFacts<'a>) -> Step {
         let retention_ok = !self.profile.auto_delete_pvc() || self.claims.match_policy(pod);
-        let identity_ok = self.identity_matches(pod);
-        let storage_ok = self.storage_matches(pod);
+        let identity_ok = pod.identity_ok;
+        let storage_ok = pod.storage_ok;
         if identity_ok && storage_ok && retention_ok {
             return Step::Continue;
         }
@@ -366,41 +360,6 @@ impl<'a> Pass<'a> {
             uid: pod.uid.to_string(),
         });
         Step::Continue
-    }
-
-    fn identity_matches(&self, pod: &PodFacts) -> bool {
-        let Some(p) = pod.pod else { return true };
-        let parent_ok = parent_and_ordinal(&pod.name)
-            .is_some_and(|(parent, o)| parent == self.view.name && o >= 0);
-        parent_ok
-            && pod.name == format!("{}-{}", self.view.name, pod.ordinal)
-            && super::snapshot::namespace_of(&p.metadata) == self.view.namespace
-            && pod
-                .labels()
-                .and_then(|l| l.get(POD_NAME_LABEL))
-                .map(String::as_str)
-                == Some(pod.name.as_ref())
-    }
-
-    fn storage_matches(&self, pod: &PodFacts) -> bool {
-        let Some(p) = pod.pod else { return true };
-        if pod.ordinal < 0 {
-            return false;
-        }
-        let volumes = p
-            .spec
-            .as_ref()
-            .and_then(|s| s.volumes.as_deref())
-            .unwrap_or(&[]);
-        self.claims.templates.iter().all(|t| {
-            let want = super::claims::claim_name(t, self.view.name, pod.ordinal);
-            volumes.iter().any(|v| {
-                v.name == *t
-                    && v.persistent_volume_claim
-                        .as_ref()
-                        .is_some_and(|c| c.claim_name == want)
-            })
-        })
     }
 
     fn fix_condemned_claims(&mut self, i: usize) -> Step {
@@ -646,31 +605,17 @@ impl<'a> Pass<'a> {
 /// The outer sync's claim step (SPEC §2.1): pods whose controller is this set and that
 /// match the selector and are members, plus orphans it would adopt.
 pub fn claim_pods<'a>(snap: &'a Snapshot, view: &SetView) -> Vec<PodFacts<'a>> {
-    let sel = snap.set.spec.as_ref().map(|s| &s.selector);
-    snap.pods
+    snap.records()
         .iter()
-        .filter(|p| {
-            let name = p.metadata.name.as_deref().unwrap_or("");
-            let member = parent_and_ordinal(name).is_some_and(|(parent, _)| parent == view.name);
-            let selected = sel.is_some_and(|s| selector::matches(s, p.metadata.labels.as_ref()));
-            match controller_of(p.metadata.owner_references.as_deref()) {
-                Some(c) => is_this_set(c, view) && selected && member,
-                None => {
-                    !view.deleting && p.metadata.deletion_timestamp.is_none() && selected && member
+        .filter(|r| {
+            r.member
+                && r.selected
+                && match r.owner {
+                    Owner::ThisSet => true,
+                    Owner::None => !view.deleting && !r.terminating,
+                    Owner::Other => false,
                 }
-            }
         })
         .map(PodFacts::of)
         .collect()
-}
-
-fn is_this_set(
-    c: &k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference,
-    view: &SetView,
-) -> bool {
-    if view.uid.is_empty() {
-        c.kind == "StatefulSet" && c.name == view.name
-    } else {
-        c.uid == view.uid
-    }
 }

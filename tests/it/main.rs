@@ -1,0 +1,8 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The integration tests: one binary, one module per area.
+
+mod cli;
+mod conformance;
+mod invariants;
+mod purity;
+mod support;
