@@ -34,6 +34,30 @@ pub enum Command {
     /// would write, and a diagnosis.
     #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
+
+    /// Try kubectl sts with no cluster: a built-in simulated cluster and a scenario.
+    #[command(after_help = DEMO_EXAMPLES)]
+    Demo(DemoArgs),
+}
+
+const DEMO_EXAMPLES: &str = "\
+Examples:
+  # A canary, a broken release that wedges the rollout, and the recovery, as text
+  kubectl sts demo --headless
+
+  # Another built-in scenario: default, partitioned, stuck, parallel, ondelete, tour
+  kubectl sts demo --headless --scenario stuck";
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Print the scenario's story as text instead of opening the dashboard.
+    #[arg(long)]
+    pub headless: bool,
+
+    /// A built-in scenario (default, partitioned, stuck, parallel, ondelete, tour) or a
+    /// scenario file.
+    #[arg(long, default_value = "tour")]
+    pub scenario: String,
 }
 
 const PLAN_EXAMPLES: &str = "\

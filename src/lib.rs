@@ -3,7 +3,9 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod duration;
 pub mod error;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod sim;

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
     let mut out = stdout.lock();
     let result = match &cli.command {
         Command::Plan(args) => cmd::plan::run(args, style, &mut out),
+        Command::Demo(args) => cmd::demo::run(args, style, &mut out),
     };
     let _ = out.flush();
     match result {

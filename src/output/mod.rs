@@ -2,6 +2,7 @@
 //! style; they never read the clock or talk to a cluster.
 
 pub mod plan;
+pub mod status;
 
 use std::io::{IsTerminal, Write};
 
@@ -36,6 +37,36 @@ impl Style {
             text.to_string()
         }
     }
+}
+
+/// The diagnosis badge and its colour.
+pub fn badge(state: crate::model::diagnose::RolloutState) -> (&'static str, &'static str) {
+    use crate::model::diagnose::RolloutState;
+    match state {
+        RolloutState::Complete => ("complete", "32"),
+        RolloutState::Progressing => ("progressing", "36"),
+        RolloutState::Paused => ("paused", "33"),
+        RolloutState::Stuck => ("STUCK", "1;31"),
+        RolloutState::Deleting => ("deleting", "35"),
+    }
+}
+
+/// The diagnosis lines shared by every report: badge, summary, remedy.
+pub fn diagnosis(d: &crate::model::diagnose::Diagnosis, style: Style) -> String {
+    let (label, code) = badge(d.state);
+    let mut s = format!(
+        "{} {}\n",
+        style.paint(code, &format!("[{label}]")),
+        d.summary
+    );
+    if let Some(r) = &d.remedy {
+        s.push_str(&format!(
+            "Remedy: {}\n  {}\n",
+            r.summary,
+            style.paint("1", &format!("$ {}", r.command))
+        ));
+    }
+    s
 }
 
 pub fn write_json<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<()> {

@@ -4,7 +4,6 @@ use std::io::Write;
 
 use crate::cli::OutputFormat;
 use crate::error::Result;
-use crate::model::diagnose::RolloutState;
 use crate::model::plan::{Action, Plan};
 
 use super::{Style, io_error, write_json, write_yaml};
@@ -90,26 +89,7 @@ pub fn table(plan: &Plan, wide: bool, style: Style) -> String {
         s.push_str(&format!("Requeue:   after {secs}s (minReadySeconds)\n"));
     }
     s.push('\n');
-    let d = &plan.diagnosis;
-    let (label, code) = match d.state {
-        RolloutState::Complete => ("complete", "32"),
-        RolloutState::Progressing => ("progressing", "36"),
-        RolloutState::Paused => ("paused", "33"),
-        RolloutState::Stuck => ("STUCK", "1;31"),
-        RolloutState::Deleting => ("deleting", "35"),
-    };
-    s.push_str(&format!(
-        "{} {}\n",
-        style.paint(code, &format!("[{label}]")),
-        d.summary
-    ));
-    if let Some(r) = &d.remedy {
-        s.push_str(&format!(
-            "Remedy: {}\n  {}\n",
-            r.summary,
-            style.paint("1", &format!("$ {}", r.command))
-        ));
-    }
+    s.push_str(&super::diagnosis(&plan.diagnosis, style));
     s
 }
 

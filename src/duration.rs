@@ -1,0 +1,71 @@
+//! Durations as kubectl spells them: `30s`, `2m`, `1h30m`, `500ms`, `0`.
+
+use jiff::SignedDuration;
+
+pub fn parse(text: &str) -> Result<SignedDuration, String> {
+    let t = text.trim();
+    if t == "0" {
+        return Ok(SignedDuration::ZERO);
+    }
+    let mut total_ms: i64 = 0;
+    let mut rest = t;
+    if rest.is_empty() {
+        return Err("empty duration".into());
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return Err(format!(
+                "invalid duration {text:?}: expected e.g. 30s, 2m, 1h30m"
+            ));
+        }
+        let value: f64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("invalid duration {text:?}"))?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit = &rest[..unit_len];
+        rest = &rest[unit_len..];
+        let ms = match unit {
+            "ms" => 1.0,
+            "s" => 1000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            _ => {
+                return Err(format!(
+                    "invalid duration {text:?}: unknown unit {unit:?} (use ms, s, m, h)"
+                ));
+            }
+        };
+        total_ms += (value * ms).round() as i64;
+    }
+    Ok(SignedDuration::from_millis(total_ms))
+}
+
+/// For clap: a std Duration.
+pub fn parse_std(text: &str) -> Result<std::time::Duration, String> {
+    let d = parse(text)?;
+    std::time::Duration::try_from(d)
+        .map_err(|_| format!("invalid duration {text:?}: must not be negative"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kubectl_durations() {
+        assert_eq!(parse("30s").unwrap(), SignedDuration::from_secs(30));
+        assert_eq!(parse("1h30m").unwrap(), SignedDuration::from_secs(5400));
+        assert_eq!(parse("500ms").unwrap(), SignedDuration::from_millis(500));
+        assert_eq!(parse("1.5s").unwrap(), SignedDuration::from_millis(1500));
+        assert_eq!(parse("0").unwrap(), SignedDuration::ZERO);
+        assert!(parse("5").is_err());
+        assert!(parse("5d").is_err());
+        assert!(parse("").is_err());
+    }
+}

@@ -1,0 +1,212 @@
+//! The simulated cluster: store + kubelet + StatefulSet controller, on a virtual clock
+//! (tests, `demo --headless`) or the wall clock (`sim serve`, `demo`). Synchronous; the
+//! HTTP server shares it behind a mutex.
+
+use jiff::{SignedDuration, Timestamp};
+use serde_json::Value;
+
+use crate::model::profile::Profile;
+
+use super::controller::{self, DecodeCache, Record};
+use super::error::ApiError;
+use super::kubelet::{self, KubeletConfig};
+use super::store::{Kind, Store};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// Time moves only when told to.
+    Virtual,
+    /// Time is the machine's clock.
+    Wall,
+}
+
+/// Requests answered with an error instead of being served, and watches cut short.
+#[derive(Clone, Debug, Default)]
+pub struct Faults {
+    /// Share of API requests (0.0–1.0) answered with one of `codes`.
+    pub error_rate: f64,
+    pub codes: Vec<u16>,
+    /// Watches end after this many events.
+    pub drop_watch_after: Option<usize>,
+    /// Added to every response.
+    pub latency: std::time::Duration,
+    pub seed: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub clock: Clock,
+    pub profile: Profile,
+    pub kubelet: KubeletConfig,
+    pub faults: Faults,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            clock: Clock::Virtual,
+            profile: Profile::default(),
+            kubelet: KubeletConfig::default(),
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// The virtual clock's origin.
+pub fn epoch() -> Timestamp {
+    Timestamp::from_second(1_798_761_600).unwrap_or(Timestamp::UNIX_EPOCH) // 2027-01-01T00:00:00Z
+}
+
+pub struct Cluster {
+    pub store: Store,
+    pub config: Config,
+    virtual_now: Timestamp,
+    cache: DecodeCache,
+    /// Everything the controller did, oldest first.
+    pub log: Vec<Record>,
+    rng: u64,
+}
+
+impl Cluster {
+    pub fn new(config: Config) -> Cluster {
+        let mut c = Cluster {
+            store: Store::new(),
+            rng: config.faults.seed | 1,
+            config,
+            virtual_now: epoch(),
+            cache: DecodeCache::default(),
+            log: Vec::new(),
+        };
+        c.store.now = c.now();
+        c
+    }
+
+    pub fn now(&self) -> Timestamp {
+        match self.config.clock {
+            Clock::Virtual => self.virtual_now,
+            Clock::Wall => Timestamp::now(),
+        }
+    }
+
+    /// Lets the kubelet and the controller act at the current instant until neither has
+    /// anything left to do. Returns what the controller did.
+    pub fn settle(&mut self) -> Vec<Record> {
+        let mut done = Vec::new();
+        for _ in 0..100 {
+            let now = self.now();
+            self.store.now = now;
+            let changed = kubelet::step(&mut self.store, now, &self.config.kubelet);
+            let records =
+                controller::reconcile(&mut self.store, &self.config.profile, now, &mut self.cache);
+            let quiet = changed == 0 && records.is_empty();
+            done.extend(records);
+            if quiet {
+                break;
+            }
+        }
+        self.log.extend(done.iter().cloned());
+        done
+    }
+
+    /// When something next happens by itself (a pod starts, becomes Ready, restarts or
+    /// finishes terminating).
+    pub fn next_change(&self) -> Option<Timestamp> {
+        kubelet::next_change(&self.store, self.now(), &self.config.kubelet)
+    }
+
+    /// Virtual clock: moves time forward by `d`, stopping at every instant where something
+    /// happens. Returns what the controller did.
+    pub fn advance(&mut self, d: SignedDuration) -> Vec<Record> {
+        let target = self.virtual_now.checked_add(d).unwrap_or(self.virtual_now);
+        let mut done = self.settle();
+        loop {
+            let next = self
+                .next_change()
+                .filter(|t| *t <= target)
+                .unwrap_or(target);
+            self.virtual_now = next.max(self.virtual_now);
+            done.extend(self.settle());
+            if self.virtual_now >= target {
+                return done;
+            }
+        }
+    }
+
+    /// Virtual clock: advances until `done(self)` holds or `limit` passes. True when it
+    /// held.
+    pub fn run_until(
+        &mut self,
+        limit: SignedDuration,
+        mut done: impl FnMut(&Cluster) -> bool,
+    ) -> bool {
+        let deadline = self
+            .virtual_now
+            .checked_add(limit)
+            .unwrap_or(self.virtual_now);
+        self.settle();
+        loop {
+            if done(self) {
+                return true;
+            }
+            match self.next_change() {
+                Some(t) if t <= deadline => {
+                    self.virtual_now = t;
+                    self.settle();
+                }
+                _ => {
+                    self.virtual_now = deadline;
+                    self.settle();
+                    return done(self);
+                }
+            }
+        }
+    }
+
+    /// Creates `objects` (each with a namespace, `default` if none).
+    pub fn seed(&mut self, objects: Vec<Value>) -> Result<(), ApiError> {
+        self.store.now = self.now();
+        for obj in objects {
+            let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+            let kind = Kind::ALL
+                .into_iter()
+                .find(|k| k.name() == kind)
+                .ok_or_else(|| {
+                    ApiError::bad_request(&format!(
+                        "the simulated cluster does not serve kind {kind:?}"
+                    ))
+                })?;
+            let ns = obj
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("default")
+                .to_string();
+            self.store.create(kind, &ns, obj, false)?;
+        }
+        Ok(())
+    }
+
+    /// A pseudo-random draw in [0, 1) for fault injection (xorshift64*, seeded).
+    pub fn draw(&mut self) -> f64 {
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Whether this request gets an injected error, and which.
+    pub fn injected_fault(&mut self) -> Option<ApiError> {
+        let f = &self.config.faults;
+        if f.error_rate <= 0.0 || f.codes.is_empty() {
+            return None;
+        }
+        let codes = f.codes.clone();
+        let rate = f.error_rate;
+        if self.draw() < rate {
+            let i = (self.draw() * codes.len() as f64) as usize;
+            return Some(ApiError::injected(codes[i.min(codes.len() - 1)]));
+        }
+        None
+    }
+}

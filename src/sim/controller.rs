@@ -1,0 +1,288 @@
+//! The simulated cluster's StatefulSet controller: the project's controller model plans a
+//! sync pass from the store's objects, and this carries the actions out against the
+//! store exactly in order, then writes the status — as kube-controller-manager would.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use k8s_openapi::api::apps::v1::ControllerRevision;
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
+use serde_json::{Value, json};
+
+use crate::model::plan::{Action, Plan, UpdateReason};
+use crate::model::profile::Profile;
+use crate::model::{Snapshot, objects, revision};
+
+use super::error::ApiError;
+use super::store::{DeleteOptions, Kind, Store, format_time};
+
+/// One action the controller carried out, for the story and for tests.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub at: Timestamp,
+    pub set: String,
+    pub action: Action,
+}
+
+/// Typed copies of stored objects, re-decoded only when their resourceVersion changes.
+#[derive(Default)]
+pub struct DecodeCache {
+    pods: HashMap<(String, String), (String, Arc<Pod>)>,
+}
+
+impl DecodeCache {
+    fn pod(&mut self, v: &Value) -> Option<Arc<Pod>> {
+        let ns = v.pointer("/metadata/namespace")?.as_str()?.to_string();
+        let name = v.pointer("/metadata/name")?.as_str()?.to_string();
+        let rv = v
+            .pointer("/metadata/resourceVersion")?
+            .as_str()?
+            .to_string();
+        if let Some((cached_rv, pod)) = self.pods.get(&(ns.clone(), name.clone()))
+            && *cached_rv == rv
+        {
+            return Some(pod.clone());
+        }
+        let pod: Arc<Pod> = Arc::new(serde_json::from_value(v.clone()).ok()?);
+        self.pods.insert((ns, name), (rv, pod.clone()));
+        Some(pod)
+    }
+}
+
+/// The snapshot of the set `ns/name` as the controller's informers would see it.
+pub fn snapshot(store: &Store, ns: &str, name: &str, cache: &mut DecodeCache) -> Option<Snapshot> {
+    let set = store.get(Kind::StatefulSet, ns, name)?.clone();
+    let in_ns = |v: &&Value| v.pointer("/metadata/namespace").and_then(Value::as_str) == Some(ns);
+    let pods: Vec<Pod> = store
+        .all(Kind::Pod)
+        .filter(in_ns)
+        .filter_map(|v| cache.pod(v))
+        .map(|p| (*p).clone())
+        .collect();
+    let revisions: Vec<ControllerRevision> = store
+        .all(Kind::ControllerRevision)
+        .filter(in_ns)
+        .filter_map(|v| serde_json::from_value(v.clone()).ok())
+        .collect();
+    let pvcs: Vec<PersistentVolumeClaim> = store
+        .all(Kind::PersistentVolumeClaim)
+        .filter(in_ns)
+        .filter_map(|v| serde_json::from_value(v.clone()).ok())
+        .collect();
+    Snapshot::new(set, pods, revisions, pvcs).ok()
+}
+
+/// Runs sync passes for every StatefulSet until none has anything left to do at this
+/// instant. Returns what was done.
+pub fn reconcile(
+    store: &mut Store,
+    profile: &Profile,
+    now: Timestamp,
+    cache: &mut DecodeCache,
+) -> Vec<Record> {
+    let mut log = Vec::new();
+    let sets: Vec<(String, String)> = store
+        .all(Kind::StatefulSet)
+        .map(|s| {
+            let ns = s
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let name = s
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            (ns, name)
+        })
+        .collect();
+    for (ns, name) in sets {
+        // Bounded: a pass that keeps writing (a status the API refuses, say) must not
+        // spin forever.
+        for _ in 0..64 {
+            let Some(snap) = snapshot(store, &ns, &name, cache) else {
+                break;
+            };
+            let plan = crate::model::plan(&snap, now, profile);
+            if plan.is_noop() {
+                break;
+            }
+            let done = apply(store, &snap, &plan, profile);
+            for action in &plan.actions[..done] {
+                log.push(Record {
+                    at: now,
+                    set: name.clone(),
+                    action: action.clone(),
+                });
+            }
+            let wrote_status = write_status(store, &ns, &name, &plan);
+            if done == 0 && !wrote_status {
+                break;
+            }
+        }
+    }
+    log
+}
+
+/// Carries out the plan's actions in order; stops at the first failure, like the
+/// controller. Returns how many were done.
+fn apply(store: &mut Store, snap: &Snapshot, plan: &Plan, profile: &Profile) -> usize {
+    let set = snap.set_json();
+    let ns = snap.namespace().to_string();
+    let mut done = 0;
+    for action in &plan.actions {
+        let result: Result<(), ApiError> = match action {
+            Action::CreateControllerRevision { .. } => match &plan.new_revision {
+                Some(rev) => store
+                    .create(
+                        Kind::ControllerRevision,
+                        &ns,
+                        objects::new_revision(set, rev),
+                        false,
+                    )
+                    .map(drop),
+                None => Ok(()),
+            },
+            Action::UpdateControllerRevision {
+                name,
+                revision_number,
+            } => {
+                let n = *revision_number;
+                store
+                    .write_system(Kind::ControllerRevision, &ns, name, |r| {
+                        r["revision"] = json!(n)
+                    })
+                    .map(drop)
+            }
+            Action::DeleteControllerRevision { name, .. } => store
+                .delete(
+                    Kind::ControllerRevision,
+                    &ns,
+                    name,
+                    &DeleteOptions::default(),
+                )
+                .map(drop),
+            Action::CreatePvc { name, ordinal } => {
+                match objects::claim_for_name(set, name, *ordinal) {
+                    Some(claim) => store
+                        .create(Kind::PersistentVolumeClaim, &ns, claim, false)
+                        .map(drop),
+                    None => Ok(()),
+                }
+            }
+            Action::UpdatePvc {
+                name,
+                owner_references,
+                ..
+            } => {
+                let refs = serde_json::to_value(owner_references).unwrap_or(Value::Null);
+                store
+                    .write_system(Kind::PersistentVolumeClaim, &ns, name, |c| {
+                        c["metadata"]["ownerReferences"] = refs
+                    })
+                    .map(drop)
+            }
+            Action::CreatePod {
+                ordinal,
+                revision: rev,
+                ..
+            } => {
+                let template = store
+                    .get(Kind::ControllerRevision, &ns, rev)
+                    .and_then(|r| serde_json::from_value::<ControllerRevision>(r.clone()).ok())
+                    .map(|r| revision::stored_template(&r))
+                    .unwrap_or_else(|| {
+                        set.pointer("/spec/template")
+                            .cloned()
+                            .unwrap_or(Value::Null)
+                    });
+                let pod = objects::new_pod(set, &template, rev, *ordinal, profile);
+                store.create(Kind::Pod, &ns, pod, false).map(|created| {
+                    record_event(
+                        store,
+                        snap,
+                        "SuccessfulCreate",
+                        &format!(
+                            "create Pod {} in StatefulSet {} successful",
+                            created["metadata"]["name"].as_str().unwrap_or(""),
+                            snap.name()
+                        ),
+                    );
+                })
+            }
+            Action::DeletePod { name, .. } => store
+                .delete(Kind::Pod, &ns, name, &DeleteOptions::default())
+                .map(|_| {
+                    record_event(
+                        store,
+                        snap,
+                        "SuccessfulDelete",
+                        &format!(
+                            "delete Pod {name} in StatefulSet {} successful",
+                            snap.name()
+                        ),
+                    );
+                }),
+            Action::UpdatePod {
+                name,
+                ordinal,
+                reason,
+                ..
+            } => {
+                let o = *ordinal;
+                let identity = *reason == UpdateReason::Identity;
+                store
+                    .write_system(Kind::Pod, &ns, name, |p| {
+                        if identity {
+                            objects::repair_identity(p, o, profile);
+                        }
+                    })
+                    .map(drop)
+            }
+        };
+        if result.is_err() {
+            break;
+        }
+        done += 1;
+    }
+    done
+}
+
+/// The status write (`updateStatefulSetStatus`), when the status changed. The API refuses
+/// negative counters (SPEC §3.1 quirk); so does this.
+fn write_status(store: &mut Store, ns: &str, name: &str, plan: &Plan) -> bool {
+    if !plan.status_written || plan.status.current_replicas < 0 {
+        return false;
+    }
+    let s = &plan.status;
+    let status = json!({
+        "observedGeneration": s.observed_generation,
+        "replicas": s.replicas,
+        "readyReplicas": s.ready_replicas,
+        "currentReplicas": s.current_replicas,
+        "updatedReplicas": s.updated_replicas,
+        "availableReplicas": s.available_replicas,
+        "currentRevision": s.current_revision,
+        "updateRevision": s.update_revision,
+        "collisionCount": s.collision_count,
+    });
+    store
+        .write_system(Kind::StatefulSet, ns, name, |set| set["status"] = status)
+        .is_ok()
+}
+
+fn record_event(store: &mut Store, snap: &Snapshot, reason: &str, message: &str) {
+    let now = format_time(store.now);
+    let rv = store.resource_version();
+    let event = json!({
+        "metadata": {"name": format!("{}.{rv:x}", snap.name())},
+        "involvedObject": {"kind": "StatefulSet", "apiVersion": "apps/v1", "name": snap.name(),
+                           "namespace": snap.namespace(), "uid": snap.set().metadata.uid},
+        "reason": reason, "message": message, "type": "Normal", "count": 1,
+        "firstTimestamp": now, "lastTimestamp": now,
+        "source": {"component": "statefulset-controller"},
+    });
+    let _ = store.create(Kind::Event, snap.namespace(), event, false);
+}

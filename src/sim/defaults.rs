@@ -1,0 +1,198 @@
+//! What the API server does to objects on write: defaulting (so stored objects look like
+//! a real cluster's, which matters for revision hashes) and the validation that tools
+//! trip over (422 Invalid).
+
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::store::Kind;
+
+fn set_default(obj: &mut Value, key: &str, value: Value) {
+    if obj.get(key).is_none_or(Value::is_null) {
+        obj[key] = value;
+    }
+}
+
+/// Pod spec defaults that a 1.3x API server applies.
+fn pod_spec(spec: &mut Value) {
+    if !spec.is_object() {
+        return;
+    }
+    set_default(spec, "restartPolicy", json!("Always"));
+    set_default(spec, "terminationGracePeriodSeconds", json!(30));
+    set_default(spec, "dnsPolicy", json!("ClusterFirst"));
+    set_default(spec, "securityContext", json!({}));
+    set_default(spec, "schedulerName", json!("default-scheduler"));
+    for list in ["initContainers", "containers"] {
+        if let Some(cs) = spec.get_mut(list).and_then(Value::as_array_mut) {
+            for c in cs {
+                let image = c
+                    .get("image")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let tag = image
+                    .rsplit('/')
+                    .next()
+                    .and_then(|last| last.split_once(':'))
+                    .map(|(_, t)| t);
+                let policy = if tag.is_none_or(|t| t == "latest") {
+                    "Always"
+                } else {
+                    "IfNotPresent"
+                };
+                set_default(c, "imagePullPolicy", json!(policy));
+                set_default(c, "terminationMessagePath", json!("/dev/termination-log"));
+                set_default(c, "terminationMessagePolicy", json!("File"));
+                set_default(c, "resources", json!({}));
+                if let Some(ports) = c.get_mut("ports").and_then(Value::as_array_mut) {
+                    for p in ports {
+                        set_default(p, "protocol", json!("TCP"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn apply(kind: Kind, obj: &mut Value) {
+    match kind {
+        Kind::StatefulSet => {
+            let Some(spec) = obj.get_mut("spec").filter(|s| s.is_object()) else {
+                return;
+            };
+            set_default(spec, "replicas", json!(1));
+            set_default(spec, "podManagementPolicy", json!("OrderedReady"));
+            set_default(spec, "revisionHistoryLimit", json!(10));
+            set_default(
+                spec,
+                "persistentVolumeClaimRetentionPolicy",
+                json!({"whenDeleted": "Retain", "whenScaled": "Retain"}),
+            );
+            let strategy = spec.get("updateStrategy").cloned().unwrap_or(Value::Null);
+            let ty = strategy.get("type").and_then(Value::as_str).unwrap_or("");
+            if ty.is_empty() {
+                spec["updateStrategy"] =
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}});
+            } else if let Some(ru) = spec
+                .pointer_mut("/updateStrategy/rollingUpdate")
+                .filter(|r| r.is_object())
+            {
+                set_default(ru, "partition", json!(0));
+            }
+            if let Some(t) = spec.get_mut("template")
+                && let Some(s) = t.get_mut("spec")
+            {
+                pod_spec(s);
+            }
+            if let Some(vcts) = spec
+                .get_mut("volumeClaimTemplates")
+                .and_then(Value::as_array_mut)
+            {
+                for v in vcts {
+                    set_default(v, "apiVersion", json!("v1"));
+                    set_default(v, "kind", json!("PersistentVolumeClaim"));
+                    if let Some(s) = v.get_mut("spec") {
+                        set_default(s, "volumeMode", json!("Filesystem"));
+                    }
+                    set_default(v, "status", json!({"phase": "Pending"}));
+                }
+            }
+        }
+        Kind::Pod => {
+            if let Some(s) = obj.get_mut("spec") {
+                pod_spec(s);
+            }
+            if obj.get("status").and_then(|s| s.get("phase")).is_none() {
+                obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});
+            }
+        }
+        Kind::PersistentVolumeClaim => {
+            // Storage is provisioned at once in the simulated cluster.
+            if obj.pointer("/status/phase").is_none() {
+                obj["status"] = json!({"phase": "Bound"});
+            }
+        }
+        Kind::ControllerRevision | Kind::Event => {}
+    }
+}
+
+/// Rejects what the real API server rejects (the subset tools trip over).
+pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>) -> Result<(), ApiError> {
+    if kind != Kind::StatefulSet {
+        return Ok(());
+    }
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let invalid = |why: &str| Err(ApiError::invalid(kind, name, why));
+    let spec = &obj["spec"];
+    if spec
+        .get("replicas")
+        .and_then(Value::as_i64)
+        .is_some_and(|r| r < 0)
+    {
+        return invalid("spec.replicas: Invalid value: must be greater than or equal to 0");
+    }
+    if spec
+        .pointer("/updateStrategy/rollingUpdate/partition")
+        .and_then(Value::as_i64)
+        .is_some_and(|p| p < 0)
+    {
+        return invalid(
+            "spec.updateStrategy.rollingUpdate.partition: Invalid value: must be greater than or equal to 0",
+        );
+    }
+    if spec.pointer("/updateStrategy/type").and_then(Value::as_str) == Some("OnDelete")
+        && spec
+            .pointer("/updateStrategy/rollingUpdate")
+            .is_some_and(|r| !r.is_null())
+    {
+        return invalid(
+            "spec.updateStrategy.rollingUpdate: Invalid value: only allowed for updateStrategy 'RollingUpdate'",
+        );
+    }
+    let selector = spec
+        .pointer("/selector/matchLabels")
+        .and_then(Value::as_object);
+    let Some(selector) = selector.filter(|s| !s.is_empty()) else {
+        return invalid("spec.selector: Required value");
+    };
+    let labels = spec.pointer("/template/metadata/labels");
+    if selector
+        .iter()
+        .any(|(k, v)| labels.and_then(|l| l.get(k)) != Some(v))
+    {
+        return invalid(
+            "spec.template.metadata.labels: Invalid value: `selector` does not match template `labels`",
+        );
+    }
+    if let Some(old) = old {
+        // Only these spec fields may change (apps/v1 validation).
+        let mutable = [
+            "replicas",
+            "ordinals",
+            "template",
+            "updateStrategy",
+            "persistentVolumeClaimRetentionPolicy",
+            "minReadySeconds",
+            "revisionHistoryLimit",
+        ];
+        let strip = |v: &Value| {
+            let mut s = v.get("spec").cloned().unwrap_or(Value::Null);
+            if let Some(o) = s.as_object_mut() {
+                for k in mutable {
+                    o.remove(k);
+                }
+            }
+            s
+        };
+        if strip(obj) != strip(old) {
+            return invalid(
+                "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! Kubernetes-shaped API errors: a `Status` object with reason and code.
+
+use serde_json::{Value, json};
+
+use super::store::Kind;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: u16,
+    pub reason: &'static str,
+    pub message: String,
+    pub kind: Option<&'static str>,
+    pub name: Option<String>,
+}
+
+impl ApiError {
+    fn new(code: u16, reason: &'static str, message: String) -> ApiError {
+        ApiError {
+            code,
+            reason,
+            message,
+            kind: None,
+            name: None,
+        }
+    }
+
+    fn about(mut self, kind: Kind, name: &str) -> ApiError {
+        self.kind = Some(kind.plural());
+        self.name = Some(name.to_string());
+        self
+    }
+
+    pub fn not_found(kind: Kind, name: &str) -> ApiError {
+        let group = if kind.api_version() == "apps/v1" {
+            ".apps"
+        } else {
+            ""
+        };
+        ApiError::new(
+            404,
+            "NotFound",
+            format!("{}{group} \"{name}\" not found", kind.plural()),
+        )
+        .about(kind, name)
+    }
+
+    pub fn already_exists(kind: Kind, name: &str) -> ApiError {
+        let group = if kind.api_version() == "apps/v1" {
+            ".apps"
+        } else {
+            ""
+        };
+        ApiError::new(
+            409,
+            "AlreadyExists",
+            format!("{}{group} \"{name}\" already exists", kind.plural()),
+        )
+        .about(kind, name)
+    }
+
+    pub fn conflict(kind: Kind, name: &str, why: &str) -> ApiError {
+        let group = if kind.api_version() == "apps/v1" {
+            ".apps"
+        } else {
+            ""
+        };
+        ApiError::new(
+            409,
+            "Conflict",
+            format!(
+                "Operation cannot be fulfilled on {}{group} \"{name}\": {why}",
+                kind.plural()
+            ),
+        )
+        .about(kind, name)
+    }
+
+    pub fn invalid(kind: Kind, name: &str, why: &str) -> ApiError {
+        ApiError::new(
+            422,
+            "Invalid",
+            format!("{} \"{name}\" is invalid: {why}", kind.name()),
+        )
+        .about(kind, name)
+    }
+
+    pub fn gone(rv: u64) -> ApiError {
+        ApiError::new(410, "Expired", format!("too old resource version: {rv}"))
+    }
+
+    pub fn bad_request(why: &str) -> ApiError {
+        ApiError::new(400, "BadRequest", why.to_string())
+    }
+
+    pub fn method_not_allowed(method: &str) -> ApiError {
+        ApiError::new(
+            405,
+            "MethodNotAllowed",
+            format!("the server does not allow this method on the requested resource: {method}"),
+        )
+    }
+
+    pub fn unsupported_media_type(ct: &str) -> ApiError {
+        ApiError::new(
+            415,
+            "UnsupportedMediaType",
+            format!(
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {ct:?})"
+            ),
+        )
+    }
+
+    pub fn path_not_found(path: &str) -> ApiError {
+        ApiError::new(
+            404,
+            "NotFound",
+            format!("the server could not find the requested resource ({path})"),
+        )
+    }
+
+    /// An injected fault.
+    pub fn injected(code: u16) -> ApiError {
+        let reason = match code {
+            409 => "Conflict",
+            429 => "TooManyRequests",
+            503 => "ServiceUnavailable",
+            _ => "InternalError",
+        };
+        ApiError::new(code, reason, format!("injected fault: {code} {reason}"))
+    }
+
+    /// The `Status` object.
+    pub fn to_status(&self) -> Value {
+        let mut status = json!({
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+            "code": self.code,
+        });
+        if let (Some(kind), Some(name)) = (self.kind, &self.name) {
+            let group = if matches!(kind, "statefulsets" | "controllerrevisions") {
+                "apps"
+            } else {
+                ""
+            };
+            status["details"] = json!({"name": name, "group": group, "kind": kind});
+        }
+        if self.reason == "TooManyRequests" {
+            status["details"] = json!({"retryAfterSeconds": 1});
+        }
+        status
+    }
+}

@@ -1,0 +1,597 @@
+//! The simulated API server's object store: namespaced objects with uid, generation,
+//! one monotonic resourceVersion, creation and graceful deletion, owner-reference
+//! garbage collection, and a bounded change history that watches resume from. The store
+//! is synchronous; the HTTP layer serialises access to it. Time is an argument.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::query::{FieldSelector, LabelSelector};
+
+/// The kinds the simulated cluster serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    StatefulSet,
+    ControllerRevision,
+    Pod,
+    PersistentVolumeClaim,
+    Event,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::StatefulSet,
+        Kind::ControllerRevision,
+        Kind::Pod,
+        Kind::PersistentVolumeClaim,
+        Kind::Event,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::StatefulSet => "StatefulSet",
+            Kind::ControllerRevision => "ControllerRevision",
+            Kind::Pod => "Pod",
+            Kind::PersistentVolumeClaim => "PersistentVolumeClaim",
+            Kind::Event => "Event",
+        }
+    }
+
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::StatefulSet => "statefulsets",
+            Kind::ControllerRevision => "controllerrevisions",
+            Kind::Pod => "pods",
+            Kind::PersistentVolumeClaim => "persistentvolumeclaims",
+            Kind::Event => "events",
+        }
+    }
+
+    pub fn api_version(self) -> &'static str {
+        match self {
+            Kind::StatefulSet | Kind::ControllerRevision => "apps/v1",
+            _ => "v1",
+        }
+    }
+
+    pub fn from_plural(group: &str, plural: &str) -> Option<Kind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.plural() == plural && k.api_version() == group)
+    }
+}
+
+/// What happened to an object, as a watch reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub rv: u64,
+    pub kind: Kind,
+    pub event: EventType,
+    pub object: Arc<Value>,
+}
+
+type Key = (Kind, String, String);
+
+/// How many changes the store keeps for watches to resume from; older resourceVersions
+/// answer 410 Gone.
+pub const HISTORY: usize = 20_000;
+
+/// Options of a DELETE.
+#[derive(Clone, Debug, Default)]
+pub struct DeleteOptions {
+    pub grace_period_seconds: Option<i64>,
+    pub propagation: Option<String>,
+    pub precondition_uid: Option<String>,
+    pub precondition_rv: Option<String>,
+    pub dry_run: bool,
+}
+
+#[derive(Debug)]
+pub struct Store {
+    /// The cluster's clock as of the current operation (virtual or wall).
+    pub now: Timestamp,
+    objects: BTreeMap<Key, Value>,
+    rv: u64,
+    uid_counter: u64,
+    history: VecDeque<Change>,
+    /// Every resourceVersion ≤ this one has been dropped from the history.
+    compacted: u64,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new()
+    }
+}
+
+pub fn format_time(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub fn parse_time(v: &Value) -> Option<Timestamp> {
+    v.as_str().and_then(|s| s.parse().ok())
+}
+
+fn meta_str<'v>(obj: &'v Value, field: &str) -> &'v str {
+    obj.get("metadata")
+        .and_then(|m| m.get(field))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store {
+            now: Timestamp::UNIX_EPOCH,
+            objects: BTreeMap::new(),
+            rv: 1000,
+            uid_counter: 0,
+            history: VecDeque::new(),
+            compacted: 1000,
+        }
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.rv
+    }
+
+    /// The oldest resourceVersion a watch may resume from.
+    pub fn compacted(&self) -> u64 {
+        self.compacted
+    }
+
+    fn next_uid(&mut self) -> String {
+        self.uid_counter += 1;
+        format!("5e1d0000-0000-4000-8000-{:012x}", self.uid_counter)
+    }
+
+    fn record(&mut self, kind: Kind, event: EventType, object: Value) -> Arc<Value> {
+        let object = Arc::new(object);
+        self.history.push_back(Change {
+            rv: self.rv,
+            kind,
+            event,
+            object: object.clone(),
+        });
+        while self.history.len() > HISTORY {
+            if let Some(c) = self.history.pop_front() {
+                self.compacted = c.rv;
+            }
+        }
+        object
+    }
+
+    /// Changes after `rv` of `kind`, oldest first; `Err` when `rv` is older than the
+    /// history (410 Gone).
+    pub fn changes_since(&self, kind: Kind, rv: u64) -> Result<Vec<Change>, ApiError> {
+        if rv < self.compacted {
+            return Err(ApiError::gone(rv));
+        }
+        let start = self.history.partition_point(|c| c.rv <= rv);
+        Ok(self
+            .history
+            .iter()
+            .skip(start)
+            .filter(|c| c.kind == kind)
+            .cloned()
+            .collect())
+    }
+
+    pub fn get(&self, kind: Kind, ns: &str, name: &str) -> Option<&Value> {
+        self.objects.get(&(kind, ns.to_string(), name.to_string()))
+    }
+
+    pub fn get_or_404(&self, kind: Kind, ns: &str, name: &str) -> Result<&Value, ApiError> {
+        self.get(kind, ns, name)
+            .ok_or_else(|| ApiError::not_found(kind, name))
+    }
+
+    /// Objects of `kind` in `ns` (all namespaces when `None`), in key order.
+    pub fn list(
+        &self,
+        kind: Kind,
+        ns: Option<&str>,
+        labels: &LabelSelector,
+        fields: &FieldSelector,
+    ) -> Vec<&Value> {
+        self.objects
+            .range((kind, String::new(), String::new())..)
+            .take_while(|((k, _, _), _)| *k == kind)
+            .filter(|((_, n, _), _)| ns.is_none_or(|ns| ns == n))
+            .map(|(_, v)| v)
+            .filter(|v| labels.matches(v.pointer("/metadata/labels")) && fields.matches(v))
+            .collect()
+    }
+
+    /// Creates `obj` (defaulted and validated) in `ns`.
+    pub fn create(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        mut obj: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        if !obj.is_object() {
+            return Err(ApiError::bad_request("the body must be a JSON object"));
+        }
+        if !obj["metadata"].is_object() {
+            obj["metadata"] = json!({});
+        }
+        let mut name = meta_str(&obj, "name").to_string();
+        if name.is_empty() {
+            let prefix = meta_str(&obj, "generateName").to_string();
+            if prefix.is_empty() {
+                return Err(ApiError::invalid(kind, "", "metadata.name: Required value"));
+            }
+            name = format!("{prefix}{}", short_suffix(self.uid_counter + 1));
+        }
+        if self.get(kind, ns, &name).is_some() {
+            return Err(ApiError::already_exists(kind, &name));
+        }
+        let m = &mut obj["metadata"];
+        m["name"] = json!(name);
+        m["namespace"] = json!(ns);
+        if let Some(o) = m.as_object_mut() {
+            o.remove("resourceVersion");
+            o.remove("deletionTimestamp");
+        }
+        obj["apiVersion"] = json!(kind.api_version());
+        obj["kind"] = json!(kind.name());
+        super::defaults::apply(kind, &mut obj);
+        super::defaults::validate(kind, &obj, None)?;
+        if dry_run {
+            return Ok(obj);
+        }
+        let uid = self.next_uid();
+        self.rv += 1;
+        let m = &mut obj["metadata"];
+        m["uid"] = json!(uid);
+        m["creationTimestamp"] = json!(format_time(self.now));
+        m["resourceVersion"] = json!(self.rv.to_string());
+        if kind == Kind::StatefulSet {
+            m["generation"] = json!(1);
+        }
+        self.objects
+            .insert((kind, ns.to_string(), name), obj.clone());
+        self.record(kind, EventType::Added, obj.clone());
+        Ok(obj)
+    }
+
+    /// Replaces an object. `subresource` "status" replaces only the status; otherwise the
+    /// status is kept. A resourceVersion in the body must match (409 otherwise).
+    pub fn update(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        mut obj: Value,
+        status_only: bool,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        let current = self.get_or_404(kind, ns, name)?.clone();
+        let sent_rv = meta_str(&obj, "resourceVersion");
+        if !sent_rv.is_empty() && sent_rv != meta_str(&current, "resourceVersion") {
+            return Err(ApiError::conflict(
+                kind,
+                name,
+                "the object has been modified; please apply your changes to the latest version and try again",
+            ));
+        }
+        if !obj.is_object() {
+            return Err(ApiError::bad_request("the body must be a JSON object"));
+        }
+        let mut next = if status_only {
+            let mut n = current.clone();
+            n["status"] = obj.get("status").cloned().unwrap_or_else(|| json!({}));
+            n
+        } else {
+            // Identity and system fields come from the stored object.
+            for key in [
+                "uid",
+                "creationTimestamp",
+                "generation",
+                "deletionTimestamp",
+                "deletionGracePeriodSeconds",
+            ] {
+                match current["metadata"].get(key) {
+                    Some(v) => obj["metadata"][key] = v.clone(),
+                    None => {
+                        if let Some(m) = obj["metadata"].as_object_mut() {
+                            m.remove(key);
+                        }
+                    }
+                }
+            }
+            obj["metadata"]["name"] = json!(name);
+            obj["metadata"]["namespace"] = json!(ns);
+            obj["apiVersion"] = json!(kind.api_version());
+            obj["kind"] = json!(kind.name());
+            if kind != Kind::Event {
+                match current.get("status") {
+                    Some(s) => obj["status"] = s.clone(),
+                    None => {
+                        if let Some(o) = obj.as_object_mut() {
+                            o.remove("status");
+                        }
+                    }
+                }
+            }
+            super::defaults::apply(kind, &mut obj);
+            obj
+        };
+        super::defaults::validate(kind, &next, Some(&current))?;
+        if kind == Kind::StatefulSet && !status_only && next.get("spec") != current.get("spec") {
+            let g = current
+                .pointer("/metadata/generation")
+                .and_then(Value::as_i64)
+                .unwrap_or(1);
+            next["metadata"]["generation"] = json!(g + 1);
+        }
+        if dry_run {
+            return Ok(next);
+        }
+        if strip_rv(&next) == strip_rv(&current) {
+            return Ok(current); // no-op writes do not bump the resourceVersion
+        }
+        self.rv += 1;
+        next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+        let finalized = next.pointer("/metadata/deletionTimestamp").is_some()
+            && next
+                .pointer("/metadata/finalizers")
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty)
+            && kind != Kind::Pod;
+        self.objects
+            .insert((kind, ns.to_string(), name.to_string()), next.clone());
+        self.record(kind, EventType::Modified, next.clone());
+        if finalized {
+            self.remove(kind, ns, name);
+            self.collect_garbage();
+        }
+        Ok(next)
+    }
+
+    /// DELETE: preconditions, graceful pod deletion, finalizers, propagation.
+    pub fn delete(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Value, ApiError> {
+        let current = self.get_or_404(kind, ns, name)?.clone();
+        if let Some(uid) = &opts.precondition_uid
+            && uid != meta_str(&current, "uid")
+        {
+            return Err(ApiError::conflict(
+                kind,
+                name,
+                &format!(
+                    "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                    meta_str(&current, "uid")
+                ),
+            ));
+        }
+        if let Some(rv) = &opts.precondition_rv
+            && rv != meta_str(&current, "resourceVersion")
+        {
+            return Err(ApiError::conflict(
+                kind,
+                name,
+                &format!(
+                    "Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {}",
+                    meta_str(&current, "resourceVersion")
+                ),
+            ));
+        }
+        if opts.dry_run {
+            return Ok(current);
+        }
+        if opts.propagation.as_deref() == Some("Orphan") {
+            self.orphan_dependents(meta_str(&current, "uid"));
+        }
+        let has_finalizers = current
+            .pointer("/metadata/finalizers")
+            .and_then(Value::as_array)
+            .is_some_and(|f| !f.is_empty());
+        let grace = if kind == Kind::Pod {
+            opts.grace_period_seconds
+                .or_else(|| {
+                    current
+                        .pointer("/spec/terminationGracePeriodSeconds")
+                        .and_then(Value::as_i64)
+                })
+                .unwrap_or(30)
+        } else {
+            0
+        };
+        if grace > 0 || has_finalizers {
+            if current.pointer("/metadata/deletionTimestamp").is_some() {
+                return Ok(current); // already terminating
+            }
+            let mut next = current;
+            let at = self
+                .now
+                .checked_add(SignedDuration::from_secs(grace))
+                .unwrap_or(self.now);
+            next["metadata"]["deletionTimestamp"] = json!(format_time(at));
+            next["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
+            self.rv += 1;
+            next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+            self.objects
+                .insert((kind, ns.to_string(), name.to_string()), next.clone());
+            self.record(kind, EventType::Modified, next.clone());
+            return Ok(next);
+        }
+        let gone = self.remove(kind, ns, name).unwrap_or(current);
+        self.collect_garbage();
+        Ok(gone)
+    }
+
+    /// A write by the cluster itself (kubelet status, scheduler binding, controller
+    /// status): `change` edits the stored object; one resourceVersion bump when anything
+    /// changed.
+    pub fn write_system(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        change: impl FnOnce(&mut Value),
+    ) -> Result<Value, ApiError> {
+        let current = self.get_or_404(kind, ns, name)?.clone();
+        let mut next = current.clone();
+        change(&mut next);
+        if next == current {
+            return Ok(current);
+        }
+        self.rv += 1;
+        next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+        self.objects
+            .insert((kind, ns.to_string(), name.to_string()), next.clone());
+        self.record(kind, EventType::Modified, next.clone());
+        Ok(next)
+    }
+
+    /// Removes an object for good (a pod whose grace period ended, say).
+    pub fn remove(&mut self, kind: Kind, ns: &str, name: &str) -> Option<Value> {
+        let mut obj = self
+            .objects
+            .remove(&(kind, ns.to_string(), name.to_string()))?;
+        self.rv += 1;
+        obj["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+        self.record(kind, EventType::Deleted, obj.clone());
+        Some(obj)
+    }
+
+    fn orphan_dependents(&mut self, owner_uid: &str) {
+        let keys: Vec<Key> = self
+            .objects
+            .iter()
+            .filter(|(_, v)| {
+                refs(v)
+                    .iter()
+                    .any(|r| r.get("uid").and_then(Value::as_str) == Some(owner_uid))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for (kind, ns, name) in keys {
+            if let Some(mut v) = self.get(kind, &ns, &name).cloned() {
+                let kept: Vec<Value> = refs(&v)
+                    .into_iter()
+                    .filter(|r| r.get("uid").and_then(Value::as_str) != Some(owner_uid))
+                    .collect();
+                v["metadata"]["ownerReferences"] = Value::Array(kept);
+                let _ = self.update(kind, &ns, &name, v, false, false);
+            }
+        }
+    }
+
+    /// Background garbage collection: objects all of whose owners are gone are deleted
+    /// (pods gracefully), until nothing changes.
+    pub fn collect_garbage(&mut self) {
+        loop {
+            let live: std::collections::HashSet<String> = self
+                .objects
+                .values()
+                .map(|v| meta_str(v, "uid").to_string())
+                .collect();
+            let orphans: Vec<Key> = self
+                .objects
+                .iter()
+                .filter(|(_, v)| {
+                    let r = refs(v);
+                    !r.is_empty()
+                        && v.pointer("/metadata/deletionTimestamp").is_none()
+                        && r.iter().all(|o| {
+                            !live.contains(o.get("uid").and_then(Value::as_str).unwrap_or(""))
+                        })
+                })
+                .map(|(k, _)| k.clone())
+                .collect();
+            if orphans.is_empty() {
+                return;
+            }
+            for (kind, ns, name) in orphans {
+                if kind == Kind::Pod {
+                    if let Some(mut v) = self.get(kind, &ns, &name).cloned() {
+                        // Terminating now; the kubelet finishes it.
+                        v["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+                        v["metadata"]["deletionTimestamp"] = json!(format_time(self.now));
+                        self.rv += 1;
+                        v["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+                        self.objects
+                            .insert((kind, ns.clone(), name.clone()), v.clone());
+                        self.record(kind, EventType::Modified, v);
+                    }
+                } else {
+                    self.remove(kind, &ns, &name);
+                }
+            }
+        }
+    }
+
+    /// Every object of `kind`, for the controller and the kubelet.
+    pub fn all(&self, kind: Kind) -> impl Iterator<Item = &Value> {
+        self.objects
+            .range((kind, String::new(), String::new())..)
+            .take_while(move |((k, _, _), _)| *k == kind)
+            .map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+}
+
+fn refs(v: &Value) -> Vec<Value> {
+    v.pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn strip_rv(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.remove("resourceVersion");
+    }
+    v
+}
+
+/// Five lower-case alphanumerics from a counter, like the API server's generateName.
+fn short_suffix(n: u64) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (0..5)
+        .map(|_| {
+            let c = ALPHABET[(x % ALPHABET.len() as u64) as usize] as char;
+            x /= ALPHABET.len() as u64;
+            c
+        })
+        .collect()
+}
