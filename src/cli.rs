@@ -35,6 +35,9 @@ pub enum Command {
     #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
 
+    /// The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts.
+    Sim(SimArgs),
+
     /// Try kubectl sts with no cluster: a built-in simulated cluster and a scenario.
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
@@ -112,6 +115,77 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimArgs {
+    #[command(subcommand)]
+    pub command: SimCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// Serve a scenario on 127.0.0.1 and write a kubeconfig for it (path printed as
+    /// `kubeconfig: PATH`); serves until interrupted.
+    #[command(after_help = SIM_EXAMPLES)]
+    Serve(SimServeArgs),
+}
+
+const SIM_EXAMPLES: &str = "\
+Examples:
+  # Start the default scenario (StatefulSet web, 5 replicas) and use it with kubectl
+  kubectl sts sim serve --port 8001 &
+  export KUBECONFIG=/tmp/kubectl-sts-sim-8001.kubeconfig
+  kubectl get statefulsets,pods
+  kubectl set image statefulset/web web=nginx:broken
+
+  # Chaos: a fifth of API requests fail with 500 or 409, watches drop after 20 events
+  kubectl sts sim serve --fault-rate 0.2 --fault-codes 500,409 --drop-watch-after 20";
+
+#[derive(Debug, clap::Args)]
+pub struct SimServeArgs {
+    /// A built-in scenario (default, partitioned, stuck, parallel, ondelete, tour) or a file.
+    #[arg(long, default_value = "default")]
+    pub scenario: String,
+
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Where to write the kubeconfig (default: in the temp directory, named after the port).
+    #[arg(long = "write-kubeconfig", value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// How long a new pod takes to become Ready.
+    #[arg(long, default_value = "1s", value_parser = crate::duration::parse_std)]
+    pub ready_after: std::time::Duration,
+
+    /// Cap on pods' termination grace periods.
+    #[arg(long, default_value = "1s", value_parser = crate::duration::parse_std)]
+    pub max_grace: std::time::Duration,
+
+    /// Share of API requests (0 to 1) answered with an error from --fault-codes.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_rate: f64,
+
+    /// HTTP codes injected faults answer with.
+    #[arg(long, default_value = "500,503,409,429")]
+    pub fault_codes: String,
+
+    /// Cut every watch after this many events.
+    #[arg(long)]
+    pub drop_watch_after: Option<usize>,
+
+    /// Added to every response.
+    #[arg(long, default_value = "0s", value_parser = crate::duration::parse_std)]
+    pub latency: std::time::Duration,
+
+    /// Seed of the fault injector (same seed, same faults).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 
     #[command(flatten)]
     pub model: ModelArgs,

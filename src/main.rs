@@ -29,6 +29,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Plan(args) => cmd::plan::run(args, style, &mut out),
         Command::Demo(args) => cmd::demo::run(args, style, &mut out),
+        Command::Sim(args) => cmd::sim::run(args, &mut out),
     };
     let _ = out.flush();
     match result {

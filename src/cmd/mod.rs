@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod plan;
+pub mod sim;
 
 use std::collections::BTreeMap;
 

@@ -39,6 +39,8 @@ pub struct Config {
     pub profile: Profile,
     pub kubelet: KubeletConfig,
     pub faults: Faults,
+    /// How many changes the store keeps for watches to resume from.
+    pub history: usize,
 }
 
 impl Default for Config {
@@ -48,6 +50,7 @@ impl Default for Config {
             profile: Profile::default(),
             kubelet: KubeletConfig::default(),
             faults: Faults::default(),
+            history: super::store::HISTORY,
         }
     }
 }
@@ -70,7 +73,7 @@ pub struct Cluster {
 impl Cluster {
     pub fn new(config: Config) -> Cluster {
         let mut c = Cluster {
-            store: Store::new(),
+            store: Store::with_history(config.history),
             rng: config.faults.seed | 1,
             config,
             virtual_now: epoch(),
@@ -79,6 +82,19 @@ impl Cluster {
         };
         c.store.now = c.now();
         c
+    }
+
+    /// Starts the virtual clock at `t` (e.g. a little before the wall clock, to seed a
+    /// scenario whose pods look as old as they would in a real cluster).
+    pub fn start_at(&mut self, t: Timestamp) {
+        self.virtual_now = t;
+        self.store.now = self.now();
+    }
+
+    /// Switches clocks (seed on the virtual clock, then serve on the wall clock).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.config.clock = clock;
+        self.store.now = self.now();
     }
 
     pub fn now(&self) -> Timestamp {

@@ -3,6 +3,7 @@
 //! kubelet model moves pods through their lives on a virtual or wall clock; faults can be
 //! injected. kube-rs and the real kubectl talk to it unchanged.
 
+pub mod api;
 pub mod cluster;
 pub mod controller;
 pub mod defaults;
@@ -11,6 +12,7 @@ pub mod kubelet;
 pub mod patch;
 pub mod query;
 pub mod scenario;
+pub mod server;
 pub mod store;
 
 pub use cluster::{Clock, Cluster, Config, Faults};

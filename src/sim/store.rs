@@ -117,6 +117,7 @@ pub struct Store {
     history: VecDeque<Change>,
     /// Every resourceVersion ≤ this one has been dropped from the history.
     compacted: u64,
+    history_limit: usize,
 }
 
 impl Default for Store {
@@ -142,7 +143,13 @@ fn meta_str<'v>(obj: &'v Value, field: &str) -> &'v str {
 
 impl Store {
     pub fn new() -> Store {
+        Store::with_history(HISTORY)
+    }
+
+    /// A store that keeps `limit` changes for watches.
+    pub fn with_history(limit: usize) -> Store {
         Store {
+            history_limit: limit.max(1),
             now: Timestamp::UNIX_EPOCH,
             objects: BTreeMap::new(),
             rv: 1000,
@@ -174,7 +181,7 @@ impl Store {
             event,
             object: object.clone(),
         });
-        while self.history.len() > HISTORY {
+        while self.history.len() > self.history_limit {
             if let Some(c) = self.history.pop_front() {
                 self.compacted = c.rv;
             }

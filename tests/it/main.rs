@@ -4,5 +4,7 @@
 mod cli;
 mod conformance;
 mod invariants;
+mod kubectl;
 mod purity;
+mod sim;
 mod support;

@@ -1,0 +1,425 @@
+//! The Kubernetes REST API over the store: discovery, get/list, create, update, patch,
+//! delete, the status and scale subresources, dry-run, and what a watch should stream.
+//! Synchronous: one request against the cluster; the server does the I/O.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::cluster::Cluster;
+use super::error::ApiError;
+use super::patch;
+use super::query::{FieldSelector, LabelSelector};
+use super::store::{DeleteOptions, Kind};
+
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    fn param(&self, key: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn dry_run(&self) -> bool {
+        self.param("dryRun") == Some("All")
+    }
+}
+
+/// Where a watch starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WatchStart {
+    /// Current objects as ADDED, then changes.
+    Initial,
+    /// Changes after this resourceVersion.
+    After(u64),
+}
+
+#[derive(Clone, Debug)]
+pub struct Watch {
+    pub kind: Kind,
+    pub namespace: Option<String>,
+    pub labels: LabelSelector,
+    pub fields: FieldSelector,
+    pub start: WatchStart,
+    pub bookmarks: bool,
+    pub timeout: Duration,
+}
+
+#[derive(Debug)]
+pub enum Response {
+    Json(u16, Value),
+    Watch(Watch),
+}
+
+fn ok(v: Value) -> Response {
+    Response::Json(200, v)
+}
+
+fn err(e: ApiError) -> Response {
+    Response::Json(e.code, e.to_status())
+}
+
+#[derive(Debug)]
+struct Route {
+    kind: Kind,
+    namespace: Option<String>,
+    name: Option<String>,
+    sub: Option<String>,
+}
+
+fn route(group: &str, rest: &[&str]) -> Option<Route> {
+    let (namespace, rest) = match rest {
+        ["namespaces", ns, tail @ ..] if !tail.is_empty() => (Some(ns.to_string()), tail),
+        _ => (None, rest),
+    };
+    let (plural, name, sub) = match rest {
+        [p] => (*p, None, None),
+        [p, n] => (*p, Some(n.to_string()), None),
+        [p, n, s] => (*p, Some(n.to_string()), Some(s.to_string())),
+        _ => return None,
+    };
+    let kind = Kind::from_plural(group, plural)?;
+    Some(Route {
+        kind,
+        namespace,
+        name,
+        sub,
+    })
+}
+
+/// Handles one request.
+pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
+    let segments: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
+    cluster.store.now = cluster.now();
+    match segments.as_slice() {
+        ["version"] => ok(version(cluster)),
+        ["healthz"] | ["readyz"] | ["livez"] => ok(json!("ok")),
+        ["api"] => ok(json!({"kind": "APIVersions", "versions": ["v1"],
+            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]})),
+        ["apis"] => {
+            ok(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [apps_group()]}))
+        }
+        ["apis", "apps"] => ok(apps_group()),
+        ["api", "v1"] => ok(resources("v1")),
+        ["apis", "apps", "v1"] => ok(resources("apps/v1")),
+        ["api", "v1", "namespaces"] if req.method == "GET" => ok(namespaces(cluster)),
+        ["api", "v1", "namespaces", ns] if req.method == "GET" => ok(namespace(ns)),
+        ["api", "v1", rest @ ..] => resource(cluster, req, "v1", rest),
+        ["apis", "apps", "v1", rest @ ..] => resource(cluster, req, "apps/v1", rest),
+        _ => err(ApiError::path_not_found(&req.path)),
+    }
+}
+
+fn resource(cluster: &mut Cluster, req: &Request, group: &str, rest: &[&str]) -> Response {
+    let Some(r) = route(group, rest) else {
+        return err(ApiError::path_not_found(&req.path));
+    };
+    match (req.method.as_str(), &r.name) {
+        ("GET", None) if matches!(req.param("watch"), Some("1" | "true")) => watch(req, &r),
+        ("GET", None) => list(cluster, req, &r),
+        ("POST", None) => create(cluster, req, &r),
+        ("GET", Some(name)) => get(cluster, &r, name),
+        ("PUT", Some(name)) => put(cluster, req, &r, name),
+        ("PATCH", Some(name)) => patch_object(cluster, req, &r, name),
+        ("DELETE", Some(name)) => delete(cluster, req, &r, name),
+        (m, _) => err(ApiError::method_not_allowed(m)),
+    }
+}
+
+fn version(cluster: &Cluster) -> Value {
+    let v = cluster.config.profile.version;
+    json!({"major": "1", "minor": v.minor.to_string(), "gitVersion": format!("v1.{}.{}-sim", v.minor, v.patch.unwrap_or(0)),
+           "gitCommit": "kubectl-sts-sim", "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z",
+           "goVersion": "go1.25", "compiler": "gc", "platform": "linux/amd64"})
+}
+
+fn apps_group() -> Value {
+    json!({"kind": "APIGroup", "apiVersion": "v1", "name": "apps",
+           "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
+           "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}})
+}
+
+fn resources(group_version: &str) -> Value {
+    let verbs = json!([
+        "create", "delete", "get", "list", "patch", "update", "watch"
+    ]);
+    let sub = json!(["get", "patch", "update"]);
+    let res = |name: &str, kind: &str, short: &[&str], namespaced: bool| {
+        json!({"name": name, "singularName": kind.to_lowercase(), "namespaced": namespaced, "kind": kind,
+               "verbs": verbs, "shortNames": short, "categories": ["all"]})
+    };
+    let resources = if group_version == "v1" {
+        json!([
+            res("pods", "Pod", &["po"], true),
+            {"name": "pods/status", "singularName": "", "namespaced": true, "kind": "Pod", "verbs": sub},
+            res("persistentvolumeclaims", "PersistentVolumeClaim", &["pvc"], true),
+            res("events", "Event", &["ev"], true),
+            {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace", "verbs": ["get", "list"], "shortNames": ["ns"]},
+        ])
+    } else {
+        json!([
+            res("statefulsets", "StatefulSet", &["sts"], true),
+            {"name": "statefulsets/status", "singularName": "", "namespaced": true, "kind": "StatefulSet", "verbs": sub},
+            {"name": "statefulsets/scale", "singularName": "", "namespaced": true, "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": sub},
+            res("controllerrevisions", "ControllerRevision", &[], true),
+        ])
+    };
+    json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources})
+}
+
+fn namespace(name: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
+}
+
+fn namespaces(cluster: &Cluster) -> Value {
+    let mut names: std::collections::BTreeSet<String> = ["default".to_string()].into();
+    for kind in Kind::ALL {
+        for o in cluster.store.all(kind) {
+            if let Some(ns) = o.pointer("/metadata/namespace").and_then(Value::as_str) {
+                names.insert(ns.to_string());
+            }
+        }
+    }
+    json!({"apiVersion": "v1", "kind": "NamespaceList", "metadata": {"resourceVersion": cluster.store.resource_version().to_string()},
+           "items": names.iter().map(|n| namespace(n)).collect::<Vec<_>>()})
+}
+
+fn selectors(req: &Request) -> Result<(LabelSelector, FieldSelector), ApiError> {
+    let labels = LabelSelector::parse(req.param("labelSelector").unwrap_or(""))
+        .map_err(|e| ApiError::bad_request(&e))?;
+    let fields = FieldSelector::parse(req.param("fieldSelector").unwrap_or(""))
+        .map_err(|e| ApiError::bad_request(&e))?;
+    Ok((labels, fields))
+}
+
+fn list(cluster: &mut Cluster, req: &Request, r: &Route) -> Response {
+    let (labels, fields) = match selectors(req) {
+        Ok(s) => s,
+        Err(e) => return err(e),
+    };
+    let items: Vec<Value> = cluster
+        .store
+        .list(r.kind, r.namespace.as_deref(), &labels, &fields)
+        .into_iter()
+        .cloned()
+        .collect();
+    ok(json!({
+        "apiVersion": r.kind.api_version(),
+        "kind": format!("{}List", r.kind.name()),
+        "metadata": {"resourceVersion": cluster.store.resource_version().to_string()},
+        "items": items,
+    }))
+}
+
+fn watch(req: &Request, r: &Route) -> Response {
+    let (labels, fields) = match selectors(req) {
+        Ok(s) => s,
+        Err(e) => return err(e),
+    };
+    let start = match req.param("resourceVersion") {
+        None | Some("") | Some("0") => WatchStart::Initial,
+        Some(rv) => match rv.parse::<u64>() {
+            Ok(rv) => WatchStart::After(rv),
+            Err(_) => {
+                return err(ApiError::bad_request(&format!(
+                    "invalid resourceVersion {rv:?}"
+                )));
+            }
+        },
+    };
+    let timeout = req
+        .param("timeoutSeconds")
+        .and_then(|t| t.parse::<u64>().ok())
+        .unwrap_or(1800);
+    Response::Watch(Watch {
+        kind: r.kind,
+        namespace: r.namespace.clone(),
+        labels,
+        fields,
+        start,
+        bookmarks: matches!(req.param("allowWatchBookmarks"), Some("true" | "1")),
+        timeout: Duration::from_secs(timeout),
+    })
+}
+
+fn body_json(req: &Request) -> Result<Value, ApiError> {
+    serde_json::from_slice(&req.body)
+        .map_err(|e| ApiError::bad_request(&format!("the request body is not valid JSON: {e}")))
+}
+
+fn namespace_of(r: &Route) -> Result<&str, ApiError> {
+    r.namespace
+        .as_deref()
+        .ok_or_else(|| ApiError::bad_request("a namespace is required"))
+}
+
+fn create(cluster: &mut Cluster, req: &Request, r: &Route) -> Response {
+    let result = namespace_of(r).and_then(|ns| {
+        let body = body_json(req)?;
+        let ns = ns.to_string();
+        cluster.store.create(r.kind, &ns, body, req.dry_run())
+    });
+    match result {
+        Ok(v) => Response::Json(201, v),
+        Err(e) => err(e),
+    }
+}
+
+fn scale_of(set: &Value) -> Value {
+    let selector = set
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    let m = &set["metadata"];
+    json!({"kind": "Scale", "apiVersion": "autoscaling/v1",
+           "metadata": {"name": m["name"], "namespace": m["namespace"], "uid": m["uid"], "resourceVersion": m["resourceVersion"], "creationTimestamp": m["creationTimestamp"]},
+           "spec": {"replicas": set.pointer("/spec/replicas").cloned().unwrap_or(json!(1))},
+           "status": {"replicas": set.pointer("/status/replicas").cloned().unwrap_or(json!(0)), "selector": selector}})
+}
+
+fn get(cluster: &mut Cluster, r: &Route, name: &str) -> Response {
+    let ns = match namespace_of(r) {
+        Ok(ns) => ns,
+        Err(e) => return err(e),
+    };
+    match (cluster.store.get_or_404(r.kind, ns, name), r.sub.as_deref()) {
+        (Ok(v), None | Some("status")) => ok(v.clone()),
+        (Ok(v), Some("scale")) if r.kind == Kind::StatefulSet => ok(scale_of(v)),
+        (Ok(_), Some(_)) => err(ApiError::path_not_found(name)),
+        (Err(e), _) => err(e),
+    }
+}
+
+/// Writes `next` (the desired object, or Scale for the scale subresource).
+fn write(
+    cluster: &mut Cluster,
+    r: &Route,
+    name: &str,
+    next: Value,
+    dry_run: bool,
+) -> Result<Value, ApiError> {
+    let ns = namespace_of(r)?.to_string();
+    match r.sub.as_deref() {
+        None => cluster
+            .store
+            .update(r.kind, &ns, name, next, false, dry_run),
+        Some("status") => cluster.store.update(r.kind, &ns, name, next, true, dry_run),
+        Some("scale") if r.kind == Kind::StatefulSet => {
+            let mut set = cluster.store.get_or_404(r.kind, &ns, name)?.clone();
+            let sent_rv = next.pointer("/metadata/resourceVersion").cloned();
+            if let Some(rv) = sent_rv.filter(|v| !v.is_null()) {
+                set["metadata"]["resourceVersion"] = rv;
+            }
+            set["spec"]["replicas"] = next.pointer("/spec/replicas").cloned().unwrap_or(json!(0));
+            cluster
+                .store
+                .update(r.kind, &ns, name, set, false, dry_run)
+                .map(|s| scale_of(&s))
+        }
+        Some(_) => Err(ApiError::path_not_found(name)),
+    }
+}
+
+fn put(cluster: &mut Cluster, req: &Request, r: &Route, name: &str) -> Response {
+    match body_json(req).and_then(|body| write(cluster, r, name, body, req.dry_run())) {
+        Ok(v) => ok(v),
+        Err(e) => err(e),
+    }
+}
+
+fn patch_object(cluster: &mut Cluster, req: &Request, r: &Route, name: &str) -> Response {
+    let result = (|| {
+        let ns = namespace_of(r)?.to_string();
+        let body = body_json(req)?;
+        let current = cluster.store.get_or_404(r.kind, &ns, name)?.clone();
+        let mut doc = if r.sub.as_deref() == Some("scale") {
+            scale_of(&current)
+        } else {
+            current.clone()
+        };
+        let sent_rv = body.pointer("/metadata/resourceVersion").cloned();
+        let ct = req.content_type.split(';').next().unwrap_or("").trim();
+        match ct {
+            "application/merge-patch+json" => patch::merge(&mut doc, &body),
+            "application/strategic-merge-patch+json" => patch::strategic(&mut doc, &body),
+            "application/json-patch+json" => {
+                patch::json_patch(&mut doc, &body).map_err(|e| ApiError {
+                    code: 422,
+                    reason: "Invalid",
+                    message: format!("the JSON patch cannot be applied: {e}"),
+                    kind: None,
+                    name: None,
+                })?
+            }
+            other => return Err(ApiError::unsupported_media_type(other)),
+        }
+        // A patch only conflicts when it names a resourceVersion itself.
+        match sent_rv {
+            Some(rv) if !rv.is_null() => doc["metadata"]["resourceVersion"] = rv,
+            _ => {
+                if let Some(m) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
+                    m.remove("resourceVersion");
+                }
+            }
+        }
+        write(cluster, r, name, doc, req.dry_run())
+    })();
+    match result {
+        Ok(v) => ok(v),
+        Err(e) => err(e),
+    }
+}
+
+fn delete(cluster: &mut Cluster, req: &Request, r: &Route, name: &str) -> Response {
+    let body: Value = if req.body.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_slice(&req.body).unwrap_or(json!({}))
+    };
+    let opts = DeleteOptions {
+        grace_period_seconds: body
+            .get("gracePeriodSeconds")
+            .and_then(Value::as_i64)
+            .or_else(|| req.param("gracePeriodSeconds").and_then(|g| g.parse().ok())),
+        propagation: body
+            .get("propagationPolicy")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| req.param("propagationPolicy").map(str::to_string)),
+        precondition_uid: body
+            .pointer("/preconditions/uid")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        precondition_rv: body
+            .pointer("/preconditions/resourceVersion")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        dry_run: req.dry_run()
+            || body
+                .get("dryRun")
+                .and_then(Value::as_array)
+                .is_some_and(|d| d.iter().any(|x| x == "All")),
+    };
+    let result = namespace_of(r)
+        .map(str::to_string)
+        .and_then(|ns| cluster.store.delete(r.kind, &ns, name, &opts));
+    match result {
+        Ok(v) => ok(v),
+        Err(e) => err(e),
+    }
+}

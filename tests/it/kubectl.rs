@@ -1,0 +1,176 @@
+//! The real kubectl binary against `kubectl-sts sim serve`: the commands operators use
+//! succeed and the cluster changes as a real one would.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+struct Sim {
+    child: Child,
+    kubeconfig: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve() -> Sim {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    let mut child = super::support::bin()
+        .args([
+            "sim",
+            "serve",
+            "--ready-after",
+            "300ms",
+            "--max-grace",
+            "300ms",
+            "--write-kubeconfig",
+        ])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let kubeconfig = line
+        .trim()
+        .strip_prefix("kubeconfig: ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    assert_eq!(kubeconfig, path.to_str().unwrap());
+    Sim {
+        child,
+        kubeconfig,
+        _dir: dir,
+    }
+}
+
+fn kubectl(sim: &Sim, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new("kubectl")
+        .args(args)
+        .env("KUBECONFIG", &sim.kubeconfig)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(sim: &Sim, args: &[&str]) -> Value {
+    let mut a = args.to_vec();
+    a.extend(["-o", "json"]);
+    let (code, out, err) = kubectl(sim, &a);
+    assert_eq!(code, 0, "kubectl {args:?}: {err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn ready_since(pod: &Value) -> Option<String> {
+    pod["status"]["conditions"]
+        .as_array()?
+        .iter()
+        .find(|c| c["type"] == "Ready" && c["status"] == "True")?["lastTransitionTime"]
+        .as_str()
+        .map(str::to_string)
+}
+
+#[test]
+fn kubectl_works_against_sim_serve() {
+    if Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: kubectl is not installed on this machine");
+        return;
+    }
+    let sim = serve();
+
+    let (code, out, err) = kubectl(&sim, &["get", "statefulsets,pods"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("statefulset.apps/web") && out.contains("pod/web-4"),
+        "{out}"
+    );
+
+    // Scale up: under OrderedReady web-6 is created only once web-5 is Ready.
+    let (code, _, err) = kubectl(&sim, &["scale", "statefulset", "web", "--replicas=7"]);
+    assert_eq!(code, 0, "{err}");
+    wait_for("web-6 Ready", || {
+        let pods = json(&sim, &["get", "pods"]);
+        pods["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["metadata"]["name"] == "web-6" && ready_since(p).is_some())
+    });
+    let web5 = json(&sim, &["get", "pod", "web-5"]);
+    let web6 = json(&sim, &["get", "pod", "web-6"]);
+    let created6 = web6["metadata"]["creationTimestamp"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        created6 >= ready_since(&web5).unwrap(),
+        "web-6 created {created6} before web-5 was Ready"
+    );
+
+    // A rollout, its history, and an undo.
+    let (code, _, err) = kubectl(&sim, &["set", "image", "statefulset/web", "web=nginx:1.26"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = kubectl(
+        &sim,
+        &["rollout", "status", "statefulset/web", "--timeout=60s"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = kubectl(&sim, &["rollout", "history", "statefulset", "web"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("REVISION") && out.lines().filter(|l| l.starts_with(['1', '2'])).count() == 2,
+        "{out}"
+    );
+    let (code, out, err) = kubectl(&sim, &["rollout", "undo", "statefulset", "web"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let set = json(&sim, &["get", "statefulset", "web"]);
+    assert_eq!(
+        set["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.25"
+    );
+    wait_for("the undo to roll out", || {
+        let s = json(&sim, &["get", "statefulset", "web"]);
+        s["status"]["currentRevision"] == s["status"]["updateRevision"]
+            && s["status"]["readyReplicas"] == 7
+    });
+
+    // Deleting a pod: it goes, and the controller recreates it.
+    let before = json(&sim, &["get", "pod", "web-0"])["metadata"]["uid"].clone();
+    let (code, out, err) = kubectl(&sim, &["delete", "pod", "web-0"]);
+    assert_eq!(code, 0, "{out}{err}");
+    wait_for("web-0 recreated", || {
+        let (code, out, _) = kubectl(&sim, &["get", "pod", "web-0", "-o", "json"]);
+        code == 0
+            && serde_json::from_str::<Value>(&out).is_ok_and(|p| p["metadata"]["uid"] != before)
+    });
+}
