@@ -5,6 +5,8 @@
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::sync::Arc;
+
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -23,7 +25,9 @@ pub struct Snapshot {
     /// The set exactly as served, kept for the revision bytes (SPEC §1.3: the template
     /// must not be re-derived from typed structs) and for fields newer than k8s-openapi.
     set_json: Value,
-    pods: Vec<Pod>,
+    /// Shared, so snapshots taken over and over (the simulated cluster, watches) do not
+    /// copy every pod.
+    pods: Vec<Arc<Pod>>,
     revisions: Vec<ControllerRevision>,
     pvcs: Vec<PersistentVolumeClaim>,
     /// One record per pod, in the order of `pods`.
@@ -214,14 +218,19 @@ impl Snapshot {
                 n => return Err(SnapshotError::Ambiguous(n, names())),
             },
         };
-        Snapshot::new(set_json, pods, revisions, pvcs)
+        Snapshot::new(
+            set_json,
+            pods.into_iter().map(Arc::new).collect(),
+            revisions,
+            pvcs,
+        )
     }
 
     /// A snapshot of the set `set_json` (as served) and the objects around it; objects of
     /// other namespaces are dropped and the pods are indexed.
     pub fn new(
         set_json: Value,
-        mut pods: Vec<Pod>,
+        mut pods: Vec<Arc<Pod>>,
         mut revisions: Vec<ControllerRevision>,
         mut pvcs: Vec<PersistentVolumeClaim>,
     ) -> Result<Snapshot, SnapshotError> {
@@ -264,7 +273,7 @@ impl Snapshot {
         &self.set_json
     }
 
-    pub fn pods(&self) -> &[Pod] {
+    pub fn pods(&self) -> &[Arc<Pod>] {
         &self.pods
     }
 
@@ -286,7 +295,7 @@ impl Snapshot {
         self.index
             .iter()
             .position(|r| r.name == name)
-            .map(|i| &self.pods[i])
+            .map(|i| &*self.pods[i])
     }
 
     pub fn name(&self) -> &str {

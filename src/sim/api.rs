@@ -57,6 +57,8 @@ pub struct Watch {
 #[derive(Debug)]
 pub enum Response {
     Json(u16, Value),
+    /// Already serialised JSON (large lists are written straight from the store).
+    Raw(u16, Vec<u8>),
     Watch(Watch),
 }
 
@@ -206,18 +208,28 @@ fn list(cluster: &mut Cluster, req: &Request, r: &Route) -> Response {
         Ok(s) => s,
         Err(e) => return err(e),
     };
-    let items: Vec<Value> = cluster
-        .store
-        .list(r.kind, r.namespace.as_deref(), &labels, &fields)
-        .into_iter()
-        .cloned()
-        .collect();
-    ok(json!({
-        "apiVersion": r.kind.api_version(),
-        "kind": format!("{}List", r.kind.name()),
-        "metadata": {"resourceVersion": cluster.store.resource_version().to_string()},
-        "items": items,
-    }))
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct List<'a> {
+        api_version: &'static str,
+        kind: String,
+        metadata: Value,
+        items: Vec<&'a Value>,
+    }
+    let list = List {
+        api_version: r.kind.api_version(),
+        kind: format!("{}List", r.kind.name()),
+        metadata: json!({"resourceVersion": cluster.store.resource_version().to_string()}),
+        items: cluster
+            .store
+            .list(r.kind, r.namespace.as_deref(), &labels, &fields),
+    };
+    match serde_json::to_vec(&list) {
+        Ok(bytes) => Response::Raw(200, bytes),
+        Err(e) => err(ApiError::bad_request(&format!(
+            "cannot encode the list: {e}"
+        ))),
+    }
 }
 
 fn watch(req: &Request, r: &Route) -> Response {

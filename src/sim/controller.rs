@@ -54,11 +54,10 @@ impl DecodeCache {
 pub fn snapshot(store: &Store, ns: &str, name: &str, cache: &mut DecodeCache) -> Option<Snapshot> {
     let set = store.get(Kind::StatefulSet, ns, name)?.clone();
     let in_ns = |v: &&Value| v.pointer("/metadata/namespace").and_then(Value::as_str) == Some(ns);
-    let pods: Vec<Pod> = store
+    let pods: Vec<Arc<Pod>> = store
         .all(Kind::Pod)
         .filter(in_ns)
         .filter_map(|v| cache.pod(v))
-        .map(|p| (*p).clone())
         .collect();
     let revisions: Vec<ControllerRevision> = store
         .all(Kind::ControllerRevision)

@@ -130,38 +130,48 @@ fn desired(pod: &Value, now: Timestamp, cfg: &KubeletConfig) -> Option<(Value, S
 
 /// Brings every pod to its state at `now`; returns how many objects changed.
 pub fn step(store: &mut Store, now: Timestamp, cfg: &KubeletConfig) -> usize {
-    let pods: Vec<Value> = store.all(Kind::Pod).cloned().collect();
-    let mut changed = 0;
-    for pod in pods {
-        let ns = pod
-            .pointer("/metadata/namespace")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let name = pod
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        if let Some(at) = removal_time(&pod, cfg) {
+    enum Change {
+        Remove,
+        Report(Value, String),
+    }
+    // Decide from borrowed pods; write only what changes.
+    let mut changes = Vec::new();
+    for pod in store.all(Kind::Pod) {
+        let key = || {
+            let field = |f: &str| {
+                pod.pointer(f)
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            (field("/metadata/namespace"), field("/metadata/name"))
+        };
+        if let Some(at) = removal_time(pod, cfg) {
             if now >= at {
-                store.remove(Kind::Pod, &ns, &name);
-                changed += 1;
+                changes.push((key(), Change::Remove));
             }
             continue;
         }
-        let Some((status, node)) = desired(&pod, now, cfg) else {
+        let Some((status, node)) = desired(pod, now, cfg) else {
             continue;
         };
         if pod.get("status") != Some(&status)
             || pod.pointer("/spec/nodeName").and_then(Value::as_str) != Some(&node)
         {
-            let written = store.write_system(Kind::Pod, &ns, &name, |p| {
-                p["status"] = status;
-                p["spec"]["nodeName"] = json!(node);
-            });
-            if written.is_ok() {
-                changed += 1;
+            changes.push((key(), Change::Report(status, node)));
+        }
+    }
+    let changed = changes.len();
+    for ((ns, name), change) in changes {
+        match change {
+            Change::Remove => {
+                store.remove(Kind::Pod, &ns, &name);
+            }
+            Change::Report(status, node) => {
+                let _ = store.write_system(Kind::Pod, &ns, &name, |p| {
+                    p["status"] = status;
+                    p["spec"]["nodeName"] = json!(node);
+                });
             }
         }
     }

@@ -211,7 +211,10 @@ type Body = BoxBody<Bytes, Infallible>;
 const BOOKMARK_EVERY: Duration = Duration::from_secs(2);
 
 fn json_response(code: u16, v: &Value) -> HttpResponse<Body> {
-    let body = serde_json::to_vec(v).unwrap_or_default();
+    bytes_response(code, serde_json::to_vec(v).unwrap_or_default())
+}
+
+fn bytes_response(code: u16, body: Vec<u8>) -> HttpResponse<Body> {
     let mut resp = HttpResponse::new(Full::new(Bytes::from(body)).boxed());
     *resp.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     resp.headers_mut().insert(
@@ -274,7 +277,7 @@ async fn serve(
         None => shared.with(|c| api::handle(c, &request)),
     };
     let status = match &response {
-        Response::Json(code, _) => *code,
+        Response::Json(code, _) | Response::Raw(code, _) => *code,
         Response::Watch(_) => 200,
     };
     lock(&shared.log).push(Logged {
@@ -287,6 +290,7 @@ async fn serve(
     });
     Ok(match response {
         Response::Json(code, v) => json_response(code, &v),
+        Response::Raw(code, bytes) => bytes_response(code, bytes),
         Response::Watch(w) => stream_watch(shared, w),
     })
 }
