@@ -24,12 +24,73 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_color: bool,
 
+    #[command(flatten)]
+    pub kube: KubeArgs,
+
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// kubectl's connection flags (kubectl itself refuses them before the plugin name:
+/// write `kubectl sts status -n db web`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct KubeArgs {
+    /// Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else
+    /// ~/.kube/config).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use.
+    #[arg(long, global = true)]
+    pub context: Option<String>,
+
+    /// The kubeconfig cluster to use.
+    #[arg(long, global = true)]
+    pub cluster: Option<String>,
+
+    /// The kubeconfig user to use.
+    #[arg(long, global = true)]
+    pub user: Option<String>,
+
+    /// Namespace (default: the context's namespace).
+    #[arg(short = 'n', long, global = true)]
+    pub namespace: Option<String>,
+
+    /// Impersonate this user.
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub impersonate: Option<String>,
+
+    /// Impersonate this group (repeatable).
+    #[arg(long = "as-group", global = true, value_name = "GROUP")]
+    pub impersonate_groups: Vec<String>,
+
+    /// Give up on a request after this long (e.g. 10s).
+    #[arg(long, global = true, value_parser = crate::duration::parse_std, value_name = "DUR")]
+    pub request_timeout: Option<std::time::Duration>,
+}
+
+impl KubeArgs {
+    pub fn client_options(&self) -> crate::cluster::client::ClientOptions {
+        crate::cluster::client::ClientOptions {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            cluster: self.cluster.clone(),
+            user: self.user.clone(),
+            namespace: self.namespace.clone(),
+            impersonate: self.impersonate.clone(),
+            impersonate_groups: self.impersonate_groups.clone(),
+            request_timeout: self.request_timeout,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Per-ordinal revision state, the controller's next action and why a rollout is
+    /// stuck; without NAME, one line per StatefulSet.
+    #[command(after_help = STATUS_EXAMPLES)]
+    Status(StatusArgs),
+
     /// Plan one controller sync pass: ordered actions, what it waits on, the status it
     /// would write, and a diagnosis.
     #[command(after_help = PLAN_EXAMPLES)]
@@ -63,8 +124,39 @@ pub struct DemoArgs {
     pub scenario: String,
 }
 
+const STATUS_EXAMPLES: &str = "\
+Examples:
+  # Every StatefulSet of the namespace, with its rollout state
+  kubectl sts status
+  kubectl sts status -A
+
+  # One StatefulSet, ordinal by ordinal, with the next action and the diagnosis
+  kubectl sts status web
+  kubectl sts status web -o wide
+  kubectl sts status web -o json";
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// The StatefulSet; without it, one line per StatefulSet.
+    pub name: Option<String>,
+
+    /// All namespaces (without NAME).
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
 const PLAN_EXAMPLES: &str = "\
 Examples:
+  # What will the controller do next in the cluster?
+  kubectl sts plan web
+
   # What will the controller do next? (snapshot taken with kubectl)
   kubectl get statefulset/web pods controllerrevisions pvc -o yaml > web.yaml
   kubectl sts plan -f web.yaml
@@ -92,9 +184,10 @@ pub struct ModelArgs {
     pub now: Option<String>,
 
     /// Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision
-    /// bytes and feature-gate defaults differ between releases.
-    #[arg(long, value_name = "X.Y", default_value = "1.36")]
-    pub kubernetes_version: String,
+    /// bytes and feature-gate defaults differ between releases. Default: the server's
+    /// release, or 1.36 offline.
+    #[arg(long, value_name = "X.Y")]
+    pub kubernetes_version: Option<String>,
 
     /// Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false.
     #[arg(long, value_name = "Name=bool,...")]
@@ -103,14 +196,15 @@ pub struct ModelArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct PlanArgs {
-    /// The StatefulSet to plan, when the file holds several.
+    /// The StatefulSet to plan (in the cluster, or in the file when it holds several).
+    #[arg(required_unless_present = "file")]
     pub name: Option<String>,
 
-    /// Snapshot file: `kubectl get statefulset/NAME pods controllerrevisions pvc -o yaml`
-    /// output (a v1 List, YAML or JSON), multi-document YAML or a bare StatefulSet; `-` reads
-    /// standard input.
-    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
-    pub file: PathBuf,
+    /// Plan offline from a snapshot file: `kubectl get statefulset/NAME pods
+    /// controllerrevisions pvc -o yaml` output (a v1 List, YAML or JSON), multi-document
+    /// YAML or a bare StatefulSet; `-` reads standard input.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub file: Option<PathBuf>,
 
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]

@@ -2,6 +2,7 @@
 //! everything; `main.rs` only parses arguments and maps errors to exit codes.
 
 pub mod cli;
+pub mod cluster;
 pub mod cmd;
 pub mod duration;
 pub mod error;

@@ -27,7 +27,8 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = match &cli.command {
-        Command::Plan(args) => cmd::plan::run(args, style, &mut out),
+        Command::Status(args) => cmd::status::run(args, &cli.kube, style, &mut out),
+        Command::Plan(args) => cmd::plan::run(args, &cli.kube, style, &mut out),
         Command::Demo(args) => cmd::demo::run(args, style, &mut out),
         Command::Sim(args) => cmd::sim::run(args, &mut out),
     };

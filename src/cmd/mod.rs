@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod plan;
 pub mod sim;
+pub mod status;
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,13 @@ pub struct ModelSetup {
 }
 
 impl ModelSetup {
+    /// Offline: the flags, else the default release.
     pub fn from_args(args: &ModelArgs) -> Result<ModelSetup> {
+        ModelSetup::with_server(args, None)
+    }
+
+    /// Online: the flags, else the server's release.
+    pub fn with_server(args: &ModelArgs, server: Option<Profile>) -> Result<ModelSetup> {
         let now = match &args.now {
             Some(t) => t.parse::<Timestamp>().map_err(|e| {
                 Error::input(format!(
@@ -29,9 +36,15 @@ impl ModelSetup {
             })?,
             None => Timestamp::now(),
         };
-        let version = Version::parse(&args.kubernetes_version).map_err(Error::input)?;
-        let mut profile = Profile::for_version(version)
-            .map_err(|e| Error::input(format!("--kubernetes-version: {e}")))?;
+        let mut profile = match (&args.kubernetes_version, server) {
+            (Some(v), _) => {
+                let version = Version::parse(v).map_err(Error::input)?;
+                Profile::for_version(version)
+                    .map_err(|e| Error::input(format!("--kubernetes-version: {e}")))?
+            }
+            (None, Some(p)) => p,
+            (None, None) => Profile::default(),
+        };
         let overrides: BTreeMap<String, bool> = match &args.feature_gates {
             Some(text) => parse_gate_overrides(text)
                 .map_err(|e| Error::input(format!("--feature-gates: {e}")))?,
@@ -43,4 +56,13 @@ impl ModelSetup {
             .map_err(|e| Error::input(format!("--feature-gates: {e}")))?;
         Ok(ModelSetup { now, profile })
     }
+}
+
+/// A runtime for the commands that talk to a cluster.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::failed(format!("cannot start the async runtime: {e}")))
 }

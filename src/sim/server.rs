@@ -30,6 +30,8 @@ pub struct Logged {
     pub content_type: String,
     pub body: Option<Value>,
     pub status: u16,
+    /// `Impersonate-User` / `Impersonate-Group` headers, as sent.
+    pub impersonation: Vec<(String, String)>,
 }
 
 impl Logged {
@@ -241,6 +243,12 @@ async fn serve(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    let impersonation: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .filter(|(k, _)| k.as_str().starts_with("impersonate-"))
+        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
     let body = match req.into_body().collect().await {
         Ok(b) => b.to_bytes().to_vec(),
         Err(_) => Vec::new(),
@@ -287,6 +295,7 @@ async fn serve(
         content_type: request.content_type.clone(),
         body: serde_json::from_slice(&request.body).ok(),
         status,
+        impersonation,
     });
     Ok(match response {
         Response::Json(code, v) => json_response(code, &v),

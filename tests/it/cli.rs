@@ -189,7 +189,7 @@ fn bad_flags() {
         ],
         &["invalid value"],
     );
-    expect_input_error(&["plan"], &["--filename"]);
+    expect_input_error(&["plan"], &["<NAME>"]);
     expect_input_error(&["plan", "-f", f, "-o", "xml"], &["xml"]);
 }
 

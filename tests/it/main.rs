@@ -5,6 +5,7 @@ mod cli;
 mod conformance;
 mod invariants;
 mod kubectl;
+mod live;
 mod purity;
 mod sim;
 mod support;

@@ -1,0 +1,81 @@
+//! Building the client as kubectl does: `--kubeconfig` or `KUBECONFIG` (several paths,
+//! merged) or `~/.kube/config`, then `--context`, `--cluster`, `--user`; the namespace
+//! from `-n` or the context; `--as` / `--as-group` impersonation; `--request-timeout`;
+//! in-cluster configuration when there is no kubeconfig at all.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use kube::Client;
+use kube::config::{Config, KubeConfigOptions, Kubeconfig};
+
+use crate::error::{Error, Result};
+
+/// kubectl's connection flags.
+#[derive(Clone, Debug, Default)]
+pub struct ClientOptions {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    pub cluster: Option<String>,
+    pub user: Option<String>,
+    pub namespace: Option<String>,
+    pub impersonate: Option<String>,
+    pub impersonate_groups: Vec<String>,
+    pub request_timeout: Option<Duration>,
+}
+
+/// A client and where it points.
+#[derive(Clone)]
+pub struct Connection {
+    pub client: Client,
+    pub namespace: String,
+    pub server: String,
+}
+
+/// Connects as kubectl would with the same flags.
+pub async fn connect(opts: &ClientOptions) -> Result<Connection> {
+    let kube_opts = KubeConfigOptions {
+        context: opts.context.clone(),
+        cluster: opts.cluster.clone(),
+        user: opts.user.clone(),
+    };
+    let mut config = match &opts.kubeconfig {
+        Some(path) => {
+            if !path.exists() {
+                return Err(Error::input(format!("--kubeconfig {}: no such file", path.display())));
+            }
+            let kc = Kubeconfig::read_from(path).map_err(|e| Error::input(format!("--kubeconfig {}: {e}", path.display())))?;
+            Config::from_custom_kubeconfig(kc, &kube_opts).await.map_err(|e| Error::input(format!("kubeconfig {}: {e}", path.display())))?
+        }
+        None => match Kubeconfig::read() {
+            Ok(kc) => Config::from_custom_kubeconfig(kc, &kube_opts).await.map_err(|e| Error::input(format!("kubeconfig: {e}")))?,
+            Err(read_err) => Config::incluster().map_err(|_| {
+                Error::input(format!("no usable kubeconfig ({read_err}) and not running in a cluster"))
+                    .with_hint("set KUBECONFIG or pass --kubeconfig; `kubectl sts sim serve` starts a simulated cluster")
+            })?,
+        },
+    };
+    if let Some(ns) = &opts.namespace {
+        config.default_namespace = ns.clone();
+    }
+    if let Some(user) = &opts.impersonate {
+        config.auth_info.impersonate = Some(user.clone());
+    }
+    if !opts.impersonate_groups.is_empty() {
+        config.auth_info.impersonate_groups = Some(opts.impersonate_groups.clone());
+    }
+    if let Some(t) = opts.request_timeout {
+        config.connect_timeout = Some(t);
+        config.read_timeout = Some(t);
+        config.write_timeout = Some(t);
+    }
+    let server = config.cluster_url.to_string();
+    let namespace = config.default_namespace.clone();
+    let client = Client::try_from(config)
+        .map_err(|e| Error::failed(format!("cannot build a client for {server}: {e}")))?;
+    Ok(Connection {
+        client,
+        namespace,
+        server,
+    })
+}

@@ -1,0 +1,124 @@
+//! API failures as a person should read them: which call on which object failed, and why
+//! (not found, RBAC, credentials, unreachable, timeout).
+
+use std::fmt;
+
+/// One failed API call.
+#[derive(Debug)]
+pub struct ClusterError {
+    /// What was being done, e.g. `get statefulsets.apps "web" in namespace "db"`.
+    pub call: String,
+    pub cause: Cause,
+}
+
+#[derive(Debug)]
+pub enum Cause {
+    NotFound,
+    Forbidden(String),
+    Unauthorized,
+    Conflict(String),
+    Api(u16, String),
+    Unreachable(String),
+    Timeout,
+    Other(String),
+}
+
+impl ClusterError {
+    pub fn from_kube(call: impl Into<String>, e: kube::Error) -> ClusterError {
+        let cause = match e {
+            kube::Error::Api(s) => match s.code {
+                404 => Cause::NotFound,
+                403 => Cause::Forbidden(s.message),
+                401 => Cause::Unauthorized,
+                409 => Cause::Conflict(s.message),
+                code => Cause::Api(code, s.message),
+            },
+            kube::Error::HyperError(e) => {
+                let text = e.to_string();
+                if text.contains("timed out") || text.contains("deadline") {
+                    Cause::Timeout
+                } else {
+                    Cause::Unreachable(source_chain(&e))
+                }
+            }
+            kube::Error::Service(e) => {
+                let text = source_chain(e.as_ref());
+                if text.to_lowercase().contains("timed out") || text.contains("elapsed") {
+                    Cause::Timeout
+                } else {
+                    Cause::Unreachable(text)
+                }
+            }
+            other => Cause::Other(source_chain(&other)),
+        };
+        ClusterError {
+            call: call.into(),
+            cause,
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        matches!(self.cause, Cause::NotFound)
+    }
+
+    pub fn is_conflict(&self) -> bool {
+        matches!(self.cause, Cause::Conflict(_))
+    }
+}
+
+fn source_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let t = s.to_string();
+        if !parts.iter().any(|p| p.contains(&t)) {
+            parts.push(t);
+        }
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+impl fmt::Display for ClusterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.cause {
+            Cause::NotFound => write!(f, "{}: not found", self.call),
+            Cause::Forbidden(m) => write!(f, "{}: forbidden by RBAC ({m})", self.call),
+            Cause::Unauthorized => write!(
+                f,
+                "{}: unauthorized: the credentials were refused or have expired",
+                self.call
+            ),
+            Cause::Conflict(m) => write!(f, "{}: conflict: {m}", self.call),
+            Cause::Api(code, m) => write!(f, "{}: the API server answered {code}: {m}", self.call),
+            Cause::Unreachable(m) => write!(f, "{}: cannot reach the API server: {m}", self.call),
+            Cause::Timeout => write!(f, "{}: timed out (see --request-timeout)", self.call),
+            Cause::Other(m) => write!(f, "{}: {m}", self.call),
+        }
+    }
+}
+
+impl std::error::Error for ClusterError {}
+
+impl From<ClusterError> for crate::error::Error {
+    fn from(e: ClusterError) -> Self {
+        let hint = match &e.cause {
+            Cause::Forbidden(_) => Some(
+                "ask for the RBAC permission named above, or run with another --context / --as",
+            ),
+            Cause::Unauthorized => {
+                Some("log in again (your kubeconfig's credentials), or pick another --context")
+            }
+            Cause::Unreachable(_) => {
+                Some("check the cluster is up and --context / --kubeconfig point at it")
+            }
+            Cause::Timeout => Some("the server is slow or unreachable; raise --request-timeout"),
+            _ => None,
+        };
+        let err = crate::error::Error::failed(e.to_string());
+        match hint {
+            Some(h) => err.with_hint(h),
+            None => err,
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Loading a Snapshot: the StatefulSet as served (raw JSON, for exact revision bytes),
+//! then its pods, ControllerRevisions and PVCs by its selector, concurrently. Four
+//! requests.
+
+use std::sync::Arc;
+
+use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
+use kube::api::{Api, ListParams};
+use serde_json::Value;
+
+use crate::model::profile::{Profile, Version};
+use crate::model::{Snapshot, selector};
+
+use super::error::ClusterError;
+
+/// GET of an object as the server serialises it.
+pub async fn get_raw(client: &kube::Client, path: &str, call: &str) -> Result<Value, ClusterError> {
+    let req = http::Request::get(path)
+        .body(Vec::new())
+        .map_err(|e| ClusterError {
+            call: call.to_string(),
+            cause: super::error::Cause::Other(e.to_string()),
+        })?;
+    let text = client
+        .request_text(req)
+        .await
+        .map_err(|e| ClusterError::from_kube(call, e))?;
+    serde_json::from_str(&text).map_err(|e| ClusterError {
+        call: call.to_string(),
+        cause: super::error::Cause::Other(format!("invalid JSON: {e}")),
+    })
+}
+
+/// The snapshot of StatefulSet `ns/name`.
+pub async fn snapshot(
+    client: &kube::Client,
+    ns: &str,
+    name: &str,
+) -> Result<Snapshot, ClusterError> {
+    let call = format!("get statefulsets.apps {name:?} in namespace {ns:?}");
+    let set_json = get_raw(
+        client,
+        &format!("/apis/apps/v1/namespaces/{ns}/statefulsets/{name}"),
+        &call,
+    )
+    .await?;
+    let set: StatefulSet = serde_json::from_value(set_json.clone()).map_err(|e| ClusterError {
+        call: call.clone(),
+        cause: super::error::Cause::Other(format!("unexpected object: {e}")),
+    })?;
+    let query = set
+        .spec
+        .as_ref()
+        .map(|s| selector::to_query(&s.selector))
+        .unwrap_or_default();
+    let lp = ListParams::default().labels(&query);
+    let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
+    let revisions: Api<ControllerRevision> = Api::namespaced(client.clone(), ns);
+    let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(client.clone(), ns);
+    let (pods, revisions, pvcs) = tokio::join!(pods.list(&lp), revisions.list(&lp), pvcs.list(&lp));
+    let pods = pods.map_err(|e| {
+        ClusterError::from_kube(format!("list pods -l {query} in namespace {ns:?}"), e)
+    })?;
+    let revisions = revisions.map_err(|e| {
+        ClusterError::from_kube(
+            format!("list controllerrevisions.apps -l {query} in namespace {ns:?}"),
+            e,
+        )
+    })?;
+    // Claims may carry labels of their own template; a forbidden list of them is not fatal
+    // for a read-only view, but other failures are.
+    let pvcs = pvcs.map_err(|e| {
+        ClusterError::from_kube(
+            format!("list persistentvolumeclaims -l {query} in namespace {ns:?}"),
+            e,
+        )
+    })?;
+    Snapshot::new(
+        set_json,
+        pods.items.into_iter().map(Arc::new).collect(),
+        revisions.items,
+        pvcs.items,
+    )
+    .map_err(|e| ClusterError {
+        call,
+        cause: super::error::Cause::Other(e.to_string()),
+    })
+}
+
+/// Every StatefulSet of `ns` (all namespaces when `None`) with its pods and revisions:
+/// four list requests, grouped client-side.
+pub async fn snapshots(
+    client: &kube::Client,
+    ns: Option<&str>,
+) -> Result<Vec<Snapshot>, ClusterError> {
+    let where_ = ns.map_or("in all namespaces".to_string(), |n| {
+        format!("in namespace {n:?}")
+    });
+    let path = |plural: &str, group: &str| match ns {
+        Some(n) => format!("{group}/namespaces/{n}/{plural}"),
+        None => format!("{group}/{plural}"),
+    };
+    let sets_call = format!("list statefulsets.apps {where_}");
+    let sets_path = path("statefulsets", "/apis/apps/v1");
+    let (sets, pods, revisions, pvcs) = tokio::join!(
+        get_raw(client, &sets_path, &sets_call),
+        list_all::<Pod>(client, ns),
+        list_all::<ControllerRevision>(client, ns),
+        list_all::<PersistentVolumeClaim>(client, ns),
+    );
+    let sets = sets?;
+    let pods = pods.map_err(|e| ClusterError::from_kube(format!("list pods {where_}"), e))?;
+    let revisions = revisions.map_err(|e| {
+        ClusterError::from_kube(format!("list controllerrevisions.apps {where_}"), e)
+    })?;
+    let pvcs = pvcs
+        .map_err(|e| ClusterError::from_kube(format!("list persistentvolumeclaims {where_}"), e))?;
+    let pods: Vec<Arc<Pod>> = pods.into_iter().map(Arc::new).collect();
+    let mut out = Vec::new();
+    for mut item in sets
+        .get("items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+    {
+        item["apiVersion"] = Value::from("apps/v1");
+        item["kind"] = Value::from("StatefulSet");
+        let set_ns = item
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let same = |m: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
+            m.namespace.as_deref() == Some(set_ns.as_str())
+        };
+        let snap = Snapshot::new(
+            item,
+            pods.iter().filter(|p| same(&p.metadata)).cloned().collect(),
+            revisions
+                .iter()
+                .filter(|r| same(&r.metadata))
+                .cloned()
+                .collect(),
+            pvcs.iter().filter(|c| same(&c.metadata)).cloned().collect(),
+        );
+        if let Ok(s) = snap {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+async fn list_all<K>(client: &kube::Client, ns: Option<&str>) -> Result<Vec<K>, kube::Error>
+where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug,
+    K::DynamicType: Default,
+{
+    let api: Api<K> = match ns {
+        Some(n) => Api::namespaced(client.clone(), n),
+        None => Api::all(client.clone()),
+    };
+    Ok(api.list(&ListParams::default()).await?.items)
+}
+
+/// The model profile of the server's release (`/version`), cached for ten minutes per
+/// server under the kube cache directory so routine commands do not pay for it.
+pub async fn server_profile(client: &kube::Client, server: &str) -> Result<Profile, ClusterError> {
+    let cache = version_cache_path(server);
+    if let Some(text) = cache.as_ref().and_then(|p| fresh(p))
+        && let Ok(v) = Version::parse(&text)
+    {
+        return Ok(profile_for(v));
+    }
+    let info = client
+        .apiserver_version()
+        .await
+        .map_err(|e| ClusterError::from_kube("get /version", e))?;
+    let v = Version::parse(&info.git_version).unwrap_or(Version {
+        minor: info.minor.trim_end_matches('+').parse().unwrap_or(36),
+        patch: None,
+    });
+    if let Some(p) = cache {
+        if let Some(dir) = p.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::write(&p, &info.git_version);
+    }
+    Ok(profile_for(v))
+}
+
+/// Releases outside the modelled range use the nearest modelled one.
+fn profile_for(v: Version) -> Profile {
+    use crate::model::profile::{NEWEST_MINOR, OLDEST_MINOR};
+    let minor = v.minor.clamp(OLDEST_MINOR, NEWEST_MINOR);
+    let patch = if minor == v.minor { v.patch } else { None };
+    Profile::new(Version { minor, patch })
+}
+
+fn version_cache_path(server: &str) -> Option<std::path::PathBuf> {
+    let home = std::env::var_os("HOME")?;
+    let key: String = server
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    Some(
+        std::path::PathBuf::from(home)
+            .join(".kube/cache/kubectl-sts")
+            .join(format!("{key}.version")),
+    )
+}
+
+fn fresh(path: &std::path::Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let age = meta.modified().ok()?.elapsed().ok()?;
+    (age < std::time::Duration::from_secs(600))
+        .then(|| std::fs::read_to_string(path).ok())
+        .flatten()
+}

@@ -1,0 +1,170 @@
+//! `kubectl sts status [NAME]`: per-ordinal revision state with the next action and the
+//! diagnosis; without NAME, one line per StatefulSet (the on-call overview).
+
+use std::io::Write;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::cli::{KubeArgs, OutputFormat, StatusArgs};
+use crate::cluster::{self, load};
+use crate::error::{Error, Result};
+use crate::model::{self, report};
+use crate::output::{self, Style, io_error};
+
+use super::ModelSetup;
+
+pub fn run(args: &StatusArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) -> Result<()> {
+    if args.all_namespaces && args.name.is_some() {
+        return Err(Error::input(
+            "-A/--all-namespaces lists every StatefulSet; it does not take a NAME",
+        ));
+    }
+    super::runtime()?.block_on(async {
+        let conn = cluster::connect(&kube.client_options()).await?;
+        let server = match args.model.kubernetes_version {
+            Some(_) => None,
+            None => Some(load::server_profile(&conn.client, &conn.server).await?),
+        };
+        let setup = ModelSetup::with_server(&args.model, server)?;
+        match &args.name {
+            Some(name) => {
+                let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+                let plan = model::plan(&snap, setup.now, &setup.profile);
+                let r = report::report(&snap, &plan, setup.now, &setup.profile);
+                match args.output {
+                    OutputFormat::Json => output::write_json(&r, out),
+                    OutputFormat::Yaml => output::write_yaml(&r, out),
+                    f => out
+                        .write_all(
+                            output::status::table(&r, f == OutputFormat::Wide, style).as_bytes(),
+                        )
+                        .map_err(io_error),
+                }
+            }
+            None => {
+                let ns = (!args.all_namespaces).then_some(conn.namespace.as_str());
+                let snaps = load::snapshots(&conn.client, ns).await?;
+                let lines: Vec<Line> = snaps
+                    .iter()
+                    .map(|s| line(s, setup.now, &setup.profile))
+                    .collect();
+                match args.output {
+                    OutputFormat::Json => output::write_json(&lines, out),
+                    OutputFormat::Yaml => output::write_yaml(&lines, out),
+                    _ => {
+                        if lines.is_empty() {
+                            let where_ = ns
+                                .map_or("any namespace".to_string(), |n| format!("namespace {n}"));
+                            return writeln!(out, "No StatefulSets found in {where_}.")
+                                .map_err(io_error);
+                        }
+                        out.write_all(overview(&lines, args.all_namespaces, style).as_bytes())
+                            .map_err(io_error)
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// One StatefulSet in the overview.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Line {
+    pub namespace: String,
+    pub name: String,
+    pub ready: i32,
+    pub updated: i32,
+    pub replicas: i32,
+    pub partition: Option<i32>,
+    pub strategy: String,
+    pub state: model::diagnose::RolloutState,
+    pub summary: String,
+}
+
+fn line(snap: &model::Snapshot, now: Timestamp, profile: &model::Profile) -> Line {
+    let plan = model::plan(snap, now, profile);
+    let view = model::set::SetView::of(snap, profile);
+    Line {
+        namespace: view.namespace.to_string(),
+        name: view.name.to_string(),
+        ready: plan.status.ready_replicas,
+        updated: plan.status.updated_replicas,
+        replicas: view.replicas,
+        partition: view.rolling.map(|(p, _)| p),
+        strategy: view.strategy.to_string(),
+        state: plan.diagnosis.state,
+        summary: plan.diagnosis.summary.clone(),
+    }
+}
+
+fn overview(lines: &[Line], with_ns: bool, style: Style) -> String {
+    let mut rows: Vec<Vec<String>> = vec![];
+    let mut header = vec![
+        "NAME",
+        "READY",
+        "UPDATED",
+        "PARTITION",
+        "STRATEGY",
+        "STATE",
+        "WHY",
+    ];
+    if with_ns {
+        header.insert(0, "NAMESPACE");
+    }
+    for l in lines {
+        let mut row = vec![
+            l.name.clone(),
+            format!("{}/{}", l.ready, l.replicas),
+            format!("{}/{}", l.updated, l.replicas),
+            l.partition.map_or("-".into(), |p| p.to_string()),
+            l.strategy.clone(),
+            output::badge(l.state).0.to_string(),
+            l.summary.clone(),
+        ];
+        if with_ns {
+            row.insert(0, l.namespace.clone());
+        }
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut s = String::new();
+    let fmt_row = |cells: &[String]| {
+        let last = cells.len() - 1;
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == last {
+                    c.clone()
+                } else {
+                    format!("{c:<w$}  ", w = widths[i])
+                }
+            })
+            .collect::<String>()
+    };
+    s.push_str(&fmt_row(
+        &header.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+    ));
+    s.push('\n');
+    for (l, r) in lines.iter().zip(&rows) {
+        let text = fmt_row(r);
+        let code = output::badge(l.state).1;
+        s.push_str(&if l.state == model::diagnose::RolloutState::Stuck {
+            style.paint(code, &text)
+        } else {
+            text
+        });
+        s.push('\n');
+    }
+    s
+}

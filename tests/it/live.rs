@@ -1,0 +1,342 @@
+//! `kubectl sts status` and `plan NAME` against the simulated cluster over loopback HTTP,
+//! through the binary as a user runs it: every rollout state, golden output, kubeconfig
+//! handling, impersonation, and how many requests a status costs.
+
+use jiff::SignedDuration;
+use kubectl_sts::sim::scenario::{Scenario, Step, apply};
+use kubectl_sts::sim::server::Server;
+use kubectl_sts::sim::store::Kind;
+use kubectl_sts::sim::{Cluster, Config};
+use serde_json::{Value, json};
+
+use super::support::golden;
+
+struct Live {
+    server: Server,
+    dir: tempfile::TempDir,
+    now: String,
+}
+
+impl Live {
+    fn kubeconfig(&self) -> String {
+        self.dir
+            .path()
+            .join("kubeconfig")
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    async fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"));
+        cmd.args(args).args(["--now", &self.now]);
+        if !args.contains(&"--kubeconfig") {
+            cmd.args(["--kubeconfig", &self.kubeconfig()]);
+        }
+        let out = cmd
+            .env("NO_COLOR", "1")
+            .env("HOME", self.dir.path())
+            .env_remove("KUBECONFIG")
+            .output()
+            .await
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+async fn serve(cluster: Cluster) -> Live {
+    let now = kubectl_sts::sim::store::format_time(cluster.now());
+    let server = Server::start(cluster, 0).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    server
+        .write_kubeconfig(&dir.path().join("kubeconfig"))
+        .unwrap();
+    Live { server, dir, now }
+}
+
+fn scenario(name: &str, extra: &[Step]) -> Cluster {
+    let mut c = Cluster::new(Config::default());
+    Scenario::load(name).unwrap().start(&mut c).unwrap();
+    for step in extra {
+        apply(&mut c, step).unwrap();
+    }
+    c
+}
+
+fn web(replicas: i32, extra: Value) -> Value {
+    let mut s = json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web", "namespace": "default"},
+        "spec": {"replicas": replicas, "serviceName": "web", "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.25"}]}}}});
+    kubectl_sts::sim::patch::merge(&mut s, &extra);
+    s
+}
+
+async fn status_json(live: &Live, name: &str) -> Value {
+    let (code, out, err) = live.run(&["status", name, "-o", "json"]).await;
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fresh_create_in_progress() {
+    let mut c = Cluster::new(Config::default());
+    c.seed(vec![web(3, json!({}))]).unwrap();
+    c.settle();
+    let live = serve(c).await;
+    let s = status_json(&live, "web").await;
+    assert_eq!(s["rows"][0]["phase"], "Pending");
+    assert_eq!(s["rows"][1]["role"], "missing");
+    assert_eq!(s["diagnosis"]["state"], "progressing");
+    assert!(s["nextAction"].as_str().unwrap().contains("web-0"), "{s}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mid_rollout_with_a_partition_golden() {
+    let live = serve(scenario("partitioned", &[])).await;
+    let (code, out, err) = live.run(&["status", "web"]).await;
+    assert_eq!(code, 0, "{err}");
+    golden("status-partitioned.txt", &out);
+    assert!(out.contains("---- partition 3"));
+    let (code, json_out, _) = live.run(&["status", "web", "-o", "json"]).await;
+    assert_eq!(code, 0);
+    golden("status-partitioned.json", &json_out);
+    let s: Value = serde_json::from_str(&json_out).unwrap();
+    assert_eq!(s["diagnosis"]["state"], "paused");
+    assert_eq!(s["rows"][2]["protected"], true);
+    assert_eq!(s["rows"][3]["role"], "update");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn complete_rollout() {
+    let live = serve(scenario("default", &[])).await;
+    let s = status_json(&live, "web").await;
+    assert_eq!(s["diagnosis"]["state"], "complete");
+    assert!(
+        s["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["ready"] == true && r["role"] == "update")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stuck_on_a_broken_image_names_pod_revision_and_remedy() {
+    let live = serve(scenario("stuck", &[])).await;
+    let (code, out, err) = live.run(&["status", "web"]).await;
+    assert_eq!(code, 0, "{err}");
+    golden("status-stuck.txt", &out);
+    let s = status_json(&live, "web").await;
+    let summary = s["diagnosis"]["summary"].as_str().unwrap();
+    let rev = s["updateRevision"].as_str().unwrap();
+    assert!(
+        summary.contains("web-4")
+            && summary.contains(rev)
+            && summary.contains("kubectl sts force-rollback web"),
+        "{summary}"
+    );
+    assert_eq!(
+        s["diagnosis"]["remedy"]["command"],
+        "kubectl sts force-rollback web"
+    );
+    assert_eq!(s["rows"][4]["reason"], "CrashLoopBackOff");
+    // The overview says the same, one line.
+    let (code, out, _) = live.run(&["status"]).await;
+    assert_eq!(code, 0);
+    assert!(out.lines().nth(1).unwrap().contains("STUCK"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scaled_down_with_condemned_pods() {
+    let mut c = scenario("default", &[]);
+    c.config.kubelet.max_grace = SignedDuration::from_secs(3600);
+    apply(
+        &mut c,
+        &Step::Scale {
+            set: "web".into(),
+            replicas: 2,
+        },
+    )
+    .unwrap();
+    let live = serve(c).await;
+    let s = status_json(&live, "web").await;
+    let rows = s["rows"].as_array().unwrap();
+    let condemned: Vec<&Value> = rows.iter().filter(|r| r["condemned"] == true).collect();
+    assert_eq!(condemned.len(), 3, "{s}");
+    assert_eq!(
+        condemned
+            .iter()
+            .filter(|r| r["terminating"] == true)
+            .count(),
+        1,
+        "one at a time, from the top"
+    );
+    assert_eq!(s["nextAction"], "wait for web-4 (Termination)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_delete_with_outdated_pods() {
+    let step = Step::SetImage {
+        set: "queue".into(),
+        container: None,
+        image: "rabbitmq:3.13".into(),
+    };
+    let live = serve(scenario("ondelete", &[step])).await;
+    let s = status_json(&live, "queue").await;
+    assert_eq!(s["diagnosis"]["state"], "paused");
+    assert!(
+        s["diagnosis"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("queue-2, queue-1, queue-0"),
+        "{s}"
+    );
+    assert!(
+        s["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["role"] == "current")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_set() {
+    let live = serve(scenario("parallel", &[])).await;
+    let s = status_json(&live, "db").await;
+    assert_eq!(s["podManagementPolicy"], "Parallel");
+    assert_eq!(s["rows"][0]["claims"][0], "data-db-0");
+    assert_eq!(s["diagnosis"]["state"], "complete");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_ordinal_three() {
+    let mut c = Cluster::new(Config::default());
+    c.seed(vec![web(3, json!({"spec": {"ordinals": {"start": 3}}}))])
+        .unwrap();
+    c.run_until(SignedDuration::from_secs(600), |c| {
+        c.next_change().is_none()
+    });
+    let live = serve(c).await;
+    let s = status_json(&live, "web").await;
+    let ordinals: Vec<i64> = s["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ordinal"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ordinals, [3, 4, 5]);
+    assert_eq!(s["rows"][0]["pod"], "web-3");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_name_is_the_live_plan() {
+    let live = serve(scenario("stuck", &[])).await;
+    let (code, out, err) = live.run(&["plan", "web", "-o", "json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let p: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(p["waitingOn"]["pod"], "web-4");
+    assert_eq!(p["actions"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_costs_at_most_four_requests() {
+    let live = serve(scenario("default", &[])).await;
+    let (code, _, err) = live.run(&["status", "web"]).await; // also caches /version
+    assert_eq!(code, 0, "{err}");
+    live.server.shared.clear_requests();
+    let (code, _, _) = live.run(&["status", "web"]).await;
+    assert_eq!(code, 0);
+    let requests = live.server.shared.requests();
+    assert!(
+        requests.len() <= 4,
+        "{:?}",
+        requests
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        requests.iter().all(|r| r.method == "GET"),
+        "status only reads"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubeconfig_context_namespace_and_impersonation() {
+    let live = serve(scenario("default", &[])).await;
+    // A kubeconfig with a dead context (current) and a live one whose namespace is "other".
+    let text = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: dead\n  cluster: {{server: \"http://127.0.0.1:1\"}}\n- name: sim\n  cluster: {{server: \"{}\"}}\ncontexts:\n- name: dead\n  context: {{cluster: dead, user: u}}\n- name: sim-other\n  context: {{cluster: sim, user: u, namespace: other}}\n- name: sim\n  context: {{cluster: sim, user: u}}\ncurrent-context: dead\nusers:\n- name: u\n  user: {{}}\n",
+        live.server.url()
+    );
+    std::fs::write(live.kubeconfig(), text).unwrap();
+    let (code, _, err) = live
+        .run(&["status", "web", "--request-timeout", "2s"])
+        .await;
+    assert_eq!(code, 1, "the dead current context fails: {err}");
+    assert!(
+        err.contains("cannot reach the API server") || err.contains("timed out"),
+        "{err}"
+    );
+    let (code, out, err) = live.run(&["status", "--context", "sim-other"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("No StatefulSets found in namespace other"),
+        "the context's namespace is the default: {out}"
+    );
+    let (code, out, _) = live
+        .run(&["status", "--context", "sim-other", "-n", "default"])
+        .await;
+    assert_eq!(code, 0);
+    assert!(out.contains("web"), "{out}");
+    live.server.shared.clear_requests();
+    let (code, _, err) = live
+        .run(&[
+            "status",
+            "web",
+            "--context",
+            "sim",
+            "--as",
+            "jane",
+            "--as-group",
+            "ops",
+        ])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let requests = live.server.shared.requests();
+    assert!(!requests.is_empty());
+    for r in &requests {
+        assert!(
+            r.impersonation
+                .contains(&("impersonate-user".into(), "jane".into())),
+            "{:?}",
+            r.impersonation
+        );
+        assert!(
+            r.impersonation
+                .contains(&("impersonate-group".into(), "ops".into())),
+            "{:?}",
+            r.impersonation
+        );
+    }
+    let (code, _, err) = live
+        .run(&["status", "web", "--kubeconfig", "/nonexistent/kubeconfig"])
+        .await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("/nonexistent/kubeconfig"), "{err}");
+    let (code, _, err) = live.run(&["status", "nope", "--context", "sim"]).await;
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("statefulsets.apps \"nope\"") && err.contains("not found"),
+        "{err}"
+    );
+    let kept = live
+        .server
+        .shared
+        .read(|c| c.store.get(Kind::StatefulSet, "default", "web").is_some());
+    assert!(kept, "status changed nothing");
+}
