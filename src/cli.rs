@@ -133,7 +133,10 @@ Examples:
   # One StatefulSet, ordinal by ordinal, with the next action and the diagnosis
   kubectl sts status web
   kubectl sts status web -o wide
-  kubectl sts status web -o json";
+  kubectl sts status web -o json
+
+  # Follow a rollout live
+  kubectl sts status web --watch";
 
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
@@ -143,6 +146,10 @@ pub struct StatusArgs {
     /// All namespaces (without NAME).
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
+
+    /// Keep watching and redraw whenever something changes (event-driven, no polling).
+    #[arg(short = 'w', long, requires = "name")]
+    pub watch: bool,
 
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]

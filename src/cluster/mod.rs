@@ -5,6 +5,7 @@
 pub mod client;
 pub mod error;
 pub mod load;
+pub mod watch;
 
 pub use client::{Connection, connect};
 pub use error::ClusterError;

@@ -82,14 +82,14 @@ pub fn run(args: &SimArgs, out: &mut dyn Write) -> Result<()> {
                     ))
                 })?;
                 writeln!(out, "kubeconfig: {}", path.display()).map_err(io_error)?;
-                writeln!(
-                    out,
+                out.flush().map_err(io_error)?;
+                // Informational, and on stderr: whoever reads the kubeconfig line may close
+                // stdout, and the server must keep serving.
+                eprintln!(
                     "serving scenario {:?} on {} (Ctrl-C to stop)",
                     scenario.metadata.name,
                     server.url()
-                )
-                .map_err(io_error)?;
-                out.flush().map_err(io_error)?;
+                );
                 tokio::signal::ctrl_c()
                     .await
                     .map_err(|e| Error::failed(format!("waiting for Ctrl-C: {e}")))?;

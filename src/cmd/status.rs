@@ -28,6 +28,7 @@ pub fn run(args: &StatusArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write
         };
         let setup = ModelSetup::with_server(&args.model, server)?;
         match &args.name {
+            Some(name) if args.watch => watch(&conn, name, args, &setup, style, out).await,
             Some(name) => {
                 let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
                 let plan = model::plan(&snap, setup.now, &setup.profile);
@@ -66,6 +67,66 @@ pub fn run(args: &StatusArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write
             }
         }
     })
+}
+
+/// Redraws the status on every change the watches report, until interrupted.
+async fn watch(
+    conn: &cluster::Connection,
+    name: &str,
+    args: &StatusArgs,
+    setup: &ModelSetup,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use futures::StreamExt;
+    use std::io::IsTerminal;
+    let stream = cluster::watch::snapshots(
+        conn.client.clone(),
+        conn.namespace.clone(),
+        name.to_string(),
+    )
+    .await?;
+    let mut stream = std::pin::pin!(stream);
+    let fixed_now = args.model.now.is_some();
+    let clear = std::io::stdout().is_terminal();
+    let mut last = String::new();
+    loop {
+        let update = tokio::select! {
+            u = stream.next() => u,
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        };
+        let Some(update) = update else {
+            return Err(Error::failed(format!("the watches of {name} ended")));
+        };
+        match update {
+            cluster::watch::Update::Reconnecting(e) => eprintln!("reconnecting: {e}"),
+            cluster::watch::Update::Snapshot(snap) => {
+                let now = if fixed_now {
+                    setup.now
+                } else {
+                    Timestamp::now()
+                };
+                let plan = model::plan(&snap, now, &setup.profile);
+                let r = report::report(&snap, &plan, now, &setup.profile);
+                let frame = match args.output {
+                    OutputFormat::Json => serde_json::to_string(&r).unwrap_or_default() + "\n",
+                    OutputFormat::Yaml => serde_saphyr::to_string(&r).unwrap_or_default() + "---\n",
+                    f => output::status::table(&r, f == OutputFormat::Wide, style),
+                };
+                if frame != last {
+                    let table = matches!(args.output, OutputFormat::Table | OutputFormat::Wide);
+                    let text = match (clear, table) {
+                        (true, _) => format!("\x1b[H\x1b[2J{frame}"),
+                        (false, true) => format!("{frame}\n"),
+                        (false, false) => frame.clone(),
+                    };
+                    out.write_all(text.as_bytes()).map_err(io_error)?;
+                    out.flush().map_err(io_error)?;
+                    last = frame;
+                }
+            }
+        }
+    }
 }
 
 /// One StatefulSet in the overview.

@@ -9,6 +9,8 @@ use serde_json::Value;
 
 struct Sim {
     child: Child,
+    /// Kept open: the server's stdout stays a live pipe.
+    _stdout: BufReader<std::process::ChildStdout>,
     kubeconfig: String,
     _dir: tempfile::TempDir,
 }
@@ -38,9 +40,8 @@ fn serve() -> Sim {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
     let kubeconfig = line
         .trim()
         .strip_prefix("kubeconfig: ")
@@ -49,6 +50,7 @@ fn serve() -> Sim {
     assert_eq!(kubeconfig, path.to_str().unwrap());
     Sim {
         child,
+        _stdout: stdout,
         kubeconfig,
         _dir: dir,
     }

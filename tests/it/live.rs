@@ -340,3 +340,59 @@ async fn kubeconfig_context_namespace_and_impersonation() {
         .read(|c| c.store.get(Kind::StatefulSet, "default", "web").is_some());
     assert!(kept, "status changed nothing");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_watch_is_event_driven() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut c = Cluster::new(Config::default());
+    c.seed(vec![web(2, json!({}))]).unwrap();
+    c.settle(); // web-0 created, Pending
+    let live = serve(c).await;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args([
+            "status",
+            "web",
+            "--watch",
+            "-o",
+            "json",
+            "--kubeconfig",
+            &live.kubeconfig(),
+        ])
+        .env("HOME", live.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first: Value = serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
+    assert_eq!(first["rows"][0]["ready"], false);
+    // Let the watchers sync, then count LISTs while nothing happens.
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let lists = |reqs: &[kubectl_sts::sim::server::Logged]| {
+        reqs.iter()
+            .filter(|r| r.method == "GET" && !r.is_watch() && !r.path.contains("/version"))
+            .count()
+    };
+    let before = lists(&live.server.shared.requests());
+    // web-0 becomes Ready on the (virtual) clock: a frame must follow within a second.
+    live.server.advance(SignedDuration::from_secs(2));
+    let started = std::time::Instant::now();
+    loop {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(1), lines.next_line())
+            .await
+            .expect("a new frame within 1 s")
+            .unwrap()
+            .unwrap();
+        let frame: Value = serde_json::from_str(&line).unwrap();
+        if frame["rows"][0]["ready"] == true {
+            break;
+        }
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(
+        lists(&live.server.shared.requests()),
+        before,
+        "no periodic LIST while watching"
+    );
+}
