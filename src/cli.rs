@@ -164,6 +164,9 @@ Examples:
   # What will the controller do next in the cluster?
   kubectl sts plan web
 
+  # What would applying this manifest do? (exact new revision name, template diff)
+  kubectl sts plan web --template web-v2.yaml
+
   # What will the controller do next? (snapshot taken with kubectl)
   kubectl get statefulset/web pods controllerrevisions pvc -o yaml > web.yaml
   kubectl sts plan -f web.yaml
@@ -212,6 +215,11 @@ pub struct PlanArgs {
     /// YAML or a bare StatefulSet; `-` reads standard input.
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     pub file: Option<PathBuf>,
+
+    /// Plan as if this StatefulSet manifest's pod template were applied (live only): the
+    /// server dry-runs it, so the new revision's name is exact; the template diff is shown.
+    #[arg(long, value_name = "FILE", conflicts_with = "file")]
+    pub template: Option<PathBuf>,
 
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]

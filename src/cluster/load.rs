@@ -220,3 +220,41 @@ fn fresh(path: &std::path::Path) -> Option<String> {
         .then(|| std::fs::read_to_string(path).ok())
         .flatten()
 }
+
+/// The set as the server would store it with `template` as its pod template: a
+/// server-side dry-run patch (`dryRun=All`; nothing changes).
+pub async fn dry_run_template(
+    client: &kube::Client,
+    ns: &str,
+    name: &str,
+    template: &Value,
+) -> Result<Value, ClusterError> {
+    let call = format!("patch statefulsets.apps {name:?} in namespace {ns:?} (dry run)");
+    let mut t = template.clone();
+    if let Some(o) = t.as_object_mut() {
+        o.insert("$patch".into(), Value::from("replace"));
+    }
+    let body = serde_json::to_vec(&serde_json::json!({"spec": {"template": t}})).map_err(|e| {
+        ClusterError {
+            call: call.clone(),
+            cause: super::error::Cause::Other(e.to_string()),
+        }
+    })?;
+    let req = http::Request::patch(format!(
+        "/apis/apps/v1/namespaces/{ns}/statefulsets/{name}?dryRun=All"
+    ))
+    .header("content-type", "application/strategic-merge-patch+json")
+    .body(body)
+    .map_err(|e| ClusterError {
+        call: call.clone(),
+        cause: super::error::Cause::Other(e.to_string()),
+    })?;
+    let text = client
+        .request_text(req)
+        .await
+        .map_err(|e| ClusterError::from_kube(&call, e))?;
+    serde_json::from_str(&text).map_err(|e| ClusterError {
+        call,
+        cause: super::error::Cause::Other(format!("invalid JSON: {e}")),
+    })
+}

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::cli::{KubeArgs, PlanArgs};
+use crate::cli::{KubeArgs, OutputFormat, PlanArgs};
 use crate::cluster::{self, load};
 use crate::error::{Error, Result};
 use crate::manifest;
@@ -31,7 +31,74 @@ pub fn run(args: &PlanArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) 
         };
         let setup = ModelSetup::with_server(&args.model, server)?;
         let snapshot = load::snapshot(&conn.client, &conn.namespace, name).await?;
-        let plan = model::plan(&snapshot, setup.now, &setup.profile);
-        output::plan::render(&plan, args.output, style, out)
+        let Some(path) = &args.template else {
+            let plan = model::plan(&snapshot, setup.now, &setup.profile);
+            return output::plan::render(&plan, args.output, style, out);
+        };
+        let template = template_of(path)?;
+        let applied =
+            load::dry_run_template(&conn.client, &conn.namespace, name, &template).await?;
+        let current = snapshot
+            .set_json()
+            .pointer("/spec/template")
+            .cloned()
+            .unwrap_or_default();
+        let proposed = applied
+            .pointer("/spec/template")
+            .cloned()
+            .unwrap_or_default();
+        let what_if = snapshot
+            .with_set(applied)
+            .map_err(|e| Error::failed(format!("{name} with {}: {e}", path.display())))?;
+        let plan = model::plan(&what_if, setup.now, &setup.profile);
+        let diff = output::diff::unified(
+            &format!("{name} (live template)"),
+            &current,
+            &path.display().to_string(),
+            &proposed,
+            style,
+        );
+        match args.output {
+            OutputFormat::Json | OutputFormat::Yaml => {
+                let mut v =
+                    serde_json::to_value(&plan).map_err(|e| Error::failed(e.to_string()))?;
+                v["templateDiff"] = serde_json::Value::String(output::diff::unified(
+                    "live",
+                    &current,
+                    "template",
+                    &proposed,
+                    Style::plain(),
+                ));
+                if args.output == OutputFormat::Json {
+                    output::write_json(&v, out)
+                } else {
+                    output::write_yaml(&v, out)
+                }
+            }
+            _ => {
+                let text = if diff.is_empty() {
+                    "Template: unchanged\n\n".to_string()
+                } else {
+                    format!("{diff}\n")
+                };
+                out.write_all(text.as_bytes()).map_err(output::io_error)?;
+                output::plan::render(&plan, args.output, style, out)
+            }
+        }
+    })
+}
+
+/// The pod template of a StatefulSet manifest (YAML or JSON; a List holding one is fine).
+fn template_of(path: &std::path::Path) -> Result<serde_json::Value> {
+    let objects = manifest::read_objects(path)?;
+    let set = objects
+        .iter()
+        .find(|o| o.get("kind").and_then(serde_json::Value::as_str) == Some("StatefulSet"))
+        .ok_or_else(|| Error::input(format!("{}: no StatefulSet in the file", path.display())))?;
+    set.pointer("/spec/template").cloned().ok_or_else(|| {
+        Error::input(format!(
+            "{}: the StatefulSet has no spec.template",
+            path.display()
+        ))
     })
 }

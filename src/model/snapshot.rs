@@ -265,6 +265,16 @@ impl Snapshot {
         })
     }
 
+    /// The same objects around another version of the set (what-if planning).
+    pub fn with_set(&self, set_json: Value) -> Result<Snapshot, SnapshotError> {
+        Snapshot::new(
+            set_json,
+            self.pods.clone(),
+            self.revisions.clone(),
+            self.pvcs.clone(),
+        )
+    }
+
     pub fn set(&self) -> &StatefulSet {
         &self.set
     }

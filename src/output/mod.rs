@@ -1,6 +1,7 @@
 //! Renderers: pure functions from model results to text. They take a writer and a
 //! style; they never read the clock or talk to a cluster.
 
+pub mod diff;
 pub mod plan;
 pub mod status;
 

@@ -396,3 +396,62 @@ async fn status_watch_is_event_driven() {
         "no periodic LIST while watching"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_with_a_template_names_the_exact_new_revision() {
+    let live = serve(scenario("default", &[])).await;
+    let mut manifest = live.server.shared.read(|c| {
+        c.store
+            .get(Kind::StatefulSet, "default", "web")
+            .unwrap()
+            .clone()
+    });
+    manifest["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.27");
+    let path = live.dir.path().join("web-v2.json");
+    std::fs::write(&path, serde_json::to_string(&manifest).unwrap()).unwrap();
+    let rv = live.server.shared.read(|c| c.store.resource_version());
+    let (code, out, err) = live
+        .run(&[
+            "plan",
+            "web",
+            "--template",
+            path.to_str().unwrap(),
+            "-o",
+            "json",
+        ])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let p: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(p["actions"][0]["type"], "CreateControllerRevision");
+    let predicted = p["actions"][0]["name"].as_str().unwrap().to_string();
+    assert!(
+        p["templateDiff"]
+            .as_str()
+            .unwrap()
+            .contains("+  - image: nginx:1.27")
+            || p["templateDiff"].as_str().unwrap().contains("nginx:1.27")
+    );
+    assert_eq!(
+        live.server.shared.read(|c| c.store.resource_version()),
+        rv,
+        "the dry run changed nothing"
+    );
+    // Now really apply it: the controller creates exactly the predicted revision.
+    live.server.shared.with(|c| {
+        c.store
+            .update(
+                Kind::StatefulSet,
+                "default",
+                "web",
+                manifest.clone(),
+                false,
+                false,
+            )
+            .unwrap();
+    });
+    let created = live.server.shared.read(|c| {
+        c.store.get(Kind::StatefulSet, "default", "web").unwrap()["status"]["updateRevision"]
+            .clone()
+    });
+    assert_eq!(created, json!(predicted));
+}
