@@ -4,9 +4,26 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// The binary's name as the user typed it: `kubectl sts` when run through kubectl.
-pub fn display_name() -> &'static str {
-    "kubectl sts"
+/// The name usage text shows: `kubectl sts` when the binary is a kubectl plugin
+/// (`kubectl-sts`, as kubectl runs it), else the name it was run as.
+pub fn display_name(argv0: &str) -> String {
+    let base = std::path::Path::new(argv0)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("kubectl-sts");
+    match base.strip_prefix("kubectl-") {
+        Some(plugin) => format!("kubectl {}", plugin.replace('_', "-")),
+        None => base.to_string(),
+    }
+}
+
+/// Parses the command line, with usage text under the name the user knows the tool by.
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let argv0 = std::env::args().next().unwrap_or_default();
+    let name = display_name(&argv0);
+    let matches = Cli::command().bin_name(name).try_get_matches()?;
+    Cli::from_arg_matches(&matches)
 }
 
 #[derive(Debug, Parser)]
@@ -23,6 +40,10 @@ pub struct Cli {
     /// Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal).
     #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// On failure, also print the underlying error in full.
+    #[arg(short = 'v', long = "verbose", global = true)]
+    pub verbose: bool,
 
     #[command(flatten)]
     pub kube: KubeArgs,
@@ -298,4 +319,22 @@ pub struct SimServeArgs {
 
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_names_follow_argv0() {
+        assert_eq!(display_name("/usr/local/bin/kubectl-sts"), "kubectl sts");
+        assert_eq!(display_name("kubectl-sts.exe"), "kubectl sts");
+        assert_eq!(display_name("./sts-dev"), "sts-dev");
+    }
+
+    #[test]
+    fn the_cli_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

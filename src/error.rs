@@ -16,6 +16,8 @@ pub struct Error {
     pub code: ExitCode,
     pub message: String,
     pub hint: Option<String>,
+    /// More about the cause, shown with `-v`.
+    pub detail: Option<String>,
 }
 
 impl Error {
@@ -25,6 +27,7 @@ impl Error {
             code: ExitCode::Usage,
             message: message.into(),
             hint: None,
+            detail: None,
         }
     }
 
@@ -34,6 +37,7 @@ impl Error {
             code: ExitCode::Failure,
             message: message.into(),
             hint: None,
+            detail: None,
         }
     }
 

@@ -3,15 +3,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use kubectl_sts::cli::{Cli, Command};
+use kubectl_sts::cli::Command;
 use kubectl_sts::cmd;
 use kubectl_sts::error::{self, Error};
 use kubectl_sts::output::Style;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match kubectl_sts::cli::parse() {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; clap decides the stream.
@@ -35,11 +33,11 @@ fn main() -> ExitCode {
     let _ = out.flush();
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => report(&e),
+        Err(e) => report(&e, cli.verbose),
     }
 }
 
-fn report(e: &Error) -> ExitCode {
+fn report(e: &Error, verbose: bool) -> ExitCode {
     // A closed pipe (`| head`) is not a failure.
     if e.message.contains("Broken pipe") {
         return ExitCode::SUCCESS;
@@ -47,6 +45,11 @@ fn report(e: &Error) -> ExitCode {
     eprintln!("error: {}", e.message);
     if let Some(h) = &e.hint {
         eprintln!("hint: {h}");
+    }
+    match (&e.detail, verbose) {
+        (Some(d), true) => eprintln!("detail: {d}"),
+        (Some(_), false) => eprintln!("(run with -v for details)"),
+        _ => {}
     }
     ExitCode::from(e.code as u8)
 }

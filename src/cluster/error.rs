@@ -9,6 +9,8 @@ pub struct ClusterError {
     /// What was being done, e.g. `get statefulsets.apps "web" in namespace "db"`.
     pub call: String,
     pub cause: Cause,
+    /// The underlying error in full, for `-v`.
+    pub detail: Option<String>,
 }
 
 #[derive(Debug)]
@@ -25,6 +27,7 @@ pub enum Cause {
 
 impl ClusterError {
     pub fn from_kube(call: impl Into<String>, e: kube::Error) -> ClusterError {
+        let detail = Some(format!("{e:?}"));
         let cause = match e {
             kube::Error::Api(s) => match s.code {
                 404 => Cause::NotFound,
@@ -54,6 +57,16 @@ impl ClusterError {
         ClusterError {
             call: call.into(),
             cause,
+            detail,
+        }
+    }
+
+    /// A failure that is not an API answer (a malformed response, say).
+    pub fn other(call: impl Into<String>, message: impl Into<String>) -> ClusterError {
+        ClusterError {
+            call: call.into(),
+            cause: Cause::Other(message.into()),
+            detail: None,
         }
     }
 
@@ -115,10 +128,58 @@ impl From<ClusterError> for crate::error::Error {
             Cause::Timeout => Some("the server is slow or unreachable; raise --request-timeout"),
             _ => None,
         };
-        let err = crate::error::Error::failed(e.to_string());
+        let mut err = crate::error::Error::failed(e.to_string());
+        err.detail = e.detail.clone();
         match hint {
             Some(h) => err.with_hint(h),
             None => err,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: u16, reason: &str, message: &str) -> kube::Error {
+        kube::Error::Api(Box::new(kube::core::Status {
+            status: Some(kube::core::response::StatusSummary::Failure),
+            code,
+            message: message.into(),
+            reason: reason.into(),
+            details: None,
+            metadata: None,
+        }))
+    }
+
+    #[test]
+    fn rbac_and_credentials_are_named() {
+        let e = ClusterError::from_kube(
+            "list pods -l app=web in namespace \"db\"",
+            api(
+                403,
+                "Forbidden",
+                "pods is forbidden: User \"jane\" cannot list resource \"pods\" in API group \"\" in the namespace \"db\"",
+            ),
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with("list pods -l app=web in namespace \"db\": forbidden by RBAC"),
+            "{text}"
+        );
+        assert!(text.contains("cannot list resource \"pods\""), "{text}");
+        let err: crate::error::Error = e.into();
+        assert_eq!(err.code, crate::error::ExitCode::Failure);
+        assert!(err.hint.is_some());
+        let e = ClusterError::from_kube(
+            "get statefulsets.apps \"web\"",
+            api(401, "Unauthorized", "Unauthorized"),
+        );
+        assert!(
+            e.to_string()
+                .contains("credentials were refused or have expired")
+        );
+        assert!(ClusterError::from_kube("x", api(404, "NotFound", "")).is_not_found());
+        assert!(ClusterError::from_kube("x", api(409, "Conflict", "")).is_conflict());
     }
 }

@@ -18,18 +18,13 @@ use super::error::ClusterError;
 pub async fn get_raw(client: &kube::Client, path: &str, call: &str) -> Result<Value, ClusterError> {
     let req = http::Request::get(path)
         .body(Vec::new())
-        .map_err(|e| ClusterError {
-            call: call.to_string(),
-            cause: super::error::Cause::Other(e.to_string()),
-        })?;
+        .map_err(|e| ClusterError::other(call.to_string(), e.to_string()))?;
     let text = client
         .request_text(req)
         .await
         .map_err(|e| ClusterError::from_kube(call, e))?;
-    serde_json::from_str(&text).map_err(|e| ClusterError {
-        call: call.to_string(),
-        cause: super::error::Cause::Other(format!("invalid JSON: {e}")),
-    })
+    serde_json::from_str(&text)
+        .map_err(|e| ClusterError::other(call.to_string(), format!("invalid JSON: {e}")))
 }
 
 /// The snapshot of StatefulSet `ns/name`.
@@ -45,10 +40,8 @@ pub async fn snapshot(
         &call,
     )
     .await?;
-    let set: StatefulSet = serde_json::from_value(set_json.clone()).map_err(|e| ClusterError {
-        call: call.clone(),
-        cause: super::error::Cause::Other(format!("unexpected object: {e}")),
-    })?;
+    let set: StatefulSet = serde_json::from_value(set_json.clone())
+        .map_err(|e| ClusterError::other(call.clone(), format!("unexpected object: {e}")))?;
     let query = set
         .spec
         .as_ref()
@@ -82,10 +75,7 @@ pub async fn snapshot(
         revisions.items,
         pvcs.items,
     )
-    .map_err(|e| ClusterError {
-        call,
-        cause: super::error::Cause::Other(e.to_string()),
-    })
+    .map_err(|e| ClusterError::other(call, e.to_string()))
 }
 
 /// Every StatefulSet of `ns` (all namespaces when `None`) with its pods and revisions:
@@ -234,27 +224,17 @@ pub async fn dry_run_template(
     if let Some(o) = t.as_object_mut() {
         o.insert("$patch".into(), Value::from("replace"));
     }
-    let body = serde_json::to_vec(&serde_json::json!({"spec": {"template": t}})).map_err(|e| {
-        ClusterError {
-            call: call.clone(),
-            cause: super::error::Cause::Other(e.to_string()),
-        }
-    })?;
+    let body = serde_json::to_vec(&serde_json::json!({"spec": {"template": t}}))
+        .map_err(|e| ClusterError::other(call.clone(), e.to_string()))?;
     let req = http::Request::patch(format!(
         "/apis/apps/v1/namespaces/{ns}/statefulsets/{name}?dryRun=All"
     ))
     .header("content-type", "application/strategic-merge-patch+json")
     .body(body)
-    .map_err(|e| ClusterError {
-        call: call.clone(),
-        cause: super::error::Cause::Other(e.to_string()),
-    })?;
+    .map_err(|e| ClusterError::other(call.clone(), e.to_string()))?;
     let text = client
         .request_text(req)
         .await
         .map_err(|e| ClusterError::from_kube(&call, e))?;
-    serde_json::from_str(&text).map_err(|e| ClusterError {
-        call,
-        cause: super::error::Cause::Other(format!("invalid JSON: {e}")),
-    })
+    serde_json::from_str(&text).map_err(|e| ClusterError::other(call, format!("invalid JSON: {e}")))
 }

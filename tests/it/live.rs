@@ -455,3 +455,69 @@ async fn plan_with_a_template_names_the_exact_new_revision() {
     });
     assert_eq!(created, json!(predicted));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_server_times_out_with_one_clear_line() {
+    let mut c = scenario("default", &[]);
+    c.config.faults.latency = std::time::Duration::from_secs(3);
+    let live = serve(c).await;
+    let started = std::time::Instant::now();
+    let (code, _, err) = live
+        .run(&[
+            "status",
+            "web",
+            "--request-timeout",
+            "500ms",
+            "--kubernetes-version",
+            "1.36",
+        ])
+        .await;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "gave up at the timeout"
+    );
+    assert!(
+        err.contains("timed out") || err.contains("cannot reach"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+    let (_, _, verbose) = live
+        .run(&[
+            "status",
+            "web",
+            "--request-timeout",
+            "500ms",
+            "--kubernetes-version",
+            "1.36",
+            "-v",
+        ])
+        .await;
+    assert!(verbose.contains("detail:"), "{verbose}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overview_of_all_namespaces() {
+    let mut c = scenario("default", &[]);
+    let mut other = web(1, json!({}));
+    other["metadata"]["namespace"] = json!("team-b");
+    other["metadata"]["name"] = json!("cache");
+    c.seed(vec![other]).unwrap();
+    c.run_until(SignedDuration::from_secs(60), |c| c.next_change().is_none());
+    let live = serve(c).await;
+    let (code, out, err) = live.run(&["status", "-A"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("NAMESPACE"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("default") && l.contains("web")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("team-b") && l.contains("cache")),
+        "{out}"
+    );
+    let (code, _, err) = live.run(&["status", "web", "-A"]).await;
+    assert_eq!(code, 2, "{err}");
+}
