@@ -66,3 +66,18 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()
         .map_err(|e| Error::failed(format!("cannot start the async runtime: {e}")))
 }
+
+/// Connects as kubectl would and sets the model up for the server's release (unless the
+/// flags name one).
+pub async fn connect(
+    kube: &crate::cli::KubeArgs,
+    model: &ModelArgs,
+) -> Result<(crate::cluster::Connection, ModelSetup)> {
+    let conn = crate::cluster::connect(&kube.client_options()).await?;
+    let server = match model.kubernetes_version {
+        Some(_) => None,
+        None => Some(crate::cluster::load::server_profile(&conn.client, &conn.server).await?),
+    };
+    let setup = ModelSetup::with_server(model, server)?;
+    Ok((conn, setup))
+}

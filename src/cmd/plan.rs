@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use crate::cli::{KubeArgs, OutputFormat, PlanArgs};
-use crate::cluster::{self, load};
+use crate::cluster::load;
 use crate::error::{Error, Result};
 use crate::manifest;
 use crate::model;
@@ -24,12 +24,7 @@ pub fn run(args: &PlanArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) 
         .as_deref()
         .ok_or_else(|| Error::input("name a StatefulSet, or give a snapshot with -f FILE"))?;
     super::runtime()?.block_on(async {
-        let conn = cluster::connect(&kube.client_options()).await?;
-        let server = match args.model.kubernetes_version {
-            Some(_) => None,
-            None => Some(load::server_profile(&conn.client, &conn.server).await?),
-        };
-        let setup = ModelSetup::with_server(&args.model, server)?;
+        let (conn, setup) = super::connect(kube, &args.model).await?;
         let snapshot = load::snapshot(&conn.client, &conn.namespace, name).await?;
         let Some(path) = &args.template else {
             let plan = model::plan(&snapshot, setup.now, &setup.profile);

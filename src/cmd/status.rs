@@ -21,12 +21,7 @@ pub fn run(args: &StatusArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write
         ));
     }
     super::runtime()?.block_on(async {
-        let conn = cluster::connect(&kube.client_options()).await?;
-        let server = match args.model.kubernetes_version {
-            Some(_) => None,
-            None => Some(load::server_profile(&conn.client, &conn.server).await?),
-        };
-        let setup = ModelSetup::with_server(&args.model, server)?;
+        let (conn, setup) = super::connect(kube, &args.model).await?;
         match &args.name {
             Some(name) if args.watch => watch(&conn, name, args, &setup, style, out).await,
             Some(name) => {
@@ -189,41 +184,16 @@ fn overview(lines: &[Line], with_ns: bool, style: Style) -> String {
         }
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let text = output::table::lines(&header, &rows);
     let mut s = String::new();
-    let fmt_row = |cells: &[String]| {
-        let last = cells.len() - 1;
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i == last {
-                    c.clone()
-                } else {
-                    format!("{c:<w$}  ", w = widths[i])
-                }
-            })
-            .collect::<String>()
-    };
-    s.push_str(&fmt_row(
-        &header.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
-    ));
+    s.push_str(&text[0]);
     s.push('\n');
-    for (l, r) in lines.iter().zip(&rows) {
-        let text = fmt_row(r);
+    for (l, line) in lines.iter().zip(&text[1..]) {
         let code = output::badge(l.state).1;
         s.push_str(&if l.state == model::diagnose::RolloutState::Stuck {
-            style.paint(code, &text)
+            style.paint(code, line)
         } else {
-            text
+            line.clone()
         });
         s.push('\n');
     }

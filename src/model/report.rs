@@ -81,13 +81,7 @@ pub fn report(snap: &Snapshot, plan: &Plan, now: Timestamp, profile: &Profile) -
             .find(|r| r.metadata.name.as_deref() == Some(name))
             .map(|r| r.revision)
     };
-    let templates: Vec<String> = snap
-        .set()
-        .spec
-        .as_ref()
-        .and_then(|s| s.volume_claim_templates.as_ref())
-        .map(|ts| ts.iter().filter_map(|t| t.metadata.name.clone()).collect())
-        .unwrap_or_default();
+    let templates = super::snapshot::claim_templates(snap.set());
     let mut rows: Vec<Row> = (view.start..=view.end())
         .map(|ordinal| Row {
             ordinal,

@@ -245,12 +245,7 @@ impl Snapshot {
             let uid = set.metadata.uid.as_deref().unwrap_or("");
             let spec = set.spec.as_ref();
             let selector = spec.map(|s| s.selector.clone()).unwrap_or_default();
-            let templates: Vec<&str> = spec
-                .and_then(|s| s.volume_claim_templates.as_deref())
-                .unwrap_or(&[])
-                .iter()
-                .map(|t| t.metadata.name.as_deref().unwrap_or(""))
-                .collect();
+            let templates = claim_templates(&set);
             pods.iter()
                 .map(|p| PodRecord::of(p, name, uid, &selector, &templates))
                 .collect()
@@ -315,6 +310,17 @@ impl Snapshot {
     pub fn namespace(&self) -> &str {
         namespace_of(&self.set.metadata)
     }
+}
+
+/// Names of the set's volumeClaimTemplates, in order.
+pub fn claim_templates(set: &StatefulSet) -> Vec<&str> {
+    set.spec
+        .as_ref()
+        .and_then(|s| s.volume_claim_templates.as_deref())
+        .unwrap_or(&[])
+        .iter()
+        .map(|t| t.metadata.name.as_deref().unwrap_or(""))
+        .collect()
 }
 
 /// An object's namespace; unset means `default`, as for a manifest without one.

@@ -64,12 +64,7 @@ impl<'a> Pass<'a> {
     fn new(snap: &'a Snapshot, now: Timestamp, profile: Profile) -> Pass<'a> {
         let view = SetView::of(snap, &profile);
         let spec = snap.set().spec.as_ref();
-        let templates: Vec<&str> = spec
-            .and_then(|s| s.volume_claim_templates.as_deref())
-            .unwrap_or(&[])
-            .iter()
-            .map(|t| t.metadata.name.as_deref().unwrap_or(""))
-            .collect();
+        let templates = super::snapshot::claim_templates(snap.set());
         let policy = spec
             .and_then(|s| s.persistent_volume_claim_retention_policy.as_ref())
             .map_or(Policy::parse(None, None), |p| {

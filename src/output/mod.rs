@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod plan;
 pub mod status;
+pub mod table;
 
 use std::io::{IsTerminal, Write};
 

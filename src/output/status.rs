@@ -122,56 +122,35 @@ pub fn table(r: &Report, wide: bool, style: Style) -> String {
         }
         rows.push(cells);
     }
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].chars().count())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: &[String]| {
-        let mut l = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            l.push_str(c);
-            if i + 1 < cells.len() {
-                l.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
-            }
-        }
-        l.trim_end().to_string() + "\n"
-    };
-    s.push_str(&line(
-        &header.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
-    ));
+    let text = super::table::lines(&header, &rows);
+    s.push_str(&text[0]);
+    s.push('\n');
     let partition_at = r
         .partition
         .filter(|p| *p > 0 && *p < r.replicas)
         .map(|p| r.start_ordinal + p);
-    for (row, cells) in r.rows.iter().zip(&rows) {
+    for (row, line) in r.rows.iter().zip(&text[1..]) {
         if Some(row.ordinal) == partition_at {
-            let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
             let label = format!(
                 " partition {}: ordinals below keep {} ",
                 r.partition.unwrap_or(0),
                 r.current_revision
             );
-            let dashes = total.saturating_sub(label.chars().count() + 4);
+            let dashes = super::table::width(&text).saturating_sub(label.chars().count() + 4);
             s.push_str(&style.paint("33", &format!("----{label}{}", "-".repeat(dashes))));
             s.push('\n');
         }
-        let text = line(cells);
         let code = match row.role {
             Role::Update => "32",
             Role::Current => "",
             Role::Other | Role::Missing => "31",
         };
-        if code.is_empty() {
-            s.push_str(&text)
+        s.push_str(&if code.is_empty() {
+            line.clone()
         } else {
-            s.push_str(&style.paint(code, text.trim_end()));
-            s.push('\n')
-        }
+            style.paint(code, line)
+        });
+        s.push('\n');
     }
     s.push_str(&format!("Next:      {}\n", r.next_action));
     s.push_str(&super::diagnosis(&r.diagnosis, style));
