@@ -521,3 +521,45 @@ async fn overview_of_all_namespaces() {
     let (code, _, err) = live.run(&["status", "web", "-A"]).await;
     assert_eq!(code, 2, "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubeconfig_paths_merge_and_the_server_release_picks_the_model() {
+    let mut c = scenario("default", &[]);
+    c.config.profile = kubectl_sts::model::Profile::for_version(
+        kubectl_sts::model::Version::parse("1.35").unwrap(),
+    )
+    .unwrap();
+    let live = serve(c).await;
+    // Cluster and user in one file, the context in another: KUBECONFIG=a:b merges them.
+    let a = live.dir.path().join("a");
+    let b = live.dir.path().join("b");
+    std::fs::write(&a, format!("apiVersion: v1\nkind: Config\nclusters:\n- name: sim\n  cluster: {{server: \"{}\"}}\nusers:\n- name: u\n  user: {{}}\n", live.server.url())).unwrap();
+    std::fs::write(&b, "apiVersion: v1\nkind: Config\ncontexts:\n- name: merged\n  context: {cluster: sim, user: u, namespace: default}\ncurrent-context: merged\n").unwrap();
+    let joined = std::env::join_paths([&a, &b]).unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args(["plan", "web", "-o", "json"])
+        .env("KUBECONFIG", joined)
+        .env("HOME", live.dir.path())
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let p: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        p["kubernetesVersion"], "1.35.0",
+        "the model follows the server's /version"
+    );
+    let (code, out, _) = live
+        .run(&["plan", "web", "-o", "json", "--kubernetes-version", "1.28"])
+        .await;
+    assert_eq!(code, 0);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["kubernetesVersion"],
+        "1.28",
+        "unless the flag says otherwise"
+    );
+}

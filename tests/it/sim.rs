@@ -422,3 +422,34 @@ fn demo_headless_tells_the_story() {
     let r = super::support::run(&["demo", "--headless", "--scenario", "nope"]);
     assert_eq!(r.code, 2);
 }
+
+#[tokio::test]
+async fn injected_watch_drops_end_the_stream() {
+    let mut config = Config::default();
+    config.faults.drop_watch_after = Some(2);
+    let (_server, client) = start("default", config).await;
+    let pods: Api<Pod> = Api::default_namespaced(client);
+    let rv = pods
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .metadata
+        .resource_version
+        .unwrap();
+    let mut stream = pods
+        .watch(&WatchParams::default(), &rv)
+        .await
+        .unwrap()
+        .boxed();
+    for i in 0..3 {
+        let p = Patch::Merge(json!({"metadata": {"labels": {"n": i.to_string()}}}));
+        pods.patch("web-1", &PatchParams::default(), &p)
+            .await
+            .unwrap();
+    }
+    let mut events = 0;
+    while let Ok(Some(Ok(_))) = tokio::time::timeout(Duration::from_secs(5), stream.next()).await {
+        events += 1;
+    }
+    assert_eq!(events, 2, "the watch was cut after two events");
+}
