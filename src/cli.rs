@@ -112,6 +112,10 @@ pub enum Command {
     #[command(after_help = STATUS_EXAMPLES)]
     Status(StatusArgs),
 
+    /// Revision history, template diffs and undo (rollout steps come later).
+    #[command(after_help = ROLLOUT_EXAMPLES)]
+    Rollout(RolloutArgs),
+
     /// Plan one controller sync pass: ordered actions, what it waits on, the status it
     /// would write, and a diagnosis.
     #[command(after_help = PLAN_EXAMPLES)]
@@ -336,5 +340,82 @@ mod tests {
     fn the_cli_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+}
+
+const ROLLOUT_EXAMPLES: &str = "\
+Examples:
+  # Revisions with the ordinals running each
+  kubectl sts rollout history web
+
+  # What changed between the current and the update revision (or any two)
+  kubectl sts rollout diff web
+  kubectl sts rollout diff web --from 1 --to 3
+
+  # Revert the template to the previous revision (as kubectl rollout undo does)
+  kubectl sts rollout undo web --dry-run=client
+  kubectl sts rollout undo web --to-revision 2";
+
+#[derive(Debug, clap::Args)]
+pub struct RolloutArgs {
+    #[command(subcommand)]
+    pub command: RolloutCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RolloutCommand {
+    /// ControllerRevisions with number, name, change-cause and the ordinals running each.
+    History {
+        name: String,
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        output: OutputFormat,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// Unified diff of two revisions' pod templates (default: current → update);
+    /// KUBECTL_EXTERNAL_DIFF is honoured.
+    Diff {
+        name: String,
+        /// Revision number or name.
+        #[arg(long)]
+        from: Option<String>,
+        /// Revision number or name.
+        #[arg(long)]
+        to: Option<String>,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// Revert the template to a revision (no pod is deleted; see force-rollback).
+    Undo {
+        name: String,
+        /// Revision number; 0 is the previous one.
+        #[arg(long, default_value_t = 0)]
+        to_revision: i64,
+        /// client: show what would change; server: send it with dryRun=All.
+        #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
+        dry_run: Option<String>,
+        /// Do not ask for confirmation on a terminal.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+}
+
+impl RolloutCommand {
+    pub fn name(&self) -> &str {
+        match self {
+            RolloutCommand::History { name, .. }
+            | RolloutCommand::Diff { name, .. }
+            | RolloutCommand::Undo { name, .. } => name,
+        }
+    }
+
+    pub fn model(&self) -> &ModelArgs {
+        match self {
+            RolloutCommand::History { model, .. }
+            | RolloutCommand::Diff { model, .. }
+            | RolloutCommand::Undo { model, .. } => model,
+        }
     }
 }

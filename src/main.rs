@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Status(args) => cmd::status::run(args, &cli.kube, style, &mut out),
         Command::Plan(args) => cmd::plan::run(args, &cli.kube, style, &mut out),
+        Command::Rollout(args) => cmd::rollout::run(args, &cli.kube, style, &mut out),
         Command::Demo(args) => cmd::demo::run(args, style, &mut out),
         Command::Sim(args) => cmd::sim::run(args, &mut out),
     };

@@ -5,6 +5,7 @@
 pub mod client;
 pub mod error;
 pub mod load;
+pub mod mutate;
 pub mod watch;
 
 pub use client::{Connection, connect};

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod plan;
+pub mod rollout;
 pub mod sim;
 pub mod status;
 

@@ -178,3 +178,86 @@ fn semantic_match(
         &cand.data,
     )
 }
+
+/// One ControllerRevision of the set, for `rollout history`.
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub number: i64,
+    pub name: String,
+    pub created: Option<String>,
+    pub change_cause: Option<String>,
+    /// Ordinals of the claimed pods running this revision.
+    pub ordinals: Vec<i32>,
+    pub current: bool,
+    pub update: bool,
+    /// The stored pod template.
+    #[serde(skip)]
+    pub template: Value,
+}
+
+/// The set's revisions as kubectl lists them (controlled by the set, by number), with the
+/// ordinals running each. `current`/`update` come from the planned pass.
+pub fn entries(snap: &Snapshot, current: &str, update: &str, profile: &Profile) -> Vec<Entry> {
+    let view = SetView::of(snap, profile);
+    let pods = super::sync::claim_pods(snap, &view);
+    let mut revs: Vec<&ControllerRevision> = snap
+        .revisions()
+        .iter()
+        .filter(|r| {
+            controller_of(r.metadata.owner_references.as_deref())
+                .is_some_and(|c| c.uid == view.uid || view.uid.is_empty())
+        })
+        .collect();
+    revision::sort(&mut revs);
+    revs.into_iter()
+        .map(|r| {
+            let name = r.metadata.name.clone().unwrap_or_default();
+            let mut ordinals: Vec<i32> = pods
+                .iter()
+                .filter(|p| p.revision == name.as_str())
+                .map(|p| p.ordinal)
+                .collect();
+            ordinals.sort_unstable();
+            Entry {
+                number: r.revision,
+                created: r
+                    .metadata
+                    .creation_timestamp
+                    .as_ref()
+                    .map(|t| t.0.to_string()),
+                change_cause: r
+                    .metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get("kubernetes.io/change-cause"))
+                    .cloned(),
+                ordinals,
+                current: name == current,
+                update: name == update,
+                template: revision::stored_template(r),
+                name,
+            }
+        })
+        .collect()
+}
+
+/// `kubectl rollout undo`'s choice (SPEC §6.1): 0 = the previous revision (second
+/// highest number), N = that number.
+pub fn undo_target(entries: &[Entry], to_revision: i64) -> Result<&Entry, String> {
+    if to_revision < 0 {
+        return Err(format!(
+            "unable to find specified revision {to_revision} in history"
+        ));
+    }
+    if to_revision == 0 {
+        if entries.len() <= 1 {
+            return Err("no last revision to roll back to".into());
+        }
+        return Ok(&entries[entries.len() - 2]);
+    }
+    entries
+        .iter()
+        .find(|e| e.number == to_revision)
+        .ok_or_else(|| format!("unable to find specified revision {to_revision} in history"))
+}

@@ -11,14 +11,14 @@ use serde_json::{Value, json};
 
 use super::support::golden;
 
-struct Live {
-    server: Server,
-    dir: tempfile::TempDir,
+pub struct Live {
+    pub server: Server,
+    pub dir: tempfile::TempDir,
     now: String,
 }
 
 impl Live {
-    fn kubeconfig(&self) -> String {
+    pub fn kubeconfig(&self) -> String {
         self.dir
             .path()
             .join("kubeconfig")
@@ -26,7 +26,7 @@ impl Live {
             .into_owned()
     }
 
-    async fn run(&self, args: &[&str]) -> (i32, String, String) {
+    pub async fn run(&self, args: &[&str]) -> (i32, String, String) {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"));
         cmd.args(args).args(["--now", &self.now]);
         if !args.contains(&"--kubeconfig") {
@@ -47,7 +47,7 @@ impl Live {
     }
 }
 
-async fn serve(cluster: Cluster) -> Live {
+pub async fn serve(cluster: Cluster) -> Live {
     let now = kubectl_sts::sim::store::format_time(cluster.now());
     let server = Server::start(cluster, 0).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -57,7 +57,7 @@ async fn serve(cluster: Cluster) -> Live {
     Live { server, dir, now }
 }
 
-fn scenario(name: &str, extra: &[Step]) -> Cluster {
+pub fn scenario(name: &str, extra: &[Step]) -> Cluster {
     let mut c = Cluster::new(Config::default());
     Scenario::load(name).unwrap().start(&mut c).unwrap();
     for step in extra {

@@ -7,5 +7,6 @@ mod invariants;
 mod kubectl;
 mod live;
 mod purity;
+mod rollout;
 mod sim;
 mod support;

@@ -1,0 +1,34 @@
+//! Writes, each with a precondition: patches carry the resourceVersion they were planned
+//! from (a concurrent change answers 409 and nothing is overwritten).
+
+use serde_json::Value;
+
+use super::error::ClusterError;
+
+/// Strategic-merge-patches StatefulSet `ns/name` with `patch`, only if it is still at
+/// `resource_version`. `server_dry_run` sends `dryRun=All`.
+pub async fn patch_set(
+    client: &kube::Client,
+    ns: &str,
+    name: &str,
+    patch: &Value,
+    resource_version: &str,
+    server_dry_run: bool,
+) -> Result<Value, ClusterError> {
+    let call = format!("patch statefulsets.apps {name:?} in namespace {ns:?}");
+    let mut body = patch.clone();
+    body["metadata"]["resourceVersion"] = Value::from(resource_version);
+    let bytes = serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?;
+    let dry = if server_dry_run { "?dryRun=All" } else { "" };
+    let req = http::Request::patch(format!(
+        "/apis/apps/v1/namespaces/{ns}/statefulsets/{name}{dry}"
+    ))
+    .header("content-type", "application/strategic-merge-patch+json")
+    .body(bytes)
+    .map_err(|e| ClusterError::other(&call, e.to_string()))?;
+    let text = client
+        .request_text(req)
+        .await
+        .map_err(|e| ClusterError::from_kube(&call, e))?;
+    serde_json::from_str(&text).map_err(|e| ClusterError::other(call, format!("invalid JSON: {e}")))
+}

@@ -1,0 +1,163 @@
+//! `kubectl sts rollout history|diff|undo NAME`.
+
+use std::io::{IsTerminal, Write};
+
+use serde_json::{Value, json};
+
+use crate::cli::{KubeArgs, OutputFormat, RolloutArgs, RolloutCommand};
+use crate::cluster::{load, mutate};
+use crate::error::{Error, Result};
+use crate::model::{self, history, revision};
+use crate::output::{self, Style, io_error};
+
+pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) -> Result<()> {
+    super::runtime()?.block_on(async {
+        let model_args = args.command.model();
+        let (conn, setup) = super::connect(kube, model_args).await?;
+        let name = args.command.name();
+        let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+        let plan = model::plan(&snap, setup.now, &setup.profile);
+        let entries = history::entries(&snap, &plan.current_revision, &plan.update_revision, &setup.profile);
+        let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(io_error);
+        match &args.command {
+            RolloutCommand::History { output: format, .. } => match format {
+                OutputFormat::Json => output::write_json(&entries, out),
+                OutputFormat::Yaml => output::write_yaml(&entries, out),
+                _ => {
+                    if entries.is_empty() {
+                        return w(out, "No rollout history found.\n");
+                    }
+                    let rows: Vec<Vec<String>> = entries
+                        .iter()
+                        .map(|e| {
+                            let role = match (e.current, e.update) {
+                                (true, true) => "current, update",
+                                (true, false) => "current",
+                                (false, true) => "update",
+                                _ => "",
+                            };
+                            vec![
+                                e.number.to_string(),
+                                e.name.clone(),
+                                role.to_string(),
+                                ordinals(&e.ordinals),
+                                e.change_cause.clone().unwrap_or_else(|| "<none>".into()),
+                            ]
+                        })
+                        .collect();
+                    let lines = output::table::lines(&["REVISION", "NAME", "ROLE", "ORDINALS", "CHANGE-CAUSE"], &rows);
+                    w(out, &(lines.join("\n") + "\n"))
+                }
+            },
+            RolloutCommand::Diff { from, to, .. } => {
+                let pick = |sel: &Option<String>, default: &str| -> Result<&history::Entry> {
+                    let key = sel.clone().unwrap_or_else(|| default.to_string());
+                    entries
+                        .iter()
+                        .find(|e| e.name == key || e.number.to_string() == key)
+                        .ok_or_else(|| Error::input(format!("no revision {key:?} of {name}; see `kubectl sts rollout history {name}`")))
+                };
+                let a = pick(from, &plan.current_revision)?;
+                let b = pick(to, &plan.update_revision)?;
+                if let Some(cmd) = std::env::var_os("KUBECTL_EXTERNAL_DIFF").filter(|c| !c.is_empty()) {
+                    return external_diff(&cmd, a, b);
+                }
+                let d = output::diff::unified(&format!("#{} {}", a.number, a.name), &a.template, &format!("#{} {}", b.number, b.name), &b.template, style);
+                w(out, if d.is_empty() { "The two revisions have the same pod template.\n" } else { &d })
+            }
+            RolloutCommand::Undo { to_revision, dry_run, yes, .. } => {
+                let target = history::undo_target(&entries, *to_revision).map_err(Error::failed)?;
+                let live = snap.set_json().pointer("/spec/template").cloned().unwrap_or(Value::Null);
+                let same = revision::candidate(snap.set_json(), &setup.profile).data
+                    == revision::candidate(&json!({"spec": {"template": target.template}}), &setup.profile).data;
+                if same {
+                    return w(out, &format!("skipped rollback (current template already matches revision {})\n", target.number));
+                }
+                let diff = output::diff::unified(&format!("{name} (live)"), &live, &format!("revision #{} {}", target.number, target.name), &target.template, style);
+                w(out, &format!("Roll back statefulset/{name} to revision #{} ({}):\n{diff}", target.number, target.name))?;
+                if dry_run.as_deref() == Some("client") {
+                    return w(out, "(dry run: nothing changed)\n");
+                }
+                let server_dry = dry_run.as_deref() == Some("server");
+                if !yes && !server_dry && std::io::stdin().is_terminal() && !confirm(&format!("Roll back {name} to revision #{}?", target.number))? {
+                    return Err(Error::failed("cancelled; nothing changed"));
+                }
+                let mut t = target.template.clone();
+                if let Some(o) = t.as_object_mut() {
+                    o.insert("$patch".into(), json!("replace"));
+                }
+                let rv = snap.set().metadata.resource_version.clone().unwrap_or_default();
+                let patched = mutate::patch_set(&conn.client, &conn.namespace, name, &json!({"spec": {"template": t}}), &rv, server_dry)
+                    .await
+                    .map_err(|e| {
+                        let conflict = e.is_conflict();
+                        let err: Error = e.into();
+                        if conflict { err.with_hint(format!("{name} changed since it was read; run the command again")) } else { err }
+                    })?;
+                w(out, &format!("statefulset.apps/{name} rolled back{}\n", if server_dry { " (server dry run)" } else { "" }))?;
+                // What the controller will do now: pods stuck on the bad revision keep the
+                // rollout stuck (kubernetes#67250).
+                let after = snap.with_set(patched).map_err(|e| Error::failed(e.to_string()))?;
+                let next = model::plan(&after, setup.now, &setup.profile);
+                if next.diagnosis.state == model::diagnose::RolloutState::Stuck {
+                    w(out, &format!("warning: {}\n", next.diagnosis.summary))?;
+                }
+                Ok(())
+            }
+        }
+    })
+}
+
+fn ordinals(o: &[i32]) -> String {
+    if o.is_empty() {
+        return "-".into();
+    }
+    o.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn confirm(question: &str) -> Result<bool> {
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Error::failed(format!("reading the answer: {e}")))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// `KUBECTL_EXTERNAL_DIFF`, as kubectl runs it: the command and two files (here, two
+/// templates as YAML).
+fn external_diff(cmd: &std::ffi::OsStr, a: &history::Entry, b: &history::Entry) -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("kubectl-sts-diff-{}", std::process::id()));
+    let (from, to) = (
+        dir.join(format!("{}", a.number)),
+        dir.join(format!("{}", b.number)),
+    );
+    std::fs::create_dir_all(&from)
+        .and_then(|_| std::fs::create_dir_all(&to))
+        .map_err(|e| Error::failed(e.to_string()))?;
+    std::fs::write(from.join(&a.name), output::diff::yaml(&a.template))
+        .map_err(|e| Error::failed(e.to_string()))?;
+    std::fs::write(to.join(&b.name), output::diff::yaml(&b.template))
+        .map_err(|e| Error::failed(e.to_string()))?;
+    let mut parts = cmd
+        .to_string_lossy()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    let program = parts.remove(0);
+    let status = std::process::Command::new(&program)
+        .args(parts)
+        .arg(&from)
+        .arg(&to)
+        .status();
+    let _ = std::fs::remove_dir_all(&dir);
+    match status {
+        Ok(s) if s.code().is_some_and(|c| c <= 1) => Ok(()),
+        Ok(s) => Err(Error::failed(format!(
+            "KUBECTL_EXTERNAL_DIFF {program} exited with {s}"
+        ))),
+        Err(e) => Err(Error::failed(format!(
+            "cannot run KUBECTL_EXTERNAL_DIFF {program}: {e}"
+        ))),
+    }
+}

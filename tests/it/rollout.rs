@@ -1,0 +1,104 @@
+//! `kubectl sts rollout history|diff|undo` against the simulated cluster.
+
+use kubectl_sts::sim::store::Kind;
+use serde_json::Value;
+
+use super::live::{scenario, serve};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_lists_revisions_with_their_ordinals() {
+    let live = serve(scenario("stuck", &[])).await;
+    let (code, out, err) = live.run(&["rollout", "history", "web", "-o", "json"]).await;
+    assert_eq!(code, 0, "{err}");
+    let h: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(h[0]["number"], 1);
+    assert_eq!(h[0]["ordinals"], serde_json::json!([0, 1, 2, 3]));
+    assert_eq!(h[0]["current"], true);
+    assert_eq!(h[1]["ordinals"], serde_json::json!([4]));
+    assert_eq!(h[1]["update"], true);
+    let (code, out, _) = live.run(&["rollout", "history", "web"]).await;
+    assert_eq!(code, 0);
+    assert!(out.starts_with("REVISION  NAME"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diff_shows_the_template_change() {
+    let live = serve(scenario("stuck", &[])).await;
+    let (code, out, err) = live.run(&["rollout", "diff", "web"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with('-') && l.contains("nginx:1.25")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with('+') && l.contains("nginx:broken")),
+        "{out}"
+    );
+    let (code, _, err) = live.run(&["rollout", "diff", "web", "--from", "7"]).await;
+    assert_eq!(code, 2, "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undo_reverts_the_template_with_a_precondition_and_warns_about_stuck_pods() {
+    let live = serve(scenario("stuck", &[])).await;
+    let image = |live: &super::live::Live| {
+        live.server.shared.read(|c| c.store.get(Kind::StatefulSet, "default", "web").unwrap()["spec"]["template"]["spec"]["containers"][0]["image"].clone())
+    };
+
+    let (code, out, err) = live
+        .run(&["rollout", "undo", "web", "--dry-run=client"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("dry run"));
+    let (code, _, err) = live
+        .run(&["rollout", "undo", "web", "--dry-run=server"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(image(&live), "nginx:broken", "dry runs change nothing");
+    assert!(
+        live.server
+            .shared
+            .requests()
+            .iter()
+            .any(|r| r.method == "PATCH" && r.param("dryRun") == Some("All"))
+    );
+
+    live.server.shared.clear_requests();
+    let (code, out, err) = live.run(&["rollout", "undo", "web"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(image(&live), "nginx:1.25");
+    let patch = live
+        .server
+        .shared
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .unwrap();
+    assert!(
+        patch.body.as_ref().unwrap()["metadata"]["resourceVersion"].is_string(),
+        "the patch carries its precondition"
+    );
+    assert!(
+        out.contains("warning:") && out.contains("kubectl sts force-rollback web"),
+        "reverting alone leaves web-4 stuck: {out}"
+    );
+    let (_, out, _) = live.run(&["rollout", "history", "web", "-o", "json"]).await;
+    let h: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        h[1]["number"], 3,
+        "the reverted-to revision is renumbered: {h}"
+    );
+
+    let (code, out, _) = live
+        .run(&["rollout", "undo", "web", "--to-revision", "3"])
+        .await;
+    assert_eq!(code, 0);
+    assert!(out.contains("skipped rollback"), "{out}");
+    let (code, _, err) = live
+        .run(&["rollout", "undo", "web", "--to-revision", "9"])
+        .await;
+    assert_eq!(code, 1);
+    assert!(err.contains("unable to find specified revision 9"), "{err}");
+}
