@@ -352,6 +352,9 @@ Examples:
   kubectl sts rollout diff web
   kubectl sts rollout diff web --from 1 --to 3
 
+  # Wait for a rollout (exit 0 complete, 1 stuck or timed out)
+  kubectl sts rollout status web --timeout 10m
+
   # Revert the template to the previous revision (as kubectl rollout undo does)
   kubectl sts rollout undo web --dry-run=client
   kubectl sts rollout undo web --to-revision 2";
@@ -385,6 +388,16 @@ pub enum RolloutCommand {
         #[command(flatten)]
         model: ModelArgs,
     },
+    /// Wait until the rollout is complete (partition-aware, availability-aware; OnDelete
+    /// lists the pods still to delete); exit 1 when stuck or on --timeout.
+    Status {
+        name: String,
+        /// Give up after this long (e.g. 10m); default: wait as long as it progresses.
+        #[arg(long, value_parser = crate::duration::parse_std)]
+        timeout: Option<std::time::Duration>,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
     /// Revert the template to a revision (no pod is deleted; see force-rollback).
     Undo {
         name: String,
@@ -407,6 +420,7 @@ impl RolloutCommand {
         match self {
             RolloutCommand::History { name, .. }
             | RolloutCommand::Diff { name, .. }
+            | RolloutCommand::Status { name, .. }
             | RolloutCommand::Undo { name, .. } => name,
         }
     }
@@ -415,6 +429,7 @@ impl RolloutCommand {
         match self {
             RolloutCommand::History { model, .. }
             | RolloutCommand::Diff { model, .. }
+            | RolloutCommand::Status { model, .. }
             | RolloutCommand::Undo { model, .. } => model,
         }
     }

@@ -65,6 +65,9 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
                 let d = output::diff::unified(&format!("#{} {}", a.number, a.name), &a.template, &format!("#{} {}", b.number, b.name), &b.template, style);
                 w(out, if d.is_empty() { "The two revisions have the same pod template.\n" } else { &d })
             }
+            RolloutCommand::Status { timeout, model, .. } => {
+                wait_for_rollout(&conn, name, *timeout, &setup, model.now.is_some(), out).await
+            }
             RolloutCommand::Undo { to_revision, dry_run, yes, .. } => {
                 let target = history::undo_target(&entries, *to_revision).map_err(Error::failed)?;
                 let live = snap.set_json().pointer("/spec/template").cloned().unwrap_or(Value::Null);
@@ -159,5 +162,74 @@ fn external_diff(cmd: &std::ffi::OsStr, a: &history::Entry, b: &history::Entry) 
         Err(e) => Err(Error::failed(format!(
             "cannot run KUBECTL_EXTERNAL_DIFF {program}: {e}"
         ))),
+    }
+}
+
+/// Follows the watch stream until the rollout completes (exit 0), is stuck (exit 1 with
+/// the diagnosis) or the timeout passes (exit 1).
+async fn wait_for_rollout(
+    conn: &crate::cluster::Connection,
+    name: &str,
+    timeout: Option<std::time::Duration>,
+    setup: &super::ModelSetup,
+    fixed_now: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use crate::model::progress::{Outcome, judge};
+    use futures::StreamExt;
+    let stream = crate::cluster::watch::snapshots(
+        conn.client.clone(),
+        conn.namespace.clone(),
+        name.to_string(),
+    )
+    .await?;
+    let mut stream = std::pin::pin!(stream);
+    let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+    let mut last = String::new();
+    loop {
+        let next = match deadline {
+            Some(d) => match tokio::time::timeout_at(d, stream.next()).await {
+                Ok(n) => n,
+                Err(_) => {
+                    return Err(Error::failed(format!(
+                        "timed out waiting for the rollout of {name}: {last}"
+                    )));
+                }
+            },
+            None => stream.next().await,
+        };
+        let Some(update) = next else {
+            return Err(Error::failed(format!("the watches of {name} ended")));
+        };
+        let crate::cluster::watch::Update::Snapshot(snap) = update else {
+            continue;
+        };
+        let now = if fixed_now {
+            setup.now
+        } else {
+            jiff::Timestamp::now()
+        };
+        let plan = model::plan(&snap, now, &setup.profile);
+        let r = model::report::report(&snap, &plan, now, &setup.profile);
+        match judge(&r) {
+            Outcome::Complete(msg) => {
+                writeln!(out, "{msg}").map_err(io_error)?;
+                return Ok(());
+            }
+            Outcome::Stuck(msg) => {
+                let mut e = Error::failed(format!("rollout of {name} is stuck: {msg}"));
+                if let Some(rem) = &r.diagnosis.remedy {
+                    e = e.with_hint(format!("{}: {}", rem.summary, rem.command));
+                }
+                return Err(e);
+            }
+            Outcome::Waiting(msg) => {
+                if msg != last {
+                    writeln!(out, "Waiting: {msg}").map_err(io_error)?;
+                    out.flush().map_err(io_error)?;
+                    last = msg;
+                }
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod objects;
 pub mod plan;
 pub mod pod;
 pub mod profile;
+pub mod progress;
 pub mod report;
 pub mod revision;
 pub mod scenario;

@@ -102,3 +102,102 @@ async fn undo_reverts_the_template_with_a_precondition_and_warns_about_stuck_pod
     assert_eq!(code, 1);
     assert!(err.contains("unable to find specified revision 9"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_exits_0_when_complete_or_partition_complete() {
+    let live = serve(scenario("default", &[])).await;
+    let (code, out, err) = live
+        .run(&["rollout", "status", "web", "--timeout", "5s"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("rollout complete"), "{out}");
+    let live = serve(scenario("partitioned", &[])).await;
+    let (code, out, err) = live
+        .run(&["rollout", "status", "web", "--timeout", "5s"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("partitioned rollout complete: ordinals 3..4"),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_exits_1_with_the_diagnosis_when_stuck() {
+    let live = serve(scenario("stuck", &[])).await;
+    let (code, _, err) = live
+        .run(&["rollout", "status", "web", "--timeout", "5s"])
+        .await;
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("stuck") && err.contains("web-4") && err.contains("force-rollback"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_follows_a_rollout_to_completion_and_times_out_otherwise() {
+    use kubectl_sts::sim::scenario::{Step, apply};
+    let live = serve(scenario("default", &[])).await;
+    live.server.shared.with(|c| {
+        apply(
+            c,
+            &Step::SetImage {
+                set: "web".into(),
+                container: None,
+                image: "nginx:1.26".into(),
+            },
+        )
+        .unwrap();
+    });
+    let (code, out, _) = live
+        .run(&["rollout", "status", "web", "--timeout", "1s"])
+        .await;
+    assert_eq!(code, 1, "still rolling: {out}");
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args([
+            "rollout",
+            "status",
+            "web",
+            "--timeout",
+            "20s",
+            "--kubeconfig",
+            &live.kubeconfig(),
+        ])
+        .env("HOME", live.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    live.server.advance(jiff::SignedDuration::from_secs(60));
+    let out = tokio::time::timeout(std::time::Duration::from_secs(15), child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("Waiting:") && stdout.contains("rollout complete"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_of_on_delete_lists_the_pods_to_delete() {
+    use kubectl_sts::sim::scenario::Step;
+    let step = Step::SetImage {
+        set: "queue".into(),
+        container: None,
+        image: "rabbitmq:3.13".into(),
+    };
+    let live = serve(scenario("ondelete", &[step])).await;
+    let (code, out, _) = live
+        .run(&["rollout", "status", "queue", "--timeout", "1s"])
+        .await;
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("delete these to replace them: queue-2, queue-1, queue-0"),
+        "{out}"
+    );
+}

@@ -1,0 +1,91 @@
+//! Is a rollout done? Judged per ordinal from the report — revision by label, Ready and
+//! available (minReadySeconds), nothing terminating or missing — and partition-aware:
+//! with a partition the rollout is complete once every ordinal at or above it is. Pure.
+
+use serde::Serialize;
+
+use super::diagnose::RolloutState;
+use super::report::{Report, Role};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", content = "message", rename_all = "lowercase")]
+pub enum Outcome {
+    /// Every targeted ordinal runs the update revision and is available.
+    Complete(String),
+    /// Still moving (or waiting for OnDelete deletions).
+    Waiting(String),
+    /// It will not finish by itself; the diagnosis says why.
+    Stuck(String),
+}
+
+/// The ordinals the rollout must reach: at or above the partition (RollingUpdate), all of
+/// them otherwise.
+pub fn judge(r: &Report) -> Outcome {
+    let partition = if r.strategy == "RollingUpdate" {
+        r.partition.unwrap_or(0)
+    } else {
+        0
+    };
+    let first = r.start_ordinal + partition;
+    let targets: Vec<_> = r
+        .rows
+        .iter()
+        .filter(|row| !row.condemned && row.ordinal >= first)
+        .collect();
+    let done = |row: &&super::report::Row| {
+        row.role == Role::Update && row.ready && row.available && !row.terminating
+    };
+    let updated = targets.iter().filter(|row| done(row)).count();
+    let condemned = r.rows.iter().filter(|row| row.condemned).count();
+    if r.diagnosis.state == RolloutState::Stuck {
+        return Outcome::Stuck(r.diagnosis.summary.clone());
+    }
+    if updated == targets.len() && condemned == 0 {
+        return Outcome::Complete(if partition > 0 && partition < r.replicas {
+            format!(
+                "partitioned rollout complete: ordinals {first}..{} run {}; {} below the partition stay on {}",
+                r.start_ordinal + r.replicas - 1,
+                r.update_revision,
+                partition,
+                r.current_revision
+            )
+        } else if partition >= r.replicas && r.replicas > 0 {
+            format!(
+                "nothing to roll out: partition {partition} ≥ replicas {}",
+                r.replicas
+            )
+        } else {
+            format!(
+                "rollout complete: {} pod(s) run {} and are available",
+                targets.len(),
+                r.update_revision
+            )
+        });
+    }
+    if r.strategy == "OnDelete" {
+        let mut outdated: Vec<_> = targets
+            .iter()
+            .filter(|row| row.role != Role::Update && row.pod.is_some())
+            .map(|row| row.pod.clone().unwrap_or_default())
+            .collect();
+        outdated.reverse();
+        if !outdated.is_empty() {
+            return Outcome::Waiting(format!(
+                "OnDelete: {updated}/{} updated; delete these to replace them: {}",
+                targets.len(),
+                outdated.join(", ")
+            ));
+        }
+    }
+    let scope = if partition > 0 {
+        format!(" (ordinals ≥ {first})")
+    } else {
+        String::new()
+    };
+    let mut msg = format!("{updated}/{} updated and available{scope}", targets.len());
+    if condemned > 0 {
+        msg.push_str(&format!(", {condemned} condemned pod(s) still to remove"));
+    }
+    msg.push_str(&format!("; {}", r.next_action));
+    Outcome::Waiting(msg)
+}
