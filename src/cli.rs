@@ -355,6 +355,10 @@ Examples:
   # Wait for a rollout (exit 0 complete, 1 stuck or timed out)
   kubectl sts rollout status web --timeout 10m
 
+  # Hold a rollout where it is, and let it go on
+  kubectl sts rollout pause web
+  kubectl sts rollout resume web
+
   # Revert the template to the previous revision (as kubectl rollout undo does)
   kubectl sts rollout undo web --dry-run=client
   kubectl sts rollout undo web --to-revision 2";
@@ -398,6 +402,19 @@ pub enum RolloutCommand {
         #[command(flatten)]
         model: ModelArgs,
     },
+    /// Stop the rollout where it is: the partition is pinned at the current frontier (no
+    /// updated pod goes back); the partition to restore is kept in an annotation.
+    Pause {
+        name: String,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// Undo `pause`: restore the recorded partition (0 when none was recorded).
+    Resume {
+        name: String,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
     /// Revert the template to a revision (no pod is deleted; see force-rollback).
     Undo {
         name: String,
@@ -421,6 +438,8 @@ impl RolloutCommand {
             RolloutCommand::History { name, .. }
             | RolloutCommand::Diff { name, .. }
             | RolloutCommand::Status { name, .. }
+            | RolloutCommand::Pause { name, .. }
+            | RolloutCommand::Resume { name, .. }
             | RolloutCommand::Undo { name, .. } => name,
         }
     }
@@ -430,6 +449,8 @@ impl RolloutCommand {
             RolloutCommand::History { model, .. }
             | RolloutCommand::Diff { model, .. }
             | RolloutCommand::Status { model, .. }
+            | RolloutCommand::Pause { model, .. }
+            | RolloutCommand::Resume { model, .. }
             | RolloutCommand::Undo { model, .. } => model,
         }
     }

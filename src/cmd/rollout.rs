@@ -68,6 +68,11 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
             RolloutCommand::Status { timeout, model, .. } => {
                 wait_for_rollout(&conn, name, *timeout, &setup, model.now.is_some(), out).await
             }
+            RolloutCommand::Pause { .. } | RolloutCommand::Resume { .. } => {
+                let pause = matches!(args.command, RolloutCommand::Pause { .. });
+                let message = pause_or_resume(&conn, name, &snap, &plan, &setup, pause).await?;
+                w(out, &format!("{message}\n"))
+            }
             RolloutCommand::Undo { to_revision, dry_run, yes, .. } => {
                 let target = history::undo_target(&entries, *to_revision).map_err(Error::failed)?;
                 let live = snap.set_json().pointer("/spec/template").cloned().unwrap_or(Value::Null);
@@ -232,4 +237,65 @@ async fn wait_for_rollout(
             }
         }
     }
+}
+
+/// `rollout pause` / `rollout resume`: one patch of the partition and the annotation,
+/// with a resourceVersion precondition.
+async fn pause_or_resume(
+    conn: &crate::cluster::Connection,
+    name: &str,
+    snap: &model::Snapshot,
+    plan: &model::Plan,
+    setup: &super::ModelSetup,
+    pause: bool,
+) -> Result<String> {
+    use crate::model::progress::{PAUSED_ANNOTATION, frontier};
+    let set = snap.set();
+    let annotations = set.metadata.annotations.clone().unwrap_or_default();
+    let recorded = annotations.get(PAUSED_ANNOTATION).cloned();
+    let strategy = set.spec.as_ref().and_then(|s| s.update_strategy.as_ref());
+    if strategy.and_then(|s| s.type_.as_deref()) == Some("OnDelete") {
+        return Err(Error::input(format!(
+            "{name} uses OnDelete: nothing rolls until pods are deleted, so there is nothing to pause or resume"
+        )));
+    }
+    let current = strategy
+        .and_then(|s| s.rolling_update.as_ref())
+        .map(|r| r.partition.unwrap_or(0));
+    let patch = if pause {
+        if recorded.is_some() {
+            return Ok(format!(
+                "statefulset.apps/{name} is already paused (partition {})",
+                current.unwrap_or(0)
+            ));
+        }
+        let r = model::report::report(snap, plan, setup.now, &setup.profile);
+        let pin = frontier(&r).max(current.unwrap_or(0));
+        let original = current.map(|p| p.to_string()).unwrap_or_default();
+        json!({"metadata": {"annotations": {PAUSED_ANNOTATION: original}},
+               "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": pin}}}})
+    } else {
+        let Some(original) = recorded else {
+            return Ok(format!("statefulset.apps/{name} is not paused"));
+        };
+        let restore = original.parse::<i32>().unwrap_or(0);
+        json!({"metadata": {"annotations": {PAUSED_ANNOTATION: null}},
+               "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": restore}}}})
+    };
+    let rv = set.metadata.resource_version.clone().unwrap_or_default();
+    let patched = mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false)
+        .await
+        .map_err(Error::from)?;
+    let partition = patched
+        .pointer("/spec/updateStrategy/rollingUpdate/partition")
+        .cloned()
+        .unwrap_or(Value::Null);
+    Ok(if pause {
+        format!(
+            "statefulset.apps/{name} paused at partition {partition} (was {})",
+            current.map_or("unset".to_string(), |p| p.to_string())
+        )
+    } else {
+        format!("statefulset.apps/{name} resumed (partition {partition})")
+    })
 }

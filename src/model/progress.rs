@@ -89,3 +89,23 @@ pub fn judge(r: &Report) -> Outcome {
     msg.push_str(&format!("; {}", r.next_action));
     Outcome::Waiting(msg)
 }
+
+/// Annotation where `rollout pause` keeps the partition to restore ("" when the set had
+/// no rollingUpdate).
+pub const PAUSED_ANNOTATION: &str = "kubectl-sts.io/paused-partition";
+
+/// Where the rollout has got to: the lowest partition index such that every ordinal at or
+/// above it already runs the update revision or is being replaced for it (missing, or
+/// terminating). Pinning the partition there stops the rollout without sending any
+/// updated pod back to the old revision when it is recreated.
+pub fn frontier(r: &Report) -> i32 {
+    let mut index = r.replicas;
+    for row in r.rows.iter().filter(|row| !row.condemned).rev() {
+        let in_flight = row.role == Role::Missing || row.terminating || row.role == Role::Update;
+        if !in_flight {
+            break;
+        }
+        index = row.ordinal - r.start_ordinal;
+    }
+    index
+}

@@ -201,3 +201,70 @@ async fn status_of_on_delete_lists_the_pods_to_delete() {
         "{out}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_pins_the_frontier_and_resume_restores_the_partition() {
+    use kubectl_sts::sim::scenario::{Step, apply};
+    let live = serve(scenario("default", &[])).await;
+    let partition = |live: &super::live::Live| {
+        live.server.shared.read(|c| c.store.get(Kind::StatefulSet, "default", "web").unwrap()["spec"]["updateStrategy"]["rollingUpdate"]["partition"].clone())
+    };
+    // Two ordinals into a rollout (web-4 and web-3 replaced, web-2 being deleted next).
+    live.server.shared.with(|c| {
+        apply(
+            c,
+            &Step::SetImage {
+                set: "web".into(),
+                container: None,
+                image: "nginx:1.26".into(),
+            },
+        )
+        .unwrap();
+    });
+    live.server.run_until(jiff::SignedDuration::from_secs(60), |c| {
+        c.store.get(Kind::Pod, "default", "web-3").is_some_and(|p| {
+            p["metadata"]["labels"]["controller-revision-hash"] == c.store.get(Kind::StatefulSet, "default", "web").unwrap()["status"]["updateRevision"]
+                && p["status"]["conditions"][3]["status"] == "True"
+        })
+    });
+    let (code, out, err) = live.run(&["rollout", "pause", "web"]).await;
+    assert_eq!(code, 0, "{err}");
+    let pinned = partition(&live).as_i64().unwrap();
+    assert!(
+        (2..=3).contains(&pinned),
+        "pinned at the frontier, not at replicas: {pinned} ({out})"
+    );
+    live.server.advance(jiff::SignedDuration::from_secs(120));
+    let (_, h, _) = live.run(&["rollout", "history", "web", "-o", "json"]).await;
+    let h: serde_json::Value = serde_json::from_str(&h).unwrap();
+    let updated = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["update"] == true)
+        .unwrap()["ordinals"]
+        .as_array()
+        .unwrap()
+        .len() as i64;
+    assert_eq!(updated, 5 - pinned, "nothing more rolled while paused");
+    let (code, out, _) = live.run(&["rollout", "pause", "web"]).await;
+    assert_eq!(code, 0);
+    assert!(out.contains("already paused"), "{out}");
+
+    let (code, out, err) = live.run(&["rollout", "resume", "web"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(partition(&live), 0, "{out}");
+    let annotated = live.server.shared.read(|c| {
+        c.store.get(Kind::StatefulSet, "default", "web").unwrap()["metadata"]["annotations"]
+            .get(kubectl_sts::model::progress::PAUSED_ANNOTATION)
+            .is_some()
+    });
+    assert!(!annotated);
+    live.server.advance(jiff::SignedDuration::from_secs(120));
+    let (code, out, _) = live
+        .run(&["rollout", "status", "web", "--timeout", "5s"])
+        .await;
+    assert_eq!(code, 0, "{out}");
+    let (_, out, _) = live.run(&["rollout", "resume", "web"]).await;
+    assert!(out.contains("not paused"), "{out}");
+}
