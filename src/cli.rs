@@ -124,6 +124,13 @@ pub enum Command {
     /// The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts.
     Sim(SimArgs),
 
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    #[command(after_help = COMPLETION_EXAMPLES)]
+    Completion {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
     /// Try kubectl sts with no cluster: a built-in simulated cluster and a scenario.
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
@@ -453,5 +460,33 @@ impl RolloutCommand {
             | RolloutCommand::Resume { model, .. }
             | RolloutCommand::Undo { model, .. } => model,
         }
+    }
+}
+
+const COMPLETION_EXAMPLES: &str = "\
+Examples:
+  # bash (add to ~/.bashrc)
+  source <(kubectl-sts completion bash)
+
+  # zsh
+  kubectl-sts completion zsh > \"${fpath[1]}/_kubectl-sts\"";
+
+/// The completion script for `shell`, for the binary `kubectl-sts`.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "kubectl-sts", &mut out);
+    out
+}
+
+/// Where `completions/` keeps each shell's script.
+pub fn completion_file(shell: clap_complete::Shell) -> &'static str {
+    match shell {
+        clap_complete::Shell::Bash => "kubectl-sts.bash",
+        clap_complete::Shell::Zsh => "_kubectl-sts",
+        clap_complete::Shell::Fish => "kubectl-sts.fish",
+        clap_complete::Shell::PowerShell => "kubectl-sts.ps1",
+        _ => "kubectl-sts.elvish",
     }
 }

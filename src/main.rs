@@ -29,6 +29,9 @@ fn main() -> ExitCode {
         Command::Plan(args) => cmd::plan::run(args, &cli.kube, style, &mut out),
         Command::Rollout(args) => cmd::rollout::run(args, &cli.kube, style, &mut out),
         Command::Demo(args) => cmd::demo::run(args, style, &mut out),
+        Command::Completion { shell } => out
+            .write_all(&kubectl_sts::cli::completion_script(*shell))
+            .map_err(kubectl_sts::output::io_error),
         Command::Sim(args) => cmd::sim::run(args, &mut out),
     };
     let _ = out.flush();

@@ -224,3 +224,26 @@ fn help_teaches_with_examples() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("Examples:") && r.stdout.contains("kubectl sts plan -f web.yaml"));
 }
+
+/// `completions/` holds what the binary generates; regenerate with UPDATE_COMPLETIONS=1.
+#[test]
+fn committed_completions_match_the_cli() {
+    use clap_complete::Shell;
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
+        let path = fixture("completions").join(kubectl_sts::cli::completion_file(shell));
+        let want = kubectl_sts::cli::completion_script(shell);
+        if std::env::var_os("UPDATE_COMPLETIONS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+            continue;
+        }
+        let have = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "{} is out of date with the CLI: run UPDATE_COMPLETIONS=1 cargo test",
+            path.display()
+        );
+        let r = run(&["completion", &shell.to_string()]);
+        assert_eq!(r.code, 0);
+        assert_eq!(r.stdout.as_bytes(), &want[..]);
+    }
+}

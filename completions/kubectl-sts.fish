@@ -1,0 +1,294 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kubectl_sts_global_optspecs
+    string join \n no-color v/verbose kubeconfig= context= cluster= user= n/namespace= as= as-group= request-timeout= h/help V/version
+end
+
+function __fish_kubectl_sts_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kubectl_sts_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kubectl_sts_using_subcommand
+    set -l cmd (__fish_kubectl_sts_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "status" -d 'Per-ordinal revision state, the controller\'s next action and why a rollout is stuck; without NAME, one line per StatefulSet'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "rollout" -d 'Revision history, template diffs and undo (rollout steps come later)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "plan" -d 'Plan one controller sync pass: ordered actions, what it waits on, the status it would write, and a diagnosis'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "sim" -d 'The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "demo" -d 'Try kubectl sts with no cluster: a built-in simulated cluster and a scenario'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s A -l all-namespaces -d 'All namespaces (without NAME)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s w -l watch -d 'Keep watching and redraw whenever something changes (event-driven, no polling)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -f -a "history" -d 'ControllerRevisions with number, name, change-cause and the ordinals running each'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -f -a "diff" -d 'Unified diff of two revisions\' pod templates (default: current → update); KUBECTL_EXTERNAL_DIFF is honoured'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -f -a "status" -d 'Wait until the rollout is complete (partition-aware, availability-aware; OnDelete lists the pods still to delete); exit 1 when stuck or on --timeout'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -f -a "pause" -d 'Stop the rollout where it is: the partition is pinned at the current frontier (no updated pod goes back); the partition to restore is kept in an annotation'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -f -a "resume" -d 'Undo `pause`: restore the recorded partition (0 when none was recorded)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -f -a "undo" -d 'Revert the template to a revision (no pod is deleted; see force-rollback)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from history diff status pause resume undo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -s o -l output -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l from -d 'Revision number or name' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l to -d 'Revision number or name' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l timeout -d 'Give up after this long (e.g. 10m); default: wait as long as it progresses' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l to-revision -d 'Revision number; 0 is the previous one' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l dry-run -d 'client: show what would change; server: send it with dryRun=All' -r -f -a "client\t''
+server\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s y -l yes -d 'Do not ask for confirmation on a terminal'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "history" -d 'ControllerRevisions with number, name, change-cause and the ordinals running each'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Unified diff of two revisions\' pod templates (default: current → update); KUBECTL_EXTERNAL_DIFF is honoured'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "status" -d 'Wait until the rollout is complete (partition-aware, availability-aware; OnDelete lists the pods still to delete); exit 1 when stuck or on --timeout'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Stop the rollout where it is: the partition is pinned at the current frontier (no updated pod goes back); the partition to restore is kept in an annotation'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Undo `pause`: restore the recorded partition (0 when none was recorded)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "undo" -d 'Revert the template to a revision (no pod is deleted; see force-rollback)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s f -l filename -d 'Plan offline from a snapshot file: `kubectl get statefulset/NAME pods controllerrevisions pvc -o yaml` output (a v1 List, YAML or JSON), multi-document YAML or a bare StatefulSet; `-` reads standard input' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l template -d 'Plan as if this StatefulSet manifest\'s pod template were applied (live only): the server dry-runs it, so the new revision\'s name is exact; the template diff is shown' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -f -a "serve" -d 'Serve a scenario on 127.0.0.1 and write a kubeconfig for it (path printed as `kubeconfig: PATH`); serves until interrupted'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l scenario -d 'A built-in scenario (default, partitioned, stuck, parallel, ondelete, tour) or a file' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l port -d 'Port on 127.0.0.1 (0: any free port)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l write-kubeconfig -d 'Where to write the kubeconfig (default: in the temp directory, named after the port)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l ready-after -d 'How long a new pod takes to become Ready' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l max-grace -d 'Cap on pods\' termination grace periods' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l fault-rate -d 'Share of API requests (0 to 1) answered with an error from --fault-codes' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l fault-codes -d 'HTTP codes injected faults answer with' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l drop-watch-after -d 'Cut every watch after this many events' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l latency -d 'Added to every response' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l seed -d 'Seed of the fault injector (same seed, same faults)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Serve a scenario on 127.0.0.1 and write a kubeconfig for it (path printed as `kubeconfig: PATH`); serves until interrupted'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l scenario -d 'A built-in scenario (default, partitioned, stuck, parallel, ondelete, tour) or a scenario file' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l headless -d 'Print the scenario\'s story as text instead of opening the dashboard'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim completion demo help" -f -a "status" -d 'Per-ordinal revision state, the controller\'s next action and why a rollout is stuck; without NAME, one line per StatefulSet'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim completion demo help" -f -a "rollout" -d 'Revision history, template diffs and undo (rollout steps come later)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim completion demo help" -f -a "plan" -d 'Plan one controller sync pass: ordered actions, what it waits on, the status it would write, and a diagnosis'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim completion demo help" -f -a "sim" -d 'The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim completion demo help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim completion demo help" -f -a "demo" -d 'Try kubectl sts with no cluster: a built-in simulated cluster and a scenario'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim completion demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "history" -d 'ControllerRevisions with number, name, change-cause and the ordinals running each'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "diff" -d 'Unified diff of two revisions\' pod templates (default: current → update); KUBECTL_EXTERNAL_DIFF is honoured'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Wait until the rollout is complete (partition-aware, availability-aware; OnDelete lists the pods still to delete); exit 1 when stuck or on --timeout'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "pause" -d 'Stop the rollout where it is: the partition is pinned at the current frontier (no updated pod goes back); the partition to restore is kept in an annotation'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "resume" -d 'Undo `pause`: restore the recorded partition (0 when none was recorded)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "undo" -d 'Revert the template to a revision (no pod is deleted; see force-rollback)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from sim" -f -a "serve" -d 'Serve a scenario on 127.0.0.1 and write a kubeconfig for it (path printed as `kubeconfig: PATH`); serves until interrupted'
