@@ -247,3 +247,23 @@ fn committed_completions_match_the_cli() {
         assert_eq!(r.stdout.as_bytes(), &want[..]);
     }
 }
+
+#[test]
+fn colour_marks_state_and_remedy_only_when_asked_for() {
+    let snap = kubectl_sts::manifest::load_snapshot(&fixture("examples/stuck-rollout.yaml"), None)
+        .unwrap();
+    let now = NOW.parse().unwrap();
+    let plan = kubectl_sts::model::plan(&snap, now, &kubectl_sts::model::Profile::default());
+    let coloured =
+        kubectl_sts::output::plan::table(&plan, false, kubectl_sts::output::Style { color: true });
+    assert!(
+        coloured.contains("\x1b[1;31m[STUCK]\x1b[0m"),
+        "{coloured:?}"
+    );
+    assert!(coloured.contains("\x1b[1m$ kubectl sts force-rollback web\x1b[0m"));
+    let plain = kubectl_sts::output::plan::table(&plan, false, kubectl_sts::output::Style::plain());
+    assert!(!plain.contains('\x1b'));
+    // The binary: stdout is a pipe here, so no colour whatever NO_COLOR says.
+    let r = run(&["plan", "-f", "examples/stuck-rollout.yaml", "--now", NOW]);
+    assert!(!r.stdout.contains('\x1b'));
+}
