@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Revision history, template diffs and undo (rollout steps come later)')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Plan one controller sync pass: ordered actions, what it waits on, the status it would write, and a diagnosis')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts')
+            [CompletionResult]::new('force-rollback', 'force-rollback', [CompletionResultType]::ParameterValue, 'Recover a rollout stuck on a bad revision: revert the template AND delete the pods stuck on it (kubernetes#67250), then wait for recovery')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Try kubectl sts with no cluster: a built-in simulated cluster and a scenario')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -362,6 +363,36 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         'kubectl-sts;sim;help;help' {
             break
         }
+        'kubectl-sts;force-rollback' {
+            [CompletionResult]::new('--to-revision', '--to-revision', [CompletionResultType]::ParameterName, 'Revision number to go back to (default: the last fully rolled-out revision)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'client: show the plan only; server: send the template patch with dryRun=All')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the controller and the recovery')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
+            [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
+            [CompletionResult]::new('--feature-gates', '--feature-gates', [CompletionResultType]::ParameterName, 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Impersonate this user')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Impersonate this group (repeatable)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a request after this long (e.g. 10s)')
+            [CompletionResult]::new('--all-bad', '--all-bad', [CompletionResultType]::ParameterName, 'Also delete Ready pods still on the bad revision')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Roll back even when nothing is stuck')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation on a terminal')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation on a terminal')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return after the deletions instead of waiting for recovery')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'On failure, also print the underlying error in full')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'On failure, also print the underlying error in full')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-sts;completion' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -407,6 +438,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Revision history, template diffs and undo (rollout steps come later)')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Plan one controller sync pass: ordered actions, what it waits on, the status it would write, and a diagnosis')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts')
+            [CompletionResult]::new('force-rollback', 'force-rollback', [CompletionResultType]::ParameterValue, 'Recover a rollout stuck on a bad revision: revert the template AND delete the pods stuck on it (kubernetes#67250), then wait for recovery')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Try kubectl sts with no cluster: a built-in simulated cluster and a scenario')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -450,6 +482,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;help;sim;serve' {
+            break
+        }
+        'kubectl-sts;help;force-rollback' {
             break
         }
         'kubectl-sts;help;completion' {

@@ -124,6 +124,11 @@ pub enum Command {
     /// The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts.
     Sim(SimArgs),
 
+    /// Recover a rollout stuck on a bad revision: revert the template AND delete the pods
+    /// stuck on it (kubernetes#67250), then wait for recovery.
+    #[command(name = "force-rollback", after_help = FORCE_ROLLBACK_EXAMPLES)]
+    ForceRollback(ForceRollbackArgs),
+
     /// Print a shell completion script (bash, zsh, fish, powershell).
     #[command(after_help = COMPLETION_EXAMPLES)]
     Completion {
@@ -489,4 +494,41 @@ pub fn completion_file(shell: clap_complete::Shell) -> &'static str {
         clap_complete::Shell::PowerShell => "kubectl-sts.ps1",
         _ => "kubectl-sts.elvish",
     }
+}
+
+const FORCE_ROLLBACK_EXAMPLES: &str = "\
+Examples:
+  # See what it would do
+  kubectl sts force-rollback web --dry-run=client
+
+  # Do it, to the last good revision (status.currentRevision) or a chosen one
+  kubectl sts force-rollback web --yes
+  kubectl sts force-rollback web --to-revision 3 --yes";
+
+#[derive(Debug, clap::Args)]
+pub struct ForceRollbackArgs {
+    pub name: String,
+    /// Revision number to go back to (default: the last fully rolled-out revision).
+    #[arg(long)]
+    pub to_revision: Option<i64>,
+    /// Also delete Ready pods still on the bad revision.
+    #[arg(long)]
+    pub all_bad: bool,
+    /// Roll back even when nothing is stuck.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not ask for confirmation on a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// client: show the plan only; server: send the template patch with dryRun=All.
+    #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
+    pub dry_run: Option<String>,
+    /// Return after the deletions instead of waiting for recovery.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long to wait for the controller and the recovery.
+    #[arg(long, default_value = "5m", value_parser = crate::duration::parse_std)]
+    pub timeout: std::time::Duration,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }

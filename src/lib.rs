@@ -8,5 +8,6 @@ pub mod duration;
 pub mod error;
 pub mod manifest;
 pub mod model;
+pub mod ops;
 pub mod output;
 pub mod sim;

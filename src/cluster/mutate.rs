@@ -32,3 +32,37 @@ pub async fn patch_set(
         .map_err(|e| ClusterError::from_kube(&call, e))?;
     serde_json::from_str(&text).map_err(|e| ClusterError::other(call, format!("invalid JSON: {e}")))
 }
+
+/// Deletes pod `ns/name` only if it is still the object with `uid` (a pod recreated
+/// meanwhile answers 409 and is left alone). `Ok(false)` when it was already gone.
+pub async fn delete_pod(
+    client: &kube::Client,
+    ns: &str,
+    name: &str,
+    uid: &str,
+) -> Result<bool, ClusterError> {
+    use k8s_openapi::api::core::v1::Pod;
+    use kube::api::{Api, DeleteParams, Preconditions};
+    let api: Api<Pod> = Api::namespaced(client.clone(), ns);
+    let dp = DeleteParams {
+        preconditions: Some(Preconditions {
+            uid: Some(uid.to_string()),
+            resource_version: None,
+        }),
+        ..DeleteParams::default()
+    };
+    match api.delete(name, &dp).await {
+        Ok(_) => Ok(true),
+        Err(e) => {
+            let err = ClusterError::from_kube(
+                format!("delete pod {name:?} (uid {uid}) in namespace {ns:?}"),
+                e,
+            );
+            if err.is_not_found() {
+                Ok(false)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}

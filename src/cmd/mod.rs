@@ -2,6 +2,7 @@
 //! later, the cluster layer and operations) and hands the result to a renderer. Thin.
 
 pub mod demo;
+pub mod force_rollback;
 pub mod plan;
 pub mod rollout;
 pub mod sim;

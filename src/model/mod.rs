@@ -12,6 +12,7 @@ pub mod plan;
 pub mod pod;
 pub mod profile;
 pub mod progress;
+pub mod recovery;
 pub mod report;
 pub mod revision;
 pub mod scenario;

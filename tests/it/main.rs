@@ -7,6 +7,7 @@ mod invariants;
 mod kubectl;
 mod live;
 mod purity;
+mod recovery;
 mod rollout;
 mod sim;
 mod support;

@@ -1,0 +1,29 @@
+//! `kubectl sts force-rollback NAME`: see `ops::force_rollback`.
+
+use std::io::Write;
+
+use crate::cli::{ForceRollbackArgs, KubeArgs};
+use crate::error::Result;
+use crate::ops::force_rollback::{self, Options};
+use crate::output::Style;
+
+pub fn run(
+    args: &ForceRollbackArgs,
+    kube: &KubeArgs,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<()> {
+    super::runtime()?.block_on(async {
+        let (conn, setup) = super::connect(kube, &args.model).await?;
+        let opts = Options {
+            to_revision: args.to_revision,
+            all_bad: args.all_bad,
+            force: args.force,
+            yes: args.yes,
+            dry_run: args.dry_run.clone(),
+            wait: !args.no_wait,
+            timeout: args.timeout,
+        };
+        force_rollback::run(&conn, &args.name, &setup, &opts, style, out).await
+    })
+}

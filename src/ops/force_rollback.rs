@@ -1,0 +1,294 @@
+//! The documented forced rollback (kubernetes#67250): revert the template to a good
+//! revision, then delete the pods stuck on the bad one — which the controller, waiting
+//! for them under OrderedReady, would never replace — and wait for recovery.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde_json::{Value, json};
+
+use crate::cluster::{Connection, load, mutate, watch};
+use crate::cmd::ModelSetup;
+use crate::error::{Error, Result};
+use crate::model::diagnose::RolloutState;
+use crate::model::progress::{Outcome, judge};
+use crate::model::{self, history, recovery, report, revision};
+use crate::output::{self, Style, io_error};
+
+pub struct Options {
+    pub to_revision: Option<i64>,
+    pub all_bad: bool,
+    pub force: bool,
+    pub yes: bool,
+    pub dry_run: Option<String>,
+    pub wait: bool,
+    pub timeout: Duration,
+}
+
+pub async fn run(
+    conn: &Connection,
+    name: &str,
+    setup: &ModelSetup,
+    opts: &Options,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let w = |out: &mut dyn Write, s: String| out.write_all(s.as_bytes()).map_err(io_error);
+    let ns = conn.namespace.as_str();
+    let snap = load::snapshot(&conn.client, ns, name).await?;
+    let plan = model::plan(&snap, setup.now, &setup.profile);
+    let entries = history::entries(
+        &snap,
+        &plan.current_revision,
+        &plan.update_revision,
+        &setup.profile,
+    );
+    let stuck_elsewhere = recovery::stuck_elsewhere(&snap, &plan, &setup.profile);
+    if plan.diagnosis.state != RolloutState::Stuck && !opts.force {
+        return Err(Error::failed(format!("nothing is stuck in {name}: {}; nothing changed", plan.diagnosis.summary))
+            .with_hint("use --force to roll back anyway, or `kubectl sts rollout undo` to only revert the template"));
+    }
+    let target = recovery::target(&entries, &plan, opts.to_revision, stuck_elsewhere)
+        .map_err(Error::failed)?;
+    let bad = plan.update_revision.clone();
+    let rec = recovery::recovery(&snap, target, &bad, opts.all_bad, &setup.profile);
+    let live = snap
+        .set_json()
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let reverted = revision::candidate(snap.set_json(), &setup.profile).data
+        == revision::candidate(
+            &json!({"spec": {"template": target.template}}),
+            &setup.profile,
+        )
+        .data;
+
+    // The plan, before anything changes.
+    w(
+        out,
+        format!(
+            "Forced rollback of statefulset/{name} to revision #{} ({})\n",
+            target.number, target.name
+        ),
+    )?;
+    if reverted {
+        w(out, "Template: already at that revision\n".into())?;
+    } else {
+        w(
+            out,
+            output::diff::unified(
+                &format!("{name} (live)"),
+                &live,
+                &format!("#{} {}", target.number, target.name),
+                &target.template,
+                style,
+            ),
+        )?;
+    }
+    let list = |pods: &[recovery::PodRef]| {
+        if pods.is_empty() {
+            "none".to_string()
+        } else {
+            pods.iter()
+                .map(|p| format!("{} ({})", p.name, p.revision))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    w(
+        out,
+        format!(
+            "Delete (not on #{} and not Running+Ready), highest ordinal first: {}\n",
+            target.number,
+            list(&rec.delete)
+        ),
+    )?;
+    w(
+        out,
+        format!(
+            "Left alone (Ready; the rolling update replaces them): {}\n",
+            list(&rec.left_alone)
+        ),
+    )?;
+    let mut by_hand = Vec::new();
+    if !reverted {
+        by_hand.push(format!(
+            "kubectl rollout undo statefulset/{name} --to-revision={}",
+            target.number
+        ));
+    }
+    by_hand.extend(
+        rec.delete
+            .iter()
+            .map(|p| format!("kubectl delete pod {}", p.name)),
+    );
+    w(
+        out,
+        format!(
+            "By hand this would be:\n{}\n",
+            by_hand
+                .iter()
+                .map(|c| format!("  {c}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    )?;
+    if opts.dry_run.as_deref() == Some("client") {
+        return w(out, "(dry run: nothing changed)\n".into());
+    }
+    let server_dry = opts.dry_run.as_deref() == Some("server");
+    if !opts.yes && !server_dry && std::io::stdin().is_terminal() {
+        eprint!("Proceed? [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin()
+            .read_line(&mut answer)
+            .map_err(|e| Error::failed(format!("reading the answer: {e}")))?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return Err(Error::failed("cancelled; nothing changed"));
+        }
+    }
+
+    // 1. Revert the template (precondition: the resourceVersion read above).
+    let mut updates = std::pin::pin!(
+        watch::snapshots(conn.client.clone(), ns.to_string(), name.to_string()).await?
+    );
+    if !reverted {
+        let mut t = target.template.clone();
+        if let Some(o) = t.as_object_mut() {
+            o.insert("$patch".into(), json!("replace"));
+        }
+        let rv = snap
+            .set()
+            .metadata
+            .resource_version
+            .clone()
+            .unwrap_or_default();
+        mutate::patch_set(
+            &conn.client,
+            ns,
+            name,
+            &json!({"spec": {"template": t}}),
+            &rv,
+            server_dry,
+        )
+        .await
+        .map_err(|e| {
+            let conflict = e.is_conflict();
+            let err: Error = e.into();
+            if conflict {
+                err.with_hint("the StatefulSet changed since it was read; run the command again")
+            } else {
+                err
+            }
+        })?;
+        if server_dry {
+            return w(
+                out,
+                "template patch accepted by the server (dry run: nothing changed)\n".into(),
+            );
+        }
+        w(out, format!("template reverted to #{}\n", target.number))?;
+    }
+    if server_dry {
+        return w(out, "(dry run: nothing changed)\n".into());
+    }
+    let deadline = tokio::time::Instant::now() + opts.timeout;
+    // 2. Wait until the controller has taken the reverted template.
+    let latest = wait_for(&mut updates, deadline, |s| {
+        let st = s.set().status.as_ref();
+        st.and_then(|st| st.update_revision.as_deref()) == Some(target.name.as_str())
+            && st.and_then(|st| st.observed_generation).unwrap_or(0)
+                >= s.set().metadata.generation.unwrap_or(0)
+    })
+    .await
+    .map_err(|_| {
+        Error::failed(format!(
+            "timed out waiting for the controller to observe the reverted template of {name}"
+        ))
+    })?;
+
+    // 3. Delete the stuck pods, each only if it is still the pod that was planned.
+    for pod in &rec.delete {
+        let now_there = latest.records().iter().find(|r| r.name == pod.name);
+        let still_bad = now_there.is_some_and(|r| {
+            r.uid == pod.uid
+                && r.revision != target.name
+                && !(r.phase == "Running" && r.ready)
+                && !r.terminating
+        });
+        if !still_bad {
+            w(
+                out,
+                format!(
+                    "{}: no longer stuck on the bad revision; left alone\n",
+                    pod.name
+                ),
+            )?;
+            continue;
+        }
+        match mutate::delete_pod(&conn.client, ns, &pod.name, &pod.uid).await {
+            Ok(true) => w(out, format!("deleted {} (uid {})\n", pod.name, pod.uid))?,
+            Ok(false) => w(out, format!("{}: already gone\n", pod.name))?,
+            Err(e) if e.is_conflict() => w(
+                out,
+                format!("{}: recreated since the plan; left alone\n", pod.name),
+            )?,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !opts.wait {
+        return Ok(());
+    }
+    // 4. Wait for recovery.
+    let done = wait_for(&mut updates, deadline, |s| {
+        let now = jiff::Timestamp::now().max(setup.now);
+        let p = model::plan(s, now, &setup.profile);
+        matches!(
+            judge(&report::report(s, &p, now, &setup.profile)),
+            Outcome::Complete(_)
+        )
+    })
+    .await
+    .map_err(|last| {
+        let why = last
+            .map(|s| model::plan(&s, setup.now, &setup.profile).diagnosis.summary)
+            .unwrap_or_default();
+        Error::failed(format!("timed out waiting for {name} to recover: {why}"))
+    })?;
+    let now = jiff::Timestamp::now().max(setup.now);
+    let p = model::plan(&done, now, &setup.profile);
+    w(
+        out,
+        format!(
+            "recovered:\n{}",
+            output::status::table(
+                &report::report(&done, &p, now, &setup.profile),
+                false,
+                style
+            )
+        ),
+    )
+}
+
+/// The first snapshot satisfying `ok`, or the last one seen when the deadline passes.
+async fn wait_for(
+    updates: &mut std::pin::Pin<&mut impl futures::Stream<Item = watch::Update>>,
+    deadline: tokio::time::Instant,
+    ok: impl Fn(&model::Snapshot) -> bool,
+) -> std::result::Result<model::Snapshot, Option<model::Snapshot>> {
+    let mut last = None;
+    loop {
+        match tokio::time::timeout_at(deadline, updates.next()).await {
+            Ok(Some(watch::Update::Snapshot(s))) => {
+                if ok(&s) {
+                    return Ok(*s);
+                }
+                last = Some(*s);
+            }
+            Ok(Some(watch::Update::Reconnecting(_))) => {}
+            Ok(None) | Err(_) => return Err(last),
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! `kubectl sts force-rollback` against the simulated cluster (virtual clock, advanced
+//! while the command waits): recovery, the order and preconditions of its API calls, dry
+//! runs, refusal, and a second run after an interruption.
+
+use kubectl_sts::sim::scenario::Step;
+use kubectl_sts::sim::server::Logged;
+use kubectl_sts::sim::store::Kind;
+use serde_json::Value;
+
+use super::live::{Live, scenario, serve};
+
+/// Runs the binary while stepping the virtual clock, until it exits.
+async fn run_advancing(live: &Live, args: &[&str]) -> (i32, String, String) {
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args(args)
+        .args(["--kubeconfig", &live.kubeconfig()])
+        .env("HOME", live.dir.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let wait = child.wait_with_output();
+    tokio::pin!(wait);
+    for _ in 0..200 {
+        tokio::select! {
+            out = &mut wait => {
+                let out = out.unwrap();
+                return (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+            }
+            _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => live.server.advance(jiff::SignedDuration::from_secs(1)),
+        }
+    }
+    panic!("force-rollback did not finish");
+}
+
+fn writes(reqs: &[Logged]) -> Vec<&Logged> {
+    reqs.iter()
+        .filter(|r| matches!(r.method.as_str(), "PATCH" | "PUT" | "POST" | "DELETE"))
+        .collect()
+}
+
+fn all_on(live: &Live, image: &str) -> bool {
+    live.server.shared.read(|c| {
+        let pods: Vec<&Value> = c.store.all(Kind::Pod).collect();
+        pods.len() == 5
+            && pods.iter().all(|p| {
+                p["spec"]["containers"][0]["image"] == image
+                    && p["status"]["conditions"][3]["status"] == "True"
+            })
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recovers_a_stuck_rollout_in_the_safe_order() {
+    let live = serve(scenario("stuck", &[])).await;
+    live.server.shared.clear_requests();
+    let (code, out, err) = run_advancing(
+        &live,
+        &["force-rollback", "web", "--yes", "--timeout", "2m"],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("recovered:"), "{out}");
+    assert!(
+        all_on(&live, "nginx:1.25"),
+        "every pod on the good revision and Ready"
+    );
+    let reqs = live.server.shared.requests();
+    let w = writes(&reqs);
+    assert_eq!(
+        w[0].method,
+        "PATCH",
+        "the template is reverted first: {:?}",
+        w.iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    assert!(w[0].path.ends_with("/statefulsets/web"));
+    assert!(w[0].body.as_ref().unwrap()["metadata"]["resourceVersion"].is_string());
+    let deletes: Vec<&&Logged> = w.iter().filter(|r| r.method == "DELETE").collect();
+    assert_eq!(deletes.len(), 1);
+    assert!(
+        deletes[0].path.ends_with("/pods/web-4"),
+        "only the stuck pod"
+    );
+    assert!(
+        deletes[0].body.as_ref().unwrap()["preconditions"]["uid"].is_string(),
+        "deleted with a uid precondition"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_runs_change_nothing() {
+    let live = serve(scenario("stuck", &[])).await;
+    let rv = live.server.shared.read(|c| c.store.resource_version());
+    let (code, out, err) = live
+        .run(&["force-rollback", "web", "--dry-run=client"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("web-4")
+            && out.contains("kubectl delete pod web-4")
+            && out.contains("dry run"),
+        "{out}"
+    );
+    live.server.shared.clear_requests();
+    let (code, out, err) = live
+        .run(&["force-rollback", "web", "--dry-run=server"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("dry run"), "{out}");
+    let reqs = live.server.shared.requests();
+    assert!(
+        writes(&reqs)
+            .iter()
+            .all(|r| r.param("dryRun") == Some("All")),
+        "only dry-run writes"
+    );
+    assert!(!reqs.iter().any(|r| r.method == "DELETE"));
+    assert_eq!(live.server.shared.read(|c| c.store.resource_version()), rv);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refuses_when_nothing_is_stuck() {
+    let live = serve(scenario("default", &[])).await;
+    live.server.shared.clear_requests();
+    let (code, _, err) = live.run(&["force-rollback", "web", "--yes"]).await;
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("nothing is stuck") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(writes(&live.server.shared.requests()).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_after_the_template_was_reverted_finishes_the_job() {
+    // As if interrupted between the template patch and the deletions.
+    let live = serve(scenario("stuck", &[Step::Undo("web".into())])).await;
+    let (code, out, err) = run_advancing(
+        &live,
+        &["force-rollback", "web", "--yes", "--timeout", "2m"],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Template: already at that revision"), "{out}");
+    assert!(all_on(&live, "nginx:1.25"));
+}
