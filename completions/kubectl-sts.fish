@@ -41,6 +41,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "rollout" -d
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "plan" -d 'Plan one controller sync pass: ordered actions, what it waits on, the status it would write, and a diagnosis'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "sim" -d 'The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "force-rollback" -d 'Recover a rollout stuck on a bad revision: revert the template AND delete the pods stuck on it (kubernetes#67250), then wait for recovery'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "delete" -d 'Ordered teardown: scale to 0, wait until the pods are gone (highest ordinal first), then delete the StatefulSet; claims are kept unless --delete-pvcs'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "demo" -d 'Try kubectl sts with no cluster: a built-in simulated cluster and a scenario'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -276,6 +277,26 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" 
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l dry-run -d 'client: show the plan only; server: send the scale with dryRun=All' -r -f -a "client\t''
+server\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l timeout -d 'How long to wait for the pods to go' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l cascade -d 'Propagation policy for the StatefulSet\'s deletion' -r -f -a "Background\t''
+Foreground\t''
+Orphan\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l as -d 'Impersonate this user' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l as-group -d 'Impersonate this group (repeatable)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l delete-pvcs -d 'Also delete this set\'s claims (`<template>-<set>-<ordinal>`), after the pods are gone'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation on a terminal'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s v -l verbose -d 'On failure, also print the underlying error in full'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -302,14 +323,15 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l no-colo
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback completion demo help" -f -a "status" -d 'Per-ordinal revision state, the controller\'s next action and why a rollout is stuck; without NAME, one line per StatefulSet'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback completion demo help" -f -a "rollout" -d 'Revision history, template diffs and undo (rollout steps come later)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback completion demo help" -f -a "plan" -d 'Plan one controller sync pass: ordered actions, what it waits on, the status it would write, and a diagnosis'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback completion demo help" -f -a "sim" -d 'The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback completion demo help" -f -a "force-rollback" -d 'Recover a rollout stuck on a bad revision: revert the template AND delete the pods stuck on it (kubernetes#67250), then wait for recovery'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback completion demo help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback completion demo help" -f -a "demo" -d 'Try kubectl sts with no cluster: a built-in simulated cluster and a scenario'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback completion demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback delete completion demo help" -f -a "status" -d 'Per-ordinal revision state, the controller\'s next action and why a rollout is stuck; without NAME, one line per StatefulSet'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback delete completion demo help" -f -a "rollout" -d 'Revision history, template diffs and undo (rollout steps come later)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback delete completion demo help" -f -a "plan" -d 'Plan one controller sync pass: ordered actions, what it waits on, the status it would write, and a diagnosis'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback delete completion demo help" -f -a "sim" -d 'The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback delete completion demo help" -f -a "force-rollback" -d 'Recover a rollout stuck on a bad revision: revert the template AND delete the pods stuck on it (kubernetes#67250), then wait for recovery'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback delete completion demo help" -f -a "delete" -d 'Ordered teardown: scale to 0, wait until the pods are gone (highest ordinal first), then delete the StatefulSet; claims are kept unless --delete-pvcs'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback delete completion demo help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback delete completion demo help" -f -a "demo" -d 'Try kubectl sts with no cluster: a built-in simulated cluster and a scenario'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from status rollout plan sim force-rollback delete completion demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "history" -d 'ControllerRevisions with number, name, change-cause and the ordinals running each'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "diff" -d 'Unified diff of two revisions\' pod templates (default: current → update); KUBECTL_EXTERNAL_DIFF is honoured'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Wait until the rollout is complete (partition-aware, availability-aware; OnDelete lists the pods still to delete); exit 1 when stuck or on --timeout'

@@ -129,6 +129,11 @@ pub enum Command {
     #[command(name = "force-rollback", after_help = FORCE_ROLLBACK_EXAMPLES)]
     ForceRollback(ForceRollbackArgs),
 
+    /// Ordered teardown: scale to 0, wait until the pods are gone (highest ordinal first),
+    /// then delete the StatefulSet; claims are kept unless --delete-pvcs.
+    #[command(after_help = DELETE_EXAMPLES)]
+    Delete(DeleteArgs),
+
     /// Print a shell completion script (bash, zsh, fish, powershell).
     #[command(after_help = COMPLETION_EXAMPLES)]
     Completion {
@@ -531,4 +536,30 @@ pub struct ForceRollbackArgs {
     pub timeout: std::time::Duration,
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+const DELETE_EXAMPLES: &str = "\
+Examples:
+  kubectl sts delete web --dry-run=client
+  kubectl sts delete web --yes
+  kubectl sts delete web --yes --delete-pvcs";
+
+#[derive(Debug, clap::Args)]
+pub struct DeleteArgs {
+    pub name: String,
+    /// Also delete this set's claims (`<template>-<set>-<ordinal>`), after the pods are gone.
+    #[arg(long)]
+    pub delete_pvcs: bool,
+    /// Do not ask for confirmation on a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// client: show the plan only; server: send the scale with dryRun=All.
+    #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
+    pub dry_run: Option<String>,
+    /// How long to wait for the pods to go.
+    #[arg(long, default_value = "5m", value_parser = crate::duration::parse_std)]
+    pub timeout: std::time::Duration,
+    /// Propagation policy for the StatefulSet's deletion.
+    #[arg(long, default_value = "Background", value_parser = ["Background", "Foreground", "Orphan"])]
+    pub cascade: String,
 }

@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => cmd::plan::run(args, &cli.kube, style, &mut out),
         Command::Rollout(args) => cmd::rollout::run(args, &cli.kube, style, &mut out),
         Command::ForceRollback(args) => cmd::force_rollback::run(args, &cli.kube, style, &mut out),
+        Command::Delete(args) => cmd::delete::run(args, &cli.kube, &mut out),
         Command::Demo(args) => cmd::demo::run(args, style, &mut out),
         Command::Completion { shell } => out
             .write_all(&kubectl_sts::cli::completion_script(*shell))

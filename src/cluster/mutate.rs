@@ -66,3 +66,50 @@ pub async fn delete_pod(
         }
     }
 }
+
+/// Scales StatefulSet `ns/name` through the scale subresource, only if the set is still
+/// at `resource_version`.
+pub async fn scale_set(
+    client: &kube::Client,
+    ns: &str,
+    name: &str,
+    replicas: i32,
+    resource_version: &str,
+    server_dry_run: bool,
+) -> Result<(), ClusterError> {
+    let call = format!("patch statefulsets.apps/scale {name:?} in namespace {ns:?}");
+    let body = serde_json::json!({"metadata": {"resourceVersion": resource_version}, "spec": {"replicas": replicas}});
+    let dry = if server_dry_run { "?dryRun=All" } else { "" };
+    let req = http::Request::patch(format!(
+        "/apis/apps/v1/namespaces/{ns}/statefulsets/{name}/scale{dry}"
+    ))
+    .header("content-type", "application/merge-patch+json")
+    .body(serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?)
+    .map_err(|e| ClusterError::other(&call, e.to_string()))?;
+    client
+        .request_text(req)
+        .await
+        .map(drop)
+        .map_err(|e| ClusterError::from_kube(call, e))
+}
+
+/// Deletes an object by path with a uid precondition and a propagation policy.
+pub async fn delete_with_uid(
+    client: &kube::Client,
+    path: &str,
+    what: &str,
+    uid: &str,
+    propagation: &str,
+) -> Result<(), ClusterError> {
+    let call = format!("delete {what}");
+    let body = serde_json::json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": propagation, "preconditions": {"uid": uid}});
+    let req = http::Request::delete(path)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?)
+        .map_err(|e| ClusterError::other(&call, e.to_string()))?;
+    client
+        .request_text(req)
+        .await
+        .map(drop)
+        .map_err(|e| ClusterError::from_kube(call, e))
+}

@@ -147,7 +147,12 @@ pub fn step(store: &mut Store, now: Timestamp, cfg: &KubeletConfig) -> usize {
             (field("/metadata/namespace"), field("/metadata/name"))
         };
         if let Some(at) = removal_time(pod, cfg) {
-            if now >= at {
+            // Finalizers hold a terminating pod until someone removes them.
+            let held = pod
+                .pointer("/metadata/finalizers")
+                .and_then(Value::as_array)
+                .is_some_and(|f| !f.is_empty());
+            if now >= at && !held {
                 changes.push((key(), Change::Remove));
             }
             continue;

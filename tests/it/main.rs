@@ -11,3 +11,4 @@ mod recovery;
 mod rollout;
 mod sim;
 mod support;
+mod teardown;

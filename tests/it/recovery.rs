@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::live::{Live, scenario, serve};
 
 /// Runs the binary while stepping the virtual clock, until it exits.
-async fn run_advancing(live: &Live, args: &[&str]) -> (i32, String, String) {
+pub async fn run_advancing(live: &Live, args: &[&str]) -> (i32, String, String) {
     let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
         .args(args)
         .args(["--kubeconfig", &live.kubeconfig()])

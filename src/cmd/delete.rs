@@ -1,0 +1,21 @@
+//! `kubectl sts delete NAME`: see `ops::delete`.
+
+use std::io::Write;
+
+use crate::cli::{DeleteArgs, KubeArgs};
+use crate::error::Result;
+use crate::ops::delete::{self, Options};
+
+pub fn run(args: &DeleteArgs, kube: &KubeArgs, out: &mut dyn Write) -> Result<()> {
+    super::runtime()?.block_on(async {
+        let conn = crate::cluster::connect(&kube.client_options()).await?;
+        let opts = Options {
+            delete_pvcs: args.delete_pvcs,
+            yes: args.yes,
+            dry_run: args.dry_run.clone(),
+            timeout: args.timeout,
+            cascade: args.cascade.clone(),
+        };
+        delete::run(&conn, &args.name, &opts, out).await
+    })
+}
