@@ -146,3 +146,98 @@ async fn a_second_run_after_the_template_was_reverted_finishes_the_job() {
     assert!(out.contains("Template: already at that revision"), "{out}");
     assert!(all_on(&live, "nginx:1.25"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn to_revision_picks_an_older_good_revision() {
+    let steps = [
+        Step::SetImage {
+            set: "web".into(),
+            container: None,
+            image: "nginx:1.26".into(),
+        },
+        Step::Wait("2m".into()),
+        Step::SetImage {
+            set: "web".into(),
+            container: None,
+            image: "nginx:broken".into(),
+        },
+        Step::Wait("15m".into()),
+    ];
+    let live = serve(scenario("default", &steps)).await;
+    let (code, out, err) = run_advancing(
+        &live,
+        &[
+            "force-rollback",
+            "web",
+            "--to-revision",
+            "1",
+            "--yes",
+            "--timeout",
+            "5m",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        all_on(&live, "nginx:1.25"),
+        "back on revision 1, not the last good (1.26): {out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pod_recreated_since_the_plan_is_not_deleted() {
+    // The uid precondition every deletion carries: a stale uid is refused, the pod stays.
+    let live = serve(scenario("stuck", &[])).await;
+    let mut cfg = kube::Config::new(live.server.url().parse().unwrap());
+    cfg.default_namespace = "default".into();
+    let client = kube::Client::try_from(cfg).unwrap();
+    let err = kubectl_sts::cluster::mutate::delete_pod(
+        &client,
+        "default",
+        "web-4",
+        "uid-of-an-older-web-4",
+    )
+    .await
+    .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    assert!(live.server.shared.read(|c| {
+        c.store
+            .get(Kind::Pod, "default", "web-4")
+            .is_some_and(|p| p["metadata"].get("deletionTimestamp").is_none())
+    }));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_faults_it_recovers_or_stops_clearly_and_never_deletes_outside_the_plan() {
+    for seed in [3, 11, 42] {
+        let mut c = scenario("stuck", &[]);
+        c.config.faults.error_rate = 0.2;
+        c.config.faults.codes = vec![500, 409];
+        c.config.faults.drop_watch_after = Some(20);
+        c.config.faults.seed = seed;
+        let live = serve(c).await;
+        live.server.shared.clear_requests();
+        let (code, out, err) = run_advancing(
+            &live,
+            &["force-rollback", "web", "--yes", "--timeout", "1m"],
+        )
+        .await;
+        assert!(!err.contains("panicked"), "{err}");
+        match code {
+            0 => assert!(all_on(&live, "nginx:1.25"), "seed {seed}: {out}"),
+            1 => assert!(
+                err.starts_with("error: ") && err.lines().count() <= 3,
+                "seed {seed}: one clear line: {err}"
+            ),
+            other => panic!("seed {seed}: exit {other}: {err}"),
+        }
+        let reqs = live.server.shared.requests();
+        for d in reqs.iter().filter(|r| r.method == "DELETE") {
+            assert!(
+                d.path.ends_with("/pods/web-4"),
+                "seed {seed}: deleted outside the plan: {}",
+                d.path
+            );
+        }
+    }
+}

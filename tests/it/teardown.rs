@@ -156,3 +156,37 @@ async fn dry_runs_change_nothing() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(live.server.shared.read(|c| c.store.resource_version()), rv);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_faults_teardown_finishes_or_stops_clearly() {
+    for seed in [5, 17] {
+        let mut c = scenario("parallel", &[]);
+        c.config.faults.error_rate = 0.2;
+        c.config.faults.codes = vec![500, 409];
+        c.config.faults.drop_watch_after = Some(20);
+        c.config.faults.seed = seed;
+        let live = serve(c).await;
+        let (code, out, err) =
+            run_advancing(&live, &["delete", "db", "--yes", "--timeout", "1m"]).await;
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(
+            code == 0 || (code == 1 && err.starts_with("error: ")),
+            "seed {seed}: exit {code}: {out}{err}"
+        );
+        let reqs = live.server.shared.requests();
+        for d in reqs.iter().filter(|r| r.method == "DELETE") {
+            assert!(
+                d.path.ends_with("/statefulsets/db"),
+                "seed {seed}: deleted outside the plan: {}",
+                d.path
+            );
+        }
+        assert_eq!(
+            live.server
+                .shared
+                .read(|c| c.store.all(Kind::PersistentVolumeClaim).count()),
+            4,
+            "claims untouched"
+        );
+    }
+}
