@@ -252,7 +252,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__delete)
-            opts="-y -v -n -h -V --delete-pvcs --yes --dry-run --timeout --cascade --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-y -v -n -h -V --delete-pvcs --yes --dry-run --timeout --cascade --force --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -293,6 +293,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l as-gr
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l delete-pvcs -d 'Also delete this set\'s claims (`<template>-<set>-<ordinal>`), after the pods are gone'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation on a terminal'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l force -d 'When pods are still terminating at --timeout (an unreachable node, say), delete them with grace period 0. Finalizers still hold a pod, as in Kubernetes'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s h -l help -d 'Print help'

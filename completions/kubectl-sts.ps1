@@ -410,6 +410,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--delete-pvcs', '--delete-pvcs', [CompletionResultType]::ParameterName, 'Also delete this set''s claims (`<template>-<set>-<ordinal>`), after the pods are gone')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation on a terminal')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation on a terminal')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'When pods are still terminating at --timeout (an unreachable node, say), delete them with grace period 0. Finalizers still hold a pod, as in Kubernetes')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'On failure, also print the underlying error in full')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'On failure, also print the underlying error in full')

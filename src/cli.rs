@@ -562,4 +562,8 @@ pub struct DeleteArgs {
     /// Propagation policy for the StatefulSet's deletion.
     #[arg(long, default_value = "Background", value_parser = ["Background", "Foreground", "Orphan"])]
     pub cascade: String,
+    /// When pods are still terminating at --timeout (an unreachable node, say), delete them
+    /// with grace period 0. Finalizers still hold a pod, as in Kubernetes.
+    #[arg(long)]
+    pub force: bool,
 }

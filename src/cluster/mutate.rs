@@ -41,10 +41,22 @@ pub async fn delete_pod(
     name: &str,
     uid: &str,
 ) -> Result<bool, ClusterError> {
+    delete_pod_with_grace(client, ns, name, uid, None).await
+}
+
+/// As [`delete_pod`], with an explicit grace period (`Some(0)`: kubectl's `--force`).
+pub async fn delete_pod_with_grace(
+    client: &kube::Client,
+    ns: &str,
+    name: &str,
+    uid: &str,
+    grace: Option<u32>,
+) -> Result<bool, ClusterError> {
     use k8s_openapi::api::core::v1::Pod;
     use kube::api::{Api, DeleteParams, Preconditions};
     let api: Api<Pod> = Api::namespaced(client.clone(), ns);
     let dp = DeleteParams {
+        grace_period_seconds: grace,
         preconditions: Some(Preconditions {
             uid: Some(uid.to_string()),
             resource_version: None,

@@ -15,6 +15,7 @@ pub fn run(args: &DeleteArgs, kube: &KubeArgs, out: &mut dyn Write) -> Result<()
             dry_run: args.dry_run.clone(),
             timeout: args.timeout,
             cascade: args.cascade.clone(),
+            force: args.force,
         };
         delete::run(&conn, &args.name, &opts, out).await
     })

@@ -22,6 +22,8 @@ pub struct Options {
     pub dry_run: Option<String>,
     pub timeout: Duration,
     pub cascade: String,
+    /// On timeout, remove pods still terminating with grace period 0 (finalizers still hold).
+    pub force: bool,
 }
 
 /// This set's claims: `<template>-<set>-<ordinal>` for its claim templates (a claim of a
@@ -161,7 +163,9 @@ pub async fn run(conn: &Connection, name: &str, opts: &Options, out: &mut dyn Wr
         let mut updates = std::pin::pin!(
             watch::snapshots(conn.client.clone(), ns.to_string(), name.to_string()).await?
         );
-        let deadline = tokio::time::Instant::now() + opts.timeout;
+        let mut deadline = tokio::time::Instant::now() + opts.timeout;
+        let mut forced = false;
+        let mut forced_uids: Vec<String> = Vec::new();
         let mut last: Vec<(String, bool)> = Vec::new();
         let mut latest = snap.clone();
         loop {
@@ -184,10 +188,33 @@ pub async fn run(conn: &Connection, name: &str, opts: &Options, out: &mut dyn Wr
             if present.is_empty() {
                 break;
             }
+            if forced {
+                let due: Vec<(String, String)> = latest
+                    .records()
+                    .iter()
+                    .filter(|r| r.member && r.terminating && !forced_uids.contains(&r.uid))
+                    .map(|r| (r.name.clone(), r.uid.clone()))
+                    .collect();
+                for (pod, uid) in due {
+                    forced_uids.push(uid.clone());
+                    match mutate::delete_pod_with_grace(&conn.client, ns, &pod, &uid, Some(0)).await
+                    {
+                        Ok(_) => w(out, format!("  {pod} force-deleted (grace period 0)\n"))?,
+                        Err(e) if e.is_conflict() || e.is_not_found() => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
             last = present;
             match tokio::time::timeout_at(deadline, updates.next()).await {
                 Ok(Some(watch::Update::Snapshot(s))) => latest = *s,
                 Ok(Some(watch::Update::Reconnecting(_))) => {}
+                Ok(None) | Err(_) if opts.force && !forced => {
+                    // From here on every pod still terminating is removed at once.
+                    forced = true;
+                    deadline =
+                        tokio::time::Instant::now() + opts.timeout.max(Duration::from_secs(30));
+                }
                 Ok(None) | Err(_) => return Err(stuck_pods(name, &latest)),
             }
         }

@@ -433,6 +433,16 @@ impl Store {
         } else {
             0
         };
+        let terminating = current.pointer("/metadata/deletionTimestamp").is_some();
+        if kind == Kind::Pod
+            && terminating
+            && opts.grace_period_seconds == Some(0)
+            && !has_finalizers
+        {
+            let gone = self.remove(kind, ns, name).unwrap_or(current);
+            self.collect_garbage();
+            return Ok(gone);
+        }
         if grace > 0 || has_finalizers {
             if current.pointer("/metadata/deletionTimestamp").is_some() {
                 return Ok(current); // already terminating

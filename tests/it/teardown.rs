@@ -190,3 +190,44 @@ async fn under_faults_teardown_finishes_or_stops_clearly() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn force_removes_pods_that_never_finish_terminating() {
+    let mut c = scenario("default", &[]);
+    c.config.kubelet.max_grace = jiff::SignedDuration::from_secs(24 * 3600); // an unreachable node
+    c.seed(vec![]).unwrap();
+    let live = serve(c).await;
+    live.server.shared.with(|c| {
+        let mut s = c
+            .store
+            .get(Kind::StatefulSet, "default", "web")
+            .unwrap()
+            .clone();
+        s["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] = json!(86_400);
+        c.store
+            .update(Kind::StatefulSet, "default", "web", s, false, false)
+            .unwrap();
+    });
+    live.server
+        .run_until(jiff::SignedDuration::from_secs(3600), |c| {
+            c.next_change().is_none_or(|_| {
+                c.store.all(Kind::Pod).all(|p| {
+                    p["spec"]["terminationGracePeriodSeconds"] == 86_400
+                        && p["status"]["conditions"][3]["status"] == "True"
+                })
+            })
+        });
+    let (code, _, err) = run_advancing(&live, &["delete", "web", "--yes", "--timeout", "2s"]).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("still terminating"), "{err}");
+    let (code, out, err) = run_advancing(
+        &live,
+        &["delete", "web", "--yes", "--timeout", "2s", "--force"],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("force-deleted (grace period 0)") && out.contains("deleted statefulset/web"),
+        "{out}"
+    );
+}
