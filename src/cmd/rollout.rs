@@ -1,6 +1,6 @@
 //! `kubectl sts rollout history|diff|undo NAME`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use serde_json::{Value, json};
 
@@ -87,9 +87,7 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
                     return w(out, "(dry run: nothing changed)\n");
                 }
                 let server_dry = dry_run.as_deref() == Some("server");
-                if !yes && !server_dry && std::io::stdin().is_terminal() && !confirm(&format!("Roll back {name} to revision #{}?", target.number))? {
-                    return Err(Error::failed("cancelled; nothing changed"));
-                }
+                crate::ops::consent(&format!("Roll back {name} to revision #{}?", target.number), *yes, server_dry)?;
                 let mut t = target.template.clone();
                 if let Some(o) = t.as_object_mut() {
                     o.insert("$patch".into(), json!("replace"));
@@ -121,15 +119,6 @@ fn ordinals(o: &[i32]) -> String {
         return "-".into();
     }
     o.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
-}
-
-fn confirm(question: &str) -> Result<bool> {
-    eprint!("{question} [y/N] ");
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| Error::failed(format!("reading the answer: {e}")))?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
 /// `KUBECTL_EXTERNAL_DIFF`, as kubectl runs it: the command and two files (here, two

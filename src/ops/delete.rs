@@ -3,7 +3,7 @@
 //! unless asked for, and then only this set's. Resumable: a set already at zero, or
 //! already gone, continues from there.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -130,16 +130,7 @@ pub async fn run(conn: &Connection, name: &str, opts: &Options, out: &mut dyn Wr
             return w(out, "(dry run: nothing changed)\n".into());
         }
         let server_dry = opts.dry_run.as_deref() == Some("server");
-        if !opts.yes && !server_dry && std::io::stdin().is_terminal() {
-            eprint!("Delete statefulset/{name}? [y/N] ");
-            let mut answer = String::new();
-            std::io::stdin()
-                .read_line(&mut answer)
-                .map_err(|e| Error::failed(e.to_string()))?;
-            if !matches!(answer.trim(), "y" | "Y" | "yes") {
-                return Err(Error::failed("cancelled; nothing changed"));
-            }
-        }
+        crate::ops::consent(&format!("Delete statefulset/{name}?"), opts.yes, server_dry)?;
         let replicas = spec.and_then(|s| s.replicas).unwrap_or(1);
         let rv = snap
             .set()

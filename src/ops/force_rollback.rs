@@ -2,7 +2,7 @@
 //! revision, then delete the pods stuck on the bad one — which the controller, waiting
 //! for them under OrderedReady, would never replace — and wait for recovery.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -139,16 +139,7 @@ pub async fn run(
         return w(out, "(dry run: nothing changed)\n".into());
     }
     let server_dry = opts.dry_run.as_deref() == Some("server");
-    if !opts.yes && !server_dry && std::io::stdin().is_terminal() {
-        eprint!("Proceed? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin()
-            .read_line(&mut answer)
-            .map_err(|e| Error::failed(format!("reading the answer: {e}")))?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes") {
-            return Err(Error::failed("cancelled; nothing changed"));
-        }
-    }
+    crate::ops::consent("Proceed?", opts.yes, server_dry)?;
 
     // 1. Revert the template (precondition: the resourceVersion read above).
     let mut updates = std::pin::pin!(

@@ -4,3 +4,25 @@
 
 pub mod delete;
 pub mod force_rollback;
+
+use std::io::IsTerminal;
+
+use crate::error::{Error, Result};
+
+/// Consent for a change: given by `--yes`, not needed for a server dry run, asked for on a
+/// terminal (`[y/N]`, default no). Without a terminal the flags decide, as with kubectl.
+pub fn consent(question: &str, yes: bool, server_dry_run: bool) -> Result<()> {
+    if yes || server_dry_run || !std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Error::failed(format!("reading the answer: {e}")))?;
+    if matches!(answer.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(Error::failed("cancelled; nothing changed"))
+    }
+}
