@@ -220,11 +220,7 @@ pub async fn dry_run_template(
     template: &Value,
 ) -> Result<Value, ClusterError> {
     let call = format!("patch statefulsets.apps {name:?} in namespace {ns:?} (dry run)");
-    let mut t = template.clone();
-    if let Some(o) = t.as_object_mut() {
-        o.insert("$patch".into(), Value::from("replace"));
-    }
-    let body = serde_json::to_vec(&serde_json::json!({"spec": {"template": t}}))
+    let body = serde_json::to_vec(&crate::model::revision::replace_patch(template))
         .map_err(|e| ClusterError::other(call.clone(), e.to_string()))?;
     let req = http::Request::patch(format!(
         "/apis/apps/v1/namespaces/{ns}/statefulsets/{name}?dryRun=All"

@@ -76,9 +76,7 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
             RolloutCommand::Undo { to_revision, dry_run, yes, .. } => {
                 let target = history::undo_target(&entries, *to_revision).map_err(Error::failed)?;
                 let live = snap.set_json().pointer("/spec/template").cloned().unwrap_or(Value::Null);
-                let same = revision::candidate(snap.set_json(), &setup.profile).data
-                    == revision::candidate(&json!({"spec": {"template": target.template}}), &setup.profile).data;
-                if same {
+                if history::template_matches(&snap, target, &setup.profile) {
                     return w(out, &format!("skipped rollback (current template already matches revision {})\n", target.number));
                 }
                 let diff = output::diff::unified(&format!("{name} (live)"), &live, &format!("revision #{} {}", target.number, target.name), &target.template, style);
@@ -88,12 +86,8 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
                 }
                 let server_dry = dry_run.as_deref() == Some("server");
                 crate::ops::consent(&format!("Roll back {name} to revision #{}?", target.number), *yes, server_dry)?;
-                let mut t = target.template.clone();
-                if let Some(o) = t.as_object_mut() {
-                    o.insert("$patch".into(), json!("replace"));
-                }
                 let rv = snap.set().metadata.resource_version.clone().unwrap_or_default();
-                let patched = mutate::patch_set(&conn.client, &conn.namespace, name, &json!({"spec": {"template": t}}), &rv, server_dry)
+                let patched = mutate::patch_set(&conn.client, &conn.namespace, name, &revision::replace_patch(&target.template), &rv, server_dry)
                     .await
                     .map_err(|e| {
                         let conflict = e.is_conflict();

@@ -15,6 +15,21 @@ pub fn claim_name(template: &str, set_name: &str, ordinal: i32) -> String {
     format!("{template}-{set_name}-{ordinal}")
 }
 
+/// `<template>-<set>-<ordinal>` → (index of the template, ordinal), for one of
+/// `templates`; `None` for any other name (a claim of `web-x` is not one of `web`'s).
+pub fn parse_claim_name<S: AsRef<str>>(
+    name: &str,
+    templates: &[S],
+    set_name: &str,
+) -> Option<(usize, i32)> {
+    templates.iter().enumerate().find_map(|(ti, t)| {
+        let pod_name = name.strip_prefix(t.as_ref())?.strip_prefix('-')?;
+        let (parent, ordinal) = parent_and_ordinal(pod_name)?;
+        (parent == set_name && is_indexed_name(pod_name, set_name, ordinal))
+            .then_some((ti, ordinal))
+    })
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Retention {
     Retain,
@@ -87,21 +102,13 @@ impl<'a> Claims<'a> {
         profile: Profile,
         pvcs: &'a [PersistentVolumeClaim],
     ) -> Claims<'a> {
-        let mut cache = HashMap::new();
-        for pvc in pvcs {
-            let name = pvc.metadata.name.as_deref().unwrap_or("");
-            for (ti, t) in templates.iter().enumerate() {
-                let Some(pod_name) = name.strip_prefix(*t).and_then(|r| r.strip_prefix('-')) else {
-                    continue;
-                };
-                if let Some((parent, ordinal)) = parent_and_ordinal(pod_name)
-                    && parent == set_name
-                    && is_indexed_name(pod_name, set_name, ordinal)
-                {
-                    cache.insert((ti, ordinal), pvc);
-                }
-            }
-        }
+        let cache = pvcs
+            .iter()
+            .filter_map(|pvc| {
+                let name = pvc.metadata.name.as_deref().unwrap_or("");
+                parse_claim_name(name, &templates, set_name).map(|key| (key, pvc))
+            })
+            .collect();
         Claims {
             set_name,
             set_uid,

@@ -261,3 +261,14 @@ pub fn undo_target(entries: &[Entry], to_revision: i64) -> Result<&Entry, String
         .find(|e| e.number == to_revision)
         .ok_or_else(|| format!("unable to find specified revision {to_revision} in history"))
 }
+
+/// Whether the set's live template is already `entry`'s (compared as revision bytes, the
+/// way the controller compares them).
+pub fn template_matches(snap: &Snapshot, entry: &Entry, profile: &Profile) -> bool {
+    let live = revision::candidate(snap.set_json(), profile);
+    let stored = revision::candidate(
+        &serde_json::json!({"spec": {"template": entry.template}}),
+        profile,
+    );
+    live.data == stored.data
+}

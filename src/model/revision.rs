@@ -60,14 +60,19 @@ fn normalize_template(template: &mut Value, profile: &Profile) {
     }
 }
 
-fn patch_bytes(template: &Value, profile: &Profile) -> RevisionData {
+/// `{"spec":{"template":{"$patch":"replace",...}}}`: a revision's data, and the strategic
+/// merge patch that puts `template` into a set whole (what `kubectl rollout undo` sends).
+pub fn replace_patch(template: &Value) -> Value {
     let mut t = template.clone();
     if let Some(obj) = t.as_object_mut() {
         obj.insert("$patch".into(), Value::String("replace".into()));
     }
-    let wrapped = serde_json::json!({ "spec": { "template": t } });
+    serde_json::json!({ "spec": { "template": t } })
+}
+
+fn patch_bytes(template: &Value, profile: &Profile) -> RevisionData {
     RevisionData {
-        raw: gojson::encode(&wrapped, profile.control_escapes()),
+        raw: gojson::encode(&replace_patch(template), profile.control_escapes()),
     }
 }
 

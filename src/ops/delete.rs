@@ -12,7 +12,7 @@ use kube::api::{Api, ListParams};
 
 use crate::cluster::{Connection, load, mutate, watch};
 use crate::error::{Error, Result};
-use crate::model::pod::parent_and_ordinal;
+use crate::model::claims::parse_claim_name;
 use crate::model::snapshot::claim_templates;
 use crate::output::io_error;
 
@@ -36,13 +36,7 @@ fn own_claims<'c>(
     claims
         .iter()
         .filter(|c| {
-            let name = c.metadata.name.as_deref().unwrap_or("");
-            templates.iter().any(|t| {
-                name.strip_prefix(t.as_str())
-                    .and_then(|r| r.strip_prefix('-'))
-                    .and_then(parent_and_ordinal)
-                    .is_some_and(|(parent, o)| parent == set && o >= 0)
-            })
+            parse_claim_name(c.metadata.name.as_deref().unwrap_or(""), templates, set).is_some()
         })
         .collect()
 }

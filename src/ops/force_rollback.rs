@@ -6,7 +6,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use futures::StreamExt;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::cluster::{Connection, load, mutate, watch};
 use crate::cmd::ModelSetup;
@@ -58,12 +58,7 @@ pub async fn run(
         .pointer("/spec/template")
         .cloned()
         .unwrap_or(Value::Null);
-    let reverted = revision::candidate(snap.set_json(), &setup.profile).data
-        == revision::candidate(
-            &json!({"spec": {"template": target.template}}),
-            &setup.profile,
-        )
-        .data;
+    let reverted = history::template_matches(&snap, target, &setup.profile);
 
     // The plan, before anything changes.
     w(
@@ -146,10 +141,6 @@ pub async fn run(
         watch::snapshots(conn.client.clone(), ns.to_string(), name.to_string()).await?
     );
     if !reverted {
-        let mut t = target.template.clone();
-        if let Some(o) = t.as_object_mut() {
-            o.insert("$patch".into(), json!("replace"));
-        }
         let rv = snap
             .set()
             .metadata
@@ -160,7 +151,7 @@ pub async fn run(
             &conn.client,
             ns,
             name,
-            &json!({"spec": {"template": t}}),
+            &revision::replace_patch(&target.template),
             &rv,
             server_dry,
         )
@@ -201,14 +192,11 @@ pub async fn run(
     })?;
 
     // 3. Delete the stuck pods, each only if it is still the pod that was planned.
+    // The model decides again on the latest state: a pod recreated, replaced or Ready by
+    // now is no longer in its list.
+    let still = recovery::recovery(&latest, target, &bad, opts.all_bad, &setup.profile);
     for pod in &rec.delete {
-        let now_there = latest.records().iter().find(|r| r.name == pod.name);
-        let still_bad = now_there.is_some_and(|r| {
-            r.uid == pod.uid
-                && r.revision != target.name
-                && !(r.phase == "Running" && r.ready)
-                && !r.terminating
-        });
+        let still_bad = still.delete.iter().any(|p| p.uid == pod.uid);
         if !still_bad {
             w(
                 out,

@@ -18,6 +18,21 @@ pub struct Live {
 }
 
 impl Live {
+    /// The binary against this cluster, running in the background (stdout and stderr
+    /// piped; killed when dropped).
+    pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+            .args(args)
+            .args(["--kubeconfig", &self.kubeconfig()])
+            .env("HOME", self.dir.path())
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap()
+    }
+
     pub fn kubeconfig(&self) -> String {
         self.dir
             .path()
@@ -348,21 +363,7 @@ async fn status_watch_is_event_driven() {
     c.seed(vec![web(2, json!({}))]).unwrap();
     c.settle(); // web-0 created, Pending
     let live = serve(c).await;
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
-        .args([
-            "status",
-            "web",
-            "--watch",
-            "-o",
-            "json",
-            "--kubeconfig",
-            &live.kubeconfig(),
-        ])
-        .env("HOME", live.dir.path())
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut child = live.spawn(&["status", "web", "--watch", "-o", "json"]);
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first: Value = serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
     assert_eq!(first["rows"][0]["ready"], false);

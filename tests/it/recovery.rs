@@ -11,16 +11,7 @@ use super::live::{Live, scenario, serve};
 
 /// Runs the binary while stepping the virtual clock, until it exits.
 pub async fn run_advancing(live: &Live, args: &[&str]) -> (i32, String, String) {
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
-        .args(args)
-        .args(["--kubeconfig", &live.kubeconfig()])
-        .env("HOME", live.dir.path())
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let child = live.spawn(args);
     let wait = child.wait_with_output();
     tokio::pin!(wait);
     for _ in 0..200 {

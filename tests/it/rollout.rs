@@ -154,21 +154,7 @@ async fn status_follows_a_rollout_to_completion_and_times_out_otherwise() {
         .run(&["rollout", "status", "web", "--timeout", "1s"])
         .await;
     assert_eq!(code, 1, "still rolling: {out}");
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
-        .args([
-            "rollout",
-            "status",
-            "web",
-            "--timeout",
-            "20s",
-            "--kubeconfig",
-            &live.kubeconfig(),
-        ])
-        .env("HOME", live.dir.path())
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let child = live.spawn(&["rollout", "status", "web", "--timeout", "20s"]);
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     live.server.advance(jiff::SignedDuration::from_secs(60));
     let out = tokio::time::timeout(std::time::Duration::from_secs(15), child.wait_with_output())

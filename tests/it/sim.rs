@@ -31,6 +31,16 @@ async fn start(scenario: &str, config: Config) -> (Server, Client) {
     (server, client)
 }
 
+/// The resourceVersion a watch started now would resume from.
+async fn current_rv(pods: &Api<Pod>) -> String {
+    pods.list(&ListParams::default())
+        .await
+        .unwrap()
+        .metadata
+        .resource_version
+        .unwrap()
+}
+
 fn api_err(e: kube::Error) -> u16 {
     match e {
         kube::Error::Api(s) => s.code,
@@ -213,13 +223,7 @@ async fn watches_resume_from_a_resource_version_and_expire_with_410() {
     };
     let (server, client) = start("default", config).await;
     let pods: Api<Pod> = Api::default_namespaced(client);
-    let rv = pods
-        .list(&ListParams::default())
-        .await
-        .unwrap()
-        .metadata
-        .resource_version
-        .unwrap();
+    let rv = current_rv(&pods).await;
     let mut stream = pods
         .watch(&WatchParams::default().labels("app=web"), &rv)
         .await
@@ -266,13 +270,7 @@ async fn watches_resume_from_a_resource_version_and_expire_with_410() {
 async fn watch_bookmarks_are_sent_when_asked_for() {
     let (_server, client) = start("default", Config::default()).await;
     let pods: Api<Pod> = Api::default_namespaced(client);
-    let rv = pods
-        .list(&ListParams::default())
-        .await
-        .unwrap()
-        .metadata
-        .resource_version
-        .unwrap();
+    let rv = current_rv(&pods).await;
     let mut stream = pods
         .watch(
             &WatchParams {
@@ -429,13 +427,7 @@ async fn injected_watch_drops_end_the_stream() {
     config.faults.drop_watch_after = Some(2);
     let (_server, client) = start("default", config).await;
     let pods: Api<Pod> = Api::default_namespaced(client);
-    let rv = pods
-        .list(&ListParams::default())
-        .await
-        .unwrap()
-        .metadata
-        .resource_version
-        .unwrap();
+    let rv = current_rv(&pods).await;
     let mut stream = pods
         .watch(&WatchParams::default(), &rv)
         .await
