@@ -112,7 +112,8 @@ pub enum Command {
     #[command(after_help = STATUS_EXAMPLES)]
     Status(StatusArgs),
 
-    /// Revision history, template diffs and undo (rollout steps come later).
+    /// Roll out step by step with health gates (`rollout NAME --step`), preview a rollout,
+    /// pause/resume, wait for it, history, diffs and undo.
     #[command(after_help = ROLLOUT_EXAMPLES)]
     Rollout(RolloutArgs),
 
@@ -362,6 +363,17 @@ mod tests {
 
 const ROLLOUT_EXAMPLES: &str = "\
 Examples:
+  # What would rolling out nginx:1.27 do? (timeline, unavailability, where it would wedge)
+  kubectl sts rollout preview web --image nginx=nginx:1.27
+  kubectl sts rollout preview web --template web-v2.yaml --fail 3
+
+  # Canary: lower the partition by one ordinal and wait until it is healthy and stable
+  kubectl sts rollout web --step
+  kubectl sts rollout web --step 2 --check-http 'http://{pod}.{service}.{namespace}.svc:8080/healthz'
+
+  # All the way down, a pause between steps; revert everything if a step fails
+  kubectl sts rollout web --all --pause-between 5m --auto-rollback
+
   # Revisions with the ordinals running each
   kubectl sts rollout history web
 
@@ -381,13 +393,127 @@ Examples:
   kubectl sts rollout undo web --to-revision 2";
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct RolloutArgs {
     #[command(subcommand)]
-    pub command: RolloutCommand,
+    pub command: Option<RolloutCommand>,
+
+    /// The StatefulSet to step (`kubectl sts rollout NAME --step`).
+    pub name: Option<String>,
+
+    /// Lower the partition so N more ordinals get the update revision (default 1), then
+    /// wait until they are healthy and stable.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1")]
+    pub step: Option<u32>,
+
+    #[command(flatten)]
+    pub gates: StepArgs,
+}
+
+/// How a step is taken and judged (`rollout NAME --step`, `rollout step NAME`).
+#[derive(Debug, clap::Args)]
+pub struct StepArgs {
+    /// Lower the partition straight to P (an absolute partition).
+    #[arg(long, value_name = "P")]
+    pub to: Option<i32>,
+
+    /// Step again and again until the partition is 0 (every ordinal updated).
+    #[arg(long)]
+    pub all: bool,
+
+    /// With --all: wait this long between steps instead of asking.
+    #[arg(long, value_name = "DUR", value_parser = crate::duration::parse_std)]
+    pub pause_between: Option<std::time::Duration>,
+
+    /// A pod passes only after staying Ready with no restart this long.
+    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = crate::duration::parse_std)]
+    pub stable_for: std::time::Duration,
+
+    /// Gate: run this shell command per newly updated pod (STS_POD, STS_ORDINAL,
+    /// STS_NAMESPACE, STS_STATEFULSET, STS_SERVICE in its environment); non-zero fails.
+    #[arg(long, value_name = "CMD")]
+    pub check_cmd: Option<String>,
+
+    /// Gate: GET this URL per newly updated pod; any status but 2xx fails. {pod},
+    /// {ordinal}, {service}, {namespace} and {dns} (the pod's stable DNS name) are filled in.
+    #[arg(long, value_name = "URL")]
+    pub check_http: Option<String>,
+
+    /// Fail a step that has not passed its gates after this long.
+    #[arg(long, value_name = "DUR", default_value = "10m", value_parser = crate::duration::parse_std)]
+    pub step_timeout: std::time::Duration,
+
+    /// On failure, perform the forced rollback (revert the template, delete the pods on
+    /// the bad revision, restore the original partition) instead of stopping.
+    #[arg(long)]
+    pub auto_rollback: bool,
+
+    /// Do not ask for confirmation on a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// `rollout preview`: what to roll out and what to assume.
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    /// The StatefulSet (in the cluster, or in the file when it holds several).
+    #[arg(required_unless_present = "file")]
+    pub name: Option<String>,
+
+    /// Preview offline from a snapshot file (as for `plan -f`); `-` reads standard input.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Roll out this StatefulSet manifest's pod template.
+    #[arg(long, value_name = "FILE", conflicts_with = "image")]
+    pub template: Option<PathBuf>,
+
+    /// Roll out a new image for one container, e.g. nginx=nginx:1.27 (repeatable).
+    #[arg(long, value_name = "CONTAINER=IMAGE")]
+    pub image: Vec<String>,
+
+    /// Assume pods become Ready this long after creation; default: the median observed
+    /// in the set's pods, else 10s.
+    #[arg(long, value_name = "DUR", value_parser = crate::duration::parse)]
+    pub ready_after: Option<jiff::SignedDuration>,
+
+    /// Assume a deleted pod is gone this long after deletion.
+    #[arg(long, value_name = "DUR", default_value = "1s", value_parser = crate::duration::parse)]
+    pub terminate_after: jiff::SignedDuration,
+
+    /// Assume pods (re)created at these ordinals never become Ready, e.g. --fail 3,4.
+    #[arg(long, value_name = "ORDINAL,...", value_delimiter = ',')]
+    pub fail: Vec<i32>,
+
+    /// Assume every pod of the update revision never becomes Ready.
+    #[arg(long, value_name = "REVISION", value_parser = ["update"])]
+    pub fail_revision: Option<String>,
+
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RolloutCommand {
+    /// Simulate the whole rollout with the controller model: a timeline of each step,
+    /// the most pods unavailable at once, restarts, duration, and where it would wedge
+    /// under --fail assumptions. Nothing is changed.
+    Preview(PreviewArgs),
+    /// One step of a partitioned rollout (same as `rollout NAME --step N`).
+    Step {
+        name: String,
+        /// How many more ordinals to include (default 1).
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        by: u32,
+        #[command(flatten)]
+        gates: StepArgs,
+    },
     /// ControllerRevisions with number, name, change-cause and the ordinals running each.
     History {
         name: String,
@@ -457,7 +583,9 @@ impl RolloutCommand {
             | RolloutCommand::Status { name, .. }
             | RolloutCommand::Pause { name, .. }
             | RolloutCommand::Resume { name, .. }
-            | RolloutCommand::Undo { name, .. } => name,
+            | RolloutCommand::Undo { name, .. }
+            | RolloutCommand::Step { name, .. } => name,
+            RolloutCommand::Preview(p) => p.name.as_deref().unwrap_or(""),
         }
     }
 
@@ -469,6 +597,8 @@ impl RolloutCommand {
             | RolloutCommand::Pause { model, .. }
             | RolloutCommand::Resume { model, .. }
             | RolloutCommand::Undo { model, .. } => model,
+            RolloutCommand::Step { gates, .. } => &gates.model,
+            RolloutCommand::Preview(p) => &p.model,
         }
     }
 }

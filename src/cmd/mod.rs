@@ -5,9 +5,11 @@ pub mod delete;
 pub mod demo;
 pub mod force_rollback;
 pub mod plan;
+pub mod preview;
 pub mod rollout;
 pub mod sim;
 pub mod status;
+pub mod step;
 
 use std::collections::BTreeMap;
 

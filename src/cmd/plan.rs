@@ -84,7 +84,7 @@ pub fn run(args: &PlanArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) 
 }
 
 /// The pod template of a StatefulSet manifest (YAML or JSON; a List holding one is fine).
-fn template_of(path: &std::path::Path) -> Result<serde_json::Value> {
+pub(crate) fn template_of(path: &std::path::Path) -> Result<serde_json::Value> {
     let objects = manifest::read_objects(path)?;
     let set = objects
         .iter()

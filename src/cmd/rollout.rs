@@ -11,15 +11,33 @@ use crate::model::{self, history, revision};
 use crate::output::{self, Style, io_error};
 
 pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) -> Result<()> {
+    let command = match &args.command {
+        None => {
+            let name = args.name.as_deref().ok_or_else(|| {
+                Error::input("name a StatefulSet: kubectl sts rollout NAME --step, or a subcommand (see --help)")
+            })?;
+            if args.step.is_none() && args.gates.to.is_none() && !args.gates.all {
+                return Err(Error::input(format!(
+                    "say how far to go: kubectl sts rollout {name} --step [N], --to P or --all"
+                )));
+            }
+            return super::step::run(name, args.step.unwrap_or(1), &args.gates, kube, out);
+        }
+        Some(RolloutCommand::Step { name, by, gates }) => {
+            return super::step::run(name, *by, gates, kube, out);
+        }
+        Some(RolloutCommand::Preview(p)) => return super::preview::run(p, kube, style, out),
+        Some(c) => c,
+    };
     super::runtime()?.block_on(async {
-        let model_args = args.command.model();
+        let model_args = command.model();
         let (conn, setup) = super::connect(kube, model_args).await?;
-        let name = args.command.name();
+        let name = command.name();
         let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
         let plan = model::plan(&snap, setup.now, &setup.profile);
         let entries = history::entries(&snap, &plan.current_revision, &plan.update_revision, &setup.profile);
         let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(io_error);
-        match &args.command {
+        match command {
             RolloutCommand::History { output: format, .. } => match format {
                 OutputFormat::Json => output::write_json(&entries, out),
                 OutputFormat::Yaml => output::write_yaml(&entries, out),
@@ -69,7 +87,7 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
                 wait_for_rollout(&conn, name, *timeout, &setup, model.now.is_some(), out).await
             }
             RolloutCommand::Pause { .. } | RolloutCommand::Resume { .. } => {
-                let pause = matches!(args.command, RolloutCommand::Pause { .. });
+                let pause = matches!(command, RolloutCommand::Pause { .. });
                 let message = pause_or_resume(&conn, name, &snap, &plan, &setup, pause).await?;
                 w(out, &format!("{message}\n"))
             }
@@ -104,6 +122,7 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
                 }
                 Ok(())
             }
+            RolloutCommand::Step { .. } | RolloutCommand::Preview(_) => Ok(()),
         }
     })
 }

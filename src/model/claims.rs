@@ -30,6 +30,22 @@ pub fn parse_claim_name<S: AsRef<str>>(
     })
 }
 
+/// The set's claims among `pvcs` by (template index, ordinal) → position; a later claim
+/// of the same key wins, as in the informer cache's map.
+pub fn index_claims(
+    pvcs: &[PersistentVolumeClaim],
+    templates: &[&str],
+    set_name: &str,
+) -> HashMap<(usize, i32), usize> {
+    pvcs.iter()
+        .enumerate()
+        .filter_map(|(i, pvc)| {
+            let name = pvc.metadata.name.as_deref().unwrap_or("");
+            parse_claim_name(name, templates, set_name).map(|key| (key, i))
+        })
+        .collect()
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Retention {
     Retain,
@@ -84,15 +100,18 @@ pub struct Claims<'a> {
     pub start: i32,
     pub end: i32,
     pub profile: Profile,
-    /// The PVC cache, indexed by (template index, ordinal).
-    cache: HashMap<(usize, i32), &'a PersistentVolumeClaim>,
+    /// The PVC cache, and its index by (template index, ordinal) (built with the
+    /// snapshot, see [`index_claims`]).
+    pvcs: &'a [PersistentVolumeClaim],
+    index: &'a HashMap<(usize, i32), usize>,
 }
 
 const POD_KIND: (&str, &str) = ("v1", "Pod");
 const SET_KIND: (&str, &str) = ("apps/v1", "StatefulSet");
 
 impl<'a> Claims<'a> {
-    /// Indexes the PVC cache by (template, ordinal) once per pass.
+    /// The claim context over the snapshot's PVCs and their index.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         set_name: &'a str,
         set_uid: &'a str,
@@ -101,14 +120,8 @@ impl<'a> Claims<'a> {
         (start, end): (i32, i32),
         profile: Profile,
         pvcs: &'a [PersistentVolumeClaim],
+        index: &'a HashMap<(usize, i32), usize>,
     ) -> Claims<'a> {
-        let cache = pvcs
-            .iter()
-            .filter_map(|pvc| {
-                let name = pvc.metadata.name.as_deref().unwrap_or("");
-                parse_claim_name(name, &templates, set_name).map(|key| (key, pvc))
-            })
-            .collect();
         Claims {
             set_name,
             set_uid,
@@ -117,7 +130,8 @@ impl<'a> Claims<'a> {
             start,
             end,
             profile,
-            cache,
+            pvcs,
+            index,
         }
     }
 
@@ -126,7 +140,7 @@ impl<'a> Claims<'a> {
         &self,
         ordinal: i32,
     ) -> impl Iterator<Item = (usize, Option<&'a PersistentVolumeClaim>)> + '_ {
-        (0..self.templates.len()).map(move |ti| (ti, self.cache.get(&(ti, ordinal)).copied()))
+        (0..self.templates.len()).map(move |ti| (ti, self.index.get(&(ti, ordinal)).map(|&i| &self.pvcs[i])))
     }
 
     fn name(&self, template: usize, ordinal: i32) -> String {

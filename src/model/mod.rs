@@ -10,6 +10,7 @@ pub mod history;
 pub mod objects;
 pub mod plan;
 pub mod pod;
+pub mod preview;
 pub mod profile;
 pub mod progress;
 pub mod recovery;

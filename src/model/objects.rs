@@ -7,7 +7,7 @@
 use serde_json::{Map, Value, json};
 
 use super::claims::claim_name;
-use super::plan::NewRevision;
+use super::plan::{NewRevision, Status};
 use super::pod::{POD_INDEX_LABEL, POD_NAME_LABEL};
 use super::profile::Profile;
 use super::revision::{HASH_LABEL, POD_REVISION_LABEL};
@@ -251,4 +251,19 @@ mod tests {
         );
         assert_eq!(r["revision"], 3);
     }
+}
+
+/// The `.status` the controller writes (`updateStatefulSetStatus`).
+pub fn status_value(s: &Status) -> Value {
+    json!({
+        "observedGeneration": s.observed_generation,
+        "replicas": s.replicas,
+        "readyReplicas": s.ready_replicas,
+        "currentReplicas": s.current_replicas,
+        "updatedReplicas": s.updated_replicas,
+        "availableReplicas": s.available_replicas,
+        "currentRevision": s.current_revision,
+        "updateRevision": s.update_revision,
+        "collisionCount": s.collision_count,
+    })
 }

@@ -32,6 +32,8 @@ pub struct Snapshot {
     pvcs: Vec<PersistentVolumeClaim>,
     /// One record per pod, in the order of `pods`.
     index: Vec<PodRecord>,
+    /// The set's claims by (template index, ordinal) → position in `pvcs`.
+    claim_index: std::collections::HashMap<(usize, i32), usize>,
 }
 
 /// Why a set of objects is not a usable snapshot.
@@ -250,6 +252,11 @@ impl Snapshot {
                 .map(|p| PodRecord::of(p, name, uid, &selector, &templates))
                 .collect()
         };
+        let claim_index = super::claims::index_claims(
+            &pvcs,
+            &claim_templates(&set),
+            set.metadata.name.as_deref().unwrap_or(""),
+        );
         Ok(Snapshot {
             set,
             set_json,
@@ -257,6 +264,7 @@ impl Snapshot {
             revisions,
             pvcs,
             index,
+            claim_index,
         })
     }
 
@@ -268,6 +276,96 @@ impl Snapshot {
             self.revisions.clone(),
             self.pvcs.clone(),
         )
+    }
+
+    /// Sets one pod (replacing the pod of the same name), re-indexing only it. For
+    /// simulations that change one object at a time (the rollout preview).
+    pub fn put_pod(&mut self, pod: Arc<Pod>) {
+        let record = {
+            let name = self.set.metadata.name.as_deref().unwrap_or("");
+            let uid = self.set.metadata.uid.as_deref().unwrap_or("");
+            let selector = self
+                .set
+                .spec
+                .as_ref()
+                .map(|s| s.selector.clone())
+                .unwrap_or_default();
+            PodRecord::of(&pod, name, uid, &selector, &claim_templates(&self.set))
+        };
+        match self.index.iter().position(|r| r.name == record.name) {
+            Some(i) => {
+                self.pods[i] = pod;
+                self.index[i] = record;
+            }
+            None => {
+                self.pods.push(pod);
+                self.index.push(record);
+            }
+        }
+    }
+
+    /// Removes the pod named `name`; returns it.
+    pub fn remove_pod(&mut self, name: &str) -> Option<Arc<Pod>> {
+        let i = self.index.iter().position(|r| r.name == name)?;
+        self.index.remove(i);
+        Some(self.pods.remove(i))
+    }
+
+    /// Sets one ControllerRevision (replacing the one of the same name).
+    pub fn put_revision(&mut self, rev: ControllerRevision) {
+        match self
+            .revisions
+            .iter()
+            .position(|r| r.metadata.name == rev.metadata.name)
+        {
+            Some(i) => self.revisions[i] = rev,
+            None => self.revisions.push(rev),
+        }
+    }
+
+    /// Removes the ControllerRevision named `name`.
+    pub fn remove_revision(&mut self, name: &str) {
+        self.revisions
+            .retain(|r| r.metadata.name.as_deref() != Some(name));
+    }
+
+    /// Sets one PVC (replacing the one of the same name).
+    pub fn put_pvc(&mut self, pvc: PersistentVolumeClaim) {
+        match self
+            .pvcs
+            .iter()
+            .position(|c| c.metadata.name == pvc.metadata.name)
+        {
+            Some(i) => self.pvcs[i] = pvc,
+            None => {
+                let name = pvc.metadata.name.as_deref().unwrap_or("");
+                let key = super::claims::parse_claim_name(
+                    name,
+                    &claim_templates(&self.set),
+                    self.set.metadata.name.as_deref().unwrap_or(""),
+                );
+                if let Some(key) = key {
+                    self.claim_index.insert(key, self.pvcs.len());
+                }
+                self.pvcs.push(pvc);
+            }
+        }
+    }
+
+    /// The set's claims by (template index, ordinal) → position in [`Snapshot::pvcs`].
+    pub fn claim_index(&self) -> &std::collections::HashMap<(usize, i32), usize> {
+        &self.claim_index
+    }
+
+    /// Replaces the set's `.status` (a status write), keeping the pod index.
+    pub fn set_status(&mut self, status: Value) -> Result<(), SnapshotError> {
+        let typed = serde_json::from_value(status.clone()).map_err(|e| SnapshotError::Invalid {
+            what: format!("status of StatefulSet {}", self.name()),
+            reason: e.to_string(),
+        })?;
+        self.set.status = Some(typed);
+        self.set_json["status"] = status;
+        Ok(())
     }
 
     pub fn set(&self) -> &StatefulSet {

@@ -78,6 +78,7 @@ impl<'a> Pass<'a> {
             (view.start, view.end()),
             profile,
             snap.pvcs(),
+            snap.claim_index(),
         );
         let claimed = claim_pods(snap, &view);
         let revs = resolve_revisions(snap, &view, &profile);
@@ -570,6 +571,11 @@ impl<'a> Pass<'a> {
     /// `truncateHistory`: delete the oldest non-live revisions beyond the limit, from the
     /// list as read at the start of the pass.
     fn truncate_history(&self) -> Vec<Action> {
+        let limit = self.view.history_limit.max(0) as usize;
+        if self.revs.listed.len() <= limit {
+            // Fewer revisions than the limit: nothing to delete, whatever is live.
+            return Vec::new();
+        }
         let mut live: HashSet<&str> = HashSet::new();
         live.insert(&self.revs.current.name);
         live.insert(&self.revs.update.name);
@@ -583,7 +589,6 @@ impl<'a> Pass<'a> {
             .copied()
             .filter(|r| !live.contains(r.metadata.name.as_deref().unwrap_or("")))
             .collect();
-        let limit = self.view.history_limit.max(0) as usize;
         if history.len() <= limit {
             return Vec::new();
         }

@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod plan;
+pub mod preview;
 pub mod status;
 pub mod table;
 

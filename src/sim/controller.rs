@@ -255,18 +255,7 @@ fn write_status(store: &mut Store, ns: &str, name: &str, plan: &Plan) -> bool {
     if !plan.status_written || plan.status.current_replicas < 0 {
         return false;
     }
-    let s = &plan.status;
-    let status = json!({
-        "observedGeneration": s.observed_generation,
-        "replicas": s.replicas,
-        "readyReplicas": s.ready_replicas,
-        "currentReplicas": s.current_replicas,
-        "updatedReplicas": s.updated_replicas,
-        "availableReplicas": s.available_replicas,
-        "currentRevision": s.current_revision,
-        "updateRevision": s.update_revision,
-        "collisionCount": s.collision_count,
-    });
+    let status = objects::status_value(&plan.status);
     store
         .write_system(Kind::StatefulSet, ns, name, |set| set["status"] = status)
         .is_ok()

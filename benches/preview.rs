@@ -1,0 +1,45 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! `rollout preview` performance: the whole predicted rollout (OrderedReady, every
+//! ordinal replaced) of a settled set of 1,000 and 10,000 ordinals.
+//! Goals: 1,000 ordinals under 100 ms, 10,000 under 3 s.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use jiff::Timestamp;
+use kubectl_sts::model::Snapshot;
+use kubectl_sts::model::preview::{Assumptions, End, preview, with_image};
+use kubectl_sts::model::profile::{Profile, Version};
+use kubectl_sts::model::scenario::{PodState, Scenario};
+
+fn settled(replicas: i32, profile: &Profile, now: Timestamp) -> Snapshot {
+    let mut sc = Scenario::new("web", replicas);
+    let a = sc.revision("nginx:1.24");
+    sc.status_current = Some(a);
+    sc.status_update = Some(a);
+    sc.status_current_replicas = replicas;
+    sc.volume_claim_templates = vec!["data".into()];
+    sc.pods(0..replicas, a, PodState::RunningReady);
+    let snap = sc.snapshot(profile, now).unwrap();
+    let set = with_image(snap.set_json(), "app", "nginx:1.25").unwrap();
+    snap.with_set(set).unwrap()
+}
+
+fn benches(c: &mut Criterion) {
+    let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let profile = Profile::for_version(Version::parse("1.36").unwrap()).unwrap();
+    let mut g = c.benchmark_group("preview");
+    for n in [1_000, 10_000] {
+        let snap = settled(n, &profile, now);
+        let t = preview(&snap, now, &profile, Assumptions::default(), usize::MAX);
+        assert_eq!(t.end, End::Complete, "{}", t.message);
+        assert_eq!(t.restarts, n as usize);
+        eprintln!("{n} ordinals: {} controller passes", t.passes);
+        g.sample_size(10);
+        g.bench_function(format!("{n}-ordinals"), |b| {
+            b.iter(|| preview(&snap, now, &profile, Assumptions::default(), usize::MAX))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(model, benches);
+criterion_main!(model);
