@@ -38,7 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per-ordinal revision state, the controller''s next action and why a rollout is stuck; without NAME, one line per StatefulSet')
-            [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Revision history, template diffs and undo (rollout steps come later)')
+            [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Roll out step by step with health gates (`rollout NAME --step`), preview a rollout, pause/resume, wait for it, history, diffs and undo')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Plan one controller sync pass: ordered actions, what it waits on, the status it would write, and a diagnosis')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts')
             [CompletionResult]::new('force-rollback', 'force-rollback', [CompletionResultType]::ParameterValue, 'Recover a rollout stuck on a bad revision: revert the template AND delete the pods stuck on it (kubernetes#67250), then wait for recovery')
@@ -77,6 +77,61 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;rollout' {
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'Lower the partition so N more ordinals get the update revision (default 1), then wait until they are healthy and stable')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Lower the partition straight to P (an absolute partition)')
+            [CompletionResult]::new('--pause-between', '--pause-between', [CompletionResultType]::ParameterName, 'With --all: wait this long between steps instead of asking')
+            [CompletionResult]::new('--stable-for', '--stable-for', [CompletionResultType]::ParameterName, 'A pod passes only after staying Ready with no restart this long')
+            [CompletionResult]::new('--check-cmd', '--check-cmd', [CompletionResultType]::ParameterName, 'Gate: run this shell command per newly updated pod (STS_POD, STS_ORDINAL, STS_NAMESPACE, STS_STATEFULSET, STS_SERVICE in its environment); non-zero fails')
+            [CompletionResult]::new('--check-http', '--check-http', [CompletionResultType]::ParameterName, 'Gate: GET this URL per newly updated pod; any status but 2xx fails. {pod}, {ordinal}, {service}, {namespace} and {dns} (the pod''s stable DNS name) are filled in')
+            [CompletionResult]::new('--step-timeout', '--step-timeout', [CompletionResultType]::ParameterName, 'Fail a step that has not passed its gates after this long')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
+            [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
+            [CompletionResult]::new('--feature-gates', '--feature-gates', [CompletionResultType]::ParameterName, 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Impersonate this user')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Impersonate this group (repeatable)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a request after this long (e.g. 10s)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Step again and again until the partition is 0 (every ordinal updated)')
+            [CompletionResult]::new('--auto-rollback', '--auto-rollback', [CompletionResultType]::ParameterName, 'On failure, perform the forced rollback (revert the template, delete the pods on the bad revision, restore the original partition) instead of stopping')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation on a terminal')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation on a terminal')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'On failure, also print the underlying error in full')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'On failure, also print the underlying error in full')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Simulate the whole rollout with the controller model: a timeline of each step, the most pods unavailable at once, restarts, duration, and where it would wedge under --fail assumptions. Nothing is changed')
+            [CompletionResult]::new('step', 'step', [CompletionResultType]::ParameterValue, 'One step of a partitioned rollout (same as `rollout NAME --step N`)')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'ControllerRevisions with number, name, change-cause and the ordinals running each')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Unified diff of two revisions'' pod templates (default: current → update); KUBECTL_EXTERNAL_DIFF is honoured')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Wait until the rollout is complete (partition-aware, availability-aware; OnDelete lists the pods still to delete); exit 1 when stuck or on --timeout')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop the rollout where it is: the partition is pinned at the current frontier (no updated pod goes back); the partition to restore is kept in an annotation')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Undo `pause`: restore the recorded partition (0 when none was recorded)')
+            [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Revert the template to a revision (no pod is deleted; see force-rollback)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-sts;rollout;preview' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Preview offline from a snapshot file (as for `plan -f`); `-` reads standard input')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Preview offline from a snapshot file (as for `plan -f`); `-` reads standard input')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Roll out this StatefulSet manifest''s pod template')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Roll out a new image for one container, e.g. nginx=nginx:1.27 (repeatable)')
+            [CompletionResult]::new('--ready-after', '--ready-after', [CompletionResultType]::ParameterName, 'Assume pods become Ready this long after creation; default: the median observed in the set''s pods, else 10s')
+            [CompletionResult]::new('--terminate-after', '--terminate-after', [CompletionResultType]::ParameterName, 'Assume a deleted pod is gone this long after deletion')
+            [CompletionResult]::new('--fail', '--fail', [CompletionResultType]::ParameterName, 'Assume pods (re)created at these ordinals never become Ready, e.g. --fail 3,4')
+            [CompletionResult]::new('--fail-revision', '--fail-revision', [CompletionResultType]::ParameterName, 'Assume every pod of the update revision never becomes Ready')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'o')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'output')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
+            [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
+            [CompletionResult]::new('--feature-gates', '--feature-gates', [CompletionResultType]::ParameterName, 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
@@ -93,13 +148,39 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'ControllerRevisions with number, name, change-cause and the ordinals running each')
-            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Unified diff of two revisions'' pod templates (default: current → update); KUBECTL_EXTERNAL_DIFF is honoured')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Wait until the rollout is complete (partition-aware, availability-aware; OnDelete lists the pods still to delete); exit 1 when stuck or on --timeout')
-            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop the rollout where it is: the partition is pinned at the current frontier (no updated pod goes back); the partition to restore is kept in an annotation')
-            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Undo `pause`: restore the recorded partition (0 when none was recorded)')
-            [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Revert the template to a revision (no pod is deleted; see force-rollback)')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-sts;rollout;step' {
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'How many more ordinals to include (default 1)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Lower the partition straight to P (an absolute partition)')
+            [CompletionResult]::new('--pause-between', '--pause-between', [CompletionResultType]::ParameterName, 'With --all: wait this long between steps instead of asking')
+            [CompletionResult]::new('--stable-for', '--stable-for', [CompletionResultType]::ParameterName, 'A pod passes only after staying Ready with no restart this long')
+            [CompletionResult]::new('--check-cmd', '--check-cmd', [CompletionResultType]::ParameterName, 'Gate: run this shell command per newly updated pod (STS_POD, STS_ORDINAL, STS_NAMESPACE, STS_STATEFULSET, STS_SERVICE in its environment); non-zero fails')
+            [CompletionResult]::new('--check-http', '--check-http', [CompletionResultType]::ParameterName, 'Gate: GET this URL per newly updated pod; any status but 2xx fails. {pod}, {ordinal}, {service}, {namespace} and {dns} (the pod''s stable DNS name) are filled in')
+            [CompletionResult]::new('--step-timeout', '--step-timeout', [CompletionResultType]::ParameterName, 'Fail a step that has not passed its gates after this long')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
+            [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
+            [CompletionResult]::new('--feature-gates', '--feature-gates', [CompletionResultType]::ParameterName, 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Impersonate this user')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Impersonate this group (repeatable)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a request after this long (e.g. 10s)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Step again and again until the partition is 0 (every ordinal updated)')
+            [CompletionResult]::new('--auto-rollback', '--auto-rollback', [CompletionResultType]::ParameterName, 'On failure, perform the forced rollback (revert the template, delete the pods on the bad revision, restore the original partition) instead of stopping')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation on a terminal')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation on a terminal')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'On failure, also print the underlying error in full')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'On failure, also print the underlying error in full')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'kubectl-sts;rollout;history' {
@@ -244,6 +325,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;rollout;help' {
+            [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Simulate the whole rollout with the controller model: a timeline of each step, the most pods unavailable at once, restarts, duration, and where it would wedge under --fail assumptions. Nothing is changed')
+            [CompletionResult]::new('step', 'step', [CompletionResultType]::ParameterValue, 'One step of a partitioned rollout (same as `rollout NAME --step N`)')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'ControllerRevisions with number, name, change-cause and the ordinals running each')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Unified diff of two revisions'' pod templates (default: current → update); KUBECTL_EXTERNAL_DIFF is honoured')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Wait until the rollout is complete (partition-aware, availability-aware; OnDelete lists the pods still to delete); exit 1 when stuck or on --timeout')
@@ -251,6 +334,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Undo `pause`: restore the recorded partition (0 when none was recorded)')
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Revert the template to a revision (no pod is deleted; see force-rollback)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-sts;rollout;help;preview' {
+            break
+        }
+        'kubectl-sts;rollout;help;step' {
             break
         }
         'kubectl-sts;rollout;help;history' {
@@ -462,7 +551,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per-ordinal revision state, the controller''s next action and why a rollout is stuck; without NAME, one line per StatefulSet')
-            [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Revision history, template diffs and undo (rollout steps come later)')
+            [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Roll out step by step with health gates (`rollout NAME --step`), preview a rollout, pause/resume, wait for it, history, diffs and undo')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Plan one controller sync pass: ordered actions, what it waits on, the status it would write, and a diagnosis')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts')
             [CompletionResult]::new('force-rollback', 'force-rollback', [CompletionResultType]::ParameterValue, 'Recover a rollout stuck on a bad revision: revert the template AND delete the pods stuck on it (kubernetes#67250), then wait for recovery')
@@ -476,12 +565,20 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;help;rollout' {
+            [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Simulate the whole rollout with the controller model: a timeline of each step, the most pods unavailable at once, restarts, duration, and where it would wedge under --fail assumptions. Nothing is changed')
+            [CompletionResult]::new('step', 'step', [CompletionResultType]::ParameterValue, 'One step of a partitioned rollout (same as `rollout NAME --step N`)')
             [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'ControllerRevisions with number, name, change-cause and the ordinals running each')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Unified diff of two revisions'' pod templates (default: current → update); KUBECTL_EXTERNAL_DIFF is honoured')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Wait until the rollout is complete (partition-aware, availability-aware; OnDelete lists the pods still to delete); exit 1 when stuck or on --timeout')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Stop the rollout where it is: the partition is pinned at the current frontier (no updated pod goes back); the partition to restore is kept in an annotation')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Undo `pause`: restore the recorded partition (0 when none was recorded)')
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Revert the template to a revision (no pod is deleted; see force-rollback)')
+            break
+        }
+        'kubectl-sts;help;rollout;preview' {
+            break
+        }
+        'kubectl-sts;help;rollout;step' {
             break
         }
         'kubectl-sts;help;rollout;history' {

@@ -115,7 +115,7 @@ pub enum Command {
     /// Roll out step by step with health gates (`rollout NAME --step`), preview a rollout,
     /// pause/resume, wait for it, history, diffs and undo.
     #[command(after_help = ROLLOUT_EXAMPLES)]
-    Rollout(RolloutArgs),
+    Rollout(Box<RolloutArgs>),
 
     /// Plan one controller sync pass: ordered actions, what it waits on, the status it
     /// would write, and a diagnosis.

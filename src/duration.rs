@@ -53,6 +53,19 @@ pub fn parse_std(text: &str) -> Result<std::time::Duration, String> {
         .map_err(|_| format!("invalid duration {text:?}: must not be negative"))
 }
 
+/// `30s`, `5m`, `1m30s`, `2h` — for messages.
+pub fn human(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, sec) if d.subsec_millis() > 0 && sec < 10 => format!("{:.1}s", d.as_secs_f64()),
+        (0, 0, sec) => format!("{sec}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, sec) => format!("{m}m{sec}s"),
+        (h, 0, _) => format!("{h}h"),
+        (h, m, _) => format!("{h}h{m}m"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

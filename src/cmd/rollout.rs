@@ -21,10 +21,10 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
                     "say how far to go: kubectl sts rollout {name} --step [N], --to P or --all"
                 )));
             }
-            return super::step::run(name, args.step.unwrap_or(1), &args.gates, kube, out);
+            return super::step::run(name, args.step.unwrap_or(1), &args.gates, kube, style, out);
         }
         Some(RolloutCommand::Step { name, by, gates }) => {
-            return super::step::run(name, *by, gates, kube, out);
+            return super::step::run(name, *by, gates, kube, style, out);
         }
         Some(RolloutCommand::Preview(p)) => return super::preview::run(p, kube, style, out),
         Some(c) => c,

@@ -49,6 +49,7 @@ pub fn run(args: &SimArgs, out: &mut dyn Write) -> Result<()> {
                     drop_watch_after: serve.drop_watch_after,
                     latency: serve.latency,
                     seed: serve.seed,
+                    conflicts: 0,
                 },
                 ..Config::default()
             };

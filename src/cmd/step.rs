@@ -1,11 +1,46 @@
-//! `kubectl sts rollout NAME --step [N]` / `rollout step NAME --by N`.
+//! `kubectl sts rollout NAME --step [N]` / `rollout step NAME --by N`: the flags into
+//! `ops::step::Options`, then the workflow.
 
 use std::io::Write;
 
 use crate::cli::{KubeArgs, StepArgs};
 use crate::error::{Error, Result};
+use crate::ops::step::{self, Options};
+use crate::output::Style;
 
-pub fn run(name: &str, by: u32, gates: &StepArgs, kube: &KubeArgs, out: &mut dyn Write) -> Result<()> {
-    let _ = (name, by, gates, kube, out);
-    Err(Error::failed("stepping is not built yet"))
+pub fn run(
+    name: &str,
+    by: u32,
+    args: &StepArgs,
+    kube: &KubeArgs,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if by == 0 {
+        return Err(Error::input("--step/--by must be at least 1"));
+    }
+    if args.all && args.to.is_some() {
+        return Err(Error::input(
+            "--all and --to do not go together: --all goes to 0",
+        ));
+    }
+    if args.pause_between.is_some() && !args.all {
+        return Err(Error::input("--pause-between only applies with --all"));
+    }
+    let opts = Options {
+        by,
+        to: args.to,
+        all: args.all,
+        pause_between: args.pause_between,
+        stable_for: args.stable_for,
+        check_cmd: args.check_cmd.clone(),
+        check_http: args.check_http.clone(),
+        step_timeout: args.step_timeout,
+        auto_rollback: args.auto_rollback,
+        yes: args.yes,
+    };
+    super::runtime()?.block_on(async {
+        let (conn, setup) = super::connect(kube, &args.model).await?;
+        step::run(&conn, name, &setup, &opts, style, out).await
+    })
 }

@@ -140,7 +140,8 @@ impl<'a> Claims<'a> {
         &self,
         ordinal: i32,
     ) -> impl Iterator<Item = (usize, Option<&'a PersistentVolumeClaim>)> + '_ {
-        (0..self.templates.len()).map(move |ti| (ti, self.index.get(&(ti, ordinal)).map(|&i| &self.pvcs[i])))
+        (0..self.templates.len())
+            .map(move |ti| (ti, self.index.get(&(ti, ordinal)).map(|&i| &self.pvcs[i])))
     }
 
     fn name(&self, template: usize, ordinal: i32) -> String {

@@ -20,6 +20,7 @@ pub mod scenario;
 pub mod selector;
 pub mod set;
 pub mod snapshot;
+pub mod stepping;
 pub mod sync;
 
 pub use plan::{Action, Plan, Status, Wait, WaitFor};

@@ -191,6 +191,21 @@ pub fn repair_identity(pod: &mut Value, ordinal: i32, profile: &Profile) {
     }
 }
 
+/// The `.status` the controller writes (`updateStatefulSetStatus`).
+pub fn status_value(s: &Status) -> Value {
+    json!({
+        "observedGeneration": s.observed_generation,
+        "replicas": s.replicas,
+        "readyReplicas": s.ready_replicas,
+        "currentReplicas": s.current_replicas,
+        "updatedReplicas": s.updated_replicas,
+        "availableReplicas": s.available_replicas,
+        "currentRevision": s.current_revision,
+        "updateRevision": s.update_revision,
+        "collisionCount": s.collision_count,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,19 +266,4 @@ mod tests {
         );
         assert_eq!(r["revision"], 3);
     }
-}
-
-/// The `.status` the controller writes (`updateStatefulSetStatus`).
-pub fn status_value(s: &Status) -> Value {
-    json!({
-        "observedGeneration": s.observed_generation,
-        "replicas": s.replicas,
-        "readyReplicas": s.ready_replicas,
-        "currentReplicas": s.current_replicas,
-        "updatedReplicas": s.updated_replicas,
-        "availableReplicas": s.available_replicas,
-        "currentRevision": s.current_revision,
-        "updateRevision": s.update_revision,
-        "collisionCount": s.collision_count,
-    })
 }

@@ -117,6 +117,9 @@ pub struct Timeline {
     pub passes: usize,
 }
 
+/// Phase, readiness and since when, as the kubelet reports them.
+type Reported = (&'static str, bool, Timestamp);
+
 /// A pod's simulated life.
 #[derive(Clone, Debug)]
 struct Life {
@@ -181,7 +184,12 @@ pub fn preview(
         peak = peak.max(unavailable);
         // The instant's resulting unavailability, on each of its events.
         let offset = w.offset();
-        for e in w.events.iter_mut().rev().take_while(|e| e.at_seconds == offset) {
+        for e in w
+            .events
+            .iter_mut()
+            .rev()
+            .take_while(|e| e.at_seconds == offset)
+        {
             e.unavailable = unavailable;
         }
         instants += 1;
@@ -277,7 +285,7 @@ impl World<'_> {
     /// remembers the state last reported, so only pods that change are looked up.
     fn kubelet(&mut self) -> usize {
         let now = self.now;
-        let mut changes: Vec<(String, Option<(&'static str, bool, Timestamp)>)> = Vec::new();
+        let mut changes: Vec<(String, Option<Reported>)> = Vec::new();
         for (name, life) in &mut self.lives {
             if let Some(gone) = life.gone_at {
                 if now >= gone {
@@ -437,7 +445,8 @@ impl World<'_> {
                     let Ok(pod) = serde_json::from_value::<Pod>(v) else {
                         break;
                     };
-                    let ready_at = (!self.fails(*ordinal, rev)).then(|| add(self.now, self.assume.ready_after));
+                    let ready_at = (!self.fails(*ordinal, rev))
+                        .then(|| add(self.now, self.assume.ready_after));
                     let name = pod.metadata.name.clone().unwrap_or_default();
                     self.lives.insert(
                         name,
@@ -530,9 +539,9 @@ impl World<'_> {
             let available = rec.phase == "Running"
                 && rec.ready
                 && !rec.terminating
-                && rec.ready_since.is_none_or(|t| {
-                    self.now.duration_since(t).as_secs() >= min_ready
-                });
+                && rec
+                    .ready_since
+                    .is_none_or(|t| self.now.duration_since(t).as_secs() >= min_ready);
             ok[slot as usize] = available;
         }
         ok.iter().filter(|a| !**a).count()
@@ -590,8 +599,14 @@ impl World<'_> {
                 format!("stopped after {} instants without settling", self.passes),
                 None,
             ),
-            Outcome::Complete(msg) if !changed && first.current_revision == first.update_revision => {
-                (End::NothingToDo, format!("nothing to roll out: {msg}"), None)
+            Outcome::Complete(msg)
+                if !changed && first.current_revision == first.update_revision =>
+            {
+                (
+                    End::NothingToDo,
+                    format!("nothing to roll out: {msg}"),
+                    None,
+                )
             }
             Outcome::Complete(msg) => (End::Complete, msg, None),
             Outcome::Waiting(msg) if r.strategy == "OnDelete" => (
@@ -612,7 +627,10 @@ impl World<'_> {
                         } else {
                             "as assumed"
                         };
-                        format!("{p} never becomes Ready ({why}); {}", plan.diagnosis.summary)
+                        format!(
+                            "{p} never becomes Ready ({why}); {}",
+                            plan.diagnosis.summary
+                        )
                     }
                     _ => msg,
                 };
@@ -628,10 +646,16 @@ impl World<'_> {
                 .unwrap_or_else(|| "OrderedReady".into()),
             replicas: r.replicas,
             partition: rolling.and_then(|r| r.partition),
-            max_unavailable: rolling.and_then(|r| r.max_unavailable.as_ref()).map(|m| match m {
-                k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i) => i.to_string(),
-                k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s) => s.clone(),
-            }),
+            max_unavailable: rolling
+                .and_then(|r| r.max_unavailable.as_ref())
+                .map(|m| match m {
+                    k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(i) => {
+                        i.to_string()
+                    }
+                    k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s) => {
+                        s.clone()
+                    }
+                }),
             min_ready_seconds: spec.and_then(|s| s.min_ready_seconds).unwrap_or(0),
             current_revision: first.current_revision,
             update_revision: first.update_revision,
@@ -740,7 +764,7 @@ pub fn observed_ready_after(snap: &Snapshot) -> Option<SignedDuration> {
         .pods()
         .iter()
         .zip(snap.records())
-        .filter(|(_, r)| r.member && r.ready && r.revision != "")
+        .filter(|(_, r)| r.member && r.ready && !r.revision.is_empty())
         .filter_map(|(p, r)| {
             let created = p.metadata.creation_timestamp.as_ref()?.0;
             let ready = r.ready_since?;
@@ -814,7 +838,10 @@ mod tests {
         assert_eq!(t.end, End::Complete, "{}", t.message);
         assert_eq!(t.restarts, 3);
         assert_eq!(t.peak_unavailable, 1);
-        assert_eq!(t.duration_seconds, 33, "the last pod is Ready 10s after its creation");
+        assert_eq!(
+            t.duration_seconds, 33,
+            "the last pod is Ready 10s after its creation"
+        );
         assert_ne!(t.current_revision, t.update_revision);
         let created: Vec<&Event> = t.events.iter().filter(|e| e.what == "create").collect();
         assert!(created.iter().all(|e| e.revision == t.update_revision));
@@ -862,16 +889,28 @@ mod tests {
         let t = run(&snap, Assumptions::default());
         assert_eq!(
             actions(&t),
-            ["delete web-4 @0", "create web-4 @1", "delete web-3 @11", "create web-3 @12"]
+            [
+                "delete web-4 @0",
+                "create web-4 @1",
+                "delete web-3 @11",
+                "create web-3 @12"
+            ]
         );
         assert_eq!(t.end, End::Complete);
-        assert!(t.message.contains("partitioned rollout complete"), "{}", t.message);
+        assert!(
+            t.message.contains("partitioned rollout complete"),
+            "{}",
+            t.message
+        );
         assert_eq!(t.partition, Some(3));
     }
 
     #[test]
     fn on_delete_does_nothing_and_says_so() {
-        let t = run(&rollout(3, |sc| sc.strategy = Strategy::OnDelete), Assumptions::default());
+        let t = run(
+            &rollout(3, |sc| sc.strategy = Strategy::OnDelete),
+            Assumptions::default(),
+        );
         assert!(actions(&t).is_empty());
         assert_eq!(t.end, End::WaitsForDeletion);
         assert!(t.message.contains("web-2, web-1, web-0"), "{}", t.message);
@@ -888,9 +927,18 @@ mod tests {
         assert_eq!(t.wedged_on.as_deref(), Some("web-3"));
         assert_eq!(
             actions(&t),
-            ["delete web-4 @0", "create web-4 @1", "delete web-3 @11", "create web-3 @12"]
+            [
+                "delete web-4 @0",
+                "create web-4 @1",
+                "delete web-3 @11",
+                "create web-3 @12"
+            ]
         );
-        assert!(t.message.contains("web-3 never becomes Ready (as assumed)"), "{}", t.message);
+        assert!(
+            t.message.contains("web-3 never becomes Ready (as assumed)"),
+            "{}",
+            t.message
+        );
     }
 
     #[test]
@@ -916,7 +964,12 @@ mod tests {
         let t = run(&snap, Assumptions::default());
         assert_eq!(
             actions(&t),
-            ["delete web-11 @0", "create web-11 @1", "delete web-10 @16", "create web-10 @17"]
+            [
+                "delete web-11 @0",
+                "create web-11 @1",
+                "delete web-10 @16",
+                "create web-10 @17"
+            ]
         );
         assert_eq!(t.end, End::Complete, "{}", t.message);
         assert_eq!(t.duration_seconds, 27);

@@ -4,6 +4,7 @@
 
 pub mod delete;
 pub mod force_rollback;
+pub mod step;
 
 use std::io::IsTerminal;
 

@@ -26,7 +26,9 @@ pub fn render(
 
 fn text(t: &Timeline, ready_source: &str, style: Style) -> String {
     let mut s = String::new();
-    let partition = t.partition.map_or(String::new(), |p| format!(", partition {p}"));
+    let partition = t
+        .partition
+        .map_or(String::new(), |p| format!(", partition {p}"));
     let max_unavailable = t
         .max_unavailable
         .as_ref()
@@ -99,7 +101,11 @@ fn text(t: &Timeline, ready_source: &str, style: Style) -> String {
         End::Complete => format!(" after {}", secs(t.duration_seconds as f64)),
         _ => String::new(),
     };
-    s.push_str(&format!("{}{when}: {}\n", style.paint(code, label), t.message));
+    s.push_str(&format!(
+        "{}{when}: {}\n",
+        style.paint(code, label),
+        t.message
+    ));
     s.push_str(&format!(
         "  {} pod(s) restarted for the update; at most {} of {} unavailable at once; {} controller passes simulated\n",
         t.restarts, t.peak_unavailable, t.replicas, t.passes

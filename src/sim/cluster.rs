@@ -30,6 +30,10 @@ pub struct Faults {
     pub drop_watch_after: Option<usize>,
     /// Added to every response.
     pub latency: std::time::Duration,
+    /// The next this-many PATCH/PUT requests of a StatefulSet race another writer: the
+    /// set is written (an annotation) just before the request is served, so a
+    /// resourceVersion precondition fails with a real 409.
+    pub conflicts: usize,
     pub seed: u64,
 }
 

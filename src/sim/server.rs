@@ -32,6 +32,8 @@ pub struct Logged {
     pub status: u16,
     /// `Impersonate-User` / `Impersonate-Group` headers, as sent.
     pub impersonation: Vec<(String, String)>,
+    /// The cluster's clock when the request was served.
+    pub at: jiff::Timestamp,
 }
 
 impl Logged {
@@ -275,14 +277,20 @@ async fn serve(
         } else {
             None
         };
+        if c.config.faults.conflicts > 0 && matches!(request.method.as_str(), "PATCH" | "PUT") {
+            race_another_writer(c, &request.path);
+        }
         (c.config.faults.latency, fault)
     });
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    let response = match fault {
-        Some(e) => Response::Json(e.code, e.to_status()),
-        None => shared.with(|c| api::handle(c, &request)),
+    let (response, at) = match fault {
+        Some(e) => (
+            Response::Json(e.code, e.to_status()),
+            shared.read(Cluster::now),
+        ),
+        None => shared.with(|c| (api::handle(c, &request), c.now())),
     };
     let status = match &response {
         Response::Json(code, _) | Response::Raw(code, _) => *code,
@@ -296,6 +304,7 @@ async fn serve(
         body: serde_json::from_slice(&request.body).ok(),
         status,
         impersonation,
+        at,
     });
     Ok(match response {
         Response::Json(code, v) => json_response(code, &v),
@@ -403,4 +412,23 @@ fn tokio_stream_from(
     mut rx: mpsc::Receiver<Result<Frame<Bytes>, Infallible>>,
 ) -> impl futures::Stream<Item = Result<Frame<Bytes>, Infallible>> {
     futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+/// Faults::conflicts: another writer touches the StatefulSet at `path` first.
+fn race_another_writer(c: &mut Cluster, path: &str) {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if let ["apis", "apps", "v1", "namespaces", ns, "statefulsets", name] = parts.as_slice() {
+        c.config.faults.conflicts -= 1;
+        let _ = c
+            .store
+            .write_system(super::store::Kind::StatefulSet, ns, name, |s| {
+                let n = s
+                    .pointer("/metadata/annotations/sim.kubectl-sts.io~1touched")
+                    .and_then(Value::as_str)
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(0);
+                s["metadata"]["annotations"]["sim.kubectl-sts.io/touched"] =
+                    Value::from((n + 1).to_string());
+            });
+    }
 }

@@ -1,0 +1,370 @@
+//! Partition stepping, decided from a report: what the next step is (lower the partition,
+//! finish an interrupted step, delete the next outdated pod under OnDelete, or refuse),
+//! and whether the ordinals a step included pass its structural gate. Stability over time
+//! and the user's checks are judged by the caller (they need a clock and I/O). Pure.
+
+use serde::Serialize;
+
+use super::diagnose::RolloutState;
+use super::report::{Report, Role, Row};
+
+/// Annotation holding the partition the set had before the first step, so a failed
+/// rollout can put it back and a re-run knows where it started.
+pub const ORIGIN_ANNOTATION: &str = "kubectl-sts.io/step-origin-partition";
+
+/// Container states that fail a step at once.
+const FATAL_REASONS: &[&str] = &[
+    "CrashLoopBackOff",
+    "ImagePullBackOff",
+    "ErrImagePull",
+    "InvalidImageName",
+    "CreateContainerConfigError",
+    "CreateContainerError",
+    "RunContainerError",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "next", rename_all = "kebab-case")]
+pub enum Next {
+    /// Refuse, saying why (nothing is changed).
+    Refuse { reason: String },
+    /// Everything the strategy can roll out is rolled out.
+    Complete { message: String },
+    /// An earlier step lowered the partition to `partition` and its ordinals are not all
+    /// healthy yet: wait for them before going lower.
+    Finish { partition: i32, ordinals: Vec<i32> },
+    /// Lower the partition from `from` to `to`, including `ordinals`.
+    Lower {
+        from: i32,
+        to: i32,
+        ordinals: Vec<i32>,
+    },
+    /// OnDelete: delete `pod` (it runs an old revision), then wait for its replacement.
+    Delete { pod: String, ordinal: i32 },
+    /// OnDelete: `ordinal`'s replacement is on its way; wait for it.
+    Replacing { ordinal: i32 },
+}
+
+/// Whether `row` is done: on the update revision, Running, Ready and available, and not
+/// being deleted.
+pub fn row_done(row: &Row) -> bool {
+    row.role == Role::Update
+        && row.phase == "Running"
+        && row.ready
+        && row.available
+        && !row.terminating
+}
+
+/// The next step of the set in `r`: `by` more ordinals, or down to partition `to`.
+/// `deleting`: the set has a deletionTimestamp; `paused`: `rollout pause` holds it.
+pub fn next(r: &Report, by: u32, to: Option<i32>, deleting: bool, paused: bool) -> Next {
+    let refuse = |reason: String| Next::Refuse { reason };
+    if deleting {
+        return refuse(format!("{} is being deleted", r.name));
+    }
+    if paused {
+        return refuse(format!(
+            "{} is paused (`kubectl sts rollout pause`); run `kubectl sts rollout resume {}` first",
+            r.name, r.name
+        ));
+    }
+    let rows: Vec<&Row> = r.rows.iter().filter(|row| !row.condemned).collect();
+    let nothing = r.current_revision == r.update_revision && rows.iter().all(|row| row_done(row));
+    if r.strategy == "OnDelete" {
+        // A replacement in flight first (missing, terminating or not yet healthy on the
+        // update revision), then the highest outdated pod.
+        if let Some(row) = rows.iter().rev().find(|row| {
+            row.role == Role::Missing
+                || row.terminating
+                || (row.role == Role::Update && !row_done(row))
+        }) {
+            return Next::Replacing {
+                ordinal: row.ordinal,
+            };
+        }
+        return match rows.iter().rev().find(|row| row.role != Role::Update) {
+            Some(row) => Next::Delete {
+                pod: row.pod.clone().unwrap_or_default(),
+                ordinal: row.ordinal,
+            },
+            None if nothing => refuse(format!(
+                "nothing to roll out: every pod of {} runs {}",
+                r.name, r.update_revision
+            )),
+            None => Next::Complete {
+                message: format!("every pod of {} runs {}", r.name, r.update_revision),
+            },
+        };
+    }
+    if r.strategy != "RollingUpdate" {
+        return refuse(format!(
+            "{} has update strategy {:?}: there is no partition to lower",
+            r.name, r.strategy
+        ));
+    }
+    if nothing {
+        return refuse(format!(
+            "nothing to roll out: every pod of {} runs {} (the template has not changed)",
+            r.name, r.update_revision
+        ));
+    }
+    let partition = r.partition.unwrap_or(0).clamp(0, r.replicas);
+    let included: Vec<i32> = rows
+        .iter()
+        .filter(|row| row.ordinal - r.start_ordinal >= partition)
+        .map(|row| row.ordinal)
+        .collect();
+    let pending: Vec<i32> = rows
+        .iter()
+        .filter(|row| row.ordinal - r.start_ordinal >= partition && !row_done(row))
+        .map(|row| row.ordinal)
+        .collect();
+    if !pending.is_empty() {
+        return Next::Finish {
+            partition,
+            ordinals: included,
+        };
+    }
+    if partition == 0 {
+        return Next::Complete {
+            message: format!(
+                "rollout complete: every pod of {} runs {}",
+                r.name, r.update_revision
+            ),
+        };
+    }
+    let target = match to {
+        Some(t) if t < 0 => return refuse(format!("--to {t}: a partition cannot be negative")),
+        Some(t) if t >= partition => {
+            return refuse(format!(
+                "the partition of {} is already {partition}; --to must be lower",
+                r.name
+            ));
+        }
+        Some(t) => t,
+        None => (partition - by.max(1) as i32).max(0),
+    };
+    Next::Lower {
+        from: partition,
+        to: target,
+        ordinals: (target..partition).map(|i| i + r.start_ordinal).collect(),
+    }
+}
+
+/// The structural gate over `ordinals` in `r`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// Every ordinal is done (stability is for the caller to time).
+    Passed,
+    /// Still moving; what is awaited.
+    Pending(String),
+    /// It will not pass: the pod and why.
+    Failed(String),
+}
+
+pub fn gate(r: &Report, ordinals: &[i32]) -> Gate {
+    let mut waiting = None;
+    for &o in ordinals.iter().rev() {
+        let Some(row) = r.rows.iter().find(|row| row.ordinal == o && !row.condemned) else {
+            continue;
+        };
+        let pod = row.pod.clone().unwrap_or_else(|| format!("{}-{o}", r.name));
+        if row.role == Role::Update
+            && let Some(reason) = row.reason.as_deref().filter(|x| FATAL_REASONS.contains(x))
+        {
+            return Gate::Failed(format!(
+                "{pod} (revision {}) is in {reason} ({} restarts)",
+                r.update_revision, row.restarts
+            ));
+        }
+        if !row_done(row) && waiting.is_none() {
+            let state = match row.role {
+                Role::Missing => "to be created".to_string(),
+                Role::Update if row.terminating => "to finish terminating".to_string(),
+                Role::Update if !row.ready => format!(
+                    "to become Ready ({}{})",
+                    row.phase,
+                    row.reason
+                        .as_deref()
+                        .map_or(String::new(), |x| format!(", {x}"))
+                ),
+                Role::Update => "to become available (minReadySeconds)".to_string(),
+                _ => format!(
+                    "to be replaced (still on {})",
+                    row.revision.as_deref().unwrap_or("?")
+                ),
+            };
+            waiting = Some(format!("waiting for {pod} {state}"));
+        }
+    }
+    if r.diagnosis.state == RolloutState::Stuck {
+        return Gate::Failed(r.diagnosis.summary.clone());
+    }
+    match waiting {
+        Some(w) => Gate::Pending(w),
+        None => Gate::Passed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::profile::{Profile, Version};
+    use crate::model::scenario::{PodState, Scenario, Strategy};
+    use crate::model::{plan, report};
+    use jiff::Timestamp;
+
+    fn report_of(sc: &Scenario) -> Report {
+        let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let profile = Profile::for_version(Version::parse("1.34").unwrap()).unwrap();
+        let snap = sc.snapshot(&profile, now).unwrap();
+        let p = plan(&snap, now, &profile);
+        report::report(&snap, &p, now, &profile)
+    }
+
+    /// 5 replicas, template on b; ordinals at or above `updated_from` run b.
+    fn partitioned(partition: i32, updated_from: i32) -> Scenario {
+        let mut sc = Scenario::new("web", 5);
+        let a = sc.revision("nginx:1.24");
+        let b = sc.revision("nginx:1.25");
+        sc.template = "nginx:1.25".into();
+        sc.status_current = Some(a);
+        sc.status_update = Some(b);
+        sc.strategy = Strategy::RollingUpdate {
+            partition,
+            max_unavailable: None,
+        };
+        for o in 0..5 {
+            sc.pod(
+                o,
+                if o >= updated_from { b } else { a },
+                PodState::RunningReady,
+            );
+        }
+        sc
+    }
+
+    #[test]
+    fn a_step_lowers_the_partition_by_n_or_to_p() {
+        let r = report_of(&partitioned(5, 5));
+        assert_eq!(
+            next(&r, 1, None, false, false),
+            Next::Lower {
+                from: 5,
+                to: 4,
+                ordinals: vec![4]
+            }
+        );
+        assert_eq!(
+            next(&r, 2, None, false, false),
+            Next::Lower {
+                from: 5,
+                to: 3,
+                ordinals: vec![3, 4]
+            }
+        );
+        assert_eq!(
+            next(&r, 1, Some(0), false, false),
+            Next::Lower {
+                from: 5,
+                to: 0,
+                ordinals: vec![0, 1, 2, 3, 4]
+            }
+        );
+        assert_eq!(
+            next(&r, 9, None, false, false),
+            Next::Lower {
+                from: 5,
+                to: 0,
+                ordinals: vec![0, 1, 2, 3, 4]
+            }
+        );
+        assert!(matches!(
+            next(&r, 1, Some(5), false, false),
+            Next::Refuse { .. }
+        ));
+    }
+
+    #[test]
+    fn an_unfinished_step_is_finished_before_going_lower() {
+        let mut sc = partitioned(3, 4);
+        // Ordinal 3 is included but still on the old revision.
+        let r = report_of(&sc);
+        assert_eq!(
+            next(&r, 1, None, false, false),
+            Next::Finish {
+                partition: 3,
+                ordinals: vec![3, 4]
+            }
+        );
+        sc.pods.retain(|p| p.ordinal != 3);
+        let r = report_of(&sc);
+        assert!(matches!(
+            next(&r, 1, None, false, false),
+            Next::Finish { .. }
+        ));
+        assert_eq!(
+            gate(&r, &[3, 4]),
+            Gate::Pending("waiting for web-3 to be created".into())
+        );
+    }
+
+    #[test]
+    fn refuses_when_there_is_nothing_to_do_deleting_or_paused() {
+        let mut sc = Scenario::new("web", 3);
+        let a = sc.revision("nginx:1.24");
+        sc.status_current = Some(a);
+        sc.status_update = Some(a);
+        sc.pods(0..3, a, PodState::RunningReady);
+        let r = report_of(&sc);
+        let Next::Refuse { reason } = next(&r, 1, None, false, false) else {
+            panic!("expected a refusal")
+        };
+        assert!(reason.contains("nothing to roll out"), "{reason}");
+        let r = report_of(&partitioned(5, 5));
+        assert!(
+            matches!(next(&r, 1, None, true, false), Next::Refuse { reason } if reason.contains("being deleted"))
+        );
+        assert!(
+            matches!(next(&r, 1, None, false, true), Next::Refuse { reason } if reason.contains("paused"))
+        );
+    }
+
+    #[test]
+    fn on_delete_deletes_the_highest_outdated_pod_then_waits_for_it() {
+        let mut sc = partitioned(0, 4);
+        sc.strategy = Strategy::OnDelete;
+        let r = report_of(&sc);
+        assert_eq!(
+            next(&r, 1, None, false, false),
+            Next::Delete {
+                pod: "web-3".into(),
+                ordinal: 3
+            }
+        );
+        sc.pods.retain(|p| p.ordinal != 3);
+        let r = report_of(&sc);
+        assert_eq!(
+            next(&r, 1, None, false, false),
+            Next::Replacing { ordinal: 3 }
+        );
+    }
+
+    #[test]
+    fn a_crash_looping_update_pod_fails_the_gate() {
+        let mut sc = partitioned(4, 5);
+        sc.pods.retain(|p| p.ordinal != 4);
+        sc.pod(4, 1, PodState::CrashLoop);
+        let r = report_of(&sc);
+        let Gate::Failed(why) = gate(&r, &[4]) else {
+            panic!("expected a failure: {:?}", gate(&r, &[4]))
+        };
+        assert!(
+            why.contains("web-4") && why.contains("CrashLoopBackOff"),
+            "{why}"
+        );
+        let r = report_of(&partitioned(4, 4));
+        assert_eq!(gate(&r, &[4]), Gate::Passed);
+    }
+}

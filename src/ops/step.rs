@@ -1,0 +1,627 @@
+//! `kubectl sts rollout NAME --step`: lower the partition (or, under OnDelete, delete the
+//! next outdated pod), then wait — on watches — until the included ordinals are updated,
+//! Running, Ready, available and stable, and pass the user's checks; `--all` repeats.
+//!
+//! The only state is in the cluster: the partition and an annotation recording where the
+//! partition started. Interrupted, a re-run first finishes the step the partition shows.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde_json::json;
+use tokio::time::Instant;
+
+use crate::cluster::{Connection, load, mutate, watch};
+use crate::cmd::ModelSetup;
+use crate::error::{Error, Result};
+use crate::model::progress::PAUSED_ANNOTATION;
+use crate::model::stepping::{self, Gate, Next, ORIGIN_ANNOTATION};
+use crate::model::{self, Snapshot, report};
+use crate::output::{Style, io_error};
+
+pub struct Options {
+    pub by: u32,
+    pub to: Option<i32>,
+    pub all: bool,
+    pub pause_between: Option<Duration>,
+    pub stable_for: Duration,
+    pub check_cmd: Option<String>,
+    pub check_http: Option<String>,
+    pub step_timeout: Duration,
+    pub auto_rollback: bool,
+    pub yes: bool,
+}
+
+/// How many times a partition patch is retried after a 409 (re-reading each time).
+const CONFLICT_RETRIES: usize = 5;
+
+pub async fn run(
+    conn: &Connection,
+    name: &str,
+    setup: &ModelSetup,
+    opts: &Options,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut steps = 0;
+    let mut conflicts = 0;
+    loop {
+        let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+        let r = report_of(&snap, setup);
+        let annotations = snap.set().metadata.annotations.clone().unwrap_or_default();
+        let deleting = snap.set().metadata.deletion_timestamp.is_some();
+        let paused = annotations.contains_key(PAUSED_ANNOTATION);
+        let next = stepping::next(&r, opts.by, opts.to, deleting, paused);
+        let on_delete = r.strategy == "OnDelete";
+        match next {
+            Next::Refuse { reason } if steps == 0 => return Err(Error::failed(reason)),
+            Next::Refuse { .. } | Next::Complete { .. } if steps > 0 => {
+                return finish(conn, name, &snap, out).await;
+            }
+            Next::Refuse { reason } => return Err(Error::failed(reason)),
+            Next::Complete { message } => {
+                say(out, &format!("{message}; nothing to step"))?;
+                return finish(conn, name, &snap, out).await;
+            }
+            Next::Finish {
+                partition,
+                ordinals,
+            } => {
+                say(
+                    out,
+                    &format!(
+                        "The step to partition {partition} has not finished (ordinals {}); waiting for it before going lower",
+                        list(&ordinals)
+                    ),
+                )?;
+                wait_or_recover(conn, name, setup, opts, &ordinals, style, out).await?;
+                steps += 1;
+            }
+            Next::Replacing { ordinal } => {
+                say(
+                    out,
+                    &format!("{name}-{ordinal} is being replaced; waiting for it"),
+                )?;
+                wait_or_recover(conn, name, setup, opts, &[ordinal], style, out).await?;
+                steps += 1;
+            }
+            Next::Lower { from, to, ordinals } => {
+                if steps > 0 || opts.all {
+                    between_steps(
+                        opts,
+                        steps,
+                        &format!("lower the partition of {name} from {from} to {to}"),
+                        out,
+                    )
+                    .await?;
+                } else {
+                    crate::ops::consent(
+                        &format!(
+                            "Lower the partition of {name} from {from} to {to} (ordinals {})?",
+                            list(&ordinals)
+                        ),
+                        opts.yes,
+                        false,
+                    )?;
+                }
+                let mut patch = json!({"spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": to}}}});
+                if !annotations.contains_key(ORIGIN_ANNOTATION) {
+                    patch["metadata"] =
+                        json!({"annotations": {ORIGIN_ANNOTATION: from.to_string()}});
+                }
+                let rv = snap
+                    .set()
+                    .metadata
+                    .resource_version
+                    .clone()
+                    .unwrap_or_default();
+                match mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false)
+                    .await
+                {
+                    Ok(_) => {}
+                    Err(e) if e.is_conflict() && conflicts < CONFLICT_RETRIES => {
+                        conflicts += 1;
+                        say(
+                            out,
+                            &format!(
+                                "{name} changed since it was read (409 Conflict); reading it again"
+                            ),
+                        )?;
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+                conflicts = 0;
+                say(
+                    out,
+                    &format!(
+                        "statefulset.apps/{name} partition {from} → {to}: ordinals {} move to {}",
+                        list(&ordinals),
+                        r.update_revision
+                    ),
+                )?;
+                // Every ordinal at or above the new partition must be healthy, not only the
+                // new ones: an earlier one that broke meanwhile fails the step too.
+                let gated: Vec<i32> =
+                    (to + r.start_ordinal..r.start_ordinal + r.replicas).collect();
+                wait_or_recover(conn, name, setup, opts, &gated, style, out).await?;
+                checks_or_recover(conn, name, &snap, setup, opts, &ordinals, style, out).await?;
+                steps += 1;
+            }
+            Next::Delete { pod, ordinal } => {
+                if steps > 0 || opts.all {
+                    between_steps(
+                        opts,
+                        steps,
+                        &format!("delete {pod} so it is recreated on {}", r.update_revision),
+                        out,
+                    )
+                    .await?;
+                } else {
+                    crate::ops::consent(
+                        &format!(
+                            "Delete {pod} (OnDelete) so it is recreated on {}?",
+                            r.update_revision
+                        ),
+                        opts.yes,
+                        false,
+                    )?;
+                }
+                let uid = snap
+                    .pod(&pod)
+                    .and_then(|p| p.metadata.uid.clone())
+                    .unwrap_or_default();
+                mutate::delete_pod(&conn.client, &conn.namespace, &pod, &uid).await?;
+                say(
+                    out,
+                    &format!(
+                        "pod/{pod} deleted (OnDelete); waiting for its replacement on {}",
+                        r.update_revision
+                    ),
+                )?;
+                wait_or_recover(conn, name, setup, opts, &[ordinal], style, out).await?;
+                checks_or_recover(conn, name, &snap, setup, opts, &[ordinal], style, out).await?;
+                steps += 1;
+            }
+        }
+        // A step under OnDelete is one pod; `--step N` deletes N, one after the other.
+        let wanted = if on_delete {
+            opts.by.max(1) as usize
+        } else {
+            1
+        };
+        if !opts.all && steps >= wanted {
+            let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+            return finish(conn, name, &snap, out).await;
+        }
+    }
+}
+
+/// After the last step: say where the rollout stands; once every ordinal is done the
+/// origin annotation has served its purpose and is removed.
+async fn finish(conn: &Connection, name: &str, snap: &Snapshot, out: &mut dyn Write) -> Result<()> {
+    let partition = snap
+        .set()
+        .spec
+        .as_ref()
+        .and_then(|s| s.update_strategy.as_ref())
+        .and_then(|s| s.rolling_update.as_ref())
+        .and_then(|r| r.partition)
+        .unwrap_or(0);
+    let has_origin = snap
+        .set()
+        .metadata
+        .annotations
+        .as_ref()
+        .is_some_and(|a| a.contains_key(ORIGIN_ANNOTATION));
+    if partition == 0 && has_origin {
+        let rv = snap
+            .set()
+            .metadata
+            .resource_version
+            .clone()
+            .unwrap_or_default();
+        let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null}}});
+        // Best effort: a conflict here only leaves a stale note behind.
+        let _ = mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false).await;
+    }
+    say(
+        out,
+        &if partition == 0 {
+            format!("statefulset.apps/{name}: every ordinal is on the update revision")
+        } else {
+            format!(
+                "statefulset.apps/{name}: step done; partition {partition} (run again to go on)"
+            )
+        },
+    )
+}
+
+/// Between two steps of `--all`: the pause, or a question on a terminal.
+async fn between_steps(
+    opts: &Options,
+    steps: usize,
+    what: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if steps == 0 {
+        return crate::ops::consent(
+            &format!("Roll out step by step: first {what}?"),
+            opts.yes,
+            false,
+        );
+    }
+    match opts.pause_between {
+        Some(d) => {
+            say(
+                out,
+                &format!("Pausing {} before the next step", crate::duration::human(d)),
+            )?;
+            tokio::time::sleep(d).await;
+            Ok(())
+        }
+        None => crate::ops::consent(&format!("Next step: {what}?"), opts.yes, false),
+    }
+}
+
+/// Waits for the gate; on failure, with `--auto-rollback`, performs the forced rollback
+/// and puts the original partition back.
+async fn wait_or_recover(
+    conn: &Connection,
+    name: &str,
+    setup: &ModelSetup,
+    opts: &Options,
+    ordinals: &[i32],
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let Err(failure) = wait_gate(conn, name, setup, opts, ordinals, out).await else {
+        return Ok(());
+    };
+    recover(conn, name, setup, opts, failure, style, out).await
+}
+
+/// The user's checks; a failure is handled as a failed gate.
+#[allow(clippy::too_many_arguments)]
+async fn checks_or_recover(
+    conn: &Connection,
+    name: &str,
+    snap: &Snapshot,
+    setup: &ModelSetup,
+    opts: &Options,
+    ordinals: &[i32],
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let Err(failure) = run_checks(conn, name, snap, opts, ordinals, out).await else {
+        return Ok(());
+    };
+    recover(conn, name, setup, opts, failure, style, out).await
+}
+
+/// Stops with the failure, or with `--auto-rollback` rolls back first.
+async fn recover(
+    conn: &Connection,
+    name: &str,
+    setup: &ModelSetup,
+    opts: &Options,
+    failure: Error,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if !opts.auto_rollback {
+        return Err(failure.with_hint(format!(
+            "to recover: kubectl sts force-rollback {name} (or re-run with --auto-rollback)"
+        )));
+    }
+    say(
+        out,
+        &format!("Step failed: {failure}\nAuto-rollback: forced rollback of {name}"),
+    )?;
+    rollback(conn, name, setup, opts, style, out).await?;
+    Err(Error::failed(format!(
+        "the rollout of {name} failed and was rolled back: {failure}"
+    )))
+}
+
+/// The forced rollback (`ops::force_rollback`), then the partition from before the first
+/// step.
+pub async fn rollback(
+    conn: &Connection,
+    name: &str,
+    setup: &ModelSetup,
+    opts: &Options,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let fr = crate::ops::force_rollback::Options {
+        to_revision: None,
+        all_bad: false,
+        force: true,
+        yes: true,
+        dry_run: None,
+        wait: true,
+        timeout: opts.step_timeout,
+    };
+    crate::ops::force_rollback::run(conn, name, setup, &fr, style, out).await?;
+    for _ in 0..CONFLICT_RETRIES {
+        let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+        let Some(origin) = snap
+            .set()
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(ORIGIN_ANNOTATION))
+            .and_then(|o| o.parse::<i32>().ok())
+        else {
+            return Ok(());
+        };
+        let rv = snap
+            .set()
+            .metadata
+            .resource_version
+            .clone()
+            .unwrap_or_default();
+        let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null}},
+                           "spec": {"updateStrategy": {"rollingUpdate": {"partition": origin}}}});
+        match mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false).await {
+            Ok(_) => {
+                return say(
+                    out,
+                    &format!("statefulset.apps/{name} partition restored to {origin}"),
+                );
+            }
+            Err(e) if e.is_conflict() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::failed(format!(
+        "could not restore the partition of {name}: it kept changing (409 Conflict)"
+    )))
+}
+
+fn report_of(snap: &Snapshot, setup: &ModelSetup) -> report::Report {
+    let now = jiff::Timestamp::now().max(setup.now);
+    let plan = model::plan(snap, now, &setup.profile);
+    report::report(snap, &plan, now, &setup.profile)
+}
+
+/// Follows the set's watches until `ordinals` pass the structural gate and have stayed
+/// Ready, with the same pod and no restart, for `stable_for` (timed on this machine's
+/// monotonic clock from when the tool saw them Ready, so clock skew cannot pass a gate
+/// early).
+async fn wait_gate(
+    conn: &Connection,
+    name: &str,
+    setup: &ModelSetup,
+    opts: &Options,
+    ordinals: &[i32],
+    out: &mut dyn Write,
+) -> Result<()> {
+    let stream = watch::snapshots(
+        conn.client.clone(),
+        conn.namespace.clone(),
+        name.to_string(),
+    )
+    .await?;
+    let mut stream = std::pin::pin!(stream);
+    let deadline = Instant::now() + opts.step_timeout;
+    let spinner = std::io::stderr().is_terminal();
+    let frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    let mut frame = 0;
+    // ordinal → (pod uid, restarts, first seen Ready)
+    let mut seen: HashMap<i32, (String, i32, Instant)> = HashMap::new();
+    let mut last = String::new();
+    let mut snap: Option<Box<Snapshot>> = None;
+    loop {
+        let mut wake = deadline;
+        if let Some(s) = &snap {
+            let r = report_of(s, setup);
+            let status = match stepping::gate(&r, ordinals) {
+                Gate::Failed(why) => {
+                    clear(spinner);
+                    return Err(Error::failed(format!("step failed: {why}")));
+                }
+                Gate::Pending(msg) => {
+                    seen.clear();
+                    msg
+                }
+                Gate::Passed => {
+                    let now = Instant::now();
+                    let mut unstable = None;
+                    for &o in ordinals {
+                        let Some(row) = r.rows.iter().find(|row| row.ordinal == o) else {
+                            continue;
+                        };
+                        let pod = row.pod.clone().unwrap_or_default();
+                        let uid = s
+                            .pod(&pod)
+                            .and_then(|p| p.metadata.uid.clone())
+                            .unwrap_or_default();
+                        let entry = seen
+                            .entry(o)
+                            .or_insert_with(|| (uid.clone(), row.restarts, now));
+                        if entry.0 != uid || entry.1 != row.restarts {
+                            if row.restarts > entry.1 && entry.0 == uid {
+                                clear(spinner);
+                                return Err(Error::failed(format!(
+                                    "step failed: {pod} restarted ({} restarts) while being watched for stability",
+                                    row.restarts
+                                )));
+                            }
+                            *entry = (uid, row.restarts, now);
+                        }
+                        let stable_at = entry.2 + opts.stable_for;
+                        if stable_at > now {
+                            wake = wake.min(stable_at);
+                            if unstable.is_none() {
+                                unstable = Some(format!(
+                                    "{pod} is Ready; stable in {}s",
+                                    (stable_at - now).as_secs() + 1
+                                ));
+                            }
+                        }
+                    }
+                    match unstable {
+                        None => {
+                            clear(spinner);
+                            let names: Vec<String> =
+                                ordinals.iter().map(|o| format!("{name}-{o}")).collect();
+                            return say(
+                                out,
+                                &format!(
+                                    "✓ {} updated, Ready, available and stable",
+                                    names.join(", ")
+                                ),
+                            );
+                        }
+                        Some(msg) => msg,
+                    }
+                }
+            };
+            if spinner {
+                frame = (frame + 1) % frames.len();
+                eprint!("\r\x1b[2K{} {status}", frames[frame]);
+                wake = wake.min(Instant::now() + Duration::from_millis(120));
+            } else if status != last {
+                say(out, &format!("  {status}"))?;
+            }
+            last = status;
+        }
+        tokio::select! {
+            update = stream.next() => match update {
+                Some(watch::Update::Snapshot(s)) => snap = Some(s),
+                Some(watch::Update::Reconnecting(why)) => {
+                    if !spinner { say(out, &format!("  watch interrupted ({why}); reconnecting"))?; }
+                }
+                None => return Err(Error::failed(format!("the watches of {name} ended"))),
+            },
+            _ = tokio::time::sleep_until(wake) => {
+                if Instant::now() >= deadline {
+                    clear(spinner);
+                    return Err(Error::failed(format!(
+                        "step failed: not healthy after --step-timeout {}: {last}",
+                        crate::duration::human(opts.step_timeout)
+                    )));
+                }
+            }
+        }
+    }
+}
+
+fn clear(spinner: bool) {
+    if spinner {
+        eprint!("\r\x1b[2K");
+    }
+}
+
+/// `--check-cmd` and `--check-http` for each newly included ordinal.
+async fn run_checks(
+    conn: &Connection,
+    name: &str,
+    snap: &Snapshot,
+    opts: &Options,
+    ordinals: &[i32],
+    out: &mut dyn Write,
+) -> Result<()> {
+    let service = snap
+        .set()
+        .spec
+        .as_ref()
+        .and_then(|s| s.service_name.clone())
+        .unwrap_or_default();
+    let ns = conn.namespace.as_str();
+    for &o in ordinals.iter().rev() {
+        let pod = format!("{name}-{o}");
+        let dns = format!("{pod}.{service}.{ns}.svc");
+        if let Some(cmd) = &opts.check_cmd {
+            let status = tokio::process::Command::new("sh")
+                .arg("-c")
+                .arg(cmd)
+                .env("STS_POD", &pod)
+                .env("STS_ORDINAL", o.to_string())
+                .env("STS_NAMESPACE", ns)
+                .env("STS_STATEFULSET", name)
+                .env("STS_SERVICE", &service)
+                .env("STS_DNS", &dns)
+                .status()
+                .await
+                .map_err(|e| Error::failed(format!("--check-cmd for {pod}: cannot run sh: {e}")))?;
+            if !status.success() {
+                return Err(Error::failed(format!(
+                    "step failed: --check-cmd for {pod} exited with {status}"
+                )));
+            }
+            say(out, &format!("  ✓ --check-cmd passed for {pod}"))?;
+        }
+        if let Some(url) = &opts.check_http {
+            let url = url
+                .replace("{pod}", &pod)
+                .replace("{ordinal}", &o.to_string())
+                .replace("{service}", &service)
+                .replace("{namespace}", ns)
+                .replace("{dns}", &dns);
+            let code = http_get(&url, opts.step_timeout.min(Duration::from_secs(30)))
+                .await
+                .map_err(|e| {
+                    Error::failed(format!("step failed: --check-http {url} for {pod}: {e}"))
+                })?;
+            if !(200..300).contains(&code) {
+                return Err(Error::failed(format!(
+                    "step failed: --check-http {url} for {pod} answered {code}"
+                )));
+            }
+            say(out, &format!("  ✓ --check-http {url} answered {code}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// A plain HTTP/1.1 GET; the status code. (https is for --check-cmd with curl.)
+async fn http_get(url: &str, timeout: Duration) -> std::result::Result<u16, String> {
+    let uri: http::Uri = url.parse().map_err(|e| format!("invalid URL: {e}"))?;
+    if uri.scheme_str() != Some("http") {
+        return Err("only http:// URLs are supported; use --check-cmd with curl for https".into());
+    }
+    let host = uri.host().ok_or("the URL has no host")?.to_string();
+    let port = uri.port_u16().unwrap_or(80);
+    let fut = async {
+        let stream = tokio::net::TcpStream::connect((host.as_str(), port))
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                .await
+                .map_err(|e| e.to_string())?;
+        tokio::spawn(connection);
+        let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+        let req = http::Request::get(path)
+            .header("host", &host)
+            .header(
+                "user-agent",
+                concat!("kubectl-sts/", env!("CARGO_PKG_VERSION")),
+            )
+            .body(http_body_util::Empty::<bytes::Bytes>::new())
+            .map_err(|e| e.to_string())?;
+        let res = sender.send_request(req).await.map_err(|e| e.to_string())?;
+        Ok(res.status().as_u16())
+    };
+    tokio::time::timeout(timeout, fut)
+        .await
+        .map_err(|_| format!("no answer within {}s", timeout.as_secs()))?
+}
+
+fn say(out: &mut dyn Write, line: &str) -> Result<()> {
+    writeln!(out, "{line}").map_err(io_error)?;
+    out.flush().map_err(io_error)
+}
+
+fn list(ordinals: &[i32]) -> String {
+    ordinals
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}

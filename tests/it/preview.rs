@@ -1,0 +1,219 @@
+//! `rollout preview`: the preview is the model run over a simulated kubelet, and the
+//! simulated cluster is the model plus a kubelet — so for the same change they must
+//! agree action by action and second by second. Also the command's output.
+
+use jiff::SignedDuration;
+use kubectl_sts::model::Action;
+use kubectl_sts::model::preview::{Assumptions, End, preview};
+use kubectl_sts::sim::controller::{DecodeCache, snapshot};
+use kubectl_sts::sim::scenario::Step;
+use kubectl_sts::sim::store::Kind;
+use serde_json::Value;
+
+use super::live::{scenario, serve};
+
+/// (seconds after the change, create|delete, pod) of every pod action.
+type Timeline = Vec<(i64, String, String)>;
+
+/// Applies `change` to a settled scenario (as an API write, before the controller has
+/// seen it), previews it, then lets the sim do it.
+fn preview_and_sim(name: &str, change: Vec<Step>, fail_update: bool) -> (Timeline, Timeline, End) {
+    let mut c = scenario(name, &[]);
+    let set_name = match &change[0] {
+        Step::SetImage { set, .. } | Step::SetPartition { set, .. } => set.clone(),
+        _ => unreachable!(),
+    };
+    let mut set = c
+        .store
+        .get(Kind::StatefulSet, "default", &set_name)
+        .unwrap()
+        .clone();
+    for s in &change {
+        match s {
+            Step::SetImage { image, .. } => {
+                set["spec"]["template"]["spec"]["containers"][0]["image"] = image.as_str().into()
+            }
+            Step::SetPartition { partition, .. } => {
+                set["spec"]["updateStrategy"] = serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"partition": partition}})
+            }
+            _ => unreachable!(),
+        }
+    }
+    c.store.now = c.now();
+    c.store
+        .update(Kind::StatefulSet, "default", &set_name, set, false, false)
+        .unwrap();
+    let t0 = c.now();
+    let snap = snapshot(&c.store, "default", &set_name, &mut DecodeCache::default()).unwrap();
+    let profile = c.config.profile;
+    let assume = Assumptions {
+        ready_after: c.config.kubelet.ready_after,
+        terminate_after: c.config.kubelet.max_grace,
+        fail_update_revision: fail_update,
+        ..Assumptions::default()
+    };
+    let t = preview(&snap, t0, &profile, assume, 100_000);
+    let predicted: Timeline = t
+        .events
+        .iter()
+        .filter(|e| e.what == "create" || e.what == "delete")
+        .map(|e| (e.at_seconds, e.what.clone(), e.pod.clone()))
+        .collect();
+    let before = c.log.len();
+    c.advance(SignedDuration::from_secs(300));
+    let actual: Timeline = c.log[before..]
+        .iter()
+        .filter(|r| r.set == set_name)
+        .filter_map(|r| match &r.action {
+            Action::CreatePod { name, .. } => Some((r.at, "create", name)),
+            Action::DeletePod { name, .. } => Some((r.at, "delete", name)),
+            _ => None,
+        })
+        .map(|(at, what, pod)| {
+            (
+                at.duration_since(t0).as_secs(),
+                what.to_string(),
+                pod.clone(),
+            )
+        })
+        .collect();
+    (predicted, actual, t.end)
+}
+
+fn set_image(set: &str, image: &str) -> Step {
+    Step::SetImage {
+        set: set.into(),
+        container: None,
+        image: image.into(),
+    }
+}
+
+#[test]
+fn the_preview_of_a_five_replica_rollout_matches_the_sim_step_by_step() {
+    let (predicted, actual, end) =
+        preview_and_sim("default", vec![set_image("web", "nginx:1.26")], false);
+    assert_eq!(end, End::Complete);
+    assert_eq!(predicted.len(), 10, "{predicted:?} vs {actual:?}");
+    assert_eq!(predicted, actual);
+    assert_eq!(predicted[0], (0, "delete".to_string(), "web-4".to_string()));
+}
+
+#[test]
+fn preview_and_sim_agree_on_a_partition_parallel_and_a_broken_image() {
+    let partitioned = vec![
+        Step::SetPartition {
+            set: "web".into(),
+            partition: 3,
+        },
+        set_image("web", "nginx:1.26"),
+    ];
+    let (p, a, end) = preview_and_sim("default", partitioned, false);
+    assert_eq!(end, End::Complete);
+    assert_eq!(p.len(), 4, "only ordinals 3 and 4: {p:?}");
+    assert_eq!(p, a);
+
+    let (p, a, end) = preview_and_sim("default", vec![set_image("web", "nginx:broken")], true);
+    assert_eq!(end, End::Wedged);
+    assert_eq!(p, a, "both stop at the first broken pod");
+    assert_eq!(p.len(), 2);
+
+    let sets: Vec<String> = scenario("parallel", &[])
+        .store
+        .all(Kind::StatefulSet)
+        .map(|s| s["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    let (p, a, _) = preview_and_sim("parallel", vec![set_image(&sets[0], "busybox:1.37")], false);
+    assert!(!p.is_empty());
+    assert_eq!(p, a);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_prints_the_timeline_and_json() {
+    let live = serve(scenario("default", &[])).await;
+    let (code, out, err) = live
+        .run(&[
+            "rollout",
+            "preview",
+            "web",
+            "--image",
+            "web=nginx:1.26",
+            "--ready-after",
+            "20s",
+        ])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Preview: statefulset/web in default: 5 replicas, RollingUpdate"),
+        "{out}"
+    );
+    assert!(
+        out.contains("assuming pods are Ready 20s after creation (--ready-after)"),
+        "{out}"
+    );
+    assert!(out.contains("Complete after 1m45s"), "{out}");
+    assert!(
+        out.contains("5 pod(s) restarted for the update; at most 1 of 5 unavailable at once"),
+        "{out}"
+    );
+    // Nothing was changed.
+    let image = live.server.shared.read(|c| {
+        c.store.get(Kind::StatefulSet, "default", "web").unwrap()["spec"]["template"]["spec"]["containers"][0]["image"].clone()
+    });
+    assert_eq!(image, "nginx:1.25");
+
+    let (code, out, _) = live
+        .run(&[
+            "rollout",
+            "preview",
+            "web",
+            "--image",
+            "web=nginx:1.26",
+            "--fail",
+            "2",
+            "-o",
+            "json",
+        ])
+        .await;
+    assert_eq!(code, 0);
+    let t: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(t["end"], "wedged");
+    assert_eq!(t["wedgedOn"], "web-2");
+    assert_eq!(t["restarts"], 3);
+    assert!(
+        t["message"]
+            .as_str()
+            .unwrap()
+            .contains("web-2 never becomes Ready (as assumed)")
+    );
+
+    let (code, _, err) = live
+        .run(&["rollout", "preview", "web", "--image", "nope=x:1"])
+        .await;
+    assert_eq!(code, 2);
+    assert!(err.contains("no container \"nope\""), "{err}");
+    let (code, _, err) = live
+        .run(&["rollout", "preview", "web", "--image", "nginx"])
+        .await;
+    assert_eq!(code, 2);
+    assert!(err.contains("CONTAINER=IMAGE"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_delete_previews_say_nothing_happens_without_deletions() {
+    let live = serve(scenario("ondelete", &[])).await;
+    let (code, out, err) = live
+        .run(&[
+            "rollout",
+            "preview",
+            "queue",
+            "--image",
+            "rabbit=rabbitmq:3.13",
+        ])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Waits for deletions"), "{out}");
+    assert!(
+        out.contains("the controller replaces a pod only after it is deleted"),
+        "{out}"
+    );
+}
