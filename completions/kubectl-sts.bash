@@ -19,6 +19,9 @@ _kubectl__sts() {
             kubectl__sts,completion)
                 cmd="kubectl__sts__subcmd__completion"
                 ;;
+            kubectl__sts,dashboard)
+                cmd="kubectl__sts__subcmd__dashboard"
+                ;;
             kubectl__sts,delete)
                 cmd="kubectl__sts__subcmd__delete"
                 ;;
@@ -45,6 +48,9 @@ _kubectl__sts() {
                 ;;
             kubectl__sts__subcmd__help,completion)
                 cmd="kubectl__sts__subcmd__help__subcmd__completion"
+                ;;
+            kubectl__sts__subcmd__help,dashboard)
+                cmd="kubectl__sts__subcmd__help__subcmd__dashboard"
                 ;;
             kubectl__sts__subcmd__help,delete)
                 cmd="kubectl__sts__subcmd__help__subcmd__delete"
@@ -170,7 +176,7 @@ _kubectl__sts() {
 
     case "${cmd}" in
         kubectl__sts)
-            opts="-v -n -h -V --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version status rollout plan sim force-rollback delete completion demo help"
+            opts="-v -n -h -V --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version status rollout plan sim force-rollback delete completion demo dashboard help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -226,6 +232,68 @@ _kubectl__sts() {
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sts__subcmd__dashboard)
+            opts="-A -v -n -h -V --all-namespaces --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubernetes-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --feature-gates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -460,7 +528,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__help)
-            opts="status rollout plan sim force-rollback delete completion demo help"
+            opts="status rollout plan sim force-rollback delete completion demo dashboard help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -474,6 +542,20 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__help__subcmd__completion)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sts__subcmd__help__subcmd__dashboard)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

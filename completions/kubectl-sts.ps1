@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Ordered teardown: scale to 0, wait until the pods are gone (highest ordinal first), then delete the StatefulSet; claims are kept unless --delete-pvcs')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Try kubectl sts with no cluster: a built-in simulated cluster and a scenario')
+            [CompletionResult]::new('dashboard', 'dashboard', [CompletionResultType]::ParameterValue, 'A live terminal UI: the StatefulSets, the per-ordinal grid with the partition line, the next action, the diagnosis and events; step, pause, roll back from it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -549,6 +550,30 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-sts;dashboard' {
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
+            [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
+            [CompletionResult]::new('--feature-gates', '--feature-gates', [CompletionResultType]::ParameterName, 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Impersonate this user')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Impersonate this group (repeatable)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Give up on a request after this long (e.g. 10s)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'List the StatefulSets of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'List the StatefulSets of every namespace')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'On failure, also print the underlying error in full')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'On failure, also print the underlying error in full')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-sts;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per-ordinal revision state, the controller''s next action and why a rollout is stuck; without NAME, one line per StatefulSet')
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Roll out step by step with health gates (`rollout NAME --step`), preview a rollout, pause/resume, wait for it, history, diffs and undo')
@@ -558,6 +583,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Ordered teardown: scale to 0, wait until the pods are gone (highest ordinal first), then delete the StatefulSet; claims are kept unless --delete-pvcs')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Try kubectl sts with no cluster: a built-in simulated cluster and a scenario')
+            [CompletionResult]::new('dashboard', 'dashboard', [CompletionResultType]::ParameterValue, 'A live terminal UI: the StatefulSets, the per-ordinal grid with the partition line, the next action, the diagnosis and events; step, pause, roll back from it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -619,6 +645,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;help;demo' {
+            break
+        }
+        'kubectl-sts;help;dashboard' {
             break
         }
         'kubectl-sts;help;help' {

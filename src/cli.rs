@@ -54,7 +54,7 @@ pub struct Cli {
 
 /// kubectl's connection flags (kubectl itself refuses them before the plugin name:
 /// write `kubectl sts status -n db web`).
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct KubeArgs {
     /// Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else
     /// ~/.kube/config).
@@ -145,6 +145,36 @@ pub enum Command {
     /// Try kubectl sts with no cluster: a built-in simulated cluster and a scenario.
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
+
+    /// A live terminal UI: the StatefulSets, the per-ordinal grid with the partition line,
+    /// the next action, the diagnosis and events; step, pause, roll back from it.
+    #[command(alias = "tui", after_help = DASHBOARD_EXAMPLES)]
+    Dashboard(DashboardArgs),
+}
+
+const DASHBOARD_EXAMPLES: &str = "\
+Examples:
+  # Every StatefulSet of the namespace; the first one selected
+  kubectl sts dashboard
+
+  # Open on web, in all namespaces
+  kubectl sts dashboard web -A
+
+Keys: s step, S step N, p pause/resume, f force-rollback, u undo, D ordered delete,
+d history+diff, v preview, enter pod YAML, c compact, ? help, q quit.
+Every change shows its plan and asks for confirmation first.";
+
+#[derive(Debug, clap::Args)]
+pub struct DashboardArgs {
+    /// The StatefulSet to open on (default: the first).
+    pub name: Option<String>,
+
+    /// List the StatefulSets of every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 const DEMO_EXAMPLES: &str = "\
@@ -229,7 +259,7 @@ pub enum OutputFormat {
 }
 
 /// How the model is set up: clock, release and gates.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct ModelArgs {
     /// The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds
     /// availability and the ages in the diagnosis.

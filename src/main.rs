@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::ForceRollback(args) => cmd::force_rollback::run(args, &cli.kube, style, &mut out),
         Command::Delete(args) => cmd::delete::run(args, &cli.kube, &mut out),
         Command::Demo(args) => cmd::demo::run(args, style, &mut out),
+        Command::Dashboard(args) => cmd::dashboard::run(args, &cli.kube, style),
         Command::Completion { shell } => out
             .write_all(&kubectl_sts::cli::completion_script(*shell))
             .map_err(kubectl_sts::output::io_error),

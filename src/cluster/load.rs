@@ -78,6 +78,27 @@ pub async fn snapshot(
     .map_err(|e| ClusterError::other(call, e.to_string()))
 }
 
+/// The StatefulSets of `ns` (all namespaces when `None`) alone, as served: one list
+/// request, for overviews that read only the sets' own status.
+pub async fn sets(client: &kube::Client, ns: Option<&str>) -> Result<Vec<Value>, ClusterError> {
+    let (path, call) = match ns {
+        Some(n) => (
+            format!("/apis/apps/v1/namespaces/{n}/statefulsets"),
+            format!("list statefulsets.apps in namespace {n:?}"),
+        ),
+        None => (
+            "/apis/apps/v1/statefulsets".to_string(),
+            "list statefulsets.apps in all namespaces".to_string(),
+        ),
+    };
+    let list = get_raw(client, &path, &call).await?;
+    Ok(list
+        .get("items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default())
+}
+
 /// Every StatefulSet of `ns` (all namespaces when `None`) with its pods and revisions:
 /// four list requests, grouped client-side.
 pub async fn snapshots(

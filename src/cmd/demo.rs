@@ -17,9 +17,7 @@ use crate::sim::{Cluster, Config, controller};
 
 pub fn run(args: &DemoArgs, style: Style, out: &mut dyn Write) -> Result<()> {
     if !args.headless {
-        return Err(Error::input(
-            "the interactive dashboard is not built yet; run `kubectl sts demo --headless`",
-        ));
+        return interactive(args, style);
     }
     let scenario = Scenario::load(&args.scenario).map_err(Error::input)?;
     let mut cluster = Cluster::new(Config::default());
@@ -131,4 +129,102 @@ fn show(cluster: &mut Cluster, name: &str, style: Style) -> Result<String> {
     let plan = model::plan(&snap, now, &profile);
     let r = report::report(&snap, &plan, now, &profile);
     Ok(output::status::table(&r, false, style))
+}
+
+/// Wait steps of the story are capped at this on the wall clock, so the interactive tour
+/// moves along (a crash loop looks the same after 10s as after 15m).
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// `demo` on a terminal: the simulated cluster served on loopback (wall clock), the
+/// dashboard connected to it through a kubeconfig like any cluster, and the scenario's
+/// story played in the background, narrated in the events pane.
+fn interactive(args: &DemoArgs, style: Style) -> Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Error::input(
+            "the interactive demo needs a terminal; run `kubectl sts demo --headless` for the text version",
+        ));
+    }
+    let scenario = Scenario::load(&args.scenario).map_err(Error::input)?;
+    let mut cluster = Cluster::new(Config::default());
+    cluster.start_at(
+        Timestamp::now()
+            .checked_sub(jiff::SignedDuration::from_secs(600))
+            .unwrap_or(Timestamp::now()),
+    );
+    scenario.start(&mut cluster).map_err(Error::failed)?;
+    cluster.set_clock(crate::sim::Clock::Wall);
+    cluster.settle();
+    let dir = std::env::temp_dir().join(format!("kubectl-sts-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::failed(format!("{}: {e}", dir.display())))?;
+    let kubeconfig = dir.join("kubeconfig");
+    let result = super::runtime()?.block_on(async {
+        let server = crate::sim::server::Server::start(cluster, 0)
+            .await
+            .map_err(|e| Error::failed(format!("cannot start the simulated cluster: {e}")))?;
+        server
+            .write_kubeconfig(&kubeconfig)
+            .map_err(|e| Error::failed(format!("{}: {e}", kubeconfig.display())))?;
+        let (notes, narration) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let shared = server.shared.clone();
+        let story = scenario.story.clone();
+        let player = tokio::spawn(async move {
+            for step in story {
+                match &step {
+                    Step::Say(text) => {
+                        let _ = notes.send(text.clone());
+                    }
+                    Step::Show(_) => {}
+                    Step::Wait(d) => {
+                        let d = crate::duration::parse_std(d)
+                            .unwrap_or(MAX_WAIT)
+                            .min(MAX_WAIT);
+                        tokio::time::sleep(d).await;
+                    }
+                    other => {
+                        let _ = notes.send(describe(other));
+                        let _ = shared.with(|c| apply(c, other));
+                    }
+                }
+            }
+            let _ = notes.send("The story is over; the cluster is yours (s, p, f, u, D …).".into());
+        });
+        let kube = crate::cli::KubeArgs {
+            kubeconfig: Some(kubeconfig.clone()),
+            ..Default::default()
+        };
+        let model = crate::cli::ModelArgs::default();
+        let (conn, setup) = super::connect(&kube, &model).await?;
+        let r = crate::tui::run(
+            conn,
+            setup,
+            Some("default".into()),
+            None,
+            style.color,
+            Some(narration),
+        )
+        .await;
+        player.abort();
+        r
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// A story step in words, for the narration.
+fn describe(step: &Step) -> String {
+    match step {
+        Step::SetImage { set, image, .. } => {
+            format!("kubectl set image statefulset/{set} … ={image}")
+        }
+        Step::SetPartition { set, partition } => format!("partition of {set} set to {partition}"),
+        Step::Scale { set, replicas } => {
+            format!("kubectl scale statefulset/{set} --replicas={replicas}")
+        }
+        Step::Undo(set) => format!("kubectl rollout undo statefulset/{set}"),
+        Step::DeletePod(pod) => format!("kubectl delete pod {pod}"),
+        Step::Say(t) => t.clone(),
+        Step::Show(s) => format!("look at {s}"),
+        Step::Wait(d) => format!("wait {d}"),
+    }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments come from `cli`, it calls the model (and,
 //! later, the cluster layer and operations) and hands the result to a renderer. Thin.
 
+pub mod dashboard;
 pub mod delete;
 pub mod demo;
 pub mod force_rollback;

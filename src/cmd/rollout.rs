@@ -2,12 +2,10 @@
 
 use std::io::Write;
 
-use serde_json::{Value, json};
-
 use crate::cli::{KubeArgs, OutputFormat, RolloutArgs, RolloutCommand};
-use crate::cluster::{load, mutate};
+use crate::cluster::load;
 use crate::error::{Error, Result};
-use crate::model::{self, history, revision};
+use crate::model::{self, history};
 use crate::output::{self, Style, io_error};
 
 pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) -> Result<()> {
@@ -88,39 +86,12 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
             }
             RolloutCommand::Pause { .. } | RolloutCommand::Resume { .. } => {
                 let pause = matches!(command, RolloutCommand::Pause { .. });
-                let message = pause_or_resume(&conn, name, &snap, &plan, &setup, pause).await?;
+                let message = crate::ops::pause::run(&conn, name, &snap, &plan, &setup, pause).await?;
                 w(out, &format!("{message}\n"))
             }
             RolloutCommand::Undo { to_revision, dry_run, yes, .. } => {
-                let target = history::undo_target(&entries, *to_revision).map_err(Error::failed)?;
-                let live = snap.set_json().pointer("/spec/template").cloned().unwrap_or(Value::Null);
-                if history::template_matches(&snap, target, &setup.profile) {
-                    return w(out, &format!("skipped rollback (current template already matches revision {})\n", target.number));
-                }
-                let diff = output::diff::unified(&format!("{name} (live)"), &live, &format!("revision #{} {}", target.number, target.name), &target.template, style);
-                w(out, &format!("Roll back statefulset/{name} to revision #{} ({}):\n{diff}", target.number, target.name))?;
-                if dry_run.as_deref() == Some("client") {
-                    return w(out, "(dry run: nothing changed)\n");
-                }
-                let server_dry = dry_run.as_deref() == Some("server");
-                crate::ops::consent(&format!("Roll back {name} to revision #{}?", target.number), *yes, server_dry)?;
-                let rv = snap.set().metadata.resource_version.clone().unwrap_or_default();
-                let patched = mutate::patch_set(&conn.client, &conn.namespace, name, &revision::replace_patch(&target.template), &rv, server_dry)
-                    .await
-                    .map_err(|e| {
-                        let conflict = e.is_conflict();
-                        let err: Error = e.into();
-                        if conflict { err.with_hint(format!("{name} changed since it was read; run the command again")) } else { err }
-                    })?;
-                w(out, &format!("statefulset.apps/{name} rolled back{}\n", if server_dry { " (server dry run)" } else { "" }))?;
-                // What the controller will do now: pods stuck on the bad revision keep the
-                // rollout stuck (kubernetes#67250).
-                let after = snap.with_set(patched).map_err(|e| Error::failed(e.to_string()))?;
-                let next = model::plan(&after, setup.now, &setup.profile);
-                if next.diagnosis.state == model::diagnose::RolloutState::Stuck {
-                    w(out, &format!("warning: {}\n", next.diagnosis.summary))?;
-                }
-                Ok(())
+                let opts = crate::ops::undo::Options { to_revision: *to_revision, dry_run: dry_run.clone(), yes: *yes };
+                crate::ops::undo::run(&conn, name, &snap, &entries, &setup, &opts, style, out).await
             }
             RolloutCommand::Step { .. } | RolloutCommand::Preview(_) => Ok(()),
         }
@@ -239,65 +210,4 @@ async fn wait_for_rollout(
             }
         }
     }
-}
-
-/// `rollout pause` / `rollout resume`: one patch of the partition and the annotation,
-/// with a resourceVersion precondition.
-async fn pause_or_resume(
-    conn: &crate::cluster::Connection,
-    name: &str,
-    snap: &model::Snapshot,
-    plan: &model::Plan,
-    setup: &super::ModelSetup,
-    pause: bool,
-) -> Result<String> {
-    use crate::model::progress::{PAUSED_ANNOTATION, frontier};
-    let set = snap.set();
-    let annotations = set.metadata.annotations.clone().unwrap_or_default();
-    let recorded = annotations.get(PAUSED_ANNOTATION).cloned();
-    let strategy = set.spec.as_ref().and_then(|s| s.update_strategy.as_ref());
-    if strategy.and_then(|s| s.type_.as_deref()) == Some("OnDelete") {
-        return Err(Error::input(format!(
-            "{name} uses OnDelete: nothing rolls until pods are deleted, so there is nothing to pause or resume"
-        )));
-    }
-    let current = strategy
-        .and_then(|s| s.rolling_update.as_ref())
-        .map(|r| r.partition.unwrap_or(0));
-    let patch = if pause {
-        if recorded.is_some() {
-            return Ok(format!(
-                "statefulset.apps/{name} is already paused (partition {})",
-                current.unwrap_or(0)
-            ));
-        }
-        let r = model::report::report(snap, plan, setup.now, &setup.profile);
-        let pin = frontier(&r).max(current.unwrap_or(0));
-        let original = current.map(|p| p.to_string()).unwrap_or_default();
-        json!({"metadata": {"annotations": {PAUSED_ANNOTATION: original}},
-               "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": pin}}}})
-    } else {
-        let Some(original) = recorded else {
-            return Ok(format!("statefulset.apps/{name} is not paused"));
-        };
-        let restore = original.parse::<i32>().unwrap_or(0);
-        json!({"metadata": {"annotations": {PAUSED_ANNOTATION: null}},
-               "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": restore}}}})
-    };
-    let rv = set.metadata.resource_version.clone().unwrap_or_default();
-    let patched = mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false)
-        .await
-        .map_err(Error::from)?;
-    let partition = patched
-        .pointer("/spec/updateStrategy/rollingUpdate/partition")
-        .cloned()
-        .unwrap_or(Value::Null);
-    Ok(if pause {
-        format!(
-            "statefulset.apps/{name} paused at partition {partition} (was {})",
-            current.map_or("unset".to_string(), |p| p.to_string())
-        )
-    } else {
-        format!("statefulset.apps/{name} resumed (partition {partition})")
-    })
 }

@@ -38,6 +38,7 @@ pub fn run(
         step_timeout: args.step_timeout,
         auto_rollback: args.auto_rollback,
         yes: args.yes,
+        spinner: true,
     };
     super::runtime()?.block_on(async {
         let (conn, setup) = super::connect(kube, &args.model).await?;

@@ -4,7 +4,9 @@
 
 pub mod delete;
 pub mod force_rollback;
+pub mod pause;
 pub mod step;
+pub mod undo;
 
 use std::io::IsTerminal;
 

@@ -32,6 +32,8 @@ pub struct Options {
     pub step_timeout: Duration,
     pub auto_rollback: bool,
     pub yes: bool,
+    /// Draw a spinner on standard error when it is a terminal (not inside the dashboard).
+    pub spinner: bool,
 }
 
 /// How many times a partition patch is retried after a 409 (re-reading each time).
@@ -408,7 +410,7 @@ async fn wait_gate(
     .await?;
     let mut stream = std::pin::pin!(stream);
     let deadline = Instant::now() + opts.step_timeout;
-    let spinner = std::io::stderr().is_terminal();
+    let spinner = opts.spinner && std::io::stderr().is_terminal();
     let frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
     let mut frame = 0;
     // ordinal → (pod uid, restarts, first seen Ready)

@@ -24,7 +24,7 @@ pub fn render(
         .map_err(io_error)
 }
 
-fn text(t: &Timeline, ready_source: &str, style: Style) -> String {
+pub fn text(t: &Timeline, ready_source: &str, style: Style) -> String {
     let mut s = String::new();
     let partition = t
         .partition

@@ -3,6 +3,7 @@
 
 mod cli;
 mod conformance;
+mod dashboard;
 mod invariants;
 mod kubectl;
 mod live;

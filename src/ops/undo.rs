@@ -1,0 +1,115 @@
+//! `rollout undo` (CLI and dashboard): revert the template to a revision's data, as
+//! kubectl does, with a resourceVersion precondition; warn when pods stuck on a broken
+//! revision will keep the rollout stuck (kubernetes#67250).
+
+use std::io::Write;
+
+use serde_json::Value;
+
+use crate::cluster::{Connection, mutate};
+use crate::cmd::ModelSetup;
+use crate::error::{Error, Result};
+use crate::model::{self, Snapshot, history, revision};
+use crate::output::{self, Style, io_error};
+
+pub struct Options {
+    /// Revision number; 0 is the previous one.
+    pub to_revision: i64,
+    pub dry_run: Option<String>,
+    pub yes: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn run(
+    conn: &Connection,
+    name: &str,
+    snap: &Snapshot,
+    entries: &[history::Entry],
+    setup: &ModelSetup,
+    opts: &Options,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(io_error);
+    let target = history::undo_target(entries, opts.to_revision).map_err(Error::failed)?;
+    let live = snap
+        .set_json()
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(Value::Null);
+    if history::template_matches(snap, target, &setup.profile) {
+        return w(
+            out,
+            &format!(
+                "skipped rollback (current template already matches revision {})\n",
+                target.number
+            ),
+        );
+    }
+    let diff = output::diff::unified(
+        &format!("{name} (live)"),
+        &live,
+        &format!("revision #{} {}", target.number, target.name),
+        &target.template,
+        style,
+    );
+    w(
+        out,
+        &format!(
+            "Roll back statefulset/{name} to revision #{} ({}):\n{diff}",
+            target.number, target.name
+        ),
+    )?;
+    if opts.dry_run.as_deref() == Some("client") {
+        return w(out, "(dry run: nothing changed)\n");
+    }
+    let server_dry = opts.dry_run.as_deref() == Some("server");
+    crate::ops::consent(
+        &format!("Roll back {name} to revision #{}?", target.number),
+        opts.yes,
+        server_dry,
+    )?;
+    let rv = snap
+        .set()
+        .metadata
+        .resource_version
+        .clone()
+        .unwrap_or_default();
+    let patched = mutate::patch_set(
+        &conn.client,
+        &conn.namespace,
+        name,
+        &revision::replace_patch(&target.template),
+        &rv,
+        server_dry,
+    )
+    .await
+    .map_err(|e| {
+        let conflict = e.is_conflict();
+        let err: Error = e.into();
+        if conflict {
+            err.with_hint(format!(
+                "{name} changed since it was read; run the command again"
+            ))
+        } else {
+            err
+        }
+    })?;
+    w(
+        out,
+        &format!(
+            "statefulset.apps/{name} rolled back{}\n",
+            if server_dry { " (server dry run)" } else { "" }
+        ),
+    )?;
+    // What the controller will do now: pods stuck on the bad revision keep the
+    // rollout stuck (kubernetes#67250).
+    let after = snap
+        .with_set(patched)
+        .map_err(|e| Error::failed(e.to_string()))?;
+    let next = model::plan(&after, setup.now, &setup.profile);
+    if next.diagnosis.state == model::diagnose::RolloutState::Stuck {
+        w(out, &format!("warning: {}\n", next.diagnosis.summary))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,350 @@
+//! `kubectl sts dashboard`: a live terminal UI over watches (ratatui + crossterm), in the
+//! Elm architecture — `app` (state, messages, update), `view` (state → frame), and this
+//! runtime, which feeds messages in (keys, watch snapshots, ticks, operation progress)
+//! and carries commands out. Operations are the CLI's own (`ops::*`), run in the
+//! background; the UI never waits on the network.
+
+pub mod app;
+pub mod view;
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::cluster::{Connection, load, watch};
+use crate::cmd::ModelSetup;
+use crate::error::{Error, Result};
+use crate::output::Style;
+
+use app::{App, Command, Msg, Op, SetItem};
+
+/// Restores the terminal (raw mode off, main screen, cursor shown).
+fn restore() {
+    let _ = crossterm::terminal::disable_raw_mode();
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Runs the dashboard on this terminal until the user quits.
+pub async fn run(
+    conn: Connection,
+    setup: ModelSetup,
+    namespace: Option<String>,
+    initial: Option<String>,
+    color: bool,
+    narration: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
+) -> Result<()> {
+    let conn = Arc::new(conn);
+    let setup = Arc::new(setup);
+    let (tx, mut rx) = unbounded_channel::<Msg>();
+    if let Some(mut notes) = narration {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some(n) = notes.recv().await {
+                if tx.send(Msg::Note(n)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+
+    // The terminal comes back on a panic too.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        hook(info);
+    }));
+    crossterm::terminal::enable_raw_mode()
+        .map_err(|e| Error::failed(format!("cannot use the terminal: {e}")))?;
+    let mut stdout = std::io::stdout();
+    crossterm::execute!(
+        stdout,
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::cursor::Hide
+    )
+    .map_err(|e| Error::failed(format!("cannot use the terminal: {e}")))?;
+    let result = event_loop(&conn, &setup, namespace, initial, color, &tx, &mut rx).await;
+    restore();
+    result
+}
+
+async fn event_loop(
+    conn: &Arc<Connection>,
+    setup: &Arc<ModelSetup>,
+    namespace: Option<String>,
+    initial: Option<String>,
+    color: bool,
+    tx: &UnboundedSender<Msg>,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
+) -> Result<()> {
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
+        .map_err(|e| Error::failed(format!("cannot use the terminal: {e}")))?;
+    let now = jiff::Timestamp::now();
+    let mut app = App::new(
+        namespace.as_deref().unwrap_or(""),
+        now,
+        setup.profile,
+        color,
+    );
+
+    // Keys and resizes, from a thread that blocks on the terminal.
+    {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            loop {
+                match crossterm::event::read() {
+                    Ok(crossterm::event::Event::Key(k))
+                        if k.kind == crossterm::event::KeyEventKind::Press =>
+                    {
+                        if tx.send(Msg::Key(k)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(crossterm::event::Event::Resize(..)) => {
+                        if tx.send(Msg::Resize).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(_) => return,
+                }
+            }
+        });
+    }
+    // The list of sets, then a watch on the selected one.
+    spawn_list(conn, namespace.clone(), tx);
+    let mut watcher: Option<tokio::task::JoinHandle<()>> = None;
+    if let Some(name) = initial {
+        let ns = namespace.clone().unwrap_or_else(|| conn.namespace.clone());
+        watcher = Some(spawn_watch(conn, ns, name, tx));
+    }
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal
+                .draw(|f| view::view(f, &mut app))
+                .map_err(|e| Error::failed(format!("drawing: {e}")))?;
+        }
+        let tick = app.needs_tick();
+        let msg = tokio::select! {
+            m = rx.recv() => match m { Some(m) => m, None => return Ok(()) },
+            _ = tokio::time::sleep(Duration::from_secs(1)), if tick => Msg::Tick(jiff::Timestamp::now()),
+        };
+        // The clock is the runtime's: ages and countdowns are judged at arrival.
+        if matches!(msg, Msg::Snapshot(_) | Msg::Sets(_)) {
+            app.now = jiff::Timestamp::now();
+        }
+        let (d, commands) = app::update(&mut app, msg);
+        dirty = d;
+        for cmd in commands {
+            match cmd {
+                Command::Quit => {
+                    if let Some(w) = watcher.take() {
+                        w.abort();
+                    }
+                    return Ok(());
+                }
+                Command::Watch {
+                    namespace: ns,
+                    name,
+                } => {
+                    if let Some(w) = watcher.take() {
+                        w.abort();
+                    }
+                    watcher = Some(spawn_watch(conn, ns, name, tx));
+                }
+                Command::Run {
+                    namespace: _,
+                    name,
+                    op,
+                } => spawn_op(conn, setup, name, op, tx),
+            }
+        }
+    }
+}
+
+fn spawn_list(conn: &Arc<Connection>, namespace: Option<String>, tx: &UnboundedSender<Msg>) {
+    let (conn, tx) = (conn.clone(), tx.clone());
+    tokio::spawn(async move {
+        let ns = namespace.as_deref();
+        match load::sets(&conn.client, ns).await {
+            Ok(sets) => {
+                let items = sets.iter().map(SetItem::from_status).collect();
+                let _ = tx.send(Msg::Sets(items));
+            }
+            Err(e) => {
+                let _ = tx.send(Msg::Reconnecting(e.to_string()));
+            }
+        }
+    });
+}
+
+fn spawn_watch(
+    conn: &Arc<Connection>,
+    ns: String,
+    name: String,
+    tx: &UnboundedSender<Msg>,
+) -> tokio::task::JoinHandle<()> {
+    let (client, tx) = (conn.client.clone(), tx.clone());
+    tokio::spawn(async move {
+        let stream = match watch::snapshots(client, ns, name.clone()).await {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = tx.send(Msg::Reconnecting(e.to_string()));
+                return;
+            }
+        };
+        let mut stream = std::pin::pin!(stream);
+        while let Some(update) = stream.next().await {
+            let msg = match update {
+                watch::Update::Snapshot(s) => Msg::Snapshot(s),
+                watch::Update::Reconnecting(why) => Msg::Reconnecting(why),
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    })
+}
+
+/// Writes each line of an operation's output as a progress message.
+struct ProgressWriter {
+    tx: UnboundedSender<Msg>,
+    partial: String,
+    last: String,
+}
+
+impl Write for ProgressWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.partial.push_str(&String::from_utf8_lossy(buf));
+        while let Some(i) = self.partial.find('\n') {
+            let line: String = self.partial.drain(..=i).collect();
+            let line = line.trim().to_string();
+            if !line.is_empty() {
+                self.last = line.clone();
+                let _ = self.tx.send(Msg::Progress(line));
+            }
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs `op` with the CLI's own functions on a thread of its own (their output streams
+/// are not `Send`), reporting progress and the outcome as messages.
+fn spawn_op(
+    conn: &Arc<Connection>,
+    setup: &Arc<ModelSetup>,
+    name: String,
+    op: Op,
+    tx: &UnboundedSender<Msg>,
+) {
+    let (conn, setup, tx) = (conn.clone(), setup.clone(), tx.clone());
+    std::thread::spawn(move || {
+        let mut out = ProgressWriter {
+            tx: tx.clone(),
+            partial: String::new(),
+            last: String::new(),
+        };
+        let result = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt.block_on(run_op(&conn, &setup, &name, &op, &mut out)),
+            Err(e) => Err(Error::failed(format!("cannot start the runtime: {e}"))),
+        };
+        let _ = tx.send(Msg::Done(match result {
+            Ok(()) => Ok(if out.last.is_empty() {
+                "done".into()
+            } else {
+                out.last.clone()
+            }),
+            Err(e) => Err(e.to_string()),
+        }));
+    });
+}
+
+/// The operations, exactly as the CLI runs them (consent given by the dialog).
+pub async fn run_op(
+    conn: &Connection,
+    setup: &ModelSetup,
+    name: &str,
+    op: &Op,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let style = Style::plain();
+    match op {
+        Op::Step { by } => {
+            let opts = crate::ops::step::Options {
+                by: *by,
+                to: None,
+                all: false,
+                pause_between: None,
+                stable_for: Duration::from_secs(30),
+                check_cmd: None,
+                check_http: None,
+                step_timeout: Duration::from_secs(600),
+                auto_rollback: false,
+                yes: true,
+                spinner: false,
+            };
+            crate::ops::step::run(conn, name, setup, &opts, style, out).await
+        }
+        Op::Pause | Op::Resume => {
+            let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+            let plan = crate::model::plan(&snap, jiff::Timestamp::now(), &setup.profile);
+            let msg =
+                crate::ops::pause::run(conn, name, &snap, &plan, setup, *op == Op::Pause).await?;
+            writeln!(out, "{msg}").map_err(crate::output::io_error)
+        }
+        Op::ForceRollback => {
+            let opts = crate::ops::force_rollback::Options {
+                to_revision: None,
+                all_bad: false,
+                force: false,
+                yes: true,
+                dry_run: None,
+                wait: true,
+                timeout: Duration::from_secs(600),
+            };
+            crate::ops::force_rollback::run(conn, name, setup, &opts, style, out).await
+        }
+        Op::Undo { revision } => {
+            let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+            let plan = crate::model::plan(&snap, jiff::Timestamp::now(), &setup.profile);
+            let entries = crate::model::history::entries(
+                &snap,
+                &plan.current_revision,
+                &plan.update_revision,
+                &setup.profile,
+            );
+            let opts = crate::ops::undo::Options {
+                to_revision: *revision,
+                dry_run: None,
+                yes: true,
+            };
+            crate::ops::undo::run(conn, name, &snap, &entries, setup, &opts, style, out).await
+        }
+        Op::Delete => {
+            let opts = crate::ops::delete::Options {
+                delete_pvcs: false,
+                yes: true,
+                dry_run: None,
+                timeout: Duration::from_secs(600),
+                cascade: "Background".into(),
+                force: false,
+            };
+            crate::ops::delete::run(conn, name, &opts, out).await
+        }
+    }
+}

@@ -1,0 +1,506 @@
+//! The dashboard: the update function (keys → messages, confirmations; nothing reaches
+//! the cluster unconfirmed), snapshots of the screen (ratatui TestBackend + insta), the
+//! render time of 1,000 ordinals, and an end-to-end run in tmux against the simulated
+//! cluster.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+use kubectl_sts::model::Snapshot;
+use kubectl_sts::model::profile::{Profile, Version};
+use kubectl_sts::model::scenario::{PodState, Scenario, Strategy};
+use kubectl_sts::tui::app::{App, Command, Dialog, Msg, Op, SetItem, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn now() -> Timestamp {
+    "2026-01-01T00:00:00Z".parse().unwrap()
+}
+
+fn profile() -> Profile {
+    Profile::for_version(Version::parse("1.34").unwrap()).unwrap()
+}
+
+/// web, `replicas`, template on nginx:1.26; ordinals ≥ `updated_from` updated.
+fn rollout(replicas: i32, partition: i32, updated_from: i32) -> Scenario {
+    let mut sc = Scenario::new("web", replicas);
+    let a = sc.revision("nginx:1.25");
+    let b = sc.revision("nginx:1.26");
+    sc.template = "nginx:1.26".into();
+    sc.status_current = Some(a);
+    sc.status_update = Some(b);
+    sc.strategy = Strategy::RollingUpdate {
+        partition,
+        max_unavailable: None,
+    };
+    for o in 0..replicas {
+        sc.pod(
+            o,
+            if o >= updated_from { b } else { a },
+            PodState::RunningReady,
+        );
+    }
+    sc
+}
+
+fn app_with(sc: &Scenario, color: bool) -> App {
+    let snap: Snapshot = sc.snapshot(&profile(), now()).unwrap();
+    let mut app = App::new("default", now(), profile(), color);
+    let item = SetItem::of(&snap, now(), &profile());
+    update(&mut app, Msg::Sets(vec![item]));
+    update(&mut app, Msg::Snapshot(Box::new(snap)));
+    app
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(k: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(k, KeyModifiers::NONE))
+}
+
+/// The screen as text, one line per row.
+fn render(app: &mut App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| kubectl_sts::tui::view::view(f, app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_step_is_only_sent_after_the_confirmation_shows_the_plan() {
+    let mut app = app_with(&rollout(5, 3, 3), true);
+    let (_, cmds) = update(&mut app, key('s'));
+    assert!(cmds.is_empty(), "nothing sent on the key alone");
+    let Some(Dialog::Confirm { plan, op, .. }) = &app.dialog else {
+        panic!("a confirmation: {:?}", app.dialog)
+    };
+    assert_eq!(*op, Op::Step { by: 1 });
+    assert!(plan[0].contains("from 3 to 2"), "{plan:?}");
+    // Cancelling sends nothing.
+    let (_, cmds) = update(&mut app, key('n'));
+    assert!(cmds.is_empty());
+    assert!(app.dialog.is_none());
+    assert!(matches!(&app.status, Some(Err(m)) if m.contains("cancelled")));
+    // Confirming sends exactly the step.
+    update(&mut app, key('s'));
+    let (_, cmds) = update(&mut app, key('y'));
+    assert_eq!(
+        cmds,
+        [Command::Run {
+            namespace: "default".into(),
+            name: "web".into(),
+            op: Op::Step { by: 1 }
+        }]
+    );
+    assert!(app.busy.is_some());
+    // While it runs, another action is refused.
+    let (_, cmds) = update(&mut app, key('f'));
+    assert!(cmds.is_empty() && app.dialog.is_none());
+    update(&mut app, Msg::Done(Ok("step done".into())));
+    assert!(app.busy.is_none());
+}
+
+#[test]
+fn every_action_key_asks_first() {
+    for (k, expected) in [
+        ('p', Op::Pause),
+        ('f', Op::ForceRollback),
+        ('D', Op::Delete),
+    ] {
+        let mut app = app_with(&rollout(5, 3, 3), true);
+        let (_, cmds) = update(&mut app, key(k));
+        assert!(cmds.is_empty(), "{k}");
+        assert!(
+            matches!(&app.dialog, Some(Dialog::Confirm { op, .. }) if *op == expected),
+            "{k}: {:?}",
+            app.dialog
+        );
+        let (_, cmds) = update(&mut app, code(KeyCode::Esc));
+        assert!(cmds.is_empty(), "{k}: Esc cancels");
+    }
+    // S: a number, then the confirmation.
+    let mut app = app_with(&rollout(5, 5, 5), true);
+    update(&mut app, key('S'));
+    update(&mut app, key('2'));
+    let (_, cmds) = update(&mut app, code(KeyCode::Enter));
+    assert!(cmds.is_empty());
+    assert!(
+        matches!(&app.dialog, Some(Dialog::Confirm { op: Op::Step { by: 2 }, plan, .. }) if plan[0].contains("from 5 to 3"))
+    );
+    // u: a revision, then the confirmation.
+    let mut app = app_with(&rollout(5, 3, 3), true);
+    update(&mut app, key('u'));
+    assert!(matches!(app.dialog, Some(Dialog::Undo { .. })));
+    let (_, cmds) = update(&mut app, code(KeyCode::Enter));
+    assert!(cmds.is_empty());
+    assert!(
+        matches!(
+            &app.dialog,
+            Some(Dialog::Confirm {
+                op: Op::Undo { revision: 1 },
+                ..
+            })
+        ),
+        "{:?}",
+        app.dialog
+    );
+    let (_, cmds) = update(&mut app, key('y'));
+    assert!(matches!(
+        &cmds[..],
+        [Command::Run {
+            op: Op::Undo { revision: 1 },
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn navigation_overlays_and_quit() {
+    let mut app = app_with(&rollout(5, 3, 3), true);
+    update(&mut app, code(KeyCode::Down));
+    update(&mut app, code(KeyCode::Down));
+    assert_eq!(app.cursor, 2);
+    update(&mut app, code(KeyCode::End));
+    assert_eq!(app.cursor, 4);
+    update(&mut app, key('?'));
+    assert!(app.overlay.is_some());
+    let (_, cmds) = update(&mut app, key('q'));
+    assert!(
+        cmds.is_empty() && app.overlay.is_none(),
+        "q closes the overlay first"
+    );
+    update(&mut app, key('d'));
+    assert!(
+        render(&mut app, 100, 30).contains("+        image: nginx:1.26")
+            || render(&mut app, 100, 30).contains("+  - image: nginx:1.26")
+    );
+    update(&mut app, code(KeyCode::Esc));
+    update(&mut app, code(KeyCode::Enter));
+    assert!(render(&mut app, 100, 30).contains("pod/web-4"));
+    update(&mut app, code(KeyCode::Esc));
+    update(&mut app, key('v'));
+    assert!(render(&mut app, 120, 40).contains("Preview: statefulset/web"));
+    update(&mut app, code(KeyCode::Esc));
+    let (_, cmds) = update(&mut app, key('q'));
+    assert_eq!(cmds, [Command::Quit]);
+    let (_, cmds) = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert_eq!(cmds, [Command::Quit]);
+}
+
+#[test]
+fn idle_messages_do_not_need_a_clock() {
+    // No countdown and no operation: the runtime does not tick (no redraw while idle).
+    let app = app_with(&rollout(5, 3, 3), true);
+    assert!(!app.needs_tick());
+    let mut sc = rollout(3, 0, 3);
+    sc.min_ready_seconds = 7200;
+    let app = app_with(&sc, true);
+    assert!(app.needs_tick(), "an availability countdown runs");
+}
+
+#[test]
+fn snapshot_rollout_in_progress_with_a_partition() {
+    let mut app = app_with(&rollout(5, 3, 3), true);
+    insta::assert_snapshot!("partitioned", render(&mut app, 120, 30));
+}
+
+#[test]
+fn snapshot_stuck_rollout_with_the_diagnosis() {
+    let mut sc = rollout(5, 0, 5);
+    sc.pods.retain(|p| p.ordinal != 4);
+    sc.pod(4, 1, PodState::CrashLoop);
+    let mut app = app_with(&sc, true);
+    let screen = render(&mut app, 120, 30);
+    assert!(screen.contains("Stuck:"), "{screen}");
+    insta::assert_snapshot!("stuck", screen);
+}
+
+#[test]
+fn snapshot_parallel_set() {
+    let mut sc = rollout(4, 0, 2);
+    sc.parallel = true;
+    let mut app = app_with(&sc, true);
+    let screen = render(&mut app, 120, 30);
+    assert!(screen.contains("Parallel"));
+    insta::assert_snapshot!("parallel", screen);
+}
+
+#[test]
+fn snapshot_zero_replicas() {
+    let mut sc = Scenario::new("web", 0);
+    let a = sc.revision("nginx:1.25");
+    sc.status_current = Some(a);
+    sc.status_update = Some(a);
+    let mut app = app_with(&sc, true);
+    let screen = render(&mut app, 120, 30);
+    assert!(screen.contains("0 replicas"));
+    insta::assert_snapshot!("zero", screen);
+}
+
+#[test]
+fn snapshot_narrow_terminal() {
+    let mut app = app_with(&rollout(5, 3, 3), true);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("partition 3"));
+    insta::assert_snapshot!("narrow", screen);
+}
+
+#[test]
+fn no_color_draws_no_colour_and_keeps_the_symbols() {
+    let mut app = app_with(&rollout(5, 3, 3), false);
+    let mut t = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    t.draw(|f| kubectl_sts::tui::view::view(f, &mut app))
+        .unwrap();
+    let buf = t.backend().buffer().clone();
+    for y in 0..30 {
+        for x in 0..120 {
+            let cell = &buf[(x, y)];
+            assert_eq!(
+                cell.fg,
+                ratatui::style::Color::Reset,
+                "({x},{y}) {:?}",
+                cell.symbol()
+            );
+        }
+    }
+    let screen = render(&mut app, 120, 30);
+    assert!(screen.contains("● update") && screen.contains("○ current"));
+    insta::assert_snapshot!("no_color", screen);
+}
+
+#[test]
+fn a_frame_of_1000_ordinals_renders_in_under_5ms() {
+    let mut app = app_with(&rollout(1000, 500, 500), true);
+    let mut t = Terminal::new(TestBackend::new(160, 50)).unwrap();
+    t.draw(|f| kubectl_sts::tui::view::view(f, &mut app))
+        .unwrap();
+    let runs = 50;
+    let start = std::time::Instant::now();
+    for _ in 0..runs {
+        update(&mut app, code(KeyCode::PageDown));
+        t.draw(|f| kubectl_sts::tui::view::view(f, &mut app))
+            .unwrap();
+    }
+    let per_frame = start.elapsed() / runs;
+    eprintln!("1,000 ordinals: {per_frame:?} per frame (debug build)");
+    // Debug builds are ~10x slower than release; the release figure is in benches/tui.rs.
+    assert!(
+        per_frame < std::time::Duration::from_millis(50),
+        "{per_frame:?}"
+    );
+}
+
+/// tmux on a private socket, driving the dashboard like a person at a terminal.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(live: &super::live::Live, args: &[&str]) -> Tmux {
+        assert!(
+            std::process::Command::new("tmux")
+                .arg("-V")
+                .output()
+                .is_ok(),
+            "tmux is needed for this test (.ci/run installs it)"
+        );
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let socket = format!("kubectl-sts-test-{}-{n}", std::process::id());
+        let mut cmd = vec![
+            env!("CARGO_BIN_EXE_kubectl-sts").to_string(),
+            "--kubeconfig".into(),
+            live.kubeconfig(),
+        ];
+        cmd.extend(args.iter().map(|s| s.to_string()));
+        let status = std::process::Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "150",
+                "-y",
+                "40",
+            ])
+            .arg("-e")
+            .arg(format!("HOME={}", live.dir.path().display()))
+            .arg("-e")
+            .arg("NO_COLOR=1")
+            .arg(cmd.join(" "))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        Tmux { socket }
+    }
+
+    fn screen(&self) -> String {
+        let out = std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &str) {
+        std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", keys])
+            .status()
+            .unwrap();
+    }
+
+    fn pid(&self) -> u32 {
+        let out = std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "display", "-p", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    }
+
+    async fn wait_for(&self, text: &str) -> String {
+        for _ in 0..100 {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{text:?} never showed:\n{}", self.screen());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn end_to_end_in_tmux_steps_the_partition_after_confirmation() {
+    use kubectl_sts::sim::scenario::Step;
+    let steps = [
+        Step::SetPartition {
+            set: "web".into(),
+            partition: 5,
+        },
+        Step::SetImage {
+            set: "web".into(),
+            container: None,
+            image: "nginx:1.26".into(),
+        },
+    ];
+    let live = super::live::serve(super::live::scenario("default", &steps)).await;
+    let tmux = Tmux::start(&live, &["dashboard", "web"]);
+    let screen = tmux.wait_for("web-").await;
+    assert!(screen.contains("partition 5"), "{screen}");
+    for o in 0..5 {
+        assert!(
+            screen.contains(&format!("{o}     ○ current")),
+            "ordinal {o}:\n{screen}"
+        );
+    }
+    live.server.shared.clear_requests();
+    tmux.keys("s");
+    tmux.wait_for("Proceed? [y/N]").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        live.server
+            .shared
+            .requests()
+            .iter()
+            .all(|r| r.method != "PATCH"),
+        "nothing before the confirmation"
+    );
+    tmux.keys("y");
+    let mut patched = false;
+    for _ in 0..100 {
+        patched = live.server.shared.requests().iter().any(|r| {
+            r.method == "PATCH"
+                && r.body
+                    .as_ref()
+                    .and_then(|b| b.pointer("/spec/updateStrategy/rollingUpdate/partition"))
+                    == Some(&serde_json::json!(4))
+        });
+        if patched {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        patched,
+        "the sim records the partition patch:\n{}",
+        tmux.screen()
+    );
+    tmux.wait_for("partition 4").await;
+    tmux.keys("q");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_1000_pod_set_stays_small_and_idle() {
+    let mut c = kubectl_sts::sim::Cluster::new(kubectl_sts::sim::Config::default());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/scenarios/large.yaml");
+    kubectl_sts::sim::scenario::Scenario::load(path)
+        .unwrap()
+        .start(&mut c)
+        .unwrap();
+    let live = super::live::serve(c).await;
+    let tmux = Tmux::start(&live, &["dashboard", "web"]);
+    tmux.wait_for("1000/1000 ready").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let pid = tmux.pid();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap()
+    };
+    // The heap and stacks: what the dashboard holds. (The test runs the debug binary,
+    // whose mapped code alone is ~15 MB larger than the release build's; the release
+    // figure, VmRSS, is in the README and the notes.)
+    let (rss_kb, anon_kb) = (field("VmRSS:"), field("RssAnon:"));
+    let cpu = || {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+    };
+    let before = cpu();
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let idle_ticks = cpu() - before;
+    eprintln!(
+        "dashboard on 1,000 pods: RSS {} MB (anonymous {} MB), CPU while idle for 3 s: {idle_ticks} ticks",
+        rss_kb / 1024,
+        anon_kb / 1024
+    );
+    assert!(anon_kb < 50 * 1024, "anonymous RSS {anon_kb} kB");
+    assert!(
+        idle_ticks <= 3,
+        "busy while idle: {idle_ticks} ticks in 3 s"
+    );
+    tmux.keys("q");
+}
