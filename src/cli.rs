@@ -26,11 +26,19 @@ pub fn parse() -> Result<Cli, clap::Error> {
     Cli::from_arg_matches(&matches)
 }
 
+/// `--version`: the crate version and the commit it was built from.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("KUBECTL_STS_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kubectl-sts",
     bin_name = "kubectl sts",
-    version,
+    version = VERSION,
     about = "Make StatefulSet rollouts predictable and safe",
     long_about = "kubectl sts computes what the StatefulSet controller will do next, client-side, \
                   with an exact model of the upstream controller — and explains why a rollout is stuck.",
@@ -145,6 +153,21 @@ pub enum Command {
     /// Try kubectl sts with no cluster: a built-in simulated cluster and a scenario.
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
+
+    /// The tool's version, the commit it was built from, and the Kubernetes releases its
+    /// controller model follows.
+    Version {
+        #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
+        output: OutputFormat,
+    },
+
+    /// Completion candidates for the words after `--` (used by `kubectl_complete-sts`,
+    /// kubectl's plugin-completion hook): `kubectl-sts __complete -- rollout undo web --to-revision ""`.
+    #[command(name = "__complete", hide = true)]
+    Complete {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+        words: Vec<String>,
+    },
 
     /// A live terminal UI: the StatefulSets, the per-ordinal grid with the partition line,
     /// the next action, the diagnosis and events; step, pause, roll back from it.
@@ -647,6 +670,16 @@ pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut cmd = Cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, "kubectl-sts", &mut out);
+    out
+}
+
+/// The man page (roff), generated from the CLI.
+pub fn man_page() -> Vec<u8> {
+    use clap::CommandFactory;
+    let cmd = Cli::command().name("kubectl-sts");
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = clap_mangen::Man::new(cmd).render(&mut out);
     out
 }
 

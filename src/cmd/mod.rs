@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments come from `cli`, it calls the model (and,
 //! later, the cluster layer and operations) and hands the result to a renderer. Thin.
 
+pub mod complete;
 pub mod dashboard;
 pub mod delete;
 pub mod demo;
@@ -11,6 +12,7 @@ pub mod rollout;
 pub mod sim;
 pub mod status;
 pub mod step;
+pub mod version;
 
 use std::collections::BTreeMap;
 

@@ -539,9 +539,10 @@ impl World<'_> {
             let available = rec.phase == "Running"
                 && rec.ready
                 && !rec.terminating
-                && rec
-                    .ready_since
-                    .is_none_or(|t| self.now.duration_since(t).as_secs() >= min_ready);
+                && (min_ready == 0
+                    || rec
+                        .ready_since
+                        .is_none_or(|t| self.now.duration_since(t).as_secs() >= min_ready));
             ok[slot as usize] = available;
         }
         ok.iter().filter(|a| !**a).count()

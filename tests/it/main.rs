@@ -4,11 +4,13 @@
 mod cli;
 mod conformance;
 mod dashboard;
+mod distribution;
 mod invariants;
 mod kubectl;
 mod live;
 mod preview;
 mod purity;
+mod readme;
 mod recovery;
 mod rollout;
 mod sim;
