@@ -156,6 +156,7 @@ pub enum Command {
 
     /// The tool's version, the commit it was built from, and the Kubernetes releases its
     /// controller model follows.
+    #[command(after_help = "Examples:\n  kubectl sts version\n  kubectl sts version -o json")]
     Version {
         #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
         output: OutputFormat,
@@ -445,6 +446,27 @@ Examples:
   kubectl sts rollout undo web --dry-run=client
   kubectl sts rollout undo web --to-revision 2";
 
+const PREVIEW_EXAMPLES: &str = "\
+Examples:
+  # What would a new image do to web? (assumes the Ready times observed in its pods)
+  kubectl sts rollout preview web --image web=nginx:1.27
+
+  # Where would it wedge if ordinal 3 never became Ready? As JSON
+  kubectl sts rollout preview web --template web-v2.yaml --fail 3 -o json
+
+  # Offline, from a snapshot file
+  kubectl sts rollout preview -f snapshot.yaml --image web=nginx:1.27 --ready-after 20s";
+
+const STEP_EXAMPLES: &str = "\
+Examples:
+  # One more ordinal onto the update revision, stable for 30s
+  kubectl sts rollout step web
+
+  # Two at a time, each checked over HTTP
+  kubectl sts rollout step web --by 2 --check-http 'http://{dns}:8080/healthz'
+
+  # Interrupted? Run it again: it finishes the step the partition shows first.";
+
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct RolloutArgs {
@@ -557,8 +579,10 @@ pub enum RolloutCommand {
     /// Simulate the whole rollout with the controller model: a timeline of each step,
     /// the most pods unavailable at once, restarts, duration, and where it would wedge
     /// under --fail assumptions. Nothing is changed.
+    #[command(after_help = PREVIEW_EXAMPLES)]
     Preview(PreviewArgs),
     /// One step of a partitioned rollout (same as `rollout NAME --step N`).
+    #[command(after_help = STEP_EXAMPLES)]
     Step {
         name: String,
         /// How many more ordinals to include (default 1).

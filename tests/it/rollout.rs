@@ -254,3 +254,38 @@ async fn pause_pins_the_frontier_and_resume_restores_the_partition() {
     let (_, out, _) = live.run(&["rollout", "resume", "web"]).await;
     assert!(out.contains("not paused"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_does_not_hang_when_the_partition_covers_everything_or_nothing_changed() {
+    use kubectl_sts::sim::scenario::Step;
+    // partition 7 > 5 replicas with a new template: nothing will roll, and that is done.
+    let steps = [
+        Step::SetPartition {
+            set: "web".into(),
+            partition: 7,
+        },
+        Step::SetImage {
+            set: "web".into(),
+            container: None,
+            image: "nginx:1.26".into(),
+        },
+    ];
+    let live = serve(scenario("default", &steps)).await;
+    let (code, out, err) = live
+        .run(&["rollout", "status", "web", "--timeout", "5s"])
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("nothing to roll out: partition 7"), "{out}");
+    // A template "change" to the same image: no new revision, complete at once.
+    let same = [Step::SetImage {
+        set: "web".into(),
+        container: None,
+        image: "nginx:1.25".into(),
+    }];
+    let live = serve(scenario("default", &same)).await;
+    let (code, out, err) = live
+        .run(&["rollout", "status", "web", "--timeout", "5s"])
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("rollout complete"), "{out}");
+}
