@@ -700,7 +700,10 @@ pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
 /// The man page (roff), generated from the CLI.
 pub fn man_page() -> Vec<u8> {
     use clap::CommandFactory;
-    let cmd = Cli::command().name("kubectl-sts");
+    // The crate version only: the commit would make the committed page stale at once.
+    let cmd = Cli::command()
+        .name("kubectl-sts")
+        .version(env!("CARGO_PKG_VERSION"));
     let mut out = Vec::new();
     // Writing into a Vec cannot fail.
     let _ = clap_mangen::Man::new(cmd).render(&mut out);

@@ -16,7 +16,7 @@ use super::snapshot::Snapshot;
 pub const STUCK_AFTER: SignedDuration = SignedDuration::from_secs(10 * 60);
 
 /// Container reasons that do not go away by waiting.
-const BROKEN_REASONS: [&str; 9] = [
+pub const BROKEN_REASONS: [&str; 9] = [
     "CrashLoopBackOff",
     "ImagePullBackOff",
     "ErrImagePull",

@@ -368,6 +368,15 @@ impl Snapshot {
         Ok(())
     }
 
+    /// The set's resourceVersion, for a write's precondition ("" when unknown).
+    pub fn resource_version(&self) -> String {
+        self.set
+            .metadata
+            .resource_version
+            .clone()
+            .unwrap_or_default()
+    }
+
     pub fn set(&self) -> &StatefulSet {
         &self.set
     }

@@ -12,17 +12,6 @@ use super::report::{Report, Role, Row};
 /// rollout can put it back and a re-run knows where it started.
 pub const ORIGIN_ANNOTATION: &str = "kubectl-sts.io/step-origin-partition";
 
-/// Container states that fail a step at once.
-const FATAL_REASONS: &[&str] = &[
-    "CrashLoopBackOff",
-    "ImagePullBackOff",
-    "ErrImagePull",
-    "InvalidImageName",
-    "CreateContainerConfigError",
-    "CreateContainerError",
-    "RunContainerError",
-];
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "next", rename_all = "kebab-case")]
 pub enum Next {
@@ -170,7 +159,10 @@ pub fn gate(r: &Report, ordinals: &[i32]) -> Gate {
         };
         let pod = row.pod.clone().unwrap_or_else(|| format!("{}-{o}", r.name));
         if row.role == Role::Update
-            && let Some(reason) = row.reason.as_deref().filter(|x| FATAL_REASONS.contains(x))
+            && let Some(reason) = row
+                .reason
+                .as_deref()
+                .filter(|x| super::diagnose::BROKEN_REASONS.contains(x))
         {
             return Gate::Failed(format!(
                 "{pod} (revision {}) is in {reason} ({} restarts)",

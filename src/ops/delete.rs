@@ -126,12 +126,7 @@ pub async fn run(conn: &Connection, name: &str, opts: &Options, out: &mut dyn Wr
         let server_dry = opts.dry_run.as_deref() == Some("server");
         crate::ops::consent(&format!("Delete statefulset/{name}?"), opts.yes, server_dry)?;
         let replicas = spec.and_then(|s| s.replicas).unwrap_or(1);
-        let rv = snap
-            .set()
-            .metadata
-            .resource_version
-            .clone()
-            .unwrap_or_default();
+        let rv = snap.resource_version();
         if replicas != 0 || server_dry {
             mutate::scale_set(&conn.client, ns, name, 0, &rv, server_dry)
                 .await

@@ -141,12 +141,7 @@ pub async fn run(
         watch::snapshots(conn.client.clone(), ns.to_string(), name.to_string()).await?
     );
     if !reverted {
-        let rv = snap
-            .set()
-            .metadata
-            .resource_version
-            .clone()
-            .unwrap_or_default();
+        let rv = snap.resource_version();
         mutate::patch_set(
             &conn.client,
             ns,
@@ -156,15 +151,7 @@ pub async fn run(
             server_dry,
         )
         .await
-        .map_err(|e| {
-            let conflict = e.is_conflict();
-            let err: Error = e.into();
-            if conflict {
-                err.with_hint("the StatefulSet changed since it was read; run the command again")
-            } else {
-                err
-            }
-        })?;
+        .map_err(|e| super::write_error(e, name))?;
         if server_dry {
             return w(
                 out,

@@ -29,3 +29,17 @@ pub fn consent(question: &str, yes: bool, server_dry_run: bool) -> Result<()> {
         Err(Error::failed("cancelled; nothing changed"))
     }
 }
+
+/// A failed write as an error; a 409 (the object changed since it was read) says to run
+/// the command again, which re-reads and re-plans.
+pub fn write_error(e: crate::cluster::ClusterError, what: &str) -> Error {
+    let conflict = e.is_conflict();
+    let err: Error = e.into();
+    if conflict {
+        err.with_hint(format!(
+            "{what} changed since it was read; run the command again"
+        ))
+    } else {
+        err
+    }
+}

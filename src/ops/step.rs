@@ -78,7 +78,7 @@ pub async fn run(
                         list(&ordinals)
                     ),
                 )?;
-                wait_or_recover(conn, name, setup, opts, &ordinals, style, out).await?;
+                gate(conn, name, &snap, setup, opts, (&ordinals, &[]), style, out).await?;
                 steps += 1;
             }
             Next::Replacing { ordinal } => {
@@ -86,7 +86,17 @@ pub async fn run(
                     out,
                     &format!("{name}-{ordinal} is being replaced; waiting for it"),
                 )?;
-                wait_or_recover(conn, name, setup, opts, &[ordinal], style, out).await?;
+                gate(
+                    conn,
+                    name,
+                    &snap,
+                    setup,
+                    opts,
+                    (&[ordinal], &[]),
+                    style,
+                    out,
+                )
+                .await?;
                 steps += 1;
             }
             Next::Lower { from, to, ordinals } => {
@@ -113,12 +123,7 @@ pub async fn run(
                     patch["metadata"] =
                         json!({"annotations": {ORIGIN_ANNOTATION: from.to_string()}});
                 }
-                let rv = snap
-                    .set()
-                    .metadata
-                    .resource_version
-                    .clone()
-                    .unwrap_or_default();
+                let rv = snap.resource_version();
                 match mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false)
                     .await
                 {
@@ -148,8 +153,17 @@ pub async fn run(
                 // new ones: an earlier one that broke meanwhile fails the step too.
                 let gated: Vec<i32> =
                     (to + r.start_ordinal..r.start_ordinal + r.replicas).collect();
-                wait_or_recover(conn, name, setup, opts, &gated, style, out).await?;
-                checks_or_recover(conn, name, &snap, setup, opts, &ordinals, style, out).await?;
+                gate(
+                    conn,
+                    name,
+                    &snap,
+                    setup,
+                    opts,
+                    (&gated, &ordinals),
+                    style,
+                    out,
+                )
+                .await?;
                 steps += 1;
             }
             Next::Delete { pod, ordinal } => {
@@ -183,8 +197,17 @@ pub async fn run(
                         r.update_revision
                     ),
                 )?;
-                wait_or_recover(conn, name, setup, opts, &[ordinal], style, out).await?;
-                checks_or_recover(conn, name, &snap, setup, opts, &[ordinal], style, out).await?;
+                gate(
+                    conn,
+                    name,
+                    &snap,
+                    setup,
+                    opts,
+                    (&[ordinal], &[ordinal]),
+                    style,
+                    out,
+                )
+                .await?;
                 steps += 1;
             }
         }
@@ -219,12 +242,7 @@ async fn finish(conn: &Connection, name: &str, snap: &Snapshot, out: &mut dyn Wr
         .as_ref()
         .is_some_and(|a| a.contains_key(ORIGIN_ANNOTATION));
     if partition == 0 && has_origin {
-        let rv = snap
-            .set()
-            .metadata
-            .resource_version
-            .clone()
-            .unwrap_or_default();
+        let rv = snap.resource_version();
         let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null}}});
         // Best effort: a conflict here only leaves a stale note behind.
         let _ = mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false).await;
@@ -268,39 +286,28 @@ async fn between_steps(
     }
 }
 
-/// Waits for the gate; on failure, with `--auto-rollback`, performs the forced rollback
-/// and puts the original partition back.
-async fn wait_or_recover(
-    conn: &Connection,
-    name: &str,
-    setup: &ModelSetup,
-    opts: &Options,
-    ordinals: &[i32],
-    style: Style,
-    out: &mut dyn Write,
-) -> Result<()> {
-    let Err(failure) = wait_gate(conn, name, setup, opts, ordinals, out).await else {
-        return Ok(());
-    };
-    recover(conn, name, setup, opts, failure, style, out).await
-}
-
-/// The user's checks; a failure is handled as a failed gate.
+/// Waits for `wait` to pass the gate, then runs the user's checks on `check`; on a
+/// failure, with `--auto-rollback`, performs the forced rollback and puts the original
+/// partition back.
 #[allow(clippy::too_many_arguments)]
-async fn checks_or_recover(
+async fn gate(
     conn: &Connection,
     name: &str,
     snap: &Snapshot,
     setup: &ModelSetup,
     opts: &Options,
-    ordinals: &[i32],
+    (wait, check): (&[i32], &[i32]),
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let Err(failure) = run_checks(conn, name, snap, opts, ordinals, out).await else {
-        return Ok(());
+    let result = match wait_gate(conn, name, setup, opts, wait, out).await {
+        Ok(()) => run_checks(conn, name, snap, opts, check, out).await,
+        Err(e) => Err(e),
     };
-    recover(conn, name, setup, opts, failure, style, out).await
+    match result {
+        Ok(()) => Ok(()),
+        Err(failure) => recover(conn, name, setup, opts, failure, style, out).await,
+    }
 }
 
 /// Stops with the failure, or with `--auto-rollback` rolls back first.
@@ -360,12 +367,7 @@ pub async fn rollback(
         else {
             return Ok(());
         };
-        let rv = snap
-            .set()
-            .metadata
-            .resource_version
-            .clone()
-            .unwrap_or_default();
+        let rv = snap.resource_version();
         let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null}},
                            "spec": {"updateStrategy": {"rollingUpdate": {"partition": origin}}}});
         match mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false).await {

@@ -69,12 +69,7 @@ pub async fn run(
         opts.yes,
         server_dry,
     )?;
-    let rv = snap
-        .set()
-        .metadata
-        .resource_version
-        .clone()
-        .unwrap_or_default();
+    let rv = snap.resource_version();
     let patched = mutate::patch_set(
         &conn.client,
         &conn.namespace,
@@ -84,17 +79,7 @@ pub async fn run(
         server_dry,
     )
     .await
-    .map_err(|e| {
-        let conflict = e.is_conflict();
-        let err: Error = e.into();
-        if conflict {
-            err.with_hint(format!(
-                "{name} changed since it was read; run the command again"
-            ))
-        } else {
-            err
-        }
-    })?;
+    .map_err(|e| super::write_error(e, name))?;
     w(
         out,
         &format!(
