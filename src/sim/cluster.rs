@@ -131,7 +131,52 @@ impl Cluster {
     /// When something next happens by itself (a pod starts, becomes Ready, restarts or
     /// finishes terminating).
     pub fn next_change(&self) -> Option<Timestamp> {
-        kubelet::next_change(&self.store, self.now(), &self.config.kubelet)
+        let kubelet = kubelet::next_change(&self.store, self.now(), &self.config.kubelet);
+        match (kubelet, self.next_available()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// When a Ready pod of a set with minReadySeconds becomes available: the controller
+    /// requeues itself for that moment (`requeueAfter`), so the sim wakes then too.
+    fn next_available(&self) -> Option<Timestamp> {
+        let now = self.now();
+        let min_ready: std::collections::HashMap<(String, String), i64> = self
+            .store
+            .all(Kind::StatefulSet)
+            .filter_map(|s| {
+                let m = s
+                    .pointer("/spec/minReadySeconds")?
+                    .as_i64()
+                    .filter(|m| *m > 0)?;
+                let ns = s.pointer("/metadata/namespace")?.as_str()?.to_string();
+                let name = s.pointer("/metadata/name")?.as_str()?.to_string();
+                Some(((ns, name), m))
+            })
+            .collect();
+        if min_ready.is_empty() {
+            return None;
+        }
+        self.store
+            .all(Kind::Pod)
+            .filter_map(|p| {
+                let ns = p.pointer("/metadata/namespace")?.as_str()?.to_string();
+                let owner = p
+                    .pointer("/metadata/ownerReferences/0/name")?
+                    .as_str()?
+                    .to_string();
+                let m = *min_ready.get(&(ns, owner))?;
+                let ready = p
+                    .pointer("/status/conditions")?
+                    .as_array()?
+                    .iter()
+                    .find(|c| c["type"] == "Ready" && c["status"] == "True")?;
+                let since = super::store::parse_time(ready.get("lastTransitionTime")?)?;
+                let at = since.checked_add(SignedDuration::from_secs(m)).ok()?;
+                (at > now).then_some(at)
+            })
+            .min()
     }
 
     /// Virtual clock: moves time forward by `d`, stopping at every instant where something

@@ -6,7 +6,6 @@ use jiff::SignedDuration;
 use kubectl_sts::model::Action;
 use kubectl_sts::model::preview::{Assumptions, End, preview};
 use kubectl_sts::sim::controller::{DecodeCache, snapshot};
-use kubectl_sts::sim::scenario::Step;
 use kubectl_sts::sim::store::Kind;
 use serde_json::Value;
 
@@ -15,30 +14,22 @@ use super::live::{scenario, serve};
 /// (seconds after the change, create|delete, pod) of every pod action.
 type Timeline = Vec<(i64, String, String)>;
 
-/// Applies `change` to a settled scenario (as an API write, before the controller has
-/// seen it), previews it, then lets the sim do it.
-fn preview_and_sim(name: &str, change: Vec<Step>, fail_update: bool) -> (Timeline, Timeline, End) {
+/// Applies `change` to set `set_name` of a settled scenario (as an API write, before the
+/// controller has seen it), previews it, then lets the sim do it.
+fn preview_and_sim(
+    name: &str,
+    set_name: &str,
+    change: impl Fn(&mut Value),
+    fail_update: bool,
+) -> (Timeline, Timeline, End) {
     let mut c = scenario(name, &[]);
-    let set_name = match &change[0] {
-        Step::SetImage { set, .. } | Step::SetPartition { set, .. } => set.clone(),
-        _ => unreachable!(),
-    };
+    let set_name = set_name.to_string();
     let mut set = c
         .store
         .get(Kind::StatefulSet, "default", &set_name)
         .unwrap()
         .clone();
-    for s in &change {
-        match s {
-            Step::SetImage { image, .. } => {
-                set["spec"]["template"]["spec"]["containers"][0]["image"] = image.as_str().into()
-            }
-            Step::SetPartition { partition, .. } => {
-                set["spec"]["updateStrategy"] = serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"partition": partition}})
-            }
-            _ => unreachable!(),
-        }
-    }
+    change(&mut set);
     c.store.now = c.now();
     c.store
         .update(Kind::StatefulSet, "default", &set_name, set, false, false)
@@ -80,18 +71,13 @@ fn preview_and_sim(name: &str, change: Vec<Step>, fail_update: bool) -> (Timelin
     (predicted, actual, t.end)
 }
 
-fn set_image(set: &str, image: &str) -> Step {
-    Step::SetImage {
-        set: set.into(),
-        container: None,
-        image: image.into(),
-    }
+fn image(image: &'static str) -> impl Fn(&mut Value) {
+    move |s: &mut Value| s["spec"]["template"]["spec"]["containers"][0]["image"] = image.into()
 }
 
 #[test]
 fn the_preview_of_a_five_replica_rollout_matches_the_sim_step_by_step() {
-    let (predicted, actual, end) =
-        preview_and_sim("default", vec![set_image("web", "nginx:1.26")], false);
+    let (predicted, actual, end) = preview_and_sim("default", "web", image("nginx:1.26"), false);
     assert_eq!(end, End::Complete);
     assert_eq!(predicted.len(), 10, "{predicted:?} vs {actual:?}");
     assert_eq!(predicted, actual);
@@ -100,29 +86,44 @@ fn the_preview_of_a_five_replica_rollout_matches_the_sim_step_by_step() {
 
 #[test]
 fn preview_and_sim_agree_on_a_partition_parallel_and_a_broken_image() {
-    let partitioned = vec![
-        Step::SetPartition {
-            set: "web".into(),
-            partition: 3,
-        },
-        set_image("web", "nginx:1.26"),
-    ];
-    let (p, a, end) = preview_and_sim("default", partitioned, false);
+    let partitioned = |s: &mut Value| {
+        s["spec"]["updateStrategy"] =
+            serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 3}});
+        image("nginx:1.26")(s);
+    };
+    let (p, a, end) = preview_and_sim("default", "web", partitioned, false);
     assert_eq!(end, End::Complete);
     assert_eq!(p.len(), 4, "only ordinals 3 and 4: {p:?}");
     assert_eq!(p, a);
 
-    let (p, a, end) = preview_and_sim("default", vec![set_image("web", "nginx:broken")], true);
+    let (p, a, end) = preview_and_sim("default", "web", image("nginx:broken"), true);
     assert_eq!(end, End::Wedged);
     assert_eq!(p, a, "both stop at the first broken pod");
     assert_eq!(p.len(), 2);
 
-    let sets: Vec<String> = scenario("parallel", &[])
-        .store
-        .all(Kind::StatefulSet)
-        .map(|s| s["metadata"]["name"].as_str().unwrap().to_string())
-        .collect();
-    let (p, a, _) = preview_and_sim("parallel", vec![set_image(&sets[0], "busybox:1.37")], false);
+    // minReadySeconds: both wait for availability (the sim wakes when the controller
+    // would requeue, as the preview does).
+    let min_ready = |s: &mut Value| {
+        s["spec"]["minReadySeconds"] = 7.into();
+        image("nginx:1.26")(s);
+    };
+    let (p, a, end) = preview_and_sim("default", "web", min_ready, false);
+    assert_eq!(end, End::Complete);
+    assert_eq!(p, a);
+    assert_eq!(
+        p[2],
+        (16, "delete".to_string(), "web-3".to_string()),
+        "web-4 recreated at 8s, Ready at 9s, available 7s later: {p:?}"
+    );
+
+    let (p, a, _) = preview_and_sim(
+        "parallel",
+        "db",
+        |s: &mut Value| {
+            s["spec"]["template"]["spec"]["containers"][0]["image"] = "redis:7.4".into()
+        },
+        false,
+    );
     assert!(!p.is_empty());
     assert_eq!(p, a);
 }
