@@ -504,3 +504,23 @@ async fn a_1000_pod_set_stays_small_and_idle() {
     );
     tmux.keys("q");
 }
+
+#[test]
+fn a_dropped_watch_shows_reconnecting_until_the_relist_arrives() {
+    let sc = rollout(5, 3, 3);
+    let mut app = app_with(&sc, true);
+    let (dirty, _) = update(&mut app, Msg::Reconnecting("watch ended: 410 Gone".into()));
+    assert!(dirty);
+    let screen = render(&mut app, 150, 30);
+    assert!(
+        screen.contains("reconnecting (watch ended: 410 Gone)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("web-4") || screen.contains(" 4 "),
+        "the last state stays on screen"
+    );
+    let snap = sc.snapshot(&profile(), now()).unwrap();
+    update(&mut app, Msg::Snapshot(Box::new(snap)));
+    assert!(!render(&mut app, 150, 30).contains("reconnecting"));
+}
