@@ -146,15 +146,9 @@ fn interactive(args: &DemoArgs, style: Style) -> Result<()> {
         ));
     }
     let scenario = Scenario::load(&args.scenario).map_err(Error::input)?;
-    let mut cluster = Cluster::new(Config::default());
-    cluster.start_at(
-        Timestamp::now()
-            .checked_sub(jiff::SignedDuration::from_secs(600))
-            .unwrap_or(Timestamp::now()),
-    );
-    scenario.start(&mut cluster).map_err(Error::failed)?;
-    cluster.set_clock(crate::sim::Clock::Wall);
-    cluster.settle();
+    let cluster = scenario
+        .on_wall_clock(Config::default())
+        .map_err(Error::failed)?;
     let dir = std::env::temp_dir().join(format!("kubectl-sts-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| Error::failed(format!("{}: {e}", dir.display())))?;
     let kubeconfig = dir.join("kubeconfig");

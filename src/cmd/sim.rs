@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 
 use crate::cli::{SimArgs, SimCommand};
 use crate::cmd::ModelSetup;
@@ -13,7 +13,7 @@ use crate::output::io_error;
 use crate::sim::kubelet::KubeletConfig;
 use crate::sim::scenario::Scenario;
 use crate::sim::server::{Server, default_kubeconfig_path};
-use crate::sim::{Clock, Cluster, Config, Faults};
+use crate::sim::{Clock, Config, Faults};
 
 pub fn run(args: &SimArgs, out: &mut dyn Write) -> Result<()> {
     match &args.command {
@@ -53,16 +53,7 @@ pub fn run(args: &SimArgs, out: &mut dyn Write) -> Result<()> {
                 },
                 ..Config::default()
             };
-            let mut cluster = Cluster::new(config);
-            // Seed as if the scenario started ten minutes ago, then hand over to the wall clock.
-            cluster.start_at(
-                Timestamp::now()
-                    .checked_sub(SignedDuration::from_secs(600))
-                    .unwrap_or(Timestamp::now()),
-            );
-            scenario.start(&mut cluster).map_err(Error::failed)?;
-            cluster.set_clock(Clock::Wall);
-            cluster.settle();
+            let cluster = scenario.on_wall_clock(config).map_err(Error::failed)?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .enable_all()

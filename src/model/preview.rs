@@ -19,8 +19,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::plan::{Action, Plan};
+use super::pod::PodFacts;
 use super::profile::Profile;
 use super::progress::{Outcome, judge};
+use super::set::SetView;
 use super::{Snapshot, objects, report, revision};
 
 /// What the preview assumes about pods.
@@ -522,28 +524,18 @@ impl World<'_> {
     /// Ordinals in range that are missing, terminating, not Running and Ready, or not yet
     /// available (minReadySeconds).
     fn unavailable(&self) -> usize {
-        let set = self.snap.set();
-        let spec = set.spec.as_ref();
-        let replicas = spec.and_then(|s| s.replicas).unwrap_or(1).max(0);
-        let start = spec
-            .and_then(|s| s.ordinals.as_ref())
-            .and_then(|o| o.start)
-            .unwrap_or(0);
-        let min_ready = i64::from(spec.and_then(|s| s.min_ready_seconds).unwrap_or(0));
+        let view = SetView::of(&self.snap, self.profile);
+        let replicas = view.replicas.max(0);
         let mut ok = vec![false; replicas as usize];
         for rec in self.snap.records() {
-            let slot = rec.ordinal - start;
+            let slot = rec.ordinal - view.start;
             if !rec.member || slot < 0 || slot >= replicas {
                 continue;
             }
-            let available = rec.phase == "Running"
-                && rec.ready
-                && !rec.terminating
-                && (min_ready == 0
-                    || rec
-                        .ready_since
-                        .is_none_or(|t| self.now.duration_since(t).as_secs() >= min_ready));
-            ok[slot as usize] = available;
+            let pod = PodFacts::of(rec);
+            ok[slot as usize] = pod.is_running_and_ready()
+                && !pod.terminating
+                && pod.is_available(view.min_ready_seconds, self.now, self.profile);
         }
         ok.iter().filter(|a| !**a).count()
     }
@@ -551,14 +543,7 @@ impl World<'_> {
     /// The next instant at which a pod changes by itself or becomes available.
     fn next_change(&self) -> Option<Timestamp> {
         let now = self.now;
-        let min_ready = i64::from(
-            self.snap
-                .set()
-                .spec
-                .as_ref()
-                .and_then(|s| s.min_ready_seconds)
-                .unwrap_or(0),
-        );
+        let min_ready = i64::from(SetView::of(&self.snap, self.profile).min_ready_seconds);
         let mut next: Option<Timestamp> = None;
         let mut consider = |t: Timestamp| {
             if t > now && next.is_none_or(|n| t < n) {

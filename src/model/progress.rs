@@ -32,9 +32,7 @@ pub fn judge(r: &Report) -> Outcome {
         .iter()
         .filter(|row| !row.condemned && row.ordinal >= first)
         .collect();
-    let done = |row: &&super::report::Row| {
-        row.role == Role::Update && row.ready && row.available && !row.terminating
-    };
+    let done = |row: &&super::report::Row| super::stepping::row_done(row);
     let updated = targets.iter().filter(|row| done(row)).count();
     let condemned = r.rows.iter().filter(|row| row.condemned).count();
     if r.diagnosis.state == RolloutState::Stuck {
@@ -93,6 +91,14 @@ pub fn judge(r: &Report) -> Outcome {
 /// Annotation where `rollout pause` keeps the partition to restore ("" when the set had
 /// no rollingUpdate).
 pub const PAUSED_ANNOTATION: &str = "kubectl-sts.io/paused-partition";
+
+/// Whether `rollout pause` holds the set.
+pub fn is_paused(set: &k8s_openapi::api::apps::v1::StatefulSet) -> bool {
+    set.metadata
+        .annotations
+        .as_ref()
+        .is_some_and(|a| a.contains_key(PAUSED_ANNOTATION))
+}
 
 /// Where the rollout has got to: the lowest partition index such that every ordinal at or
 /// above it already runs the update revision or is being replaced for it (missing, or

@@ -103,8 +103,16 @@ pub fn report(snap: &Snapshot, plan: &Plan, now: Timestamp, profile: &Profile) -
         })
         .collect();
     let mut condemned = Vec::new();
+    // One lookup table, not a scan of every pod per row (the dashboard reports a
+    // 1,000-pod set on every watch event).
+    let by_name: std::collections::HashMap<&str, &k8s_openapi::api::core::v1::Pod> = snap
+        .records()
+        .iter()
+        .zip(snap.pods())
+        .map(|(r, p)| (r.name.as_str(), &**p))
+        .collect();
     for f in &claimed {
-        let Some(pod) = snap.pod(&f.name) else {
+        let Some(pod) = by_name.get(f.name.as_ref()).copied() else {
             continue;
         };
         let health = PodHealth::of(pod, now);

@@ -140,6 +140,18 @@ pub fn next(r: &Report, by: u32, to: Option<i32>, deleting: bool, paused: bool) 
     }
 }
 
+/// [`next`] for the set of `snap` (its report `r`): deleting and paused as the set says.
+pub fn next_of(snap: &super::Snapshot, r: &Report, by: u32, to: Option<i32>) -> Next {
+    let set = snap.set();
+    next(
+        r,
+        by,
+        to,
+        set.metadata.deletion_timestamp.is_some(),
+        super::progress::is_paused(set),
+    )
+}
+
 /// The structural gate over `ordinals` in `r`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Gate {

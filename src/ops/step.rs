@@ -16,7 +16,6 @@ use tokio::time::Instant;
 use crate::cluster::{Connection, load, mutate, watch};
 use crate::cmd::ModelSetup;
 use crate::error::{Error, Result};
-use crate::model::progress::PAUSED_ANNOTATION;
 use crate::model::stepping::{self, Gate, Next, ORIGIN_ANNOTATION};
 use crate::model::{self, Snapshot, report};
 use crate::output::{Style, io_error};
@@ -53,9 +52,7 @@ pub async fn run(
         let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
         let r = report_of(&snap, setup);
         let annotations = snap.set().metadata.annotations.clone().unwrap_or_default();
-        let deleting = snap.set().metadata.deletion_timestamp.is_some();
-        let paused = annotations.contains_key(PAUSED_ANNOTATION);
-        let next = stepping::next(&r, opts.by, opts.to, deleting, paused);
+        let next = stepping::next_of(&snap, &r, opts.by, opts.to);
         let on_delete = r.strategy == "OnDelete";
         match next {
             Next::Refuse { reason } if steps == 0 => return Err(Error::failed(reason)),

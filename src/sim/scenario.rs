@@ -110,6 +110,22 @@ impl Scenario {
     }
 
     /// Seeds `cluster`, lets every pod come up, and fast-forwards the setup steps.
+    /// A cluster serving this scenario on the wall clock (`sim serve`, the interactive
+    /// demo), seeded as if it had started ten minutes ago so its pods look as old as they
+    /// would in a real cluster.
+    pub fn on_wall_clock(&self, config: super::Config) -> Result<Cluster, String> {
+        let mut cluster = Cluster::new(config);
+        let now = jiff::Timestamp::now();
+        cluster.start_at(
+            now.checked_sub(SignedDuration::from_secs(600))
+                .unwrap_or(now),
+        );
+        self.start(&mut cluster)?;
+        cluster.set_clock(super::Clock::Wall);
+        cluster.settle();
+        Ok(cluster)
+    }
+
     pub fn start(&self, cluster: &mut Cluster) -> Result<(), String> {
         cluster
             .seed(self.objects.clone())

@@ -298,14 +298,7 @@ impl App {
         let name = &r.name;
         let (title, plan) = match &op {
             Op::Step { by } => {
-                let paused = snap
-                    .set()
-                    .metadata
-                    .annotations
-                    .as_ref()
-                    .is_some_and(|a| a.contains_key(model::progress::PAUSED_ANNOTATION));
-                let deleting = snap.set().metadata.deletion_timestamp.is_some();
-                let plan = match stepping::next(r, *by, None, deleting, paused) {
+                let plan = match stepping::next_of(snap, r, *by, None) {
                     Next::Lower { from, to, ordinals } => vec![
                         format!("Lower the partition of {name} from {from} to {to}."),
                         format!(
@@ -632,13 +625,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> (bool, Vec<Command>) {
             }
         }
         KeyCode::Char('p') => {
-            let paused = app.snap.as_ref().is_some_and(|s| {
-                s.set()
-                    .metadata
-                    .annotations
-                    .as_ref()
-                    .is_some_and(|a| a.contains_key(model::progress::PAUSED_ANNOTATION))
-            });
+            let paused = app
+                .snap
+                .as_ref()
+                .is_some_and(|s| model::progress::is_paused(s.set()));
             act(app, if paused { Op::Resume } else { Op::Pause });
         }
         KeyCode::Char('f') => act(app, Op::ForceRollback),
