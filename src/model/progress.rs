@@ -115,3 +115,50 @@ pub fn frontier(r: &Report) -> i32 {
     }
     index
 }
+
+/// A set's rollout state judged from its own `.status` alone (lists of many sets, where
+/// reading every pod is not worth it): complete, held by a partition, or moving. Returns
+/// the state, updatedReplicas and spec.replicas.
+pub fn state_from_status(set: &serde_json::Value) -> (RolloutState, i32, i32) {
+    let str_at = |p: &str| {
+        set.pointer(p)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+    };
+    let int_at = |p: &str, default: i64| {
+        set.pointer(p)
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(default) as i32
+    };
+    let replicas = int_at("/spec/replicas", 1);
+    let updated = int_at("/status/updatedReplicas", 0);
+    let ready = int_at("/status/readyReplicas", 0);
+    let partition = int_at("/spec/updateStrategy/rollingUpdate/partition", 0);
+    let same = str_at("/status/currentRevision") == str_at("/status/updateRevision");
+    let state = if same && updated == replicas && ready == replicas {
+        RolloutState::Complete
+    } else if partition > 0 && updated >= (replicas - partition).max(0) && ready == replicas {
+        RolloutState::Paused
+    } else {
+        RolloutState::Progressing
+    };
+    (state, updated, replicas)
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn state_from_status_reads_complete_partitioned_and_moving() {
+        let set = |partition: i32, updated: i32, ready: i32, update: &str| {
+            json!({"spec": {"replicas": 5, "updateStrategy": {"rollingUpdate": {"partition": partition}}},
+                   "status": {"updatedReplicas": updated, "readyReplicas": ready,
+                              "currentRevision": "a", "updateRevision": update}})
+        };
+        assert_eq!(state_from_status(&set(0, 5, 5, "a")).0, RolloutState::Complete);
+        assert_eq!(state_from_status(&set(3, 2, 5, "b")), (RolloutState::Paused, 2, 5));
+        assert_eq!(state_from_status(&set(0, 2, 4, "b")).0, RolloutState::Progressing);
+    }
+}

@@ -33,30 +33,12 @@ impl SetItem {
             set.pointer(p)
                 .and_then(serde_json::Value::as_str)
                 .unwrap_or("")
+                .to_string()
         };
-        let int_at = |p: &str| {
-            set.pointer(p)
-                .and_then(serde_json::Value::as_i64)
-                .unwrap_or(0) as i32
-        };
-        let replicas = set
-            .pointer("/spec/replicas")
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(1) as i32;
-        let updated = int_at("/status/updatedReplicas");
-        let ready = int_at("/status/readyReplicas");
-        let partition = int_at("/spec/updateStrategy/rollingUpdate/partition");
-        let same = str_at("/status/currentRevision") == str_at("/status/updateRevision");
-        let state = if same && updated == replicas && ready == replicas {
-            RolloutState::Complete
-        } else if partition > 0 && updated >= (replicas - partition).max(0) && ready == replicas {
-            RolloutState::Paused
-        } else {
-            RolloutState::Progressing
-        };
+        let (state, updated, replicas) = model::progress::state_from_status(set);
         SetItem {
-            namespace: str_at("/metadata/namespace").to_string(),
-            name: str_at("/metadata/name").to_string(),
+            namespace: str_at("/metadata/namespace"),
+            name: str_at("/metadata/name"),
             state,
             updated,
             replicas,
