@@ -157,8 +157,17 @@ mod status_tests {
                    "status": {"updatedReplicas": updated, "readyReplicas": ready,
                               "currentRevision": "a", "updateRevision": update}})
         };
-        assert_eq!(state_from_status(&set(0, 5, 5, "a")).0, RolloutState::Complete);
-        assert_eq!(state_from_status(&set(3, 2, 5, "b")), (RolloutState::Paused, 2, 5));
-        assert_eq!(state_from_status(&set(0, 2, 4, "b")).0, RolloutState::Progressing);
+        assert_eq!(
+            state_from_status(&set(0, 5, 5, "a")).0,
+            RolloutState::Complete
+        );
+        assert_eq!(
+            state_from_status(&set(3, 2, 5, "b")),
+            (RolloutState::Paused, 2, 5)
+        );
+        assert_eq!(
+            state_from_status(&set(0, 2, 4, "b")).0,
+            RolloutState::Progressing
+        );
     }
 }

@@ -321,8 +321,21 @@ fn grid_row(
     let available = if row.available {
         "yes".to_string()
     } else if row.ready && r.min_ready_seconds > 0 {
-        // The countdown: Ready for age… we only know it is not yet available.
-        format!("in ≤{}s", r.min_ready_seconds)
+        // The countdown to availability: Ready since + minReadySeconds − now (the runtime
+        // ticks while one runs).
+        let since = app.snap.as_ref().and_then(|s| {
+            s.records()
+                .iter()
+                .find(|rec| Some(&rec.name) == row.pod.as_ref())
+                .and_then(|rec| rec.ready_since)
+        });
+        match since {
+            Some(t) => {
+                let left = i64::from(r.min_ready_seconds) - app.now.duration_since(t).as_secs();
+                format!("in {}s", left.max(0))
+            }
+            None => format!("in ≤{}s", r.min_ready_seconds),
+        }
     } else {
         "no".to_string()
     };

@@ -524,3 +524,21 @@ fn a_dropped_watch_shows_reconnecting_until_the_relist_arrives() {
     update(&mut app, Msg::Snapshot(Box::new(snap)));
     assert!(!render(&mut app, 150, 30).contains("reconnecting"));
 }
+
+#[test]
+fn the_availability_countdown_ticks_down() {
+    let mut sc = rollout(3, 0, 3);
+    sc.min_ready_seconds = 7200;
+    let mut app = app_with(&sc, true);
+    // The scenario's pods have been Ready for an hour: 3600s of 7200 left.
+    assert!(
+        render(&mut app, 150, 30).contains("in 3600s"),
+        "{}",
+        render(&mut app, 150, 30)
+    );
+    update(
+        &mut app,
+        Msg::Tick(now() + jiff::SignedDuration::from_secs(600)),
+    );
+    assert!(render(&mut app, 150, 30).contains("in 3000s"));
+}
