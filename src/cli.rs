@@ -131,6 +131,9 @@ pub enum Command {
     Plan(PlanArgs),
 
     /// The simulated cluster: a Kubernetes API server on loopback for kubectl and kubectl sts.
+    #[command(
+        after_help = "Examples:\n  kubectl sts sim serve --scenario stuck\n  kubectl sts sim serve --write-kubeconfig /tmp/sim.kubeconfig &\n  kubectl --kubeconfig /tmp/sim.kubeconfig get pods"
+    )]
     Sim(SimArgs),
 
     /// Recover a rollout stuck on a bad revision: revert the template AND delete the pods
@@ -592,6 +595,9 @@ pub enum RolloutCommand {
         gates: StepArgs,
     },
     /// ControllerRevisions with number, name, change-cause and the ordinals running each.
+    #[command(
+        after_help = "Examples:\n  kubectl sts rollout history web\n  kubectl sts rollout history web -o json"
+    )]
     History {
         name: String,
         #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
@@ -601,6 +607,9 @@ pub enum RolloutCommand {
     },
     /// Unified diff of two revisions' pod templates (default: current → update);
     /// KUBECTL_EXTERNAL_DIFF is honoured.
+    #[command(
+        after_help = "Examples:\n  kubectl sts rollout diff web\n  kubectl sts rollout diff web --from 1 --to 3\n  KUBECTL_EXTERNAL_DIFF=meld kubectl sts rollout diff web"
+    )]
     Diff {
         name: String,
         /// Revision number or name.
@@ -614,6 +623,9 @@ pub enum RolloutCommand {
     },
     /// Wait until the rollout is complete (partition-aware, availability-aware; OnDelete
     /// lists the pods still to delete); exit 1 when stuck or on --timeout.
+    #[command(
+        after_help = "Examples:\n  kubectl sts rollout status web\n  kubectl sts rollout status web --timeout 10m && echo done"
+    )]
     Status {
         name: String,
         /// Give up after this long (e.g. 10m); default: wait as long as it progresses.
@@ -624,18 +636,25 @@ pub enum RolloutCommand {
     },
     /// Stop the rollout where it is: the partition is pinned at the current frontier (no
     /// updated pod goes back); the partition to restore is kept in an annotation.
+    #[command(
+        after_help = "Examples:\n  kubectl sts rollout pause web\n  kubectl sts rollout resume web"
+    )]
     Pause {
         name: String,
         #[command(flatten)]
         model: ModelArgs,
     },
     /// Undo `pause`: restore the recorded partition (0 when none was recorded).
+    #[command(after_help = "Examples:\n  kubectl sts rollout resume web")]
     Resume {
         name: String,
         #[command(flatten)]
         model: ModelArgs,
     },
     /// Revert the template to a revision (no pod is deleted; see force-rollback).
+    #[command(
+        after_help = "Examples:\n  kubectl sts rollout undo web --dry-run=client\n  kubectl sts rollout undo web --to-revision 2 --yes"
+    )]
     Undo {
         name: String,
         /// Revision number; 0 is the previous one.

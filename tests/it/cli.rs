@@ -267,3 +267,33 @@ fn colour_marks_state_and_remedy_only_when_asked_for() {
     let r = run(&["plan", "-f", "examples/stuck-rollout.yaml", "--now", NOW]);
     assert!(!r.stdout.contains('\x1b'));
 }
+
+/// Every command's --help teaches by example.
+#[test]
+fn every_command_has_examples_in_its_help() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &mut Vec<String>, missing: &mut Vec<String>) {
+        for sub in cmd
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        {
+            path.push(sub.get_name().to_string());
+            let help = sub
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            if !help.contains("Examples:") {
+                missing.push(path.join(" "));
+            }
+            walk(sub, path, missing);
+            path.pop();
+        }
+    }
+    let mut missing = Vec::new();
+    walk(
+        &kubectl_sts::cli::Cli::command(),
+        &mut Vec::new(),
+        &mut missing,
+    );
+    assert!(missing.is_empty(), "no examples in --help of: {missing:?}");
+}
