@@ -339,7 +339,7 @@ fn diagnose_wait(
 ) -> Diagnosis {
     let set = view.name;
     let pod = snap.pod(&wait.pod);
-    let record = snap.records().iter().find(|r| r.name == wait.pod);
+    let record = snap.record(&wait.pod);
     let health = pod.map(|p| PodHealth::of(p, now)).unwrap_or_default();
     let revision = record.map(|r| r.revision.clone()).unwrap_or_default();
     let name = &wait.pod;

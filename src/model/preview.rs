@@ -7,7 +7,8 @@
 //! then time jumps to the next instant at which something changes — which is why a test
 //! can demand that both produce the same actions at the same times.
 
-use std::collections::{BTreeSet, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -134,6 +135,26 @@ struct Life {
     frozen: bool,
     /// There before the preview started.
     adopted: bool,
+    /// Counted as an available ordinal (see [`World::refresh`]).
+    counted: bool,
+}
+
+impl Life {
+    /// The instants at which the pod changes by itself (or becomes available).
+    fn instants(&self, min_ready: SignedDuration) -> impl Iterator<Item = Timestamp> {
+        let alive = self.gone_at.is_none();
+        let warm = self.ready_at.filter(|_| min_ready.is_positive());
+        self.gone_at.into_iter().chain(
+            [
+                Some(self.running_at),
+                self.ready_at,
+                warm.map(|r| add(r, min_ready)),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(move |_| alive),
+        )
+    }
 }
 
 struct World<'p> {
@@ -150,6 +171,19 @@ struct World<'p> {
     /// The instant at which a pass was a no-op and nothing changed since: another pass
     /// would see the same snapshot at the same time, and the model is a pure function.
     quiet_at: Option<Timestamp>,
+    /// When pods change by themselves, earliest first: (instant, pod). An entry that is
+    /// no longer one of its pod's instants (the pod was deleted since) is passed over.
+    due: BinaryHeap<Reverse<(Timestamp, String)>>,
+    /// The set's ordinal range `[start, start + replicas)` and minReadySeconds (the
+    /// preview never changes the spec).
+    first_ordinal: i32,
+    replicas: i32,
+    min_ready: i32,
+    /// Ordinals in range that are available now, kept as pods change.
+    available: usize,
+    /// Pods in range that are Running and Ready but not yet available (minReadySeconds):
+    /// looked at again at every instant.
+    warming: BTreeSet<String>,
 }
 
 /// Simulates the rollout of `snap` (whose template is the one to roll out) from `now`.
@@ -161,6 +195,9 @@ pub fn preview(
     assume: Assumptions,
     max_instants: usize,
 ) -> Timeline {
+    let view = SetView::of(snap, profile);
+    let (first_ordinal, replicas, min_ready) =
+        (view.start, view.replicas.max(0), view.min_ready_seconds);
     let mut w = World {
         snap: snap.clone(),
         profile,
@@ -173,6 +210,12 @@ pub fn preview(
         passes: 0,
         uid: 0,
         quiet_at: None,
+        due: BinaryHeap::new(),
+        first_ordinal,
+        replicas,
+        min_ready,
+        available: 0,
+        warming: BTreeSet::new(),
     };
     let first = super::plan(&w.snap, now, profile);
     w.update_revision = first.update_revision.clone();
@@ -219,6 +262,7 @@ impl World<'_> {
         let now = self.now;
         let ready_after = self.assume.ready_after;
         let terminate_after = self.assume.terminate_after;
+        let mut adopted = Vec::new();
         for (pod, rec) in self.snap.pods().iter().zip(self.snap.records()) {
             let created = pod
                 .metadata
@@ -252,7 +296,7 @@ impl World<'_> {
                 Some(add(created, ready_after).max(now))
             };
             let gone_at = rec.terminating.then(|| add(now, terminate_after));
-            self.lives.insert(
+            adopted.push((
                 rec.name.clone(),
                 Life {
                     running_at,
@@ -261,9 +305,62 @@ impl World<'_> {
                     reported: Some((rec.phase, rec.ready)).filter(|(p, _)| !p.is_empty()),
                     frozen: matches!(rec.phase, "Failed" | "Succeeded" | "Unknown"),
                     adopted: true,
+                    counted: false,
                 },
-            );
+            ));
         }
+        for (name, life) in adopted {
+            self.live(name, life);
+        }
+    }
+
+    /// Starts following a pod: the kubelet looks at it now and at each of its instants.
+    fn live(&mut self, name: String, life: Life) {
+        let min_ready = SignedDuration::from_secs(i64::from(self.min_ready));
+        for t in life.instants(min_ready).chain([self.now]) {
+            self.due.push(Reverse((t, name.clone())));
+        }
+        self.lives.insert(name.clone(), life);
+        self.refresh(&name);
+    }
+
+    /// Counts the pod named `name` as an available ordinal or not, as it is now (called
+    /// whenever its record changes, and every instant while it waits out minReadySeconds).
+    fn refresh(&mut self, name: &str) {
+        let (start, end) = (
+            self.first_ordinal,
+            i64::from(self.first_ordinal) + i64::from(self.replicas),
+        );
+        let (ok, warming) = match self.snap.record(name) {
+            Some(rec) if rec.member && rec.ordinal >= start && i64::from(rec.ordinal) < end => {
+                let pod = PodFacts::of(rec);
+                let up = pod.is_running_and_ready() && !pod.terminating;
+                let available = pod.is_available(self.min_ready, self.now, self.profile);
+                (up && available, up && !available)
+            }
+            _ => (false, false),
+        };
+        if let Some(life) = self.lives.get_mut(name) {
+            match (life.counted, ok) {
+                (false, true) => self.available += 1,
+                (true, false) => self.available -= 1,
+                _ => {}
+            }
+            life.counted = ok;
+        }
+        if warming {
+            self.warming.insert(name.to_string());
+        } else {
+            self.warming.remove(name);
+        }
+    }
+
+    /// Stops following a pod that is gone.
+    fn forget(&mut self, name: &str) {
+        if self.lives.remove(name).is_some_and(|l| l.counted) {
+            self.available -= 1;
+        }
+        self.warming.remove(name);
     }
 
     fn fails(&self, ordinal: i32, revision: &str) -> bool {
@@ -283,15 +380,26 @@ impl World<'_> {
         }
     }
 
-    /// Brings every pod to its state at `now`; returns how many changed. Each life
-    /// remembers the state last reported, so only pods that change are looked up.
+    /// Brings every pod due to change by `now` to its state at `now`; returns how many
+    /// changed. Each life remembers the state last reported, so only real changes count.
     fn kubelet(&mut self) -> usize {
         let now = self.now;
+        let mut due = Vec::new();
+        while self.due.peek().is_some_and(|Reverse((t, _))| *t <= now) {
+            if let Some(Reverse((_, name))) = self.due.pop() {
+                due.push(name);
+            }
+        }
+        due.sort();
+        due.dedup();
         let mut changes: Vec<(String, Option<Reported>)> = Vec::new();
-        for (name, life) in &mut self.lives {
+        for name in due {
+            let Some(life) = self.lives.get_mut(&name) else {
+                continue;
+            };
             if let Some(gone) = life.gone_at {
                 if now >= gone {
-                    changes.push((name.clone(), None));
+                    changes.push((name, None));
                 }
                 continue;
             }
@@ -311,10 +419,9 @@ impl World<'_> {
                 } else {
                     now
                 };
-                changes.push((name.clone(), Some((phase, ready, since))));
+                changes.push((name, Some((phase, ready, since))));
             }
         }
-        changes.sort_by(|a, b| a.0.cmp(&b.0));
         let changed = changes.len();
         if changed > 0 {
             self.quiet_at = None;
@@ -322,20 +429,20 @@ impl World<'_> {
         for (name, change) in changes {
             match change {
                 None => {
-                    self.lives.remove(&name);
+                    self.forget(&name);
                     if let Some(pod) = self.snap.remove_pod(&name) {
                         self.event("gone", &pod, None);
                     }
                 }
                 Some((phase, ready, since)) => {
-                    let Some(i) = self.snap.records().iter().position(|r| r.name == name) else {
+                    let (Some(rec), Some(pod)) = (self.snap.record(&name), self.snap.pod(&name))
+                    else {
                         continue;
                     };
-                    let rec = &self.snap.records()[i];
                     if rec.phase == phase && rec.ready == ready {
                         continue;
                     }
-                    let mut pod = (*self.snap.pods()[i]).clone();
+                    let mut pod = pod.clone();
                     let broken = !ready
                         && phase == "Running"
                         && self.lives.get(&name).is_some_and(|l| l.ready_at.is_none());
@@ -345,6 +452,7 @@ impl World<'_> {
                         self.event("ready", &pod, None);
                     }
                     self.snap.put_pod(pod);
+                    self.refresh(&name);
                 }
             }
         }
@@ -359,7 +467,7 @@ impl World<'_> {
             return false;
         }
         for _ in 0..64 {
-            let plan = super::plan(&self.snap, self.now, self.profile);
+            let plan = super::sync::actions(&self.snap, self.now, self.profile);
             self.passes += 1;
             if plan.is_noop() {
                 self.quiet_at = Some(self.now);
@@ -427,7 +535,7 @@ impl World<'_> {
                     // The API refuses a second pod of the same name (AlreadyExists): a
                     // pod without a phase yet looks "not created" to the controller.
                     let name = format!("{}-{ordinal}", self.snap.name());
-                    if self.snap.records().iter().any(|r| r.name == name) {
+                    if self.snap.record(&name).is_some() {
                         break;
                     }
                     let template = self
@@ -450,36 +558,38 @@ impl World<'_> {
                     let ready_at = (!self.fails(*ordinal, rev))
                         .then(|| add(self.now, self.assume.ready_after));
                     let name = pod.metadata.name.clone().unwrap_or_default();
-                    self.lives.insert(
-                        name,
-                        Life {
-                            running_at: add(self.now, self.assume.ready_after / 2),
-                            ready_at,
-                            gone_at: None,
-                            reported: None,
-                            frozen: false,
-                            adopted: false,
-                        },
-                    );
                     let pod = Arc::new(pod);
                     self.action_event(action, &pod);
                     self.snap.put_pod(pod);
+                    let life = Life {
+                        running_at: add(self.now, self.assume.ready_after / 2),
+                        ready_at,
+                        gone_at: None,
+                        reported: None,
+                        frozen: false,
+                        adopted: false,
+                        counted: false,
+                    };
+                    self.live(name, life);
                 }
                 Action::DeletePod { name, .. } => {
-                    let Some(i) = self.snap.records().iter().position(|r| &r.name == name) else {
+                    let Some(pod) = self.snap.pod(name) else {
                         break;
                     };
-                    let mut pod = (*self.snap.pods()[i]).clone();
+                    let mut pod = pod.clone();
                     if pod.metadata.deletion_timestamp.is_none() {
                         pod.metadata.deletion_timestamp = Some(Time(self.now));
                         pod.metadata.deletion_grace_period_seconds = Some(30);
                     }
+                    let gone_at = add(self.now, self.assume.terminate_after);
                     if let Some(life) = self.lives.get_mut(name) {
-                        life.gone_at = Some(add(self.now, self.assume.terminate_after));
+                        life.gone_at = Some(gone_at);
+                        self.due.push(Reverse((gone_at, name.clone())));
                     }
                     let pod = Arc::new(pod);
                     self.action_event(action, &pod);
                     self.snap.put_pod(pod);
+                    self.refresh(name);
                 }
             }
             done += 1;
@@ -523,47 +633,29 @@ impl World<'_> {
 
     /// Ordinals in range that are missing, terminating, not Running and Ready, or not yet
     /// available (minReadySeconds).
-    fn unavailable(&self) -> usize {
-        let view = SetView::of(&self.snap, self.profile);
-        let replicas = view.replicas.max(0);
-        let mut ok = vec![false; replicas as usize];
-        for rec in self.snap.records() {
-            let slot = rec.ordinal - view.start;
-            if !rec.member || slot < 0 || slot >= replicas {
-                continue;
-            }
-            let pod = PodFacts::of(rec);
-            ok[slot as usize] = pod.is_running_and_ready()
-                && !pod.terminating
-                && pod.is_available(view.min_ready_seconds, self.now, self.profile);
+    fn unavailable(&mut self) -> usize {
+        let warming: Vec<String> = self.warming.iter().cloned().collect();
+        for name in warming {
+            self.refresh(&name);
         }
-        ok.iter().filter(|a| !**a).count()
+        (self.replicas as usize).saturating_sub(self.available)
     }
 
     /// The next instant at which a pod changes by itself or becomes available.
-    fn next_change(&self) -> Option<Timestamp> {
-        let now = self.now;
-        let min_ready = i64::from(SetView::of(&self.snap, self.profile).min_ready_seconds);
-        let mut next: Option<Timestamp> = None;
-        let mut consider = |t: Timestamp| {
-            if t > now && next.is_none_or(|n| t < n) {
-                next = Some(t);
+    fn next_change(&mut self) -> Option<Timestamp> {
+        let min_ready = SignedDuration::from_secs(i64::from(self.min_ready));
+        while let Some(Reverse((t, name))) = self.due.peek() {
+            let current = *t > self.now
+                && self
+                    .lives
+                    .get(name)
+                    .is_some_and(|l| l.instants(min_ready).any(|i| i == *t));
+            if current {
+                return Some(*t);
             }
-        };
-        for life in self.lives.values() {
-            if let Some(g) = life.gone_at {
-                consider(g);
-                continue;
-            }
-            consider(life.running_at);
-            if let Some(r) = life.ready_at {
-                consider(r);
-                if min_ready > 0 {
-                    consider(add(r, SignedDuration::from_secs(min_ready)));
-                }
-            }
+            self.due.pop();
         }
-        next
+        None
     }
 
     fn finish(self, first: Plan, peak: usize, limit: bool) -> Timeline {

@@ -34,6 +34,17 @@ pub struct Snapshot {
     index: Vec<PodRecord>,
     /// The set's claims by (template index, ordinal) → position in `pvcs`.
     claim_index: std::collections::HashMap<(usize, i32), usize>,
+    /// Pod name → position in `pods` (the first pod of a name, as a linear search finds).
+    by_name: std::collections::HashMap<String, usize>,
+}
+
+/// Pod name → position of the first pod of that name.
+fn name_index(index: &[PodRecord]) -> std::collections::HashMap<String, usize> {
+    let mut by_name = std::collections::HashMap::with_capacity(index.len());
+    for (i, r) in index.iter().enumerate() {
+        by_name.entry(r.name.clone()).or_insert(i);
+    }
+    by_name
 }
 
 /// Why a set of objects is not a usable snapshot.
@@ -242,7 +253,7 @@ impl Snapshot {
         pods.retain(|p| in_ns(&p.metadata));
         revisions.retain(|r| in_ns(&r.metadata));
         pvcs.retain(|c| in_ns(&c.metadata));
-        let index = {
+        let index: Vec<PodRecord> = {
             let name = set.metadata.name.as_deref().unwrap_or("");
             let uid = set.metadata.uid.as_deref().unwrap_or("");
             let spec = set.spec.as_ref();
@@ -257,6 +268,7 @@ impl Snapshot {
             &claim_templates(&set),
             set.metadata.name.as_deref().unwrap_or(""),
         );
+        let by_name = name_index(&index);
         Ok(Snapshot {
             set,
             set_json,
@@ -265,6 +277,7 @@ impl Snapshot {
             pvcs,
             index,
             claim_index,
+            by_name,
         })
     }
 
@@ -292,23 +305,37 @@ impl Snapshot {
                 .unwrap_or_default();
             PodRecord::of(&pod, name, uid, &selector, &claim_templates(&self.set))
         };
-        match self.index.iter().position(|r| r.name == record.name) {
-            Some(i) => {
+        match self.by_name.get(&record.name) {
+            Some(&i) => {
                 self.pods[i] = pod;
                 self.index[i] = record;
             }
             None => {
+                self.by_name.insert(record.name.clone(), self.index.len());
                 self.pods.push(pod);
                 self.index.push(record);
             }
         }
     }
 
-    /// Removes the pod named `name`; returns it.
+    /// Removes the pod named `name`; returns it. The last pod takes its place (the order
+    /// of [`Snapshot::pods`] is the API's list order, which carries no meaning).
     pub fn remove_pod(&mut self, name: &str) -> Option<Arc<Pod>> {
-        let i = self.index.iter().position(|r| r.name == name)?;
-        self.index.remove(i);
-        Some(self.pods.remove(i))
+        let i = self.by_name.remove(name)?;
+        let last = self.index.len() - 1;
+        self.index.swap_remove(i);
+        let pod = self.pods.swap_remove(i);
+        if i < last {
+            let moved = &self.index[i].name;
+            if self.by_name.get(moved) == Some(&last) {
+                self.by_name.insert(moved.clone(), i);
+            }
+        }
+        if self.by_name.len() != self.index.len() {
+            // Names repeat (an input file can do that, the API cannot): index again.
+            self.by_name = name_index(&self.index);
+        }
+        Some(pod)
     }
 
     /// Sets one ControllerRevision (replacing the one of the same name).
@@ -404,10 +431,12 @@ impl Snapshot {
 
     /// The pod named `name`, if present.
     pub fn pod(&self, name: &str) -> Option<&Pod> {
-        self.index
-            .iter()
-            .position(|r| r.name == name)
-            .map(|i| &*self.pods[i])
+        self.by_name.get(name).map(|&i| &*self.pods[i])
+    }
+
+    /// The record of the pod named `name`, if present.
+    pub fn record(&self, name: &str) -> Option<&PodRecord> {
+        self.by_name.get(name).map(|&i| &self.index[i])
     }
 
     pub fn name(&self) -> &str {
@@ -576,5 +605,40 @@ mod tests {
         let pod = |ns: &str| json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-0", "namespace": ns}});
         let s = Snapshot::from_objects(vec![set("web"), pod("ns"), pod("other")], None).unwrap();
         assert_eq!(s.pods().len(), 1);
+    }
+
+    #[test]
+    fn pods_are_found_by_name_through_puts_and_removes() {
+        let pod = |name: &str, phase: &str| {
+            json!({"apiVersion": "v1", "kind": "Pod",
+                   "metadata": {"name": name, "namespace": "ns"}, "status": {"phase": phase}})
+        };
+        let typed = |v: Value| Arc::new(serde_json::from_value::<Pod>(v).unwrap());
+        let objects = vec![set("web"), pod("web-0", "Running"), pod("web-1", "Running")];
+        let mut s = Snapshot::from_objects(objects, None).unwrap();
+        s.put_pod(typed(pod("web-2", "Pending")));
+        s.put_pod(typed(pod("web-1", "Failed")));
+        assert_eq!(s.pods().len(), 3);
+        assert_eq!(s.record("web-1").unwrap().phase, "Failed");
+        // Removing the first moves the last into its place; every name still resolves.
+        assert!(s.remove_pod("web-0").is_some());
+        assert!(s.remove_pod("web-0").is_none());
+        assert_eq!(s.record("web-2").unwrap().phase, "Pending");
+        assert_eq!(
+            s.pod("web-1").unwrap().metadata.name.as_deref(),
+            Some("web-1")
+        );
+        for (i, r) in s.records().iter().enumerate() {
+            assert_eq!(s.record(&r.name).unwrap().name, r.name);
+            assert_eq!(s.pods()[i].metadata.name.as_deref(), Some(r.name.as_str()));
+        }
+        // A repeated name (only an input file has one): the first is found, then the next.
+        let objects = vec![set("web"), pod("web-0", "Running"), pod("web-0", "Failed")];
+        let mut s = Snapshot::from_objects(objects, None).unwrap();
+        assert_eq!(s.record("web-0").unwrap().phase, "Running");
+        s.remove_pod("web-0");
+        assert_eq!(s.record("web-0").unwrap().phase, "Failed");
+        s.remove_pod("web-0");
+        assert!(s.record("web-0").is_none() && s.pods().is_empty());
     }
 }

@@ -15,7 +15,7 @@ use super::history::{Revisions, resolve_revisions};
 use super::plan::{
     Action, CreateReason, DeleteReason, ObjectRef, Plan, Status, UpdateReason, Wait, WaitFor,
 };
-use super::pod::{Owner, PodFacts};
+use super::pod::{Owner, PodFacts, PodRecord};
 use super::profile::Profile;
 use super::set::SetView;
 use super::snapshot::Snapshot;
@@ -44,8 +44,16 @@ fn same_str(a: &str, b: &str) -> bool {
 /// Largest batch of `slowStartBatch`.
 const MAX_BATCH: usize = 500;
 
-/// Plans one sync pass of `snap` at `now` under `profile`.
+/// Plans one sync pass of `snap` at `now` under `profile`, with its diagnosis.
 pub fn plan(snap: &Snapshot, now: Timestamp, profile: &Profile) -> Plan {
+    let mut plan = actions(snap, now, profile);
+    plan.diagnosis = diagnose::diagnose(snap, &plan, now, profile);
+    plan
+}
+
+/// The same pass without the diagnosis (left empty): what the controller does, for
+/// simulations that run pass after pass and read only the actions and the status.
+pub fn actions(snap: &Snapshot, now: Timestamp, profile: &Profile) -> Plan {
     let mut pass = Pass::new(snap, now, *profile);
     pass.run();
     pass.finish()
@@ -58,6 +66,14 @@ enum Place {
     Condemned(usize),
 }
 
+/// A member of the pass: a claimed pod (its record, read in place) or a placeholder for
+/// a pod to create (kept in `Pass::placeholders`).
+#[derive(Clone, Copy)]
+enum Member<'a> {
+    Pod(&'a PodRecord),
+    Placeholder(usize),
+}
+
 enum Step {
     Continue,
     Stop,
@@ -65,15 +81,15 @@ enum Step {
 }
 
 struct Pass<'a> {
-    snap: &'a Snapshot,
     now: Timestamp,
     profile: Profile,
     view: SetView<'a>,
     claims: Claims<'a>,
-    claimed: Vec<PodFacts<'a>>,
+    claimed: Vec<&'a PodRecord>,
     revs: Revisions<'a>,
-    slots: Vec<PodFacts<'a>>,
-    condemned: Vec<PodFacts<'a>>,
+    slots: Vec<Member<'a>>,
+    condemned: Vec<Member<'a>>,
+    placeholders: Vec<PodFacts<'a>>,
     first_unavailable: Option<Place>,
     actions: Vec<Action>,
     waiting: Option<Wait>,
@@ -101,10 +117,9 @@ impl<'a> Pass<'a> {
             snap.pvcs(),
             snap.claim_index(),
         );
-        let claimed = claim_pods(snap, &view);
+        let claimed = claimed_records(snap, &view);
         let revs = resolve_revisions(snap, &view, &profile);
         Pass {
-            snap,
             now,
             profile,
             claims,
@@ -112,6 +127,7 @@ impl<'a> Pass<'a> {
             revs,
             slots: Vec::new(),
             condemned: Vec::new(),
+            placeholders: Vec::new(),
             first_unavailable: None,
             actions: Vec::new(),
             waiting: None,
@@ -121,11 +137,22 @@ impl<'a> Pass<'a> {
         }
     }
 
-    fn member(&self, place: Place) -> &PodFacts<'a> {
-        match place {
-            Place::Slot(i) => &self.slots[i],
-            Place::Condemned(i) => &self.condemned[i],
+    fn facts(&self, m: Member<'a>) -> PodFacts<'a> {
+        match m {
+            Member::Pod(r) => PodFacts::of(r),
+            Member::Placeholder(i) => self.placeholders[i].clone(),
         }
+    }
+
+    fn member(&self, place: Place) -> PodFacts<'a> {
+        match place {
+            Place::Slot(i) => self.slot(i),
+            Place::Condemned(i) => self.facts(self.condemned[i]),
+        }
+    }
+
+    fn slot(&self, i: usize) -> PodFacts<'a> {
+        self.facts(self.slots[i])
     }
 
     fn unavailable(&self, pod: &PodFacts) -> bool {
@@ -147,7 +174,7 @@ impl<'a> Pass<'a> {
     }
 
     /// The placeholder for an empty slot, at the revision SPEC §2.3 P5 picks.
-    fn placeholder(&self, ordinal: i32) -> PodFacts<'a> {
+    fn placeholder(&mut self, ordinal: i32) -> Member<'a> {
         let v = &self.view;
         let use_current = match v.rolling {
             None => v.strategy == "RollingUpdate" && ordinal < v.start + v.stored.current_replicas,
@@ -158,7 +185,9 @@ impl<'a> Pass<'a> {
         } else {
             &self.revs.update.name
         };
-        PodFacts::placeholder(format!("{}-{ordinal}", v.name), ordinal, rev.clone())
+        let facts = PodFacts::placeholder(format!("{}-{ordinal}", v.name), ordinal, rev.clone());
+        self.placeholders.push(facts);
+        Member::Placeholder(self.placeholders.len() - 1)
     }
 
     fn run(&mut self) {
@@ -172,9 +201,8 @@ impl<'a> Pass<'a> {
         };
         // P8: a set being deleted only gets its status (over all claimed pods).
         if self.view.deleting {
-            let claimed = std::mem::take(&mut self.claimed);
+            let claimed: Vec<Member> = self.claimed.iter().map(|&r| Member::Pod(r)).collect();
             self.count(&[&claimed]);
-            self.claimed = claimed;
             return;
         }
         self.slot_pods();
@@ -197,25 +225,31 @@ impl<'a> Pass<'a> {
     /// P4–P7: slots, placeholders, condemned order, first unavailable pod.
     fn slot_pods(&mut self) {
         let (start, end) = (self.view.start, self.view.end());
-        let mut slots: Vec<Option<PodFacts<'a>>> = vec![None; self.view.replicas.max(0) as usize];
-        for pod in &self.claimed {
+        let mut slots: Vec<Option<&'a PodRecord>> = vec![None; self.view.replicas.max(0) as usize];
+        for &pod in &self.claimed {
             if pod.ordinal >= start && pod.ordinal <= end {
-                slots[(pod.ordinal - start) as usize] = Some(pod.clone());
+                slots[(pod.ordinal - start) as usize] = Some(pod);
             } else if pod.ordinal >= 0 {
-                self.condemned.push(pod.clone());
+                self.condemned.push(Member::Pod(pod));
             }
         }
-        self.slots = slots
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| s.unwrap_or_else(|| self.placeholder(start + i as i32)))
-            .collect();
-        // Stable sort, descending ordinal.
-        self.condemned.sort_by_key(|p| std::cmp::Reverse(p.ordinal));
+        let mut members = Vec::with_capacity(slots.len());
+        for (i, s) in slots.into_iter().enumerate() {
+            members.push(match s {
+                Some(r) => Member::Pod(r),
+                None => self.placeholder(start + i as i32),
+            });
+        }
+        self.slots = members;
+        // Stable sort, descending ordinal (condemned members are all claimed pods).
+        self.condemned.sort_by_key(|m| match m {
+            Member::Pod(r) => std::cmp::Reverse(r.ordinal),
+            Member::Placeholder(_) => std::cmp::Reverse(i32::MIN),
+        });
         self.first_unavailable = (0..self.slots.len())
             .map(Place::Slot)
             .chain((0..self.condemned.len()).rev().map(Place::Condemned))
-            .find(|&p| self.unavailable(self.member(p)));
+            .find(|&p| self.unavailable(&self.member(p)));
     }
 
     /// P9–P11. `Ok(true)` when the pass goes on to the rolling phase.
@@ -269,7 +303,7 @@ impl<'a> Pass<'a> {
 
     fn process_replica(&mut self, i: usize) -> Step {
         let monotonic = self.view.monotonic;
-        let pod = self.slots[i].clone();
+        let pod = self.slot(i);
         let reason = if pod.is_failed() {
             Some(DeleteReason::Failed)
         } else if pod.is_succeeded() && self.profile.replaces_succeeded_pods() {
@@ -292,7 +326,7 @@ impl<'a> Pass<'a> {
             self.slots[i] = self.placeholder(pod.ordinal);
             create_reason = CreateReason::Replacement;
         }
-        let pod = self.slots[i].clone();
+        let pod = self.slot(i);
         if !pod.is_created() {
             if self.profile.auto_delete_pvc() && self.claims.is_stale(&pod) {
                 self.wait(&pod, WaitFor::StaleClaimCleanup);
@@ -380,7 +414,7 @@ impl<'a> Pass<'a> {
     }
 
     fn fix_condemned_claims(&mut self, i: usize) -> Step {
-        let pod = self.condemned[i].clone();
+        let pod = self.facts(self.condemned[i]);
         if !self.claims.match_policy(&pod) {
             let updates = self.claims.retention_updates(&pod);
             self.actions.extend(updates);
@@ -390,7 +424,7 @@ impl<'a> Pass<'a> {
 
     fn process_condemned(&mut self, i: usize) -> Step {
         let monotonic = self.view.monotonic;
-        let pod = self.condemned[i].clone();
+        let pod = self.facts(self.condemned[i]);
         if pod.terminating {
             if monotonic {
                 self.wait(&pod, WaitFor::Termination);
@@ -428,7 +462,7 @@ impl<'a> Pass<'a> {
         let outdated = |p: &PodFacts| p.revision != update.as_str() && !p.terminating;
         if !self.profile.gates.max_unavailable_stateful_set {
             for target in (update_min..self.slots.len()).rev() {
-                let pod = self.slots[target].clone();
+                let pod = self.slot(target);
                 if outdated(&pod) {
                     self.delete(&pod, DeleteReason::Update);
                     self.status.current_replicas -= 1;
@@ -448,7 +482,7 @@ impl<'a> Pass<'a> {
             1
         };
         let unavailable: Vec<usize> = (0..self.slots.len())
-            .filter(|&i| self.unavailable(&self.slots[i]))
+            .filter(|&i| self.unavailable(&self.slot(i)))
             .collect();
         let count = unavailable.len() as i32;
         let two_phase = !self.view.monotonic && self.profile.parallel_two_phase_max_unavailable();
@@ -457,7 +491,7 @@ impl<'a> Pass<'a> {
             let stuck_old: Vec<usize> = unavailable
                 .iter()
                 .copied()
-                .filter(|&i| i >= update_min && outdated(&self.slots[i]))
+                .filter(|&i| i >= update_min && outdated(&self.slot(i)))
                 .collect();
             if budget <= 0 && stuck_old.is_empty() {
                 self.wait_budget(&unavailable);
@@ -465,7 +499,7 @@ impl<'a> Pass<'a> {
             }
             // Phase 1: old-revision pods that are unavailable anyway cost no budget.
             for &i in stuck_old.iter().rev() {
-                let pod = self.slots[i].clone();
+                let pod = self.slot(i);
                 self.delete(&pod, DeleteReason::Update);
                 self.status.current_replicas -= 1;
             }
@@ -477,7 +511,7 @@ impl<'a> Pass<'a> {
             if budget <= 0 {
                 break;
             }
-            let pod = self.slots[target].clone();
+            let pod = self.slot(target);
             if outdated(&pod) && !(two_phase && self.unavailable(&pod)) {
                 self.delete(&pod, DeleteReason::Update);
                 self.status.current_replicas -= 1;
@@ -488,7 +522,7 @@ impl<'a> Pass<'a> {
 
     fn wait_budget(&mut self, unavailable: &[usize]) {
         if let Some(&i) = unavailable.last() {
-            let pod = self.slots[i].clone();
+            let pod = self.slot(i);
             self.wait(&pod, WaitFor::MaxUnavailable);
         }
     }
@@ -504,7 +538,7 @@ impl<'a> Pass<'a> {
     }
 
     /// `computeReplicaStatus` over the given lists.
-    fn count(&mut self, lists: &[&[PodFacts]]) {
+    fn count(&mut self, lists: &[&[Member<'a>]]) {
         let (current, update) = (&self.revs.current.name, &self.revs.update.name);
         let s = &mut self.status;
         (
@@ -514,7 +548,10 @@ impl<'a> Pass<'a> {
             s.current_replicas,
             s.updated_replicas,
         ) = (0, 0, 0, 0, 0);
-        for pod in lists.iter().flat_map(|l| l.iter()) {
+        for &m in lists.iter().flat_map(|l| l.iter()) {
+            // A placeholder is not created and not Ready: it counts nowhere.
+            let Member::Pod(r) = m else { continue };
+            let pod = PodFacts::of(r);
             if pod.is_created() {
                 s.replicas += 1;
             }
@@ -535,7 +572,7 @@ impl<'a> Pass<'a> {
         }
     }
 
-    /// P15 completion, the write decision, P16 truncation, diagnosis.
+    /// P15 completion, the write decision, P16 truncation.
     fn finish(mut self) -> Plan {
         let v = &self.view;
         let s = &mut self.status;
@@ -566,7 +603,7 @@ impl<'a> Pass<'a> {
             && v.min_ready_seconds > 0
             && self.status.available_replicas != v.replicas)
             .then_some(i64::from(v.min_ready_seconds));
-        let mut plan = Plan {
+        Plan {
             stateful_set: ObjectRef {
                 namespace: v.namespace.to_string(),
                 name: v.name.to_string(),
@@ -584,9 +621,7 @@ impl<'a> Pass<'a> {
             requeue_after_seconds,
             diagnosis: diagnose::Diagnosis::default(),
             new_revision: self.revs.created,
-        };
-        plan.diagnosis = diagnose::diagnose(self.snap, &plan, self.now, &self.profile);
-        plan
+        }
     }
 
     /// `truncateHistory`: delete the oldest non-live revisions beyond the limit, from the
@@ -601,7 +636,7 @@ impl<'a> Pass<'a> {
         live.insert(&self.revs.current.name);
         live.insert(&self.revs.update.name);
         for p in &self.claimed {
-            live.insert(p.revision.as_ref());
+            live.insert(&p.revision);
         }
         let history: Vec<&ControllerRevision> = self
             .revs
@@ -626,6 +661,13 @@ impl<'a> Pass<'a> {
 /// The outer sync's claim step (SPEC §2.1): pods whose controller is this set and that
 /// match the selector and are members, plus orphans it would adopt.
 pub fn claim_pods<'a>(snap: &'a Snapshot, view: &SetView) -> Vec<PodFacts<'a>> {
+    claimed_records(snap, view)
+        .into_iter()
+        .map(PodFacts::of)
+        .collect()
+}
+
+fn claimed_records<'a>(snap: &'a Snapshot, view: &SetView) -> Vec<&'a PodRecord> {
     snap.records()
         .iter()
         .filter(|r| {
@@ -637,7 +679,6 @@ pub fn claim_pods<'a>(snap: &'a Snapshot, view: &SetView) -> Vec<PodFacts<'a>> {
                     Owner::Other => false,
                 }
         })
-        .map(PodFacts::of)
         .collect()
 }
 

@@ -104,7 +104,7 @@ pub fn reconcile(
             let Some(snap) = snapshot(store, &ns, &name, cache) else {
                 break;
             };
-            let plan = crate::model::plan(&snap, now, profile);
+            let plan = crate::model::sync::actions(&snap, now, profile);
             if plan.is_noop() {
                 break;
             }
