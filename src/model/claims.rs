@@ -1,8 +1,6 @@
 //! PersistentVolumeClaims of a StatefulSet's pods: names, creation, staleness and the
 //! owner references the retention policy wants (SPEC §2.5, §2.6). Pure.
 
-use std::collections::HashMap;
-
 use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
@@ -30,13 +28,18 @@ pub fn parse_claim_name<S: AsRef<str>>(
     })
 }
 
+/// Claims by (template index, ordinal) → position in the PVC list. Looked up for every
+/// pod in every pass, so with a cheap hash (the keys are two integers, not attacker-chosen
+/// text: no flooding to defend against).
+pub type ClaimIndex = rustc_hash::FxHashMap<(usize, i32), usize>;
+
 /// The set's claims among `pvcs` by (template index, ordinal) → position; a later claim
 /// of the same key wins, as in the informer cache's map.
 pub fn index_claims(
     pvcs: &[PersistentVolumeClaim],
     templates: &[&str],
     set_name: &str,
-) -> HashMap<(usize, i32), usize> {
+) -> ClaimIndex {
     pvcs.iter()
         .enumerate()
         .filter_map(|(i, pvc)| {
@@ -103,7 +106,7 @@ pub struct Claims<'a> {
     /// The PVC cache, and its index by (template index, ordinal) (built with the
     /// snapshot, see [`index_claims`]).
     pvcs: &'a [PersistentVolumeClaim],
-    index: &'a HashMap<(usize, i32), usize>,
+    index: &'a ClaimIndex,
 }
 
 const POD_KIND: (&str, &str) = ("v1", "Pod");
@@ -120,7 +123,7 @@ impl<'a> Claims<'a> {
         (start, end): (i32, i32),
         profile: Profile,
         pvcs: &'a [PersistentVolumeClaim],
-        index: &'a HashMap<(usize, i32), usize>,
+        index: &'a ClaimIndex,
     ) -> Claims<'a> {
         Claims {
             set_name,

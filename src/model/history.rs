@@ -2,6 +2,8 @@
 //! ControllerRevisions, reuse an equal one, renumber on revert, create the candidate
 //! (with the collision loop), and pick currentRevision. Pure.
 
+use std::borrow::Cow;
+
 use k8s_openapi::api::apps::v1::ControllerRevision;
 use serde_json::Value;
 
@@ -13,12 +15,11 @@ use super::selector;
 use super::set::SetView;
 use super::snapshot::Snapshot;
 
-/// A resolved revision: its name, number and template.
+/// A resolved revision: its name and number.
 #[derive(Clone, Debug)]
 pub struct ResolvedRevision {
     pub name: String,
     pub number: i64,
-    pub template: Value,
 }
 
 /// The revision step of the pass (SPEC §1.6).
@@ -50,12 +51,12 @@ pub fn resolve_revisions<'a>(
     revision::sort(&mut listed);
 
     let mut collision_count = view.stored.collision_count;
-    let cand: Candidate = revision::candidate(snap.set_json(), profile);
+    let cand = snap.candidate(profile);
     let cand_hash = revision::hash(&cand.data, Some(collision_count));
     let next_number = listed.last().map_or(1, |r| r.revision + 1);
-    let stored: Vec<RevisionData> = listed
+    let stored: Vec<Cow<RevisionData>> = listed
         .iter()
-        .map(|r| revision::stored_data(r, profile))
+        .map(|r| snap.revision_data(r, profile))
         .collect();
     let equal: Vec<usize> = (0..listed.len())
         .filter(|&i| {
@@ -71,7 +72,6 @@ pub fn resolve_revisions<'a>(
     let resolved = |r: &ControllerRevision, number: i64| ResolvedRevision {
         name: r.metadata.name.clone().unwrap_or_default(),
         number,
-        template: revision::stored_template(r),
     };
     let mut actions = Vec::new();
     let mut created = None;
@@ -113,7 +113,7 @@ pub fn resolve_revisions<'a>(
                     .iter()
                     .find(|r| r.metadata.name.as_deref() == Some(&name));
                 match existing {
-                    Some(r) if revision::stored_data(r, profile) == cand.data => {
+                    Some(r) if *snap.revision_data(r, profile) == cand.data => {
                         break resolved(r, r.revision);
                     }
                     Some(_) => collision_count += 1,
@@ -135,7 +135,6 @@ pub fn resolve_revisions<'a>(
                         break ResolvedRevision {
                             name,
                             number: next_number,
-                            template: cand.template.clone(),
                         };
                     }
                 }

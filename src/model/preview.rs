@@ -8,7 +8,7 @@
 //! can demand that both produce the same actions at the same times.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap};
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -162,7 +162,7 @@ struct World<'p> {
     profile: &'p Profile,
     start: Timestamp,
     now: Timestamp,
-    lives: HashMap<String, Life>,
+    lives: rustc_hash::FxHashMap<String, Life>,
     assume: Assumptions,
     update_revision: String,
     events: Vec<Event>,
@@ -203,7 +203,7 @@ pub fn preview(
         profile,
         start: now,
         now,
-        lives: HashMap::new(),
+        lives: rustc_hash::FxHashMap::default(),
         assume,
         update_revision: String::new(),
         events: Vec::new(),

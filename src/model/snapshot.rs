@@ -5,12 +5,15 @@
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use std::sync::Arc;
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::pod::PodRecord;
+use super::profile::Profile;
+use super::revision::{self, Candidate, RevisionData};
 
 /// One StatefulSet and everything in its namespace that the controller would look at.
 ///
@@ -33,14 +36,20 @@ pub struct Snapshot {
     /// One record per pod, in the order of `pods`.
     index: Vec<PodRecord>,
     /// The set's claims by (template index, ordinal) → position in `pvcs`.
-    claim_index: std::collections::HashMap<(usize, i32), usize>,
+    claim_index: super::claims::ClaimIndex,
     /// Pod name → position in `pods` (the first pod of a name, as a linear search finds).
-    by_name: std::collections::HashMap<String, usize>,
+    by_name: rustc_hash::FxHashMap<String, usize>,
+    /// The revision bytes of the live template and of each revision (in the order of
+    /// `revisions`), computed once per snapshot for the release asked: a simulation runs
+    /// many passes over one template.
+    candidate: OnceLock<(Profile, Candidate)>,
+    revision_data: Vec<OnceLock<(Profile, RevisionData)>>,
 }
 
 /// Pod name → position of the first pod of that name.
-fn name_index(index: &[PodRecord]) -> std::collections::HashMap<String, usize> {
-    let mut by_name = std::collections::HashMap::with_capacity(index.len());
+fn name_index(index: &[PodRecord]) -> rustc_hash::FxHashMap<String, usize> {
+    let mut by_name = rustc_hash::FxHashMap::default();
+    by_name.reserve(index.len());
     for (i, r) in index.iter().enumerate() {
         by_name.entry(r.name.clone()).or_insert(i);
     }
@@ -269,6 +278,7 @@ impl Snapshot {
             set.metadata.name.as_deref().unwrap_or(""),
         );
         let by_name = name_index(&index);
+        let revision_data = revisions.iter().map(|_| OnceLock::new()).collect();
         Ok(Snapshot {
             set,
             set_json,
@@ -278,6 +288,8 @@ impl Snapshot {
             index,
             claim_index,
             by_name,
+            candidate: OnceLock::new(),
+            revision_data,
         })
     }
 
@@ -345,15 +357,60 @@ impl Snapshot {
             .iter()
             .position(|r| r.metadata.name == rev.metadata.name)
         {
-            Some(i) => self.revisions[i] = rev,
-            None => self.revisions.push(rev),
+            Some(i) => {
+                self.revisions[i] = rev;
+                self.revision_data[i] = OnceLock::new();
+            }
+            None => {
+                self.revisions.push(rev);
+                self.revision_data.push(OnceLock::new());
+            }
         }
     }
 
     /// Removes the ControllerRevision named `name`.
     pub fn remove_revision(&mut self, name: &str) {
-        self.revisions
-            .retain(|r| r.metadata.name.as_deref() != Some(name));
+        while let Some(i) = self
+            .revisions
+            .iter()
+            .position(|r| r.metadata.name.as_deref() == Some(name))
+        {
+            self.revisions.remove(i);
+            self.revision_data.remove(i);
+        }
+    }
+
+    /// The revision bytes the live template makes under `profile` (SPEC §1.2).
+    pub fn candidate(&self, profile: &Profile) -> Cow<'_, Candidate> {
+        let fresh = || revision::candidate(&self.set_json, profile);
+        match self.candidate.get() {
+            Some((p, c)) if p == profile => Cow::Borrowed(c),
+            Some(_) => Cow::Owned(fresh()),
+            None => {
+                let (_, c) = self.candidate.get_or_init(|| (*profile, fresh()));
+                Cow::Borrowed(c)
+            }
+        }
+    }
+
+    /// The stored bytes of `rev`, one of [`Snapshot::revisions`], under `profile`.
+    pub fn revision_data(
+        &self,
+        rev: &ControllerRevision,
+        profile: &Profile,
+    ) -> Cow<'_, RevisionData> {
+        let fresh = || revision::stored_data(rev, profile);
+        let Some(i) = self.revisions.iter().position(|r| std::ptr::eq(r, rev)) else {
+            return Cow::Owned(fresh());
+        };
+        match self.revision_data[i].get() {
+            Some((p, d)) if p == profile => Cow::Borrowed(d),
+            Some(_) => Cow::Owned(fresh()),
+            None => {
+                let (_, d) = self.revision_data[i].get_or_init(|| (*profile, fresh()));
+                Cow::Borrowed(d)
+            }
+        }
     }
 
     /// Sets one PVC (replacing the one of the same name).
@@ -380,7 +437,7 @@ impl Snapshot {
     }
 
     /// The set's claims by (template index, ordinal) → position in [`Snapshot::pvcs`].
-    pub fn claim_index(&self) -> &std::collections::HashMap<(usize, i32), usize> {
+    pub fn claim_index(&self) -> &super::claims::ClaimIndex {
         &self.claim_index
     }
 
@@ -640,5 +697,36 @@ mod tests {
         assert_eq!(s.record("web-0").unwrap().phase, "Failed");
         s.remove_pod("web-0");
         assert!(s.record("web-0").is_none() && s.pods().is_empty());
+    }
+
+    #[test]
+    fn revision_bytes_are_remembered_per_release_and_follow_revision_changes() {
+        use crate::model::profile::Version;
+        let old = Profile::for_version(Version::parse("1.33").unwrap()).unwrap();
+        let new = Profile::for_version(Version::parse("1.34").unwrap()).unwrap();
+        let s = Snapshot::from_objects(vec![set("web")], None).unwrap();
+        for p in [old, new, old] {
+            // Asked again, or for another release: always what a fresh computation gives.
+            assert_eq!(
+                s.candidate(&p).data,
+                revision::candidate(s.set_json(), &p).data
+            );
+        }
+        assert_ne!(s.candidate(&old).data, s.candidate(&new).data);
+        let rev = |image: &str| -> ControllerRevision {
+            serde_json::from_value(json!({"metadata": {"name": "web-1", "namespace": "ns"},
+                "revision": 1, "data": {"spec": {"template": {"spec": {"containers": [{"image": image}]}}}}}))
+            .unwrap()
+        };
+        let mut s = s;
+        s.put_revision(rev("a"));
+        let first = s.revision_data(&s.revisions()[0], &new).into_owned();
+        assert_eq!(first, revision::stored_data(&s.revisions()[0], &new));
+        s.put_revision(rev("b"));
+        let second = s.revision_data(&s.revisions()[0], &new).into_owned();
+        assert_ne!(first, second);
+        assert_eq!(second, revision::stored_data(&s.revisions()[0], &new));
+        s.remove_revision("web-1");
+        assert!(s.revisions().is_empty());
     }
 }
