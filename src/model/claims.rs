@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 use super::plan::{Action, PvcReason};
-use super::pod::{PodFacts, is_indexed_name, parent_and_ordinal};
+use super::pod::{PodRecord, is_indexed_name, parent_and_ordinal};
 use super::profile::Profile;
 
 /// `<template>-<set>-<ordinal>`.
@@ -151,13 +151,13 @@ impl<'a> Claims<'a> {
         claim_name(self.templates[template], self.set_name, ordinal)
     }
 
-    fn scaled_down(&self, pod: &PodFacts) -> bool {
+    fn scaled_down(&self, pod: &PodRecord) -> bool {
         pod.ordinal < self.start || pod.ordinal > self.end
     }
 
     /// `createPersistentVolumeClaims`: CreatePVC for each missing claim; an error for each
     /// claim that is being deleted. Every claim is attempted.
-    pub fn create_missing(&self, pod: &PodFacts) -> (Vec<Action>, Option<String>) {
+    pub fn create_missing(&self, pod: &PodRecord) -> (Vec<Action>, Option<String>) {
         let mut actions = Vec::new();
         let mut errors = Vec::new();
         for (ti, claim) in self.claims_of(pod.ordinal) {
@@ -181,24 +181,24 @@ impl<'a> Claims<'a> {
 
     /// `PodClaimIsStale`: with whenScaled=Delete, a claim with a ref to a pod of this
     /// name but another uid belongs to a deleted pod and must be collected first.
-    pub fn is_stale(&self, pod: &PodFacts) -> bool {
+    pub fn is_stale(&self, pod: &PodRecord) -> bool {
         if self.policy.when_scaled == Retention::Retain {
             return false;
         }
         self.claims_of(pod.ordinal).any(|(_, claim)| {
-            claim.is_some_and(|c| has_stale_ref(c, &pod.name, pod.uid, POD_KIND, &self.profile))
+            claim.is_some_and(|c| has_stale_ref(c, &pod.name, &pod.uid, POD_KIND, &self.profile))
         })
     }
 
     /// `ClaimsMatchRetentionPolicy`: every existing claim's owner refs are as wanted.
-    pub fn match_policy(&self, pod: &PodFacts) -> bool {
+    pub fn match_policy(&self, pod: &PodRecord) -> bool {
         self.claims_of(pod.ordinal)
             .all(|(_, claim)| claim.is_none_or(|c| self.up_to_date(c, pod)))
     }
 
     /// `UpdatePodClaimForRetentionPolicy`: UpdatePVC for each existing claim whose refs
     /// are not as wanted, with the refs it gets.
-    pub fn retention_updates(&self, pod: &PodFacts) -> Vec<Action> {
+    pub fn retention_updates(&self, pod: &PodRecord) -> Vec<Action> {
         let mut out = Vec::new();
         for (ti, claim) in self.claims_of(pod.ordinal) {
             let Some(claim) = claim else { continue };
@@ -224,7 +224,7 @@ impl<'a> Claims<'a> {
     }
 
     /// Which of (set ref, pod ref) the table of SPEC §2.6 wants.
-    fn wants(&self, pod: &PodFacts) -> (bool, bool) {
+    fn wants(&self, pod: &PodRecord) -> (bool, bool) {
         let down = self.scaled_down(pod);
         match (self.policy.when_scaled, self.policy.when_deleted) {
             (Retention::Retain, Retention::Retain) => (false, false),
@@ -234,7 +234,7 @@ impl<'a> Claims<'a> {
         }
     }
 
-    fn up_to_date(&self, claim: &PersistentVolumeClaim, pod: &PodFacts) -> bool {
+    fn up_to_date(&self, claim: &PersistentVolumeClaim, pod: &PodRecord) -> bool {
         let refs = refs_of(claim);
         let has_set = refs.iter().any(|r| r.uid == self.set_uid);
         let has_pod = refs.iter().any(|r| r.uid == pod.uid);
@@ -242,7 +242,7 @@ impl<'a> Claims<'a> {
             // `isClaimOwnerUpToDate`: claims managed by a deleted owner are left alone; a
             // foreign controller only makes us remove our own refs.
             if has_stale_ref(claim, self.set_name, self.set_uid, SET_KIND, &self.profile)
-                || has_stale_ref(claim, &pod.name, pod.uid, POD_KIND, &self.profile)
+                || has_stale_ref(claim, &pod.name, &pod.uid, POD_KIND, &self.profile)
             {
                 return true;
             }
@@ -261,7 +261,7 @@ impl<'a> Claims<'a> {
 
     /// `hasUnexpectedController`: under a non-Retain policy, a ref that names our set or
     /// pod with another uid, or any other controller.
-    fn unexpected_controller(&self, claim: &PersistentVolumeClaim, pod: &PodFacts) -> bool {
+    fn unexpected_controller(&self, claim: &PersistentVolumeClaim, pod: &PodRecord) -> bool {
         if self.policy.is_retain_retain() {
             return false;
         }
@@ -278,7 +278,7 @@ impl<'a> Claims<'a> {
 
     /// 1.31+ `updateClaimOwnerRefForSetAndPod`: scrub refs to our set and pod (by kind and
     /// name), then add controller refs as wanted unless a foreign controller owns it.
-    fn wanted_refs(&self, claim: &PersistentVolumeClaim, pod: &PodFacts) -> Vec<OwnerReference> {
+    fn wanted_refs(&self, claim: &PersistentVolumeClaim, pod: &PodRecord) -> Vec<OwnerReference> {
         let foreign = self.unexpected_controller(claim, pod);
         let mut refs: Vec<OwnerReference> = refs_of(claim)
             .iter()
@@ -293,7 +293,7 @@ impl<'a> Claims<'a> {
         }
         let (set, pod_ref) = self.wants(pod);
         for (want, kind, name, uid) in [
-            (pod_ref, POD_KIND, pod.name.as_ref(), pod.uid),
+            (pod_ref, POD_KIND, pod.name.as_str(), pod.uid.as_str()),
             (set, SET_KIND, self.set_name, self.set_uid),
         ] {
             if want && !refs.iter().any(|r| r.uid == uid) {
@@ -308,7 +308,7 @@ impl<'a> Claims<'a> {
     fn legacy_update(
         &self,
         claim: &PersistentVolumeClaim,
-        pod: &PodFacts,
+        pod: &PodRecord,
     ) -> Option<Vec<OwnerReference>> {
         let (want_set, want_pod) = self.wants(pod);
         let mut refs = refs_of(claim).to_vec();
@@ -316,7 +316,7 @@ impl<'a> Claims<'a> {
         let mut added = false;
         for (want, kind, name, uid) in [
             (want_set, SET_KIND, self.set_name, self.set_uid),
-            (want_pod, POD_KIND, pod.name.as_ref(), pod.uid),
+            (want_pod, POD_KIND, pod.name.as_str(), pod.uid.as_str()),
         ] {
             let has = refs.iter().any(|r| r.uid == uid);
             if want && !has {

@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::Pod;
 use serde::Serialize;
 
 use super::plan::{Action, Plan, WaitFor};
-use super::pod::PodFacts;
+use super::pod::PodRecord;
 use super::profile::Profile;
 use super::set::SetView;
 use super::snapshot::Snapshot;
@@ -285,12 +285,12 @@ pub fn diagnose(snap: &Snapshot, plan: &Plan, now: Timestamp, profile: &Profile)
 }
 
 fn outdated_pods(snap: &Snapshot, view: &SetView, update: &str) -> Vec<String> {
-    let mut pods: Vec<PodFacts> = super::sync::claim_pods(snap, view)
+    let mut pods: Vec<&PodRecord> = super::sync::claim_pods(snap, view)
         .into_iter()
         .filter(|p| p.revision != update && p.ordinal >= view.start && p.ordinal <= view.end())
         .collect();
     pods.sort_by_key(|p| std::cmp::Reverse(p.ordinal));
-    pods.into_iter().map(|p| p.name.into_owned()).collect()
+    pods.into_iter().map(|p| p.name.clone()).collect()
 }
 
 fn describe_action(action: &Action, plan: &Plan) -> String {

@@ -1,8 +1,6 @@
 //! What the controller reads off a pod, computed once per pass, and its health
 //! predicates (SPEC §2.2). Pure: `now` is an argument.
 
-use std::borrow::Cow;
-
 use jiff::{SignedDuration, Timestamp};
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, OwnerReference};
@@ -144,55 +142,24 @@ impl PodRecord {
     }
 }
 
-/// The pod facts one sync pass looks at: a pod's record, or a placeholder (a pod the
-/// controller would create: empty phase, empty uid).
-#[derive(Clone, Debug)]
-pub struct PodFacts<'a> {
-    pub name: Cow<'a, str>,
-    pub ordinal: i32,
-    pub uid: &'a str,
-    pub phase: &'a str,
-    pub revision: Cow<'a, str>,
-    /// The Ready condition is True (no phase check: `podutil.IsPodReady`).
-    pub ready: bool,
-    pub ready_since: Option<Timestamp>,
-    pub terminating: bool,
-    pub identity_ok: bool,
-    pub storage_ok: bool,
-    /// A real pod (not a placeholder).
-    pub exists: bool,
-}
-
-impl<'a> PodFacts<'a> {
-    pub fn of(r: &'a PodRecord) -> PodFacts<'a> {
-        PodFacts {
-            name: Cow::Borrowed(&r.name),
-            ordinal: r.ordinal,
-            uid: &r.uid,
-            phase: r.phase,
-            revision: Cow::Borrowed(&r.revision),
-            ready: r.ready,
-            ready_since: r.ready_since,
-            terminating: r.terminating,
-            identity_ok: r.identity_ok,
-            storage_ok: r.storage_ok,
-            exists: true,
-        }
-    }
-
-    pub fn placeholder(name: String, ordinal: i32, revision: String) -> PodFacts<'a> {
-        PodFacts {
-            name: Cow::Owned(name),
+impl PodRecord {
+    /// The placeholder for a pod the controller would create: no phase, no uid, the
+    /// identity and storage it will be created with.
+    pub fn placeholder(name: String, ordinal: i32, revision: String) -> PodRecord {
+        PodRecord {
+            name,
+            uid: String::new(),
             ordinal,
-            uid: "",
+            member: true,
             phase: "",
-            revision: Cow::Owned(revision),
+            revision,
             ready: false,
             ready_since: None,
             terminating: false,
+            owner: Owner::ThisSet,
+            selected: true,
             identity_ok: true,
             storage_ok: true,
-            exists: false,
         }
     }
 

@@ -20,7 +20,6 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::plan::{Action, Plan};
-use super::pod::PodFacts;
 use super::profile::Profile;
 use super::progress::{Outcome, judge};
 use super::set::SetView;
@@ -333,7 +332,7 @@ impl World<'_> {
         );
         let (ok, warming) = match self.snap.record(name) {
             Some(rec) if rec.member && rec.ordinal >= start && i64::from(rec.ordinal) < end => {
-                let pod = PodFacts::of(rec);
+                let pod = rec;
                 let up = pod.is_running_and_ready() && !pod.terminating;
                 let available = pod.is_available(self.min_ready, self.now, self.profile);
                 (up && available, up && !available)

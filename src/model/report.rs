@@ -112,7 +112,7 @@ pub fn report(snap: &Snapshot, plan: &Plan, now: Timestamp, profile: &Profile) -
         .map(|(r, p)| (r.name.as_str(), &**p))
         .collect();
     for f in &claimed {
-        let Some(pod) = by_name.get(f.name.as_ref()).copied() else {
+        let Some(pod) = by_name.get(f.name.as_str()).copied() else {
             continue;
         };
         let health = PodHealth::of(pod, now);

@@ -15,10 +15,11 @@ use super::history::{Revisions, resolve_revisions};
 use super::plan::{
     Action, CreateReason, DeleteReason, ObjectRef, Plan, Status, UpdateReason, Wait, WaitFor,
 };
-use super::pod::{Owner, PodFacts, PodRecord};
+use super::pod::{Owner, PodRecord};
 use super::profile::Profile;
 use super::set::SetView;
 use super::snapshot::Snapshot;
+use typed_arena::Arena;
 
 /// String equality without a libc call: revision names are short and compared for every
 /// pod in every pass, where `memcmp`'s call overhead dominated the rollout preview.
@@ -54,7 +55,8 @@ pub fn plan(snap: &Snapshot, now: Timestamp, profile: &Profile) -> Plan {
 /// The same pass without the diagnosis (left empty): what the controller does, for
 /// simulations that run pass after pass and read only the actions and the status.
 pub fn actions(snap: &Snapshot, now: Timestamp, profile: &Profile) -> Plan {
-    let mut pass = Pass::new(snap, now, *profile);
+    let placeholders = Arena::new();
+    let mut pass = Pass::new(snap, now, *profile, &placeholders);
     pass.run();
     pass.finish()
 }
@@ -64,14 +66,6 @@ pub fn actions(snap: &Snapshot, now: Timestamp, profile: &Profile) -> Plan {
 enum Place {
     Slot(usize),
     Condemned(usize),
-}
-
-/// A member of the pass: a claimed pod (its record, read in place) or a placeholder for
-/// a pod to create (kept in `Pass::placeholders`).
-#[derive(Clone, Copy)]
-enum Member<'a> {
-    Pod(&'a PodRecord),
-    Placeholder(usize),
 }
 
 enum Step {
@@ -87,9 +81,11 @@ struct Pass<'a> {
     claims: Claims<'a>,
     claimed: Vec<&'a PodRecord>,
     revs: Revisions<'a>,
-    slots: Vec<Member<'a>>,
-    condemned: Vec<Member<'a>>,
-    placeholders: Vec<PodFacts<'a>>,
+    /// The members: claimed pods' records, read in place, and placeholders for pods to
+    /// create (allocated for the pass).
+    slots: Vec<&'a PodRecord>,
+    condemned: Vec<&'a PodRecord>,
+    placeholders: &'a Arena<PodRecord>,
     first_unavailable: Option<Place>,
     actions: Vec<Action>,
     waiting: Option<Wait>,
@@ -98,7 +94,12 @@ struct Pass<'a> {
 }
 
 impl<'a> Pass<'a> {
-    fn new(snap: &'a Snapshot, now: Timestamp, profile: Profile) -> Pass<'a> {
+    fn new(
+        snap: &'a Snapshot,
+        now: Timestamp,
+        profile: Profile,
+        placeholders: &'a Arena<PodRecord>,
+    ) -> Pass<'a> {
         let view = SetView::of(snap, &profile);
         let spec = snap.set().spec.as_ref();
         let templates = super::snapshot::claim_templates(snap.set());
@@ -117,7 +118,7 @@ impl<'a> Pass<'a> {
             snap.pvcs(),
             snap.claim_index(),
         );
-        let claimed = claimed_records(snap, &view);
+        let claimed = claim_pods(snap, &view);
         let revs = resolve_revisions(snap, &view, &profile);
         Pass {
             now,
@@ -127,7 +128,7 @@ impl<'a> Pass<'a> {
             revs,
             slots: Vec::new(),
             condemned: Vec::new(),
-            placeholders: Vec::new(),
+            placeholders,
             first_unavailable: None,
             actions: Vec::new(),
             waiting: None,
@@ -137,33 +138,26 @@ impl<'a> Pass<'a> {
         }
     }
 
-    fn facts(&self, m: Member<'a>) -> PodFacts<'a> {
-        match m {
-            Member::Pod(r) => PodFacts::of(r),
-            Member::Placeholder(i) => self.placeholders[i].clone(),
-        }
-    }
-
-    fn member(&self, place: Place) -> PodFacts<'a> {
+    fn member(&self, place: Place) -> &'a PodRecord {
         match place {
-            Place::Slot(i) => self.slot(i),
-            Place::Condemned(i) => self.facts(self.condemned[i]),
+            Place::Slot(i) => self.slots[i],
+            Place::Condemned(i) => self.condemned[i],
         }
     }
 
-    fn slot(&self, i: usize) -> PodFacts<'a> {
-        self.facts(self.slots[i])
+    fn slot(&self, i: usize) -> &'a PodRecord {
+        self.slots[i]
     }
 
-    fn unavailable(&self, pod: &PodFacts) -> bool {
+    fn unavailable(&self, pod: &PodRecord) -> bool {
         pod.is_unavailable(self.view.min_ready_seconds, self.now, &self.profile)
     }
 
-    fn available(&self, pod: &PodFacts) -> bool {
+    fn available(&self, pod: &PodRecord) -> bool {
         pod.is_available(self.view.min_ready_seconds, self.now, &self.profile)
     }
 
-    fn wait(&mut self, pod: &PodFacts, for_: WaitFor) {
+    fn wait(&mut self, pod: &PodRecord, for_: WaitFor) {
         if self.waiting.is_none() {
             self.waiting = Some(Wait {
                 pod: pod.name.to_string(),
@@ -174,7 +168,7 @@ impl<'a> Pass<'a> {
     }
 
     /// The placeholder for an empty slot, at the revision SPEC §2.3 P5 picks.
-    fn placeholder(&mut self, ordinal: i32) -> Member<'a> {
+    fn placeholder(&self, ordinal: i32) -> &'a PodRecord {
         let v = &self.view;
         let use_current = match v.rolling {
             None => v.strategy == "RollingUpdate" && ordinal < v.start + v.stored.current_replicas,
@@ -185,9 +179,12 @@ impl<'a> Pass<'a> {
         } else {
             &self.revs.update.name
         };
-        let facts = PodFacts::placeholder(format!("{}-{ordinal}", v.name), ordinal, rev.clone());
-        self.placeholders.push(facts);
-        Member::Placeholder(self.placeholders.len() - 1)
+        let placeholders: &'a Arena<PodRecord> = self.placeholders;
+        placeholders.alloc(PodRecord::placeholder(
+            format!("{}-{ordinal}", v.name),
+            ordinal,
+            rev.clone(),
+        ))
     }
 
     fn run(&mut self) {
@@ -201,8 +198,9 @@ impl<'a> Pass<'a> {
         };
         // P8: a set being deleted only gets its status (over all claimed pods).
         if self.view.deleting {
-            let claimed: Vec<Member> = self.claimed.iter().map(|&r| Member::Pod(r)).collect();
+            let claimed = std::mem::take(&mut self.claimed);
             self.count(&[&claimed]);
+            self.claimed = claimed;
             return;
         }
         self.slot_pods();
@@ -230,26 +228,20 @@ impl<'a> Pass<'a> {
             if pod.ordinal >= start && pod.ordinal <= end {
                 slots[(pod.ordinal - start) as usize] = Some(pod);
             } else if pod.ordinal >= 0 {
-                self.condemned.push(Member::Pod(pod));
+                self.condemned.push(pod);
             }
         }
-        let mut members = Vec::with_capacity(slots.len());
-        for (i, s) in slots.into_iter().enumerate() {
-            members.push(match s {
-                Some(r) => Member::Pod(r),
-                None => self.placeholder(start + i as i32),
-            });
-        }
-        self.slots = members;
-        // Stable sort, descending ordinal (condemned members are all claimed pods).
-        self.condemned.sort_by_key(|m| match m {
-            Member::Pod(r) => std::cmp::Reverse(r.ordinal),
-            Member::Placeholder(_) => std::cmp::Reverse(i32::MIN),
-        });
+        self.slots = slots
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| s.unwrap_or_else(|| self.placeholder(start + i as i32)))
+            .collect();
+        // Stable sort, descending ordinal.
+        self.condemned.sort_by_key(|p| std::cmp::Reverse(p.ordinal));
         self.first_unavailable = (0..self.slots.len())
             .map(Place::Slot)
             .chain((0..self.condemned.len()).rev().map(Place::Condemned))
-            .find(|&p| self.unavailable(&self.member(p)));
+            .find(|&p| self.unavailable(self.member(p)));
     }
 
     /// P9–P11. `Ok(true)` when the pass goes on to the rolling phase.
@@ -315,24 +307,24 @@ impl<'a> Pass<'a> {
         if let Some(reason) = reason {
             if self.profile.failed_pod_delete_only() {
                 if pod.terminating {
-                    self.wait(&pod, WaitFor::Termination);
+                    self.wait(pod, WaitFor::Termination);
                 } else {
-                    self.delete(&pod, reason);
+                    self.delete(pod, reason);
                 }
                 return Step::Stop;
             }
             // ≤1.29: delete (even if already terminating) and create the replacement now.
-            self.delete(&pod, reason);
+            self.delete(pod, reason);
             self.slots[i] = self.placeholder(pod.ordinal);
             create_reason = CreateReason::Replacement;
         }
         let pod = self.slot(i);
         if !pod.is_created() {
-            if self.profile.auto_delete_pvc() && self.claims.is_stale(&pod) {
-                self.wait(&pod, WaitFor::StaleClaimCleanup);
+            if self.profile.auto_delete_pvc() && self.claims.is_stale(pod) {
+                self.wait(pod, WaitFor::StaleClaimCleanup);
                 return Step::Stop;
             }
-            let (creates, error) = self.claims.create_missing(&pod);
+            let (creates, error) = self.claims.create_missing(pod);
             self.actions.extend(creates);
             if let Some(e) = error {
                 return Step::Error(format!("create Pod {} failed: {e}", pod.name));
@@ -344,7 +336,7 @@ impl<'a> Pass<'a> {
                 reason: create_reason,
             });
             if self.profile.auto_delete_pvc() {
-                let updates = self.claims.retention_updates(&pod);
+                let updates = self.claims.retention_updates(pod);
                 self.actions.extend(updates);
             }
             if monotonic {
@@ -352,35 +344,35 @@ impl<'a> Pass<'a> {
             }
         }
         if pod.is_pending() {
-            let (creates, error) = self.claims.create_missing(&pod);
+            let (creates, error) = self.claims.create_missing(pod);
             self.actions.extend(creates);
             if let Some(e) = error {
                 return Step::Error(e);
             }
             if self.profile.auto_delete_pvc() {
-                let updates = self.claims.retention_updates(&pod);
+                let updates = self.claims.retention_updates(pod);
                 self.actions.extend(updates);
             }
         }
         if monotonic {
             if pod.terminating {
-                self.wait(&pod, WaitFor::Termination);
+                self.wait(pod, WaitFor::Termination);
                 return Step::Stop;
             }
             if !pod.is_running_and_ready() {
-                self.wait(&pod, WaitFor::RunningAndReady);
+                self.wait(pod, WaitFor::RunningAndReady);
                 return Step::Stop;
             }
-            if !self.available(&pod) {
-                self.wait(&pod, WaitFor::Available);
+            if !self.available(pod) {
+                self.wait(pod, WaitFor::Available);
                 return Step::Stop;
             }
         }
-        self.enforce_invariants(&pod)
+        self.enforce_invariants(pod)
     }
 
     /// processReplica step 7 and `UpdateStatefulPod`.
-    fn enforce_invariants(&mut self, pod: &PodFacts<'a>) -> Step {
+    fn enforce_invariants(&mut self, pod: &PodRecord) -> Step {
         let retention_ok = !self.profile.auto_delete_pvc() || self.claims.match_policy(pod);
         let identity_ok = pod.identity_ok;
         let storage_ok = pod.storage_ok;
@@ -414,9 +406,9 @@ impl<'a> Pass<'a> {
     }
 
     fn fix_condemned_claims(&mut self, i: usize) -> Step {
-        let pod = self.facts(self.condemned[i]);
-        if !self.claims.match_policy(&pod) {
-            let updates = self.claims.retention_updates(&pod);
+        let pod = self.condemned[i];
+        if !self.claims.match_policy(pod) {
+            let updates = self.claims.retention_updates(pod);
             self.actions.extend(updates);
         }
         Step::Continue
@@ -424,28 +416,28 @@ impl<'a> Pass<'a> {
 
     fn process_condemned(&mut self, i: usize) -> Step {
         let monotonic = self.view.monotonic;
-        let pod = self.facts(self.condemned[i]);
+        let pod = self.condemned[i];
         if pod.terminating {
             if monotonic {
-                self.wait(&pod, WaitFor::Termination);
+                self.wait(pod, WaitFor::Termination);
                 return Step::Stop;
             }
             return Step::Continue;
         }
         let first = self.first_unavailable == Some(Place::Condemned(i));
         if monotonic && !first && !pod.is_running_and_ready() {
-            self.wait(&pod, WaitFor::RunningAndReady);
+            self.wait(pod, WaitFor::RunningAndReady);
             return Step::Stop;
         }
-        if monotonic && !first && !self.available(&pod) {
-            self.wait(&pod, WaitFor::Available);
+        if monotonic && !first && !self.available(pod) {
+            self.wait(pod, WaitFor::Available);
             return Step::Stop;
         }
-        self.delete(&pod, DeleteReason::Condemned);
+        self.delete(pod, DeleteReason::Condemned);
         Step::Stop
     }
 
-    fn delete(&mut self, pod: &PodFacts, reason: DeleteReason) {
+    fn delete(&mut self, pod: &PodRecord, reason: DeleteReason) {
         self.actions.push(Action::DeletePod {
             name: pod.name.to_string(),
             ordinal: pod.ordinal,
@@ -459,18 +451,18 @@ impl<'a> Pass<'a> {
     fn roll(&mut self) {
         let update = self.revs.update.name.clone();
         let update_min = self.view.partition().max(0) as usize;
-        let outdated = |p: &PodFacts| p.revision != update.as_str() && !p.terminating;
+        let outdated = |p: &PodRecord| !same_str(&p.revision, &update) && !p.terminating;
         if !self.profile.gates.max_unavailable_stateful_set {
             for target in (update_min..self.slots.len()).rev() {
                 let pod = self.slot(target);
-                if outdated(&pod) {
-                    self.delete(&pod, DeleteReason::Update);
+                if outdated(pod) {
+                    self.delete(pod, DeleteReason::Update);
                     self.status.current_replicas -= 1;
                     return;
                 }
-                if self.unavailable(&pod) {
-                    let why = self.why_unavailable(&pod);
-                    self.wait(&pod, why);
+                if self.unavailable(pod) {
+                    let why = self.why_unavailable(pod);
+                    self.wait(pod, why);
                     return;
                 }
             }
@@ -482,7 +474,7 @@ impl<'a> Pass<'a> {
             1
         };
         let unavailable: Vec<usize> = (0..self.slots.len())
-            .filter(|&i| self.unavailable(&self.slot(i)))
+            .filter(|&i| self.unavailable(self.slot(i)))
             .collect();
         let count = unavailable.len() as i32;
         let two_phase = !self.view.monotonic && self.profile.parallel_two_phase_max_unavailable();
@@ -491,7 +483,7 @@ impl<'a> Pass<'a> {
             let stuck_old: Vec<usize> = unavailable
                 .iter()
                 .copied()
-                .filter(|&i| i >= update_min && outdated(&self.slot(i)))
+                .filter(|&i| i >= update_min && outdated(self.slot(i)))
                 .collect();
             if budget <= 0 && stuck_old.is_empty() {
                 self.wait_budget(&unavailable);
@@ -500,7 +492,7 @@ impl<'a> Pass<'a> {
             // Phase 1: old-revision pods that are unavailable anyway cost no budget.
             for &i in stuck_old.iter().rev() {
                 let pod = self.slot(i);
-                self.delete(&pod, DeleteReason::Update);
+                self.delete(pod, DeleteReason::Update);
                 self.status.current_replicas -= 1;
             }
         } else if budget <= 0 {
@@ -512,8 +504,8 @@ impl<'a> Pass<'a> {
                 break;
             }
             let pod = self.slot(target);
-            if outdated(&pod) && !(two_phase && self.unavailable(&pod)) {
-                self.delete(&pod, DeleteReason::Update);
+            if outdated(pod) && !(two_phase && self.unavailable(pod)) {
+                self.delete(pod, DeleteReason::Update);
                 self.status.current_replicas -= 1;
                 budget -= 1;
             }
@@ -523,11 +515,11 @@ impl<'a> Pass<'a> {
     fn wait_budget(&mut self, unavailable: &[usize]) {
         if let Some(&i) = unavailable.last() {
             let pod = self.slot(i);
-            self.wait(&pod, WaitFor::MaxUnavailable);
+            self.wait(pod, WaitFor::MaxUnavailable);
         }
     }
 
-    fn why_unavailable(&self, pod: &PodFacts) -> WaitFor {
+    fn why_unavailable(&self, pod: &PodRecord) -> WaitFor {
         if pod.terminating {
             WaitFor::Termination
         } else if !pod.is_running_and_ready() {
@@ -538,7 +530,7 @@ impl<'a> Pass<'a> {
     }
 
     /// `computeReplicaStatus` over the given lists.
-    fn count(&mut self, lists: &[&[Member<'a>]]) {
+    fn count(&mut self, lists: &[&[&'a PodRecord]]) {
         let (current, update) = (&self.revs.current.name, &self.revs.update.name);
         let s = &mut self.status;
         (
@@ -548,10 +540,7 @@ impl<'a> Pass<'a> {
             s.current_replicas,
             s.updated_replicas,
         ) = (0, 0, 0, 0, 0);
-        for &m in lists.iter().flat_map(|l| l.iter()) {
-            // A placeholder is not created and not Ready: it counts nowhere.
-            let Member::Pod(r) = m else { continue };
-            let pod = PodFacts::of(r);
+        for &pod in lists.iter().flat_map(|l| l.iter()) {
             if pod.is_created() {
                 s.replicas += 1;
             }
@@ -636,7 +625,7 @@ impl<'a> Pass<'a> {
         live.insert(&self.revs.current.name);
         live.insert(&self.revs.update.name);
         for p in &self.claimed {
-            live.insert(&p.revision);
+            live.insert(p.revision.as_str());
         }
         let history: Vec<&ControllerRevision> = self
             .revs
@@ -660,14 +649,7 @@ impl<'a> Pass<'a> {
 
 /// The outer sync's claim step (SPEC §2.1): pods whose controller is this set and that
 /// match the selector and are members, plus orphans it would adopt.
-pub fn claim_pods<'a>(snap: &'a Snapshot, view: &SetView) -> Vec<PodFacts<'a>> {
-    claimed_records(snap, view)
-        .into_iter()
-        .map(PodFacts::of)
-        .collect()
-}
-
-fn claimed_records<'a>(snap: &'a Snapshot, view: &SetView) -> Vec<&'a PodRecord> {
+pub fn claim_pods<'a>(snap: &'a Snapshot, view: &SetView) -> Vec<&'a PodRecord> {
     snap.records()
         .iter()
         .filter(|r| {
