@@ -54,6 +54,11 @@ pub struct PodRecord {
     pub member: bool,
     pub phase: &'static str,
     pub revision: String,
+    /// `revision`'s number in the snapshot's table ([`Snapshot::revision_id`]): a pass
+    /// compares these, not the names, for every pod (the names live elsewhere in memory).
+    ///
+    /// [`Snapshot::revision_id`]: super::Snapshot::revision_id
+    pub revision_id: u32,
     pub ready: bool,
     pub ready_since: Option<Timestamp>,
     pub terminating: bool,
@@ -126,6 +131,8 @@ impl PodRecord {
             member,
             phase,
             revision: label(POD_REVISION_LABEL).unwrap_or("").to_string(),
+            // Numbered by the snapshot that holds the record.
+            revision_id: u32::MAX,
             ready: ready_cond.is_some_and(|c| c.status == "True"),
             ready_since: ready_cond
                 .and_then(|c| c.last_transition_time.as_ref())
@@ -145,7 +152,12 @@ impl PodRecord {
 impl PodRecord {
     /// The placeholder for a pod the controller would create: no phase, no uid, the
     /// identity and storage it will be created with.
-    pub fn placeholder(name: String, ordinal: i32, revision: String) -> PodRecord {
+    pub fn placeholder(
+        name: String,
+        ordinal: i32,
+        revision: String,
+        revision_id: u32,
+    ) -> PodRecord {
         PodRecord {
             name,
             uid: String::new(),
@@ -153,6 +165,7 @@ impl PodRecord {
             member: true,
             phase: "",
             revision,
+            revision_id,
             ready: false,
             ready_since: None,
             terminating: false,

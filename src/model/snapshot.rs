@@ -44,6 +44,20 @@ pub struct Snapshot {
     /// many passes over one template.
     candidate: OnceLock<(Profile, Candidate)>,
     revision_data: Vec<OnceLock<(Profile, RevisionData)>>,
+    /// Every revision name a pod record has carried → its number (`PodRecord::revision_id`).
+    revision_ids: rustc_hash::FxHashMap<String, u32>,
+}
+
+/// Numbers `record`'s revision in `table` (a new name gets the next number).
+fn number_revision(table: &mut rustc_hash::FxHashMap<String, u32>, record: &mut PodRecord) {
+    let next = table.len() as u32;
+    record.revision_id = match table.get(&record.revision) {
+        Some(&id) => id,
+        None => {
+            table.insert(record.revision.clone(), next);
+            next
+        }
+    };
 }
 
 /// Pod name → position of the first pod of that name.
@@ -262,7 +276,7 @@ impl Snapshot {
         pods.retain(|p| in_ns(&p.metadata));
         revisions.retain(|r| in_ns(&r.metadata));
         pvcs.retain(|c| in_ns(&c.metadata));
-        let index: Vec<PodRecord> = {
+        let mut index: Vec<PodRecord> = {
             let name = set.metadata.name.as_deref().unwrap_or("");
             let uid = set.metadata.uid.as_deref().unwrap_or("");
             let spec = set.spec.as_ref();
@@ -278,6 +292,10 @@ impl Snapshot {
             set.metadata.name.as_deref().unwrap_or(""),
         );
         let by_name = name_index(&index);
+        let mut revision_ids = rustc_hash::FxHashMap::default();
+        for record in &mut index {
+            number_revision(&mut revision_ids, record);
+        }
         let revision_data = revisions.iter().map(|_| OnceLock::new()).collect();
         Ok(Snapshot {
             set,
@@ -290,6 +308,7 @@ impl Snapshot {
             by_name,
             candidate: OnceLock::new(),
             revision_data,
+            revision_ids,
         })
     }
 
@@ -306,7 +325,7 @@ impl Snapshot {
     /// Sets one pod (replacing the pod of the same name), re-indexing only it. For
     /// simulations that change one object at a time (the rollout preview).
     pub fn put_pod(&mut self, pod: Arc<Pod>) {
-        let record = {
+        let mut record = {
             let name = self.set.metadata.name.as_deref().unwrap_or("");
             let uid = self.set.metadata.uid.as_deref().unwrap_or("");
             let selector = self
@@ -317,6 +336,7 @@ impl Snapshot {
                 .unwrap_or_default();
             PodRecord::of(&pod, name, uid, &selector, &claim_templates(&self.set))
         };
+        number_revision(&mut self.revision_ids, &mut record);
         match self.by_name.get(&record.name) {
             Some(&i) => {
                 self.pods[i] = pod;
@@ -489,6 +509,12 @@ impl Snapshot {
     /// The pod named `name`, if present.
     pub fn pod(&self, name: &str) -> Option<&Pod> {
         self.by_name.get(name).map(|&i| &*self.pods[i])
+    }
+
+    /// The number of a revision name among the pods' (`None`: no pod has carried it).
+    /// Equal numbers mean equal names.
+    pub fn revision_id(&self, name: &str) -> Option<u32> {
+        self.revision_ids.get(name).copied()
     }
 
     /// The record of the pod named `name`, if present.
@@ -728,5 +754,30 @@ mod tests {
         assert_eq!(second, revision::stored_data(&s.revisions()[0], &new));
         s.remove_revision("web-1");
         assert!(s.revisions().is_empty());
+    }
+
+    #[test]
+    fn equal_revision_names_get_equal_numbers() {
+        let pod = |name: &str, rev: &str| {
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name,
+                   "namespace": "ns", "labels": {"controller-revision-hash": rev}}})
+        };
+        let objects = vec![
+            set("web"),
+            pod("web-0", "web-a"),
+            pod("web-1", "web-b"),
+            pod("web-2", "web-a"),
+        ];
+        let mut s = Snapshot::from_objects(objects, None).unwrap();
+        let id = |s: &Snapshot, n: &str| s.record(n).unwrap().revision_id;
+        assert_eq!(id(&s, "web-0"), id(&s, "web-2"));
+        assert_ne!(id(&s, "web-0"), id(&s, "web-1"));
+        assert_eq!(s.revision_id("web-a"), Some(id(&s, "web-0")));
+        assert_eq!(s.revision_id("web-c"), None);
+        s.put_pod(Arc::new(
+            serde_json::from_value(pod("web-1", "web-c")).unwrap(),
+        ));
+        assert_eq!(s.revision_id("web-c"), Some(id(&s, "web-1")));
+        assert!([id(&s, "web-0")].iter().all(|&a| a != id(&s, "web-1")));
     }
 }

@@ -21,25 +21,14 @@ use super::set::SetView;
 use super::snapshot::Snapshot;
 use typed_arena::Arena;
 
-/// String equality without a libc call: revision names are short and compared for every
-/// pod in every pass, where `memcmp`'s call overhead dominated the rollout preview.
-#[inline]
-fn same_str(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let (mut wa, mut wb) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (x, y) in (&mut wa).zip(&mut wb) {
-        let word = |c: &[u8]| <[u8; 8]>::try_from(c).map(u64::from_ne_bytes).unwrap_or(0);
-        if word(x) != word(y) {
-            return false;
-        }
-    }
-    wa.remainder()
-        .iter()
-        .zip(wb.remainder())
-        .all(|(x, y)| x == y)
+/// The number pod records carry for revision `name`; a name no pod carries gets a number
+/// no record has, the same one for the update revision and any name equal to it.
+fn rev_id(snap: &Snapshot, name: &str, update: &str) -> u32 {
+    snap.revision_id(name).unwrap_or(if name == update {
+        u32::MAX
+    } else {
+        u32::MAX - 1
+    })
 }
 
 /// Largest batch of `slowStartBatch`.
@@ -86,6 +75,9 @@ struct Pass<'a> {
     slots: Vec<&'a PodRecord>,
     condemned: Vec<&'a PodRecord>,
     placeholders: &'a Arena<PodRecord>,
+    /// The current and update revisions as pod records number them (see [`rev_id`]).
+    current_id: u32,
+    update_id: u32,
     first_unavailable: Option<Place>,
     actions: Vec<Action>,
     waiting: Option<Wait>,
@@ -120,6 +112,10 @@ impl<'a> Pass<'a> {
         );
         let claimed = claim_pods(snap, &view);
         let revs = resolve_revisions(snap, &view, &profile);
+        let (current_id, update_id) = (
+            rev_id(snap, &revs.current.name, &revs.update.name),
+            rev_id(snap, &revs.update.name, &revs.update.name),
+        );
         Pass {
             now,
             profile,
@@ -129,6 +125,8 @@ impl<'a> Pass<'a> {
             slots: Vec::new(),
             condemned: Vec::new(),
             placeholders,
+            current_id,
+            update_id,
             first_unavailable: None,
             actions: Vec::new(),
             waiting: None,
@@ -174,16 +172,17 @@ impl<'a> Pass<'a> {
             None => v.strategy == "RollingUpdate" && ordinal < v.start + v.stored.current_replicas,
             Some((partition, _)) => ordinal < v.start + partition,
         };
-        let rev = if use_current {
-            &self.revs.current.name
+        let (rev, id) = if use_current {
+            (&self.revs.current.name, self.current_id)
         } else {
-            &self.revs.update.name
+            (&self.revs.update.name, self.update_id)
         };
         let placeholders: &'a Arena<PodRecord> = self.placeholders;
         placeholders.alloc(PodRecord::placeholder(
             format!("{}-{ordinal}", v.name),
             ordinal,
             rev.clone(),
+            id,
         ))
     }
 
@@ -449,9 +448,9 @@ impl<'a> Pass<'a> {
 
     /// P14: the rolling update.
     fn roll(&mut self) {
-        let update = self.revs.update.name.clone();
+        let update = self.update_id;
         let update_min = self.view.partition().max(0) as usize;
-        let outdated = |p: &PodRecord| !same_str(&p.revision, &update) && !p.terminating;
+        let outdated = |p: &PodRecord| p.revision_id != update && !p.terminating;
         if !self.profile.gates.max_unavailable_stateful_set {
             for target in (update_min..self.slots.len()).rev() {
                 let pod = self.slot(target);
@@ -531,7 +530,7 @@ impl<'a> Pass<'a> {
 
     /// `computeReplicaStatus` over the given lists.
     fn count(&mut self, lists: &[&[&'a PodRecord]]) {
-        let (current, update) = (&self.revs.current.name, &self.revs.update.name);
+        let (current, update) = (self.current_id, self.update_id);
         let s = &mut self.status;
         (
             s.replicas,
@@ -551,12 +550,8 @@ impl<'a> Pass<'a> {
                 }
             }
             if pod.is_created() && !pod.terminating {
-                if same_str(&pod.revision, current) {
-                    s.current_replicas += 1;
-                }
-                if same_str(&pod.revision, update) {
-                    s.updated_replicas += 1;
-                }
+                s.current_replicas += i32::from(pod.revision_id == current);
+                s.updated_replicas += i32::from(pod.revision_id == update);
             }
         }
     }
@@ -662,25 +657,4 @@ pub fn claim_pods<'a>(snap: &'a Snapshot, view: &SetView) -> Vec<&'a PodRecord> 
                 }
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_str;
-
-    #[test]
-    fn same_str_is_string_equality() {
-        for (a, b) in [
-            ("", ""),
-            ("web-5d5b879f59", "web-5d5b879f59"),
-            ("web-5d5b879f59", "web-5d5b879f5a"),
-            ("web-5d5b879f59", "wfb-5d5b879f59"),
-            ("web-5d5b879f59", "web-5d5b879f5"),
-            ("a", "b"),
-            ("exactly8", "exactly8"),
-            ("exactly8", "exactly9"),
-        ] {
-            assert_eq!(same_str(a, b), a == b, "{a:?} {b:?}");
-        }
-    }
 }
