@@ -72,6 +72,8 @@ pub struct Cluster {
     /// Everything the controller did, oldest first.
     pub log: Vec<Record>,
     rng: u64,
+    /// The instant the last settle acted at (None before the first).
+    settled_at: Option<Timestamp>,
 }
 
 impl Cluster {
@@ -83,6 +85,7 @@ impl Cluster {
             virtual_now: epoch(),
             cache: DecodeCache::default(),
             log: Vec::new(),
+            settled_at: None,
         };
         c.store.now = c.now();
         c
@@ -115,6 +118,7 @@ impl Cluster {
         for _ in 0..100 {
             let now = self.now();
             self.store.now = now;
+            self.settled_at = Some(now);
             let changed = kubelet::step(&mut self.store, now, &self.config.kubelet);
             let records =
                 controller::reconcile(&mut self.store, &self.config.profile, now, &mut self.cache);
@@ -131,8 +135,15 @@ impl Cluster {
     /// When something next happens by itself (a pod starts, becomes Ready, restarts or
     /// finishes terminating).
     pub fn next_change(&self) -> Option<Timestamp> {
-        let kubelet = kubelet::next_change(&self.store, self.now(), &self.config.kubelet);
-        match (kubelet, self.next_available()) {
+        // On the wall clock, counted from the instant the last settle acted at: a change
+        // due between that instant and now has not happened yet. Counted from now, it
+        // would be skipped, and the cluster would stall until the next write.
+        let since = match self.config.clock {
+            Clock::Virtual => self.now(),
+            Clock::Wall => self.settled_at.unwrap_or_else(|| self.now()),
+        };
+        let kubelet = kubelet::next_change(&self.store, since, &self.config.kubelet);
+        match (kubelet, self.next_available(since)) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
@@ -140,8 +151,7 @@ impl Cluster {
 
     /// When a Ready pod of a set with minReadySeconds becomes available: the controller
     /// requeues itself for that moment (`requeueAfter`), so the sim wakes then too.
-    fn next_available(&self) -> Option<Timestamp> {
-        let now = self.now();
+    fn next_available(&self, now: Timestamp) -> Option<Timestamp> {
         let min_ready: std::collections::HashMap<(String, String), i64> = self
             .store
             .all(Kind::StatefulSet)
@@ -273,5 +283,42 @@ impl Cluster {
             return Some(ApiError::injected(codes[i.min(codes.len() - 1)]));
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::store::DeleteOptions;
+
+    /// A change that falls due after a settle but before the driver asks what is next (a
+    /// request came in, the thread was descheduled) must still be the next change: the
+    /// driver would otherwise sleep until the next write, with the cluster stalled.
+    #[test]
+    fn a_change_due_since_the_last_settle_is_still_next_on_the_wall_clock() {
+        let mut config = Config::default();
+        // Object times have whole seconds: long enough that the new pod's Running and
+        // Ready are not both behind it by the time it is created.
+        config.kubelet.ready_after = SignedDuration::from_millis(2500);
+        config.kubelet.max_grace = SignedDuration::from_millis(20);
+        let scenario = crate::sim::scenario::Scenario::load("default").unwrap();
+        let mut c = scenario.on_wall_clock(config).unwrap();
+        c.store
+            .delete(Kind::Pod, "default", "web-4", &DeleteOptions::default())
+            .unwrap();
+        c.settle();
+        let due = c
+            .next_change()
+            .expect("the new pod starts, then becomes Ready");
+        let wait = due.duration_since(c.now()) + SignedDuration::from_millis(20);
+        std::thread::sleep(std::time::Duration::try_from(wait).unwrap_or_default());
+        assert!(c.now() > due, "the change is due by now");
+        assert_eq!(
+            c.next_change(),
+            Some(due),
+            "not skipped for being in the past"
+        );
+        c.settle();
+        assert!(c.next_change().is_none_or(|t| t > due));
     }
 }

@@ -57,8 +57,10 @@ fn serve() -> Sim {
 }
 
 fn kubectl(sim: &Sim, args: &[&str]) -> (i32, String, String) {
+    // Bounded: a request that never answers fails the test instead of hanging it.
     let out = Command::new("kubectl")
         .args(args)
+        .arg("--request-timeout=30s")
         .env("KUBECONFIG", &sim.kubeconfig)
         .output()
         .unwrap();
@@ -168,7 +170,7 @@ fn kubectl_works_against_sim_serve() {
 
     // Deleting a pod: it goes, and the controller recreates it.
     let before = json(&sim, &["get", "pod", "web-0"])["metadata"]["uid"].clone();
-    let (code, out, err) = kubectl(&sim, &["delete", "pod", "web-0"]);
+    let (code, out, err) = kubectl(&sim, &["delete", "pod", "web-0", "--timeout=30s"]);
     assert_eq!(code, 0, "{out}{err}");
     wait_for("web-0 recreated", || {
         let (code, out, _) = kubectl(&sim, &["get", "pod", "web-0", "-o", "json"]);
