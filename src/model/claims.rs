@@ -28,10 +28,27 @@ pub fn parse_claim_name<S: AsRef<str>>(
     })
 }
 
-/// Claims by (template index, ordinal) → position in the PVC list. Looked up for every
-/// pod in every pass, so with a cheap hash (the keys are two integers, not attacker-chosen
-/// text: no flooding to defend against).
-pub type ClaimIndex = rustc_hash::FxHashMap<(usize, i32), usize>;
+/// Claims by (template index, ordinal). Looked up for every pod in every pass, so with a
+/// cheap hash (the keys are two integers, not attacker-chosen text: no flooding to defend
+/// against).
+pub type ClaimIndex = rustc_hash::FxHashMap<(usize, i32), ClaimEntry>;
+
+/// Where a claim is in the PVC list, and whether it has owner references at all: most
+/// have none, and then a pass knows their owners without reading the claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClaimEntry {
+    pub at: usize,
+    pub owned: bool,
+}
+
+impl ClaimEntry {
+    pub fn of(at: usize, pvc: &PersistentVolumeClaim) -> ClaimEntry {
+        ClaimEntry {
+            at,
+            owned: !refs_of(pvc).is_empty(),
+        }
+    }
+}
 
 /// The set's claims among `pvcs` by (template index, ordinal) → position; a later claim
 /// of the same key wins, as in the informer cache's map.
@@ -44,7 +61,7 @@ pub fn index_claims(
         .enumerate()
         .filter_map(|(i, pvc)| {
             let name = pvc.metadata.name.as_deref().unwrap_or("");
-            parse_claim_name(name, templates, set_name).map(|key| (key, i))
+            parse_claim_name(name, templates, set_name).map(|key| (key, ClaimEntry::of(i, pvc)))
         })
         .collect()
 }
@@ -144,7 +161,7 @@ impl<'a> Claims<'a> {
         ordinal: i32,
     ) -> impl Iterator<Item = (usize, Option<&'a PersistentVolumeClaim>)> + '_ {
         (0..self.templates.len())
-            .map(move |ti| (ti, self.index.get(&(ti, ordinal)).map(|&i| &self.pvcs[i])))
+            .map(move |ti| (ti, self.index.get(&(ti, ordinal)).map(|e| &self.pvcs[e.at])))
     }
 
     fn name(&self, template: usize, ordinal: i32) -> String {
@@ -192,8 +209,13 @@ impl<'a> Claims<'a> {
 
     /// `ClaimsMatchRetentionPolicy`: every existing claim's owner refs are as wanted.
     pub fn match_policy(&self, pod: &PodRecord) -> bool {
-        self.claims_of(pod.ordinal)
-            .all(|(_, claim)| claim.is_none_or(|c| self.up_to_date(c, pod)))
+        (0..self.templates.len()).all(|ti| match self.index.get(&(ti, pod.ordinal)) {
+            None => true,
+            // No refs: none is stale, foreign or a non-controller ref of ours, so it is up
+            // to date exactly when the policy wants neither ref (`up_to_date`).
+            Some(e) if !e.owned => self.wants(pod) == (false, false),
+            Some(e) => self.up_to_date(&self.pvcs[e.at], pod),
+        })
     }
 
     /// `UpdatePodClaimForRetentionPolicy`: UpdatePVC for each existing claim whose refs

@@ -52,7 +52,7 @@ pub fn resolve_revisions<'a>(
 
     let mut collision_count = view.stored.collision_count;
     let cand = snap.candidate(profile);
-    let cand_hash = revision::hash(&cand.data, Some(collision_count));
+    let cand_hash = snap.candidate_hash(profile, collision_count);
     let next_number = listed.last().map_or(1, |r| r.revision + 1);
     let stored: Vec<Cow<RevisionData>> = listed
         .iter()
@@ -127,7 +127,7 @@ pub fn resolve_revisions<'a>(
                         created = Some(NewRevision {
                             name: name.clone(),
                             // The label keeps the hash of the original collision count.
-                            hash: cand_hash.clone(),
+                            hash: cand_hash.to_string(),
                             number: next_number,
                             data,
                             collision_count,

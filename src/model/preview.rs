@@ -158,6 +158,9 @@ impl Life {
 
 struct World<'p> {
     snap: Snapshot,
+    /// The set as served, for the objects the controller creates from it (the preview
+    /// changes only its status, which they do not read).
+    set: Arc<Value>,
     profile: &'p Profile,
     start: Timestamp,
     now: Timestamp,
@@ -199,6 +202,7 @@ pub fn preview(
         (view.start, view.replicas.max(0), view.min_ready_seconds);
     let mut w = World {
         snap: snap.clone(),
+        set: Arc::new(snap.set_json().clone()),
         profile,
         start: now,
         now,
@@ -488,7 +492,7 @@ impl World<'_> {
 
     /// Carries the plan's actions out in order; returns how many were done.
     fn apply(&mut self, plan: &Plan) -> usize {
-        let set = self.snap.set_json().clone();
+        let set = Arc::clone(&self.set);
         let mut done = 0;
         for action in &plan.actions {
             match action {

@@ -43,6 +43,8 @@ pub struct Snapshot {
     /// `revisions`), computed once per snapshot for the release asked: a simulation runs
     /// many passes over one template.
     candidate: OnceLock<(Profile, Candidate)>,
+    /// Its hash with the collision count it was asked with.
+    candidate_hash: OnceLock<(Profile, i32, String)>,
     revision_data: Vec<OnceLock<(Profile, RevisionData)>>,
     /// Every revision name a pod record has carried → its number (`PodRecord::revision_id`).
     revision_ids: rustc_hash::FxHashMap<String, u32>,
@@ -307,6 +309,7 @@ impl Snapshot {
             claim_index,
             by_name,
             candidate: OnceLock::new(),
+            candidate_hash: OnceLock::new(),
             revision_data,
             revision_ids,
         })
@@ -413,6 +416,21 @@ impl Snapshot {
         }
     }
 
+    /// The hash of [`Snapshot::candidate`] with `collision_count` (SPEC §1.3).
+    pub fn candidate_hash(&self, profile: &Profile, collision_count: i32) -> Cow<'_, str> {
+        let fresh = || revision::hash(&self.candidate(profile).data, Some(collision_count));
+        match self.candidate_hash.get() {
+            Some((p, c, h)) if p == profile && *c == collision_count => Cow::Borrowed(h),
+            Some(_) => Cow::Owned(fresh()),
+            None => {
+                let (_, _, h) = self
+                    .candidate_hash
+                    .get_or_init(|| (*profile, collision_count, fresh()));
+                Cow::Borrowed(h)
+            }
+        }
+    }
+
     /// The stored bytes of `rev`, one of [`Snapshot::revisions`], under `profile`.
     pub fn revision_data(
         &self,
@@ -440,7 +458,12 @@ impl Snapshot {
             .iter()
             .position(|c| c.metadata.name == pvc.metadata.name)
         {
-            Some(i) => self.pvcs[i] = pvc,
+            Some(i) => {
+                for entry in self.claim_index.values_mut().filter(|e| e.at == i) {
+                    *entry = super::claims::ClaimEntry::of(i, &pvc);
+                }
+                self.pvcs[i] = pvc;
+            }
             None => {
                 let name = pvc.metadata.name.as_deref().unwrap_or("");
                 let key = super::claims::parse_claim_name(
@@ -449,7 +472,8 @@ impl Snapshot {
                     self.set.metadata.name.as_deref().unwrap_or(""),
                 );
                 if let Some(key) = key {
-                    self.claim_index.insert(key, self.pvcs.len());
+                    let entry = super::claims::ClaimEntry::of(self.pvcs.len(), &pvc);
+                    self.claim_index.insert(key, entry);
                 }
                 self.pvcs.push(pvc);
             }

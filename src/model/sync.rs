@@ -68,7 +68,7 @@ struct Pass<'a> {
     profile: Profile,
     view: SetView<'a>,
     claims: Claims<'a>,
-    claimed: Vec<&'a PodRecord>,
+    snap: &'a Snapshot,
     revs: Revisions<'a>,
     /// The members: claimed pods' records, read in place, and placeholders for pods to
     /// create (allocated for the pass).
@@ -110,7 +110,6 @@ impl<'a> Pass<'a> {
             snap.pvcs(),
             snap.claim_index(),
         );
-        let claimed = claim_pods(snap, &view);
         let revs = resolve_revisions(snap, &view, &profile);
         let (current_id, update_id) = (
             rev_id(snap, &revs.current.name, &revs.update.name),
@@ -120,7 +119,7 @@ impl<'a> Pass<'a> {
             now,
             profile,
             claims,
-            claimed,
+            snap,
             revs,
             slots: Vec::new(),
             condemned: Vec::new(),
@@ -197,9 +196,8 @@ impl<'a> Pass<'a> {
         };
         // P8: a set being deleted only gets its status (over all claimed pods).
         if self.view.deleting {
-            let claimed = std::mem::take(&mut self.claimed);
+            let claimed = claim_pods(self.snap, &self.view);
             self.count(&[&claimed]);
-            self.claimed = claimed;
             return;
         }
         self.slot_pods();
@@ -223,7 +221,7 @@ impl<'a> Pass<'a> {
     fn slot_pods(&mut self) {
         let (start, end) = (self.view.start, self.view.end());
         let mut slots: Vec<Option<&'a PodRecord>> = vec![None; self.view.replicas.max(0) as usize];
-        for &pod in &self.claimed {
+        for pod in claimed(self.snap, self.view.deleting) {
             if pod.ordinal >= start && pod.ordinal <= end {
                 slots[(pod.ordinal - start) as usize] = Some(pod);
             } else if pod.ordinal >= 0 {
@@ -619,7 +617,7 @@ impl<'a> Pass<'a> {
         let mut live: HashSet<&str> = HashSet::new();
         live.insert(&self.revs.current.name);
         live.insert(&self.revs.update.name);
-        for p in &self.claimed {
+        for p in claimed(self.snap, self.view.deleting) {
             live.insert(p.revision.as_str());
         }
         let history: Vec<&ControllerRevision> = self
@@ -645,16 +643,18 @@ impl<'a> Pass<'a> {
 /// The outer sync's claim step (SPEC §2.1): pods whose controller is this set and that
 /// match the selector and are members, plus orphans it would adopt.
 pub fn claim_pods<'a>(snap: &'a Snapshot, view: &SetView) -> Vec<&'a PodRecord> {
-    snap.records()
-        .iter()
-        .filter(|r| {
-            r.member
-                && r.selected
-                && match r.owner {
-                    Owner::ThisSet => true,
-                    Owner::None => !view.deleting && !r.terminating,
-                    Owner::Other => false,
-                }
-        })
-        .collect()
+    claimed(snap, view.deleting).collect()
+}
+
+/// The claimed pods, read in place (a pass walks them without collecting them).
+fn claimed(snap: &Snapshot, deleting: bool) -> impl Iterator<Item = &PodRecord> {
+    snap.records().iter().filter(move |r| {
+        r.member
+            && r.selected
+            && match r.owner {
+                Owner::ThisSet => true,
+                Owner::None => !deleting && !r.terminating,
+                Owner::Other => false,
+            }
+    })
 }
