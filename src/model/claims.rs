@@ -28,10 +28,49 @@ pub fn parse_claim_name<S: AsRef<str>>(
     })
 }
 
-/// Claims by (template index, ordinal). Looked up for every pod in every pass, so with a
-/// cheap hash (the keys are two integers, not attacker-chosen text: no flooding to defend
-/// against).
-pub type ClaimIndex = rustc_hash::FxHashMap<(usize, i32), ClaimEntry>;
+/// Claims by (template index, ordinal). Looked up for every pod in every pass: ordinals
+/// below [`DENSE_ORDINALS`] (nearly every set's) index a table, others a map with a
+/// cheap hash (the keys are integers, not attacker-chosen text).
+#[derive(Clone, Debug, Default)]
+pub struct ClaimIndex {
+    /// `dense[template][ordinal]`.
+    dense: Vec<Vec<Option<ClaimEntry>>>,
+    sparse: rustc_hash::FxHashMap<(usize, i32), ClaimEntry>,
+}
+
+/// Ordinals kept in the table of a [`ClaimIndex`] (a larger one goes to its map).
+pub const DENSE_ORDINALS: i32 = 1 << 16;
+
+impl ClaimIndex {
+    pub fn get(&self, (template, ordinal): (usize, i32)) -> Option<&ClaimEntry> {
+        if (0..DENSE_ORDINALS).contains(&ordinal) {
+            self.dense.get(template)?.get(ordinal as usize)?.as_ref()
+        } else {
+            self.sparse.get(&(template, ordinal))
+        }
+    }
+
+    pub fn insert(&mut self, (template, ordinal): (usize, i32), entry: ClaimEntry) {
+        if (0..DENSE_ORDINALS).contains(&ordinal) {
+            if self.dense.len() <= template {
+                self.dense.resize_with(template + 1, Vec::new);
+            }
+            let row = &mut self.dense[template];
+            if row.len() <= ordinal as usize {
+                row.resize(ordinal as usize + 1, None);
+            }
+            row[ordinal as usize] = Some(entry);
+        } else {
+            self.sparse.insert((template, ordinal), entry);
+        }
+    }
+
+    /// Every entry, to update in place.
+    pub fn entries_mut(&mut self) -> impl Iterator<Item = &mut ClaimEntry> {
+        let dense = self.dense.iter_mut().flatten().flatten();
+        dense.chain(self.sparse.values_mut())
+    }
+}
 
 /// Where a claim is in the PVC list, and whether it has owner references at all: most
 /// have none, and then a pass knows their owners without reading the claim.
@@ -57,13 +96,14 @@ pub fn index_claims(
     templates: &[&str],
     set_name: &str,
 ) -> ClaimIndex {
-    pvcs.iter()
-        .enumerate()
-        .filter_map(|(i, pvc)| {
-            let name = pvc.metadata.name.as_deref().unwrap_or("");
-            parse_claim_name(name, templates, set_name).map(|key| (key, ClaimEntry::of(i, pvc)))
-        })
-        .collect()
+    let mut index = ClaimIndex::default();
+    for (i, pvc) in pvcs.iter().enumerate() {
+        let name = pvc.metadata.name.as_deref().unwrap_or("");
+        if let Some(key) = parse_claim_name(name, templates, set_name) {
+            index.insert(key, ClaimEntry::of(i, pvc));
+        }
+    }
+    index
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,7 +201,7 @@ impl<'a> Claims<'a> {
         ordinal: i32,
     ) -> impl Iterator<Item = (usize, Option<&'a PersistentVolumeClaim>)> + '_ {
         (0..self.templates.len())
-            .map(move |ti| (ti, self.index.get(&(ti, ordinal)).map(|e| &self.pvcs[e.at])))
+            .map(move |ti| (ti, self.index.get((ti, ordinal)).map(|e| &self.pvcs[e.at])))
     }
 
     fn name(&self, template: usize, ordinal: i32) -> String {
@@ -209,7 +249,7 @@ impl<'a> Claims<'a> {
 
     /// `ClaimsMatchRetentionPolicy`: every existing claim's owner refs are as wanted.
     pub fn match_policy(&self, pod: &PodRecord) -> bool {
-        (0..self.templates.len()).all(|ti| match self.index.get(&(ti, pod.ordinal)) {
+        (0..self.templates.len()).all(|ti| match self.index.get((ti, pod.ordinal)) {
             None => true,
             // No refs: none is stale, foreign or a non-controller ref of ours, so it is up
             // to date exactly when the policy wants neither ref (`up_to_date`).
@@ -392,5 +432,31 @@ fn owner_ref(
         uid: uid.into(),
         controller: controller.then_some(true),
         block_owner_deletion: controller.then_some(true),
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    #[test]
+    fn the_claim_index_finds_small_and_large_ordinals_and_the_later_claim_wins() {
+        let entry = |at| ClaimEntry { at, owned: false };
+        let mut index = ClaimIndex::default();
+        index.insert((1, 3), entry(0));
+        index.insert((0, DENSE_ORDINALS + 7), entry(1));
+        index.insert((0, -1), entry(2));
+        index.insert((1, 3), entry(3));
+        assert_eq!(index.get((1, 3)), Some(&entry(3)));
+        assert_eq!(index.get((0, DENSE_ORDINALS + 7)), Some(&entry(1)));
+        assert_eq!(index.get((0, -1)), Some(&entry(2)));
+        assert_eq!(index.get((0, 3)), None);
+        assert_eq!(index.get((1, 2)), None);
+        assert_eq!(index.get((2, 3)), None);
+        assert_eq!(index.get((1, 4)), None);
+        for e in index.entries_mut() {
+            e.owned = true;
+        }
+        assert_eq!(index.entries_mut().filter(|e| e.owned).count(), 3);
     }
 }

@@ -459,7 +459,7 @@ impl Snapshot {
             .position(|c| c.metadata.name == pvc.metadata.name)
         {
             Some(i) => {
-                for entry in self.claim_index.values_mut().filter(|e| e.at == i) {
+                for entry in self.claim_index.entries_mut().filter(|e| e.at == i) {
                     *entry = super::claims::ClaimEntry::of(i, &pvc);
                 }
                 self.pvcs[i] = pvc;
