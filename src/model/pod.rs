@@ -45,22 +45,22 @@ pub enum Owner {
 /// What the controller reads off one pod, independent of the clock: indexed once per
 /// snapshot (like an informer's indexer) so a pass reads compact records instead of
 /// walking whole `Pod` objects.
+///
+/// The fields a pass reads for every pod come first and share one cache line (`repr(C)`
+/// keeps the order, the alignment starts each record on a line); the names, read only for
+/// the pods a pass acts on, come after.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub struct PodRecord {
-    pub name: String,
-    pub uid: String,
     pub ordinal: i32,
-    /// The name's parent is the set (`isMemberOf`).
-    pub member: bool,
-    pub phase: &'static str,
-    pub revision: String,
     /// `revision`'s number in the snapshot's table ([`Snapshot::revision_id`]): a pass
     /// compares these, not the names, for every pod (the names live elsewhere in memory).
     ///
     /// [`Snapshot::revision_id`]: super::Snapshot::revision_id
     pub revision_id: u32,
+    /// The name's parent is the set (`isMemberOf`).
+    pub member: bool,
     pub ready: bool,
-    pub ready_since: Option<Timestamp>,
     pub terminating: bool,
     pub owner: Owner,
     /// Labels match the set's selector.
@@ -69,6 +69,11 @@ pub struct PodRecord {
     pub identity_ok: bool,
     /// `storageMatches`.
     pub storage_ok: bool,
+    pub phase: &'static str,
+    pub ready_since: Option<Timestamp>,
+    pub name: String,
+    pub uid: String,
+    pub revision: String,
 }
 
 impl PodRecord {

@@ -438,23 +438,21 @@ impl World<'_> {
                     }
                 }
                 Some((phase, ready, since)) => {
-                    let (Some(rec), Some(pod)) = (self.snap.record(&name), self.snap.pod(&name))
-                    else {
+                    let Some(rec) = self.snap.record(&name) else {
                         continue;
                     };
                     if rec.phase == phase && rec.ready == ready {
                         continue;
                     }
-                    let mut pod = pod.clone();
                     let broken = !ready
                         && phase == "Running"
                         && self.lives.get(&name).is_some_and(|l| l.ready_at.is_none());
-                    pod.status = Some(pod_status(&pod, phase, ready, since, broken));
-                    let pod = Arc::new(pod);
+                    self.snap.update_pod(&name, |pod| {
+                        pod.status = Some(pod_status(pod, phase, ready, since, broken));
+                    });
                     if ready {
-                        self.event("ready", &pod, None);
+                        self.record_event("ready", &name, None);
                     }
-                    self.snap.put_pod(pod);
                     self.refresh(&name);
                 }
             }
@@ -535,8 +533,7 @@ impl World<'_> {
                     revision: rev,
                     ..
                 } => {
-                    // The API refuses a second pod of the same name (AlreadyExists): a
-                    // pod without a phase yet looks "not created" to the controller.
+                    // The API refuses a second pod of the same name (AlreadyExists).
                     let name = format!("{}-{ordinal}", self.snap.name());
                     if self.snap.record(&name).is_some() {
                         break;
@@ -555,9 +552,12 @@ impl World<'_> {
                     v["metadata"]["uid"] = json!(format!("preview-{}", self.uid));
                     v["metadata"]["namespace"] = json!(self.snap.namespace());
                     v["metadata"]["creationTimestamp"] = json!(self.now.to_string());
-                    let Ok(pod) = serde_json::from_value::<Pod>(v) else {
+                    let Ok(mut pod) = serde_json::from_value::<Pod>(v) else {
                         break;
                     };
+                    // The API server creates a pod Pending (a pass that follows sees it
+                    // created, as the controller's next sync would).
+                    pod.status = Some(pod_status(&pod, "Pending", false, self.now, false));
                     let ready_at = (!self.fails(*ordinal, rev))
                         .then(|| add(self.now, self.assume.ready_after));
                     let name = pod.metadata.name.clone().unwrap_or_default();
@@ -568,7 +568,7 @@ impl World<'_> {
                         running_at: add(self.now, self.assume.ready_after / 2),
                         ready_at,
                         gone_at: None,
-                        reported: None,
+                        reported: Some(("Pending", false)),
                         frozen: false,
                         adopted: false,
                         counted: false,
@@ -576,22 +576,22 @@ impl World<'_> {
                     self.live(name, life);
                 }
                 Action::DeletePod { name, .. } => {
-                    let Some(pod) = self.snap.pod(name) else {
+                    let now = self.now;
+                    let found = self.snap.update_pod(name, |pod| {
+                        if pod.metadata.deletion_timestamp.is_none() {
+                            pod.metadata.deletion_timestamp = Some(Time(now));
+                            pod.metadata.deletion_grace_period_seconds = Some(30);
+                        }
+                    });
+                    if !found {
                         break;
-                    };
-                    let mut pod = pod.clone();
-                    if pod.metadata.deletion_timestamp.is_none() {
-                        pod.metadata.deletion_timestamp = Some(Time(self.now));
-                        pod.metadata.deletion_grace_period_seconds = Some(30);
                     }
                     let gone_at = add(self.now, self.assume.terminate_after);
                     if let Some(life) = self.lives.get_mut(name) {
                         life.gone_at = Some(gone_at);
                         self.due.push(Reverse((gone_at, name.clone())));
                     }
-                    let pod = Arc::new(pod);
-                    self.action_event(action, &pod);
-                    self.snap.put_pod(pod);
+                    self.record_event("delete", name, action_reason(action));
                     self.refresh(name);
                 }
             }
@@ -601,21 +601,25 @@ impl World<'_> {
     }
 
     fn action_event(&mut self, action: &Action, pod: &Pod) {
-        let reason = match action {
-            Action::CreatePod { reason, .. } => Some(format!("{reason:?}").to_lowercase()),
-            Action::DeletePod { reason, .. } => Some(format!("{reason:?}").to_lowercase()),
-            _ => None,
-        };
         let what = match action {
             Action::CreatePod { .. } => "create",
             _ => "delete",
         };
-        self.event(what, pod, reason);
+        self.event(what, pod, action_reason(action));
+    }
+
+    /// An event about the pod named `name`, as its record is now.
+    fn record_event(&mut self, what: &str, name: &str, reason: Option<String>) {
+        let revision = self
+            .snap
+            .record(name)
+            .map(|r| r.revision.clone())
+            .unwrap_or_default();
+        self.push_event(what, name.to_string(), revision, reason);
     }
 
     fn event(&mut self, what: &str, pod: &Pod, reason: Option<String>) {
         let name = pod.metadata.name.clone().unwrap_or_default();
-        let ordinal = super::pod::parent_and_ordinal(&name).map(|(_, o)| o);
         let revision = pod
             .metadata
             .labels
@@ -623,6 +627,11 @@ impl World<'_> {
             .and_then(|l| l.get(revision::POD_REVISION_LABEL))
             .cloned()
             .unwrap_or_default();
+        self.push_event(what, name, revision, reason);
+    }
+
+    fn push_event(&mut self, what: &str, name: String, revision: String, reason: Option<String>) {
+        let ordinal = super::pod::parent_and_ordinal(&name).map(|(_, o)| o);
         self.events.push(Event {
             at_seconds: self.offset(),
             what: what.to_string(),
@@ -750,6 +759,15 @@ impl World<'_> {
             restarts,
             passes: self.passes,
         }
+    }
+}
+
+/// Why the controller acted on a pod, in the timeline's words (`update`, `missing`, ...).
+fn action_reason(action: &Action) -> Option<String> {
+    match action {
+        Action::CreatePod { reason, .. } => Some(format!("{reason:?}").to_lowercase()),
+        Action::DeletePod { reason, .. } => Some(format!("{reason:?}").to_lowercase()),
+        _ => None,
     }
 }
 

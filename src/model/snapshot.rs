@@ -325,6 +325,28 @@ impl Snapshot {
         )
     }
 
+    /// Changes the pod named `name` in place (copying it only when another snapshot
+    /// shares it) and re-indexes it; `f` must not rename it. False when there is none.
+    pub fn update_pod(&mut self, name: &str, f: impl FnOnce(&mut Pod)) -> bool {
+        let Some(&i) = self.by_name.get(name) else {
+            return false;
+        };
+        f(Arc::make_mut(&mut self.pods[i]));
+        let set_name = self.set.metadata.name.as_deref().unwrap_or("");
+        let uid = self.set.metadata.uid.as_deref().unwrap_or("");
+        let selector = self.set.spec.as_ref().map(|s| &s.selector);
+        let mut record = PodRecord::of(
+            &self.pods[i],
+            set_name,
+            uid,
+            selector.unwrap_or(&Default::default()),
+            &claim_templates(&self.set),
+        );
+        number_revision(&mut self.revision_ids, &mut record);
+        self.index[i] = record;
+        true
+    }
+
     /// Sets one pod (replacing the pod of the same name), re-indexing only it. For
     /// simulations that change one object at a time (the rollout preview).
     pub fn put_pod(&mut self, pod: Arc<Pod>) {
