@@ -332,36 +332,27 @@ impl Snapshot {
             return false;
         };
         f(Arc::make_mut(&mut self.pods[i]));
+        let pod = Arc::clone(&self.pods[i]);
+        self.index[i] = self.record_of(&pod);
+        true
+    }
+
+    /// The record of `pod` for this snapshot's set, its revision numbered.
+    fn record_of(&mut self, pod: &Pod) -> PodRecord {
         let set_name = self.set.metadata.name.as_deref().unwrap_or("");
         let uid = self.set.metadata.uid.as_deref().unwrap_or("");
-        let selector = self.set.spec.as_ref().map(|s| &s.selector);
-        let mut record = PodRecord::of(
-            &self.pods[i],
-            set_name,
-            uid,
-            selector.unwrap_or(&Default::default()),
-            &claim_templates(&self.set),
-        );
+        let no_selector = Default::default();
+        let selector = self.set.spec.as_ref().map_or(&no_selector, |s| &s.selector);
+        let templates = claim_templates(&self.set);
+        let mut record = PodRecord::of(pod, set_name, uid, selector, &templates);
         number_revision(&mut self.revision_ids, &mut record);
-        self.index[i] = record;
-        true
+        record
     }
 
     /// Sets one pod (replacing the pod of the same name), re-indexing only it. For
     /// simulations that change one object at a time (the rollout preview).
     pub fn put_pod(&mut self, pod: Arc<Pod>) {
-        let mut record = {
-            let name = self.set.metadata.name.as_deref().unwrap_or("");
-            let uid = self.set.metadata.uid.as_deref().unwrap_or("");
-            let selector = self
-                .set
-                .spec
-                .as_ref()
-                .map(|s| s.selector.clone())
-                .unwrap_or_default();
-            PodRecord::of(&pod, name, uid, &selector, &claim_templates(&self.set))
-        };
-        number_revision(&mut self.revision_ids, &mut record);
+        let record = self.record_of(&pod);
         match self.by_name.get(&record.name) {
             Some(&i) => {
                 self.pods[i] = pod;
