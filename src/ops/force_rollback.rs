@@ -13,7 +13,7 @@ use crate::cmd::ModelSetup;
 use crate::error::{Error, Result};
 use crate::model::diagnose::RolloutState;
 use crate::model::progress::{Outcome, judge};
-use crate::model::{self, history, recovery, report, revision};
+use crate::model::{self, history, recovery, report};
 use crate::output::{self, Style, io_error};
 
 pub struct Options {
@@ -141,17 +141,7 @@ pub async fn run(
         watch::snapshots(conn.client.clone(), ns.to_string(), name.to_string()).await?
     );
     if !reverted {
-        let rv = snap.resource_version();
-        mutate::patch_set(
-            &conn.client,
-            ns,
-            name,
-            &revision::replace_patch(&target.template),
-            &rv,
-            server_dry,
-        )
-        .await
-        .map_err(|e| super::write_error(e, name))?;
+        super::revert_template(conn, name, &snap, &target.template, server_dry).await?;
         if server_dry {
             return w(
                 out,

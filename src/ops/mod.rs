@@ -30,6 +30,28 @@ pub fn consent(question: &str, yes: bool, server_dry_run: bool) -> Result<()> {
     }
 }
 
+/// Puts a revision's `template` back into the set `name` (`rollout undo`, the forced
+/// rollback), preconditioned on the resourceVersion `snap` was read at. Returns the set as
+/// the server answered.
+pub async fn revert_template(
+    conn: &crate::cluster::Connection,
+    name: &str,
+    snap: &crate::model::Snapshot,
+    template: &serde_json::Value,
+    server_dry_run: bool,
+) -> Result<serde_json::Value> {
+    crate::cluster::mutate::patch_set(
+        &conn.client,
+        &conn.namespace,
+        name,
+        &crate::model::revision::replace_patch(template),
+        &snap.resource_version(),
+        server_dry_run,
+    )
+    .await
+    .map_err(|e| write_error(e, name))
+}
+
 /// A failed write as an error; a 409 (the object changed since it was read) says to run
 /// the command again, which re-reads and re-plans.
 pub fn write_error(e: crate::cluster::ClusterError, what: &str) -> Error {

@@ -6,10 +6,10 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::cluster::{Connection, mutate};
+use crate::cluster::Connection;
 use crate::cmd::ModelSetup;
 use crate::error::{Error, Result};
-use crate::model::{self, Snapshot, history, revision};
+use crate::model::{self, Snapshot, history};
 use crate::output::{self, Style, io_error};
 
 pub struct Options {
@@ -69,17 +69,7 @@ pub async fn run(
         opts.yes,
         server_dry,
     )?;
-    let rv = snap.resource_version();
-    let patched = mutate::patch_set(
-        &conn.client,
-        &conn.namespace,
-        name,
-        &revision::replace_patch(&target.template),
-        &rv,
-        server_dry,
-    )
-    .await
-    .map_err(|e| super::write_error(e, name))?;
+    let patched = super::revert_template(conn, name, snap, &target.template, server_dry).await?;
     w(
         out,
         &format!(
