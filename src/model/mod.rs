@@ -19,6 +19,7 @@ pub mod revision;
 pub mod scenario;
 pub mod selector;
 pub mod set;
+pub mod slots;
 pub mod snapshot;
 pub mod stepping;
 pub mod sync;

@@ -183,7 +183,7 @@ pub struct NewRevision {
 }
 
 /// One planned sync pass.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     pub stateful_set: ObjectRef,

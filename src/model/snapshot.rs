@@ -14,6 +14,7 @@ use serde_json::value::RawValue;
 use super::pod::PodRecord;
 use super::profile::Profile;
 use super::revision::{self, Candidate, RevisionData};
+use super::slots::SlotIndex;
 
 /// One StatefulSet and everything in its namespace that the controller would look at.
 ///
@@ -48,6 +49,8 @@ pub struct Snapshot {
     revision_data: Vec<OnceLock<(Profile, RevisionData)>>,
     /// Every revision name a pod record has carried → its number (`PodRecord::revision_id`).
     revision_ids: rustc_hash::FxHashMap<String, u32>,
+    /// The claimed pods by ordinal, kept with `index`.
+    slots: SlotIndex,
 }
 
 /// Numbers `record`'s revision in `table` (a new name gets the next number).
@@ -299,6 +302,7 @@ impl Snapshot {
             number_revision(&mut revision_ids, record);
         }
         let revision_data = revisions.iter().map(|_| OnceLock::new()).collect();
+        let slots = slot_index(&set, &index, &claim_index);
         Ok(Snapshot {
             set,
             set_json,
@@ -312,6 +316,7 @@ impl Snapshot {
             candidate_hash: OnceLock::new(),
             revision_data,
             revision_ids,
+            slots,
         })
     }
 
@@ -333,7 +338,8 @@ impl Snapshot {
         };
         f(Arc::make_mut(&mut self.pods[i]));
         let pod = Arc::clone(&self.pods[i]);
-        self.index[i] = self.record_of(&pod);
+        let record = self.record_of(&pod);
+        self.replace_record(i, record);
         true
     }
 
@@ -356,14 +362,25 @@ impl Snapshot {
         match self.by_name.get(&record.name) {
             Some(&i) => {
                 self.pods[i] = pod;
-                self.index[i] = record;
+                self.replace_record(i, record);
             }
             None => {
-                self.by_name.insert(record.name.clone(), self.index.len());
+                let at = self.index.len();
+                self.by_name.insert(record.name.clone(), at);
+                self.slots.add(at as u32, &record);
                 self.pods.push(pod);
                 self.index.push(record);
             }
         }
+    }
+
+    /// Puts `record` at position `i`, keeping the slot index.
+    fn replace_record(&mut self, i: usize, record: PodRecord) {
+        let index = &self.index;
+        self.slots
+            .remove(i as u32, &index[i], |at| &index[at as usize]);
+        self.slots.add(i as u32, &record);
+        self.index[i] = record;
     }
 
     /// Removes the pod named `name`; returns it. The last pod takes its place (the order
@@ -371,9 +388,13 @@ impl Snapshot {
     pub fn remove_pod(&mut self, name: &str) -> Option<Arc<Pod>> {
         let i = self.by_name.remove(name)?;
         let last = self.index.len() - 1;
+        let index = &self.index;
+        self.slots
+            .remove(i as u32, &index[i], |at| &index[at as usize]);
         self.index.swap_remove(i);
         let pod = self.pods.swap_remove(i);
         if i < last {
+            self.slots.moved(last as u32, i as u32, &self.index[i]);
             let moved = &self.index[i].name;
             if self.by_name.get(moved) == Some(&last) {
                 self.by_name.insert(moved.clone(), i);
@@ -466,6 +487,20 @@ impl Snapshot {
 
     /// Sets one PVC (replacing the one of the same name).
     pub fn put_pvc(&mut self, pvc: PersistentVolumeClaim) {
+        let key = super::claims::parse_claim_name(
+            pvc.metadata.name.as_deref().unwrap_or(""),
+            &claim_templates(&self.set),
+            self.set.metadata.name.as_deref().unwrap_or(""),
+        );
+        self.put_pvc_only(pvc);
+        if let Some((_, ordinal)) = key {
+            let templates = claim_templates(&self.set).len();
+            let owned = owns_claims(&self.claim_index, templates, ordinal);
+            self.slots.set_owned_claims(ordinal, owned);
+        }
+    }
+
+    fn put_pvc_only(&mut self, pvc: PersistentVolumeClaim) {
         match self
             .pvcs
             .iter()
@@ -491,6 +526,24 @@ impl Snapshot {
                 self.pvcs.push(pvc);
             }
         }
+    }
+
+    /// The claimed pods by ordinal (see [`SlotIndex`]).
+    pub fn slot_index(&self) -> &SlotIndex {
+        &self.slots
+    }
+
+    /// Whether `other`, a snapshot of the same objects, indexes its slots the same way
+    /// (revision numbers compared by the names they stand for).
+    pub fn same_slot_index(&self, other: &Snapshot) -> bool {
+        let rename = |id: u32| {
+            self.revision_ids
+                .iter()
+                .find(|(_, i)| **i == id)
+                .and_then(|(name, _)| other.revision_id(name))
+                .unwrap_or(u32::MAX)
+        };
+        self.slots.renumbered(rename) == other.slots
     }
 
     /// The set's claims by (template index, ordinal) → position in [`Snapshot::pvcs`].
@@ -566,6 +619,45 @@ impl Snapshot {
     pub fn namespace(&self) -> &str {
         namespace_of(&self.set.metadata)
     }
+}
+
+/// Slots beyond this many are not indexed (a pass walks them all, as it would anyway).
+const MAX_INDEXED_SLOTS: i32 = 1 << 22;
+
+/// The slot index of `set`'s claimed pods among `records`.
+fn slot_index(
+    set: &StatefulSet,
+    records: &[PodRecord],
+    claims: &super::claims::ClaimIndex,
+) -> SlotIndex {
+    let spec = set.spec.as_ref();
+    let replicas = spec.and_then(|s| s.replicas).unwrap_or(1);
+    let start = spec
+        .and_then(|s| s.ordinals.as_ref())
+        .and_then(|o| o.start)
+        .unwrap_or(0);
+    let len = if replicas > MAX_INDEXED_SLOTS {
+        0
+    } else {
+        replicas.max(0) as usize
+    };
+    let mut slots = SlotIndex::new(
+        (start, len),
+        set.metadata.deletion_timestamp.is_some(),
+        spec.and_then(|s| s.min_ready_seconds).unwrap_or(0),
+        records,
+    );
+    let templates = claim_templates(set).len();
+    for i in 0..len as i32 {
+        let ordinal = start.saturating_add(i);
+        slots.set_owned_claims(ordinal, owns_claims(claims, templates, ordinal));
+    }
+    slots
+}
+
+/// Whether one of the set's claims for `ordinal` has owner references.
+fn owns_claims(claims: &super::claims::ClaimIndex, templates: usize, ordinal: i32) -> bool {
+    (0..templates).any(|t| claims.get((t, ordinal)).is_some_and(|e| e.owned))
 }
 
 /// Names of the set's volumeClaimTemplates, in order.

@@ -4,21 +4,24 @@
 //! is the `now` argument; actions the controller issues concurrently are listed in
 //! index order.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::ControllerRevision;
 
-use super::claims::{Claims, Policy};
+use super::claims::{Claims, Policy, Retention};
 use super::diagnose;
 use super::history::{Revisions, resolve_revisions};
 use super::plan::{
     Action, CreateReason, DeleteReason, ObjectRef, Plan, Status, UpdateReason, Wait, WaitFor,
 };
-use super::pod::{Owner, PodRecord};
+use super::pod::PodRecord;
 use super::profile::Profile;
 use super::set::SetView;
+use super::slots::{Bits, SlotIndex};
 use super::snapshot::Snapshot;
+use rustc_hash::FxHashMap;
 use typed_arena::Arena;
 
 /// The number pod records carry for revision `name`; a name no pod carries gets a number
@@ -43,11 +46,101 @@ pub fn plan(snap: &Snapshot, now: Timestamp, profile: &Profile) -> Plan {
 
 /// The same pass without the diagnosis (left empty): what the controller does, for
 /// simulations that run pass after pass and read only the actions and the status.
+///
+/// The pass visits only the slots that can make it act, found through the snapshot's
+/// [`SlotIndex`], when the index covers the set; otherwise it walks every slot as the
+/// controller does. Builds with debug assertions (every test run) also walk every slot
+/// and demand the same plan, so the whole test suite checks the shortcut.
 pub fn actions(snap: &Snapshot, now: Timestamp, profile: &Profile) -> Plan {
+    let plan = pass(snap, now, profile, Walk::Indexed);
+    #[cfg(debug_assertions)]
+    if plan.1 {
+        let every = pass(snap, now, profile, Walk::Every).0;
+        assert_eq!(plan.0, every, "the indexed pass differs from the full walk");
+    }
+    plan.0
+}
+
+/// The pass walking every slot, as SPEC §2.3 is written: the reference [`actions`] is
+/// held to (by tests, and by [`actions`] itself under debug assertions).
+pub fn actions_walking_every_slot(snap: &Snapshot, now: Timestamp, profile: &Profile) -> Plan {
+    pass(snap, now, profile, Walk::Every).0
+}
+
+/// Whether [`actions`] goes through the slot index for `snap` (else it walks every slot).
+pub fn goes_through_the_index(snap: &Snapshot, now: Timestamp, profile: &Profile) -> bool {
+    pass(snap, now, profile, Walk::Indexed).1
+}
+
+/// How a pass finds the slots it processes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Walk {
+    /// Every slot, in order (SPEC §2.3 as written).
+    Every,
+    /// Through the slot index when it covers the set, else every slot.
+    Indexed,
+}
+
+/// One pass; true when it went through the slot index.
+fn pass(snap: &Snapshot, now: Timestamp, profile: &Profile, walk: Walk) -> (Plan, bool) {
     let placeholders = Arena::new();
-    let mut pass = Pass::new(snap, now, *profile, &placeholders);
+    let mut pass = Pass::new(snap, now, *profile, &placeholders, walk);
     pass.run();
-    pass.finish()
+    let indexed = pass.indexed.is_some();
+    (pass.finish(), indexed)
+}
+
+/// What a pass through the slot index reads instead of walking every slot.
+struct Indexed<'a> {
+    index: &'a SlotIndex,
+    /// Slots (and, for the counts, all ordinals) of Ready pods not yet available by the
+    /// clock (minReadySeconds).
+    ripening: Bits,
+    ripening_ordinals: Vec<i32>,
+    /// Slots whose pod the pass replaced with a placeholder (≤1.29 failed pods).
+    replaced: FxHashMap<usize, &'a PodRecord>,
+    /// Placeholders made for vacant slots, once each.
+    vacant: RefCell<FxHashMap<usize, &'a PodRecord>>,
+}
+
+impl<'a> Indexed<'a> {
+    /// The index when it covers the set as this pass sees it: same range, no two pods on
+    /// one ordinal, not being deleted, and no claim retention a pass must check on
+    /// every pod (whenDeleted=Delete wants a set reference on every claim).
+    fn of(
+        snap: &'a Snapshot,
+        view: &SetView,
+        profile: &Profile,
+        policy: Policy,
+        now: Timestamp,
+    ) -> Option<Indexed<'a>> {
+        let index = snap.slot_index();
+        let covers = !view.deleting
+            && view.start >= 0
+            && index.start == view.start
+            && index.len == view.replicas.max(0) as usize
+            && index.unambiguous()
+            && (!profile.auto_delete_pvc() || policy.when_deleted == Retention::Retain);
+        if !covers {
+            return None;
+        }
+        let ripening_ordinals: Vec<i32> = index
+            .ripening_at(now, profile.available_boundary_inclusive())
+            .collect();
+        let mut ripening = Bits::new(index.len);
+        for &o in &ripening_ordinals {
+            if let Some(i) = (o - view.start).try_into().ok().filter(|&i| i < index.len) {
+                ripening.set(i, true);
+            }
+        }
+        Some(Indexed {
+            index,
+            ripening,
+            ripening_ordinals,
+            replaced: FxHashMap::default(),
+            vacant: RefCell::default(),
+        })
+    }
 }
 
 /// Which list a member of the pass lives in.
@@ -75,6 +168,8 @@ struct Pass<'a> {
     slots: Vec<&'a PodRecord>,
     condemned: Vec<&'a PodRecord>,
     placeholders: &'a Arena<PodRecord>,
+    /// Set when the pass goes through the slot index; `slots` stays empty then.
+    indexed: Option<Indexed<'a>>,
     /// The current and update revisions as pod records number them (see [`rev_id`]).
     current_id: u32,
     update_id: u32,
@@ -91,6 +186,7 @@ impl<'a> Pass<'a> {
         now: Timestamp,
         profile: Profile,
         placeholders: &'a Arena<PodRecord>,
+        walk: Walk,
     ) -> Pass<'a> {
         let view = SetView::of(snap, &profile);
         let spec = snap.set().spec.as_ref();
@@ -110,6 +206,10 @@ impl<'a> Pass<'a> {
             snap.pvcs(),
             snap.claim_index(),
         );
+        let indexed = match walk {
+            Walk::Indexed => Indexed::of(snap, &view, &profile, policy, now),
+            Walk::Every => None,
+        };
         let revs = resolve_revisions(snap, &view, &profile);
         let (current_id, update_id) = (
             rev_id(snap, &revs.current.name, &revs.update.name),
@@ -124,6 +224,7 @@ impl<'a> Pass<'a> {
             slots: Vec::new(),
             condemned: Vec::new(),
             placeholders,
+            indexed,
             current_id,
             update_id,
             first_unavailable: None,
@@ -137,13 +238,55 @@ impl<'a> Pass<'a> {
 
     fn member(&self, place: Place) -> &'a PodRecord {
         match place {
-            Place::Slot(i) => self.slots[i],
+            Place::Slot(i) => self.slot(i),
             Place::Condemned(i) => self.condemned[i],
         }
     }
 
+    /// The number of slots (`replicas`).
+    fn slot_count(&self) -> usize {
+        self.view.replicas.max(0) as usize
+    }
+
     fn slot(&self, i: usize) -> &'a PodRecord {
-        self.slots[i]
+        let Some(ix) = &self.indexed else {
+            return self.slots[i];
+        };
+        if let Some(&pod) = ix.replaced.get(&i) {
+            return pod;
+        }
+        if let Some(at) = ix.index.at(i) {
+            return &self.snap.records()[at];
+        }
+        let made = ix.vacant.borrow().get(&i).copied();
+        made.unwrap_or_else(|| {
+            let pod = self.placeholder(self.view.start + i as i32);
+            ix.vacant.borrow_mut().insert(i, pod);
+            pod
+        })
+    }
+
+    /// Puts `pod` in slot `i` for the rest of the pass.
+    fn replace_slot(&mut self, i: usize, pod: &'a PodRecord) {
+        match &mut self.indexed {
+            Some(ix) => {
+                ix.replaced.insert(i, pod);
+            }
+            None => self.slots[i] = pod,
+        }
+    }
+
+    /// Slots whose pod is unavailable (placeholders included), from the index, before
+    /// any replacement.
+    fn unavailable_slots(ix: &Indexed, profile: &Profile) -> Bits {
+        let mut out = ix.index.vacant.clone();
+        if profile.unavailable_respects_min_ready() {
+            out.union(&ix.index.unready);
+            out.union(&ix.ripening);
+        } else {
+            out.union(&ix.index.not_running_ready);
+        }
+        out
     }
 
     fn unavailable(&self, pod: &PodRecord) -> bool {
@@ -197,17 +340,25 @@ impl<'a> Pass<'a> {
         // P8: a set being deleted only gets its status (over all claimed pods).
         if self.view.deleting {
             let claimed = claim_pods(self.snap, &self.view);
-            self.count(&[&claimed]);
+            self.status_counts(claimed.iter().copied());
             return;
         }
         self.slot_pods();
         let outcome = self.process();
-        let (slots, condemned) = (
-            std::mem::take(&mut self.slots),
-            std::mem::take(&mut self.condemned),
-        );
-        self.count(&[&slots, &condemned]);
-        (self.slots, self.condemned) = (slots, condemned);
+        match self.indexed.take() {
+            Some(ix) => {
+                self.count_indexed(&ix);
+                self.indexed = Some(ix);
+            }
+            None => {
+                let (slots, condemned) = (
+                    std::mem::take(&mut self.slots),
+                    std::mem::take(&mut self.condemned),
+                );
+                self.status_counts(slots.iter().chain(&condemned).copied());
+                (self.slots, self.condemned) = (slots, condemned);
+            }
+        }
         if let Err(e) = outcome {
             self.error = Some(e);
             return;
@@ -219,6 +370,18 @@ impl<'a> Pass<'a> {
 
     /// P4–P7: slots, placeholders, condemned order, first unavailable pod.
     fn slot_pods(&mut self) {
+        if let Some(ix) = &self.indexed {
+            let records = self.snap.records();
+            self.condemned = ix.index.condemned().map(|at| &records[at]).collect();
+            let slot = Self::unavailable_slots(ix, &self.profile).first();
+            self.first_unavailable = slot.map(Place::Slot).or_else(|| {
+                (0..self.condemned.len())
+                    .rev()
+                    .map(Place::Condemned)
+                    .find(|&p| self.unavailable(self.member(p)))
+            });
+            return;
+        }
         let (start, end) = (self.view.start, self.view.end());
         let mut slots: Vec<Option<&'a PodRecord>> = vec![None; self.view.replicas.max(0) as usize];
         for pod in claimed(self.snap, self.view.deleting) {
@@ -244,27 +407,54 @@ impl<'a> Pass<'a> {
     /// P9–P11. `Ok(true)` when the pass goes on to the rolling phase.
     fn process(&mut self) -> Result<bool, String> {
         let monotonic = self.view.monotonic;
-        if !self.run_for_all(self.slots.len(), monotonic, Self::process_replica)? {
+        let n = self.slot_count();
+        let slots = match &self.indexed {
+            // A settled slot (Running, Ready, intact, its claims as the policy wants when
+            // that is checked) continues without acting; only an available check can
+            // stop there, when the set is monotonic.
+            Some(ix) => {
+                let mut visit = ix.index.vacant.clone();
+                visit.union(&ix.index.unsettled);
+                if monotonic {
+                    visit.union(&ix.ripening);
+                }
+                if self.profile.auto_delete_pvc() {
+                    visit.union(&ix.index.owned_claims);
+                }
+                self.run_for_all(n, visit.ones(), monotonic, Self::process_replica)?
+            }
+            None => self.run_for_all(n, 0..n, monotonic, Self::process_replica)?,
+        };
+        if !slots {
             return Ok(false);
         }
+        let condemned = self.condemned.len();
         if self.profile.auto_delete_pvc()
-            && !self.run_for_all(self.condemned.len(), monotonic, Self::fix_condemned_claims)?
+            && !self.run_for_all(
+                condemned,
+                0..condemned,
+                monotonic,
+                Self::fix_condemned_claims,
+            )?
         {
             return Ok(false);
         }
-        self.run_for_all(self.condemned.len(), monotonic, Self::process_condemned)
+        self.run_for_all(condemned, 0..condemned, monotonic, Self::process_condemned)
     }
 
-    /// `runForAll`: sequential with early stop when monotonic; otherwise slow-start
-    /// batches (1, 2, 4, … ≤ 500) that stop only on an error. `Ok(false)` = stop.
+    /// `runForAll` over `n` members, calling `f` for those in `visit` (ascending; the
+    /// others would continue without acting): sequential with early stop when
+    /// monotonic; otherwise slow-start batches (1, 2, 4, … ≤ 500) that stop only on an
+    /// error, after the batch. `Ok(false)` = stop.
     fn run_for_all(
         &mut self,
         n: usize,
+        visit: impl IntoIterator<Item = usize>,
         monotonic: bool,
         f: fn(&mut Self, usize) -> Step,
     ) -> Result<bool, String> {
         if monotonic {
-            for i in 0..n {
+            for i in visit {
                 match f(self, i) {
                     Step::Continue => {}
                     Step::Stop => return Ok(false),
@@ -273,21 +463,26 @@ impl<'a> Pass<'a> {
             }
             return Ok(true);
         }
+        let mut errors = Vec::new();
+        // The batch being run: [done, done + batch).
         let (mut done, mut batch) = (0, 1.min(n));
-        while batch > 0 {
-            let errors: Vec<String> = (done..done + batch)
-                .filter_map(|i| match f(self, i) {
-                    Step::Error(e) => Some(e),
-                    _ => None,
-                })
-                .collect();
-            if !errors.is_empty() {
-                return Err(errors.join("; "));
+        for i in visit {
+            while i >= done + batch && batch > 0 {
+                if !errors.is_empty() {
+                    return Err(errors.join("; "));
+                }
+                done += batch;
+                batch = (2 * batch).min(n - done).min(MAX_BATCH);
             }
-            done += batch;
-            batch = (2 * batch).min(n - done).min(MAX_BATCH);
+            if let Step::Error(e) = f(self, i) {
+                errors.push(e);
+            }
         }
-        Ok(true)
+        if errors.is_empty() {
+            Ok(true)
+        } else {
+            Err(errors.join("; "))
+        }
     }
 
     fn process_replica(&mut self, i: usize) -> Step {
@@ -312,7 +507,7 @@ impl<'a> Pass<'a> {
             }
             // ≤1.29: delete (even if already terminating) and create the replacement now.
             self.delete(pod, reason);
-            self.slots[i] = self.placeholder(pod.ordinal);
+            self.replace_slot(i, self.placeholder(pod.ordinal));
             create_reason = CreateReason::Replacement;
         }
         let pod = self.slot(i);
@@ -444,13 +639,47 @@ impl<'a> Pass<'a> {
         });
     }
 
+    /// The slots the rolling update may act or stop on, descending from `end`: every
+    /// slot, or through the index those not running the update revision, unavailable
+    /// or replaced in this pass (any other continues without acting).
+    fn roll_candidates(&self, end: usize) -> Box<dyn Iterator<Item = usize> + 'a> {
+        let Some(ix) = &self.indexed else {
+            return Box::new((0..end).rev());
+        };
+        let mut candidates = Self::unavailable_slots(ix, &self.profile);
+        match ix.index.on_revision(self.update_id) {
+            Some(on_update) => candidates.union_complement(on_update),
+            None => candidates.union_complement(&Bits::new(ix.index.len)),
+        }
+        for &i in ix.replaced.keys() {
+            candidates.set(i, true);
+        }
+        Box::new(candidates.into_ones_below(end))
+    }
+
+    /// The slots whose pod is unavailable, ascending.
+    fn unavailable_slot_list(&self) -> Vec<usize> {
+        let is = |i: &usize| self.unavailable(self.slot(*i));
+        match &self.indexed {
+            None => (0..self.slot_count()).filter(is).collect(),
+            Some(ix) => {
+                let mut candidates = Self::unavailable_slots(ix, &self.profile);
+                for &i in ix.replaced.keys() {
+                    candidates.set(i, true);
+                }
+                candidates.ones().filter(is).collect()
+            }
+        }
+    }
+
     /// P14: the rolling update.
     fn roll(&mut self) {
         let update = self.update_id;
         let update_min = self.view.partition().max(0) as usize;
+        let n = self.slot_count();
         let outdated = |p: &PodRecord| p.revision_id != update && !p.terminating;
         if !self.profile.gates.max_unavailable_stateful_set {
-            for target in (update_min..self.slots.len()).rev() {
+            for target in self.roll_candidates(n).take_while(|&t| t >= update_min) {
                 let pod = self.slot(target);
                 if outdated(pod) {
                     self.delete(pod, DeleteReason::Update);
@@ -470,9 +699,7 @@ impl<'a> Pass<'a> {
         } else {
             1
         };
-        let unavailable: Vec<usize> = (0..self.slots.len())
-            .filter(|&i| self.unavailable(self.slot(i)))
-            .collect();
+        let unavailable = self.unavailable_slot_list();
         let count = unavailable.len() as i32;
         let two_phase = !self.view.monotonic && self.profile.parallel_two_phase_max_unavailable();
         let mut budget = max_unavailable - count;
@@ -496,7 +723,7 @@ impl<'a> Pass<'a> {
             self.wait_budget(&unavailable);
             return;
         }
-        for target in (update_min..self.slots.len()).rev() {
+        for target in self.roll_candidates(n).take_while(|&t| t >= update_min) {
             if budget <= 0 {
                 break;
             }
@@ -526,32 +753,68 @@ impl<'a> Pass<'a> {
         }
     }
 
-    /// `computeReplicaStatus` over the given lists.
-    fn count(&mut self, lists: &[&[&'a PodRecord]]) {
-        let (current, update) = (self.current_id, self.update_id);
-        let s = &mut self.status;
-        (
-            s.replicas,
-            s.ready_replicas,
-            s.available_replicas,
-            s.current_replicas,
-            s.updated_replicas,
-        ) = (0, 0, 0, 0, 0);
-        for &pod in lists.iter().flat_map(|l| l.iter()) {
-            if pod.is_created() {
-                s.replicas += 1;
-            }
-            if pod.is_running_and_ready() {
-                s.ready_replicas += 1;
-                if pod.is_available(self.view.min_ready_seconds, self.now, &self.profile) {
-                    s.available_replicas += 1;
-                }
-            }
-            if pod.is_created() && !pod.terminating {
-                s.current_replicas += i32::from(pod.revision_id == current);
-                s.updated_replicas += i32::from(pod.revision_id == update);
+    /// What `pod` adds to the status counts: replicas, ready, available, current,
+    /// updated (`computeReplicaStatus`).
+    fn tally(&self, pod: &PodRecord) -> [i32; 5] {
+        let created = pod.is_created();
+        let ready = pod.is_running_and_ready();
+        let available =
+            ready && pod.is_available(self.view.min_ready_seconds, self.now, &self.profile);
+        let live = created && !pod.terminating;
+        [
+            created,
+            ready,
+            available,
+            live && pod.revision_id == self.current_id,
+            live && pod.revision_id == self.update_id,
+        ]
+        .map(i32::from)
+    }
+
+    /// Sets the status counts to the sum over `members`.
+    fn status_counts(&mut self, members: impl Iterator<Item = &'a PodRecord>) {
+        let mut sum = [0; 5];
+        for pod in members {
+            for (s, t) in sum.iter_mut().zip(self.tally(pod)) {
+                *s += t;
             }
         }
+        self.set_counts(sum);
+    }
+
+    /// The status counts from the index's totals: a Ready pod not yet available by the
+    /// clock is taken off, and so is a replaced pod (for its placeholder).
+    fn count_indexed(&mut self, ix: &Indexed<'a>) {
+        let index = ix.index;
+        let mut sum = [
+            index.tally.created,
+            index.tally.running_ready,
+            index.tally.running_ready,
+            index.live_on(self.current_id),
+            index.live_on(self.update_id),
+        ];
+        let records = self.snap.records();
+        for &ordinal in &ix.ripening_ordinals {
+            let ripe = index.position(ordinal).map(|at| &records[at]);
+            sum[2] -= i32::from(ripe.is_some_and(PodRecord::is_running_and_ready));
+        }
+        for (&i, &placeholder) in &ix.replaced {
+            let replaced = index.at(i).map(|at| &records[at]);
+            let (gone, new) = (replaced.map(|p| self.tally(p)), self.tally(placeholder));
+            for (k, s) in sum.iter_mut().enumerate() {
+                *s += new[k] - gone.map_or(0, |g| g[k]);
+            }
+        }
+        self.set_counts(sum);
+    }
+
+    fn set_counts(&mut self, [replicas, ready, available, current, updated]: [i32; 5]) {
+        let s = &mut self.status;
+        s.replicas = replicas;
+        s.ready_replicas = ready;
+        s.available_replicas = available;
+        s.current_replicas = current;
+        s.updated_replicas = updated;
     }
 
     /// P15 completion, the write decision, P16 truncation.
@@ -648,13 +911,7 @@ pub fn claim_pods<'a>(snap: &'a Snapshot, view: &SetView) -> Vec<&'a PodRecord> 
 
 /// The claimed pods, read in place (a pass walks them without collecting them).
 fn claimed(snap: &Snapshot, deleting: bool) -> impl Iterator<Item = &PodRecord> {
-    snap.records().iter().filter(move |r| {
-        r.member
-            && r.selected
-            && match r.owner {
-                Owner::ThisSet => true,
-                Owner::None => !deleting && !r.terminating,
-                Owner::Other => false,
-            }
-    })
+    snap.records()
+        .iter()
+        .filter(move |r| super::slots::claimed(r, deleting))
 }
