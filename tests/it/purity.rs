@@ -24,13 +24,25 @@ fn model_has_no_io_async_clock_or_printing() {
         "std::thread",
         "rand::",
     ];
-    let dir = root().join("src/model");
-    let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
+    // Every file under src/model, subdirectories included.
+    let mut files = Vec::new();
+    let mut dirs = vec![root().join("src/model")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
         }
+    }
+    assert!(
+        files.iter().any(|f| f.ends_with("sync/roll.rs")),
+        "subdirectories are checked"
+    );
+    let mut checked = 0;
+    for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         for word in forbidden {
             for (n, line) in text.lines().enumerate() {

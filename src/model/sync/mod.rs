@@ -4,25 +4,23 @@
 //! is the `now` argument; actions the controller issues concurrently are listed in
 //! index order.
 
-use std::cell::RefCell;
-use std::collections::HashSet;
-
 use jiff::Timestamp;
-use k8s_openapi::api::apps::v1::ControllerRevision;
 
-use super::claims::{Claims, Policy, Retention};
+use super::claims::{Claims, Policy};
 use super::diagnose;
 use super::history::{Revisions, resolve_revisions};
-use super::plan::{
-    Action, CreateReason, DeleteReason, ObjectRef, Plan, Status, UpdateReason, Wait, WaitFor,
-};
+use super::plan::{Action, CreateReason, DeleteReason, Plan, Status, UpdateReason, Wait, WaitFor};
 use super::pod::PodRecord;
 use super::profile::Profile;
 use super::set::SetView;
-use super::slots::{Bits, SlotIndex};
 use super::snapshot::Snapshot;
-use rustc_hash::FxHashMap;
 use typed_arena::Arena;
+
+mod indexed;
+mod roll;
+mod status;
+
+use indexed::Indexed;
 
 /// The number pod records carry for revision `name`; a name no pod carries gets a number
 /// no record has, the same one for the update revision and any name equal to it.
@@ -48,7 +46,7 @@ pub fn plan(snap: &Snapshot, now: Timestamp, profile: &Profile) -> Plan {
 /// simulations that run pass after pass and read only the actions and the status.
 ///
 /// The pass visits only the slots that can make it act, found through the snapshot's
-/// [`SlotIndex`], when the index covers the set; otherwise it walks every slot as the
+/// [`SlotIndex`](super::slots::SlotIndex), when the index covers the set; otherwise it walks every slot as the
 /// controller does. Builds with debug assertions (every test run) also walk every slot
 /// and demand the same plan, so the whole test suite checks the shortcut.
 pub fn actions(snap: &Snapshot, now: Timestamp, profile: &Profile) -> Plan {
@@ -88,59 +86,6 @@ fn pass(snap: &Snapshot, now: Timestamp, profile: &Profile, walk: Walk) -> (Plan
     pass.run();
     let indexed = pass.indexed.is_some();
     (pass.finish(), indexed)
-}
-
-/// What a pass through the slot index reads instead of walking every slot.
-struct Indexed<'a> {
-    index: &'a SlotIndex,
-    /// Slots (and, for the counts, all ordinals) of Ready pods not yet available by the
-    /// clock (minReadySeconds).
-    ripening: Bits,
-    ripening_ordinals: Vec<i32>,
-    /// Slots whose pod the pass replaced with a placeholder (≤1.29 failed pods).
-    replaced: FxHashMap<usize, &'a PodRecord>,
-    /// Placeholders made for vacant slots, once each.
-    vacant: RefCell<FxHashMap<usize, &'a PodRecord>>,
-}
-
-impl<'a> Indexed<'a> {
-    /// The index when it covers the set as this pass sees it: same range, no two pods on
-    /// one ordinal, not being deleted, and no claim retention a pass must check on
-    /// every pod (whenDeleted=Delete wants a set reference on every claim).
-    fn of(
-        snap: &'a Snapshot,
-        view: &SetView,
-        profile: &Profile,
-        policy: Policy,
-        now: Timestamp,
-    ) -> Option<Indexed<'a>> {
-        let index = snap.slot_index();
-        let covers = !view.deleting
-            && view.start >= 0
-            && index.start == view.start
-            && index.len == view.replicas.max(0) as usize
-            && index.unambiguous()
-            && (!profile.auto_delete_pvc() || policy.when_deleted == Retention::Retain);
-        if !covers {
-            return None;
-        }
-        let ripening_ordinals: Vec<i32> = index
-            .ripening_at(now, profile.available_boundary_inclusive())
-            .collect();
-        let mut ripening = Bits::new(index.len);
-        for &o in &ripening_ordinals {
-            if let Some(i) = (o - view.start).try_into().ok().filter(|&i| i < index.len) {
-                ripening.set(i, true);
-            }
-        }
-        Some(Indexed {
-            index,
-            ripening,
-            ripening_ordinals,
-            replaced: FxHashMap::default(),
-            vacant: RefCell::default(),
-        })
-    }
 }
 
 /// Which list a member of the pass lives in.
@@ -276,19 +221,6 @@ impl<'a> Pass<'a> {
         }
     }
 
-    /// Slots whose pod is unavailable (placeholders included), from the index, before
-    /// any replacement.
-    fn unavailable_slots(ix: &Indexed, profile: &Profile) -> Bits {
-        let mut out = ix.index.vacant.clone();
-        if profile.unavailable_respects_min_ready() {
-            out.union(&ix.index.unready);
-            out.union(&ix.ripening);
-        } else {
-            out.union(&ix.index.not_running_ready);
-        }
-        out
-    }
-
     fn unavailable(&self, pod: &PodRecord) -> bool {
         pod.is_unavailable(self.view.min_ready_seconds, self.now, &self.profile)
     }
@@ -373,7 +305,7 @@ impl<'a> Pass<'a> {
         if let Some(ix) = &self.indexed {
             let records = self.snap.records();
             self.condemned = ix.index.condemned().map(|at| &records[at]).collect();
-            let slot = Self::unavailable_slots(ix, &self.profile).first();
+            let slot = ix.unavailable_slots(&self.profile).first();
             self.first_unavailable = slot.map(Place::Slot).or_else(|| {
                 (0..self.condemned.len())
                     .rev()
@@ -637,269 +569,6 @@ impl<'a> Pass<'a> {
             reason,
             uid: pod.uid.to_string(),
         });
-    }
-
-    /// The slots the rolling update may act or stop on, descending from `end`: every
-    /// slot, or through the index those not running the update revision, unavailable
-    /// or replaced in this pass (any other continues without acting).
-    fn roll_candidates(&self, end: usize) -> Box<dyn Iterator<Item = usize> + 'a> {
-        let Some(ix) = &self.indexed else {
-            return Box::new((0..end).rev());
-        };
-        let mut candidates = Self::unavailable_slots(ix, &self.profile);
-        match ix.index.on_revision(self.update_id) {
-            Some(on_update) => candidates.union_complement(on_update),
-            None => candidates.union_complement(&Bits::new(ix.index.len)),
-        }
-        for &i in ix.replaced.keys() {
-            candidates.set(i, true);
-        }
-        Box::new(candidates.into_ones_below(end))
-    }
-
-    /// The slots whose pod is unavailable, ascending.
-    fn unavailable_slot_list(&self) -> Vec<usize> {
-        let is = |i: &usize| self.unavailable(self.slot(*i));
-        match &self.indexed {
-            None => (0..self.slot_count()).filter(is).collect(),
-            Some(ix) => {
-                let mut candidates = Self::unavailable_slots(ix, &self.profile);
-                for &i in ix.replaced.keys() {
-                    candidates.set(i, true);
-                }
-                candidates.ones().filter(is).collect()
-            }
-        }
-    }
-
-    /// P14: the rolling update.
-    fn roll(&mut self) {
-        let update = self.update_id;
-        let update_min = self.view.partition().max(0) as usize;
-        let n = self.slot_count();
-        let outdated = |p: &PodRecord| p.revision_id != update && !p.terminating;
-        if !self.profile.gates.max_unavailable_stateful_set {
-            for target in self.roll_candidates(n).take_while(|&t| t >= update_min) {
-                let pod = self.slot(target);
-                if outdated(pod) {
-                    self.delete(pod, DeleteReason::Update);
-                    self.status.current_replicas -= 1;
-                    return;
-                }
-                if self.unavailable(pod) {
-                    let why = self.why_unavailable(pod);
-                    self.wait(pod, why);
-                    return;
-                }
-            }
-            return;
-        }
-        let max_unavailable = if self.view.rolling.is_some() {
-            self.view.max_unavailable()
-        } else {
-            1
-        };
-        let unavailable = self.unavailable_slot_list();
-        let count = unavailable.len() as i32;
-        let two_phase = !self.view.monotonic && self.profile.parallel_two_phase_max_unavailable();
-        let mut budget = max_unavailable - count;
-        if two_phase {
-            let stuck_old: Vec<usize> = unavailable
-                .iter()
-                .copied()
-                .filter(|&i| i >= update_min && outdated(self.slot(i)))
-                .collect();
-            if budget <= 0 && stuck_old.is_empty() {
-                self.wait_budget(&unavailable);
-                return;
-            }
-            // Phase 1: old-revision pods that are unavailable anyway cost no budget.
-            for &i in stuck_old.iter().rev() {
-                let pod = self.slot(i);
-                self.delete(pod, DeleteReason::Update);
-                self.status.current_replicas -= 1;
-            }
-        } else if budget <= 0 {
-            self.wait_budget(&unavailable);
-            return;
-        }
-        for target in self.roll_candidates(n).take_while(|&t| t >= update_min) {
-            if budget <= 0 {
-                break;
-            }
-            let pod = self.slot(target);
-            if outdated(pod) && !(two_phase && self.unavailable(pod)) {
-                self.delete(pod, DeleteReason::Update);
-                self.status.current_replicas -= 1;
-                budget -= 1;
-            }
-        }
-    }
-
-    fn wait_budget(&mut self, unavailable: &[usize]) {
-        if let Some(&i) = unavailable.last() {
-            let pod = self.slot(i);
-            self.wait(pod, WaitFor::MaxUnavailable);
-        }
-    }
-
-    fn why_unavailable(&self, pod: &PodRecord) -> WaitFor {
-        if pod.terminating {
-            WaitFor::Termination
-        } else if !pod.is_running_and_ready() {
-            WaitFor::RunningAndReady
-        } else {
-            WaitFor::Available
-        }
-    }
-
-    /// What `pod` adds to the status counts: replicas, ready, available, current,
-    /// updated (`computeReplicaStatus`).
-    fn tally(&self, pod: &PodRecord) -> [i32; 5] {
-        let created = pod.is_created();
-        let ready = pod.is_running_and_ready();
-        let available =
-            ready && pod.is_available(self.view.min_ready_seconds, self.now, &self.profile);
-        let live = created && !pod.terminating;
-        [
-            created,
-            ready,
-            available,
-            live && pod.revision_id == self.current_id,
-            live && pod.revision_id == self.update_id,
-        ]
-        .map(i32::from)
-    }
-
-    /// Sets the status counts to the sum over `members`.
-    fn status_counts(&mut self, members: impl Iterator<Item = &'a PodRecord>) {
-        let mut sum = [0; 5];
-        for pod in members {
-            for (s, t) in sum.iter_mut().zip(self.tally(pod)) {
-                *s += t;
-            }
-        }
-        self.set_counts(sum);
-    }
-
-    /// The status counts from the index's totals: a Ready pod not yet available by the
-    /// clock is taken off, and so is a replaced pod (for its placeholder).
-    fn count_indexed(&mut self, ix: &Indexed<'a>) {
-        let index = ix.index;
-        let mut sum = [
-            index.tally.created,
-            index.tally.running_ready,
-            index.tally.running_ready,
-            index.live_on(self.current_id),
-            index.live_on(self.update_id),
-        ];
-        let records = self.snap.records();
-        for &ordinal in &ix.ripening_ordinals {
-            let ripe = index.position(ordinal).map(|at| &records[at]);
-            sum[2] -= i32::from(ripe.is_some_and(PodRecord::is_running_and_ready));
-        }
-        for (&i, &placeholder) in &ix.replaced {
-            let replaced = index.at(i).map(|at| &records[at]);
-            let (gone, new) = (replaced.map(|p| self.tally(p)), self.tally(placeholder));
-            for (k, s) in sum.iter_mut().enumerate() {
-                *s += new[k] - gone.map_or(0, |g| g[k]);
-            }
-        }
-        self.set_counts(sum);
-    }
-
-    fn set_counts(&mut self, [replicas, ready, available, current, updated]: [i32; 5]) {
-        let s = &mut self.status;
-        s.replicas = replicas;
-        s.ready_replicas = ready;
-        s.available_replicas = available;
-        s.current_replicas = current;
-        s.updated_replicas = updated;
-    }
-
-    /// P15 completion, the write decision, P16 truncation.
-    fn finish(mut self) -> Plan {
-        let v = &self.view;
-        let s = &mut self.status;
-        let strategy_ok = v.strategy == "RollingUpdate" || self.profile.completion_any_strategy();
-        let complete = if self.profile.completion_checks_spec_replicas() {
-            s.updated_replicas == v.replicas
-                && s.ready_replicas == v.replicas
-                && s.replicas == v.replicas
-        } else {
-            s.updated_replicas == s.replicas && s.ready_replicas == s.replicas
-        };
-        if strategy_ok && complete {
-            s.current_replicas = s.updated_replicas;
-            s.current_revision = s.update_revision.clone();
-        }
-        let st = &v.stored;
-        let status_written = s.observed_generation > st.observed_generation
-            || s.replicas != st.replicas
-            || s.current_replicas != st.current_replicas
-            || s.ready_replicas != st.ready_replicas
-            || s.updated_replicas != st.updated_replicas
-            || s.current_revision != st.current_revision
-            || s.available_replicas != st.available_replicas
-            || s.update_revision != st.update_revision;
-        let truncations = self.truncate_history();
-        self.actions.extend(truncations);
-        let requeue_after_seconds = (self.error.is_none()
-            && v.min_ready_seconds > 0
-            && self.status.available_replicas != v.replicas)
-            .then_some(i64::from(v.min_ready_seconds));
-        Plan {
-            stateful_set: ObjectRef {
-                namespace: v.namespace.to_string(),
-                name: v.name.to_string(),
-            },
-            kubernetes_version: self.profile.version.to_string(),
-            current_revision: self.status.current_revision.clone(),
-            update_revision: self.status.update_revision.clone(),
-            current_revision_number: self.revs.current.number,
-            update_revision_number: self.revs.update.number,
-            actions: self.actions,
-            waiting_on: self.waiting,
-            status: self.status,
-            status_written,
-            error: self.error,
-            requeue_after_seconds,
-            diagnosis: diagnose::Diagnosis::default(),
-            new_revision: self.revs.created,
-        }
-    }
-
-    /// `truncateHistory`: delete the oldest non-live revisions beyond the limit, from the
-    /// list as read at the start of the pass.
-    fn truncate_history(&self) -> Vec<Action> {
-        let limit = self.view.history_limit.max(0) as usize;
-        if self.revs.listed.len() <= limit {
-            // Fewer revisions than the limit: nothing to delete, whatever is live.
-            return Vec::new();
-        }
-        let mut live: HashSet<&str> = HashSet::new();
-        live.insert(&self.revs.current.name);
-        live.insert(&self.revs.update.name);
-        for p in claimed(self.snap, self.view.deleting) {
-            live.insert(p.revision.as_str());
-        }
-        let history: Vec<&ControllerRevision> = self
-            .revs
-            .listed
-            .iter()
-            .copied()
-            .filter(|r| !live.contains(r.metadata.name.as_deref().unwrap_or("")))
-            .collect();
-        if history.len() <= limit {
-            return Vec::new();
-        }
-        history[..history.len() - limit]
-            .iter()
-            .map(|r| Action::DeleteControllerRevision {
-                name: r.metadata.name.clone().unwrap_or_default(),
-                revision_number: r.revision,
-            })
-            .collect()
     }
 }
 
