@@ -8,10 +8,15 @@ use jiff::Timestamp;
 use kubectl_sts::model::Snapshot;
 use kubectl_sts::model::preview::{Assumptions, End, preview, with_image};
 use kubectl_sts::model::profile::{Profile, Version};
-use kubectl_sts::model::scenario::{PodState, Scenario};
+use kubectl_sts::model::scenario::{PodState, Scenario, Strategy};
 
 fn settled(replicas: i32, profile: &Profile, now: Timestamp) -> Snapshot {
-    let mut sc = Scenario::new("web", replicas);
+    settled_as(Scenario::new("web", replicas), profile, now)
+}
+
+/// `sc`'s pods all Running and Ready on the old image, the template on the new one.
+fn settled_as(mut sc: Scenario, profile: &Profile, now: Timestamp) -> Snapshot {
+    let replicas = sc.replicas;
     let a = sc.revision("nginx:1.24");
     sc.status_current = Some(a);
     sc.status_update = Some(a);
@@ -43,6 +48,32 @@ fn benches(c: &mut Criterion) {
             b.iter(|| preview(snap, now, &profile, Assumptions::default(), usize::MAX))
         });
     }
+    // Parallel, maxUnavailable 10% (its feature gate on), minReadySeconds 5: batches of
+    // pods replaced and ripening together.
+    let mut gated = profile;
+    gated.gates.max_unavailable_stateful_set = true;
+    let profile = gated;
+    let mut snap = None;
+    g.bench_function("1000-ordinals-parallel-max-unavailable-min-ready", |b| {
+        let snap = snap.get_or_insert_with(|| {
+            let mut sc = Scenario::new("web", 1_000);
+            sc.parallel = true;
+            sc.min_ready_seconds = 5;
+            sc.strategy = Strategy::RollingUpdate {
+                partition: 0,
+                max_unavailable: Some(serde_json::json!("10%")),
+            };
+            let snap = settled_as(sc, &profile, now);
+            let t = preview(&snap, now, &profile, Assumptions::default(), usize::MAX);
+            assert_eq!(t.end, End::Complete, "{}", t.message);
+            eprintln!(
+                "parallel: {} controller passes, peak unavailable {}",
+                t.passes, t.peak_unavailable
+            );
+            snap
+        });
+        b.iter(|| preview(snap, now, &profile, Assumptions::default(), usize::MAX))
+    });
     g.finish();
 }
 
