@@ -1,6 +1,7 @@
 //! The StatefulSet as the controller reads it: spec with API defaults applied and the
 //! stored status. Pure.
 
+use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::profile::Profile;
@@ -38,6 +39,29 @@ pub struct StoredStatus<'a> {
     pub collision_count: i32,
 }
 
+/// `spec.replicas`, defaulted to 1.
+pub fn replicas(set: &StatefulSet) -> i32 {
+    set.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)
+}
+
+/// `spec.ordinals.start` as written, defaulted to 0 (a release without start ordinals
+/// reads 0 whatever it says; see [`SetView::start`]).
+pub fn start_ordinal(set: &StatefulSet) -> i32 {
+    set.spec
+        .as_ref()
+        .and_then(|s| s.ordinals.as_ref())
+        .and_then(|o| o.start)
+        .unwrap_or(0)
+}
+
+/// `spec.minReadySeconds`, defaulted to 0.
+pub fn min_ready_seconds(set: &StatefulSet) -> i32 {
+    set.spec
+        .as_ref()
+        .and_then(|s| s.min_ready_seconds)
+        .unwrap_or(0)
+}
+
 impl<'a> SetView<'a> {
     pub fn of(snap: &'a Snapshot, profile: &Profile) -> SetView<'a> {
         let set = snap.set();
@@ -63,18 +87,16 @@ impl<'a> SetView<'a> {
             uid: set.metadata.uid.as_deref().unwrap_or(""),
             generation: set.metadata.generation.unwrap_or(0),
             deleting: set.metadata.deletion_timestamp.is_some(),
-            replicas: spec.and_then(|s| s.replicas).unwrap_or(1),
+            replicas: replicas(set),
             start: if profile.start_ordinal() {
-                spec.and_then(|s| s.ordinals.as_ref())
-                    .and_then(|o| o.start)
-                    .unwrap_or(0)
+                start_ordinal(set)
             } else {
                 0
             },
             monotonic: spec.and_then(|s| s.pod_management_policy.as_deref()) != Some("Parallel"),
             strategy: strategy_type.unwrap_or("RollingUpdate"),
             rolling,
-            min_ready_seconds: spec.and_then(|s| s.min_ready_seconds).unwrap_or(0),
+            min_ready_seconds: min_ready_seconds(set),
             history_limit: spec.and_then(|s| s.revision_history_limit).unwrap_or(10),
             stored: StoredStatus {
                 observed_generation: st.and_then(|s| s.observed_generation).unwrap_or(0),

@@ -202,7 +202,7 @@ impl SlotIndex {
     }
 
     /// The slot position of `ordinal`, if in range.
-    fn slot_of(&self, ordinal: i32) -> Option<usize> {
+    pub fn slot_of(&self, ordinal: i32) -> Option<usize> {
         let i = usize::try_from(i64::from(ordinal) - i64::from(self.start)).ok()?;
         (i < self.len).then_some(i)
     }
@@ -287,8 +287,8 @@ impl SlotIndex {
         self.count(r, 1);
     }
 
-    /// Removes the record at position `at` (it must be the one added there); `next`
-    /// finds the records of an ordinal another pod shares, to index one of them instead.
+    /// Removes the record at position `at` (it must be the one added there); `records`
+    /// gives the record at a position, to index another pod of the same ordinal instead.
     pub fn remove<'r>(&mut self, at: u32, r: &PodRecord, records: impl Fn(u32) -> &'r PodRecord) {
         if !self.indexed(r) || self.crowded.remove(&at).is_some() {
             return;

@@ -485,46 +485,41 @@ impl Snapshot {
         }
     }
 
-    /// Sets one PVC (replacing the one of the same name).
+    /// Sets one PVC (replacing the one of the same name), keeping the claim index and
+    /// the slots' owned claims.
     pub fn put_pvc(&mut self, pvc: PersistentVolumeClaim) {
+        let templates = claim_templates(&self.set);
         let key = super::claims::parse_claim_name(
             pvc.metadata.name.as_deref().unwrap_or(""),
-            &claim_templates(&self.set),
+            &templates,
             self.set.metadata.name.as_deref().unwrap_or(""),
         );
-        self.put_pvc_only(pvc);
-        if let Some((_, ordinal)) = key {
-            let templates = claim_templates(&self.set).len();
-            let owned = owns_claims(&self.claim_index, templates, ordinal);
-            self.slots.set_owned_claims(ordinal, owned);
-        }
-    }
-
-    fn put_pvc_only(&mut self, pvc: PersistentVolumeClaim) {
+        let templates = templates.len();
+        let entry = super::claims::ClaimEntry::of;
         match self
             .pvcs
             .iter()
             .position(|c| c.metadata.name == pvc.metadata.name)
         {
             Some(i) => {
-                for entry in self.claim_index.entries_mut().filter(|e| e.at == i) {
-                    *entry = super::claims::ClaimEntry::of(i, &pvc);
+                // The index entry of its name, unless a later claim of the name holds it.
+                if let Some(key) =
+                    key.filter(|&k| self.claim_index.get(k).is_some_and(|e| e.at == i))
+                {
+                    self.claim_index.insert(key, entry(i, &pvc));
                 }
                 self.pvcs[i] = pvc;
             }
             None => {
-                let name = pvc.metadata.name.as_deref().unwrap_or("");
-                let key = super::claims::parse_claim_name(
-                    name,
-                    &claim_templates(&self.set),
-                    self.set.metadata.name.as_deref().unwrap_or(""),
-                );
                 if let Some(key) = key {
-                    let entry = super::claims::ClaimEntry::of(self.pvcs.len(), &pvc);
-                    self.claim_index.insert(key, entry);
+                    self.claim_index.insert(key, entry(self.pvcs.len(), &pvc));
                 }
                 self.pvcs.push(pvc);
             }
+        }
+        if let Some((_, ordinal)) = key {
+            let owned = owns_claims(&self.claim_index, templates, ordinal);
+            self.slots.set_owned_claims(ordinal, owned);
         }
     }
 
@@ -630,12 +625,7 @@ fn slot_index(
     records: &[PodRecord],
     claims: &super::claims::ClaimIndex,
 ) -> SlotIndex {
-    let spec = set.spec.as_ref();
-    let replicas = spec.and_then(|s| s.replicas).unwrap_or(1);
-    let start = spec
-        .and_then(|s| s.ordinals.as_ref())
-        .and_then(|o| o.start)
-        .unwrap_or(0);
+    let (replicas, start) = (super::set::replicas(set), super::set::start_ordinal(set));
     let len = if replicas > MAX_INDEXED_SLOTS {
         0
     } else {
@@ -644,7 +634,7 @@ fn slot_index(
     let mut slots = SlotIndex::new(
         (start, len),
         set.metadata.deletion_timestamp.is_some(),
-        spec.and_then(|s| s.min_ready_seconds).unwrap_or(0),
+        super::set::min_ready_seconds(set),
         records,
     );
     let templates = claim_templates(set).len();

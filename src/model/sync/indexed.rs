@@ -24,7 +24,7 @@ pub(super) struct Indexed<'a> {
     /// Slots whose pod the pass replaced with a placeholder (≤1.29 failed pods).
     pub(super) replaced: FxHashMap<usize, &'a PodRecord>,
     /// Placeholders made for vacant slots, once each.
-    pub(super) vacant: RefCell<FxHashMap<usize, &'a PodRecord>>,
+    pub(super) vacant_placeholders: RefCell<FxHashMap<usize, &'a PodRecord>>,
 }
 
 impl<'a> Indexed<'a> {
@@ -52,22 +52,20 @@ impl<'a> Indexed<'a> {
             .ripening_at(now, profile.available_boundary_inclusive())
             .collect();
         let mut ripening = Bits::new(index.len);
-        for &o in &ripening_ordinals {
-            if let Some(i) = (o - view.start).try_into().ok().filter(|&i| i < index.len) {
-                ripening.set(i, true);
-            }
+        for i in ripening_ordinals.iter().filter_map(|&o| index.slot_of(o)) {
+            ripening.set(i, true);
         }
         Some(Indexed {
             index,
             ripening,
             ripening_ordinals,
             replaced: FxHashMap::default(),
-            vacant: RefCell::default(),
+            vacant_placeholders: RefCell::default(),
         })
     }
 
-    /// Slots whose pod is unavailable (placeholders included), from the index, before
-    /// any replacement.
+    /// Slots whose pod may be unavailable: from the index (placeholders included), and
+    /// the slots replaced so far in this pass (a caller checks each).
     pub(super) fn unavailable_slots(&self, profile: &Profile) -> Bits {
         let mut out = self.index.vacant.clone();
         if profile.unavailable_respects_min_ready() {
@@ -75,6 +73,9 @@ impl<'a> Indexed<'a> {
             out.union(&self.ripening);
         } else {
             out.union(&self.index.not_running_ready);
+        }
+        for &i in self.replaced.keys() {
+            out.set(i, true);
         }
         out
     }

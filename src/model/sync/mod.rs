@@ -203,10 +203,10 @@ impl<'a> Pass<'a> {
         if let Some(at) = ix.index.at(i) {
             return &self.snap.records()[at];
         }
-        let made = ix.vacant.borrow().get(&i).copied();
+        let made = ix.vacant_placeholders.borrow().get(&i).copied();
         made.unwrap_or_else(|| {
             let pod = self.placeholder(self.view.start + i as i32);
-            ix.vacant.borrow_mut().insert(i, pod);
+            ix.vacant_placeholders.borrow_mut().insert(i, pod);
             pod
         })
     }
@@ -302,18 +302,28 @@ impl<'a> Pass<'a> {
 
     /// P4–P7: slots, placeholders, condemned order, first unavailable pod.
     fn slot_pods(&mut self) {
-        if let Some(ix) = &self.indexed {
-            let records = self.snap.records();
-            self.condemned = ix.index.condemned().map(|at| &records[at]).collect();
-            let slot = ix.unavailable_slots(&self.profile).first();
-            self.first_unavailable = slot.map(Place::Slot).or_else(|| {
-                (0..self.condemned.len())
-                    .rev()
-                    .map(Place::Condemned)
-                    .find(|&p| self.unavailable(self.member(p)))
-            });
-            return;
-        }
+        let first_slot = match &self.indexed {
+            Some(ix) => {
+                let records = self.snap.records();
+                self.condemned = ix.index.condemned().map(|at| &records[at]).collect();
+                ix.unavailable_slots(&self.profile).first()
+            }
+            None => {
+                self.slot_every_pod();
+                (0..self.slots.len()).find(|&i| self.unavailable(self.slots[i]))
+            }
+        };
+        self.first_unavailable = first_slot.map(Place::Slot).or_else(|| {
+            (0..self.condemned.len())
+                .rev()
+                .map(Place::Condemned)
+                .find(|&p| self.unavailable(self.member(p)))
+        });
+    }
+
+    /// P4–P6 over every claimed pod: the slots with placeholders, the condemned by
+    /// descending ordinal.
+    fn slot_every_pod(&mut self) {
         let (start, end) = (self.view.start, self.view.end());
         let mut slots: Vec<Option<&'a PodRecord>> = vec![None; self.view.replicas.max(0) as usize];
         for pod in claimed(self.snap, self.view.deleting) {
@@ -330,10 +340,6 @@ impl<'a> Pass<'a> {
             .collect();
         // Stable sort, descending ordinal.
         self.condemned.sort_by_key(|p| std::cmp::Reverse(p.ordinal));
-        self.first_unavailable = (0..self.slots.len())
-            .map(Place::Slot)
-            .chain((0..self.condemned.len()).rev().map(Place::Condemned))
-            .find(|&p| self.unavailable(self.member(p)));
     }
 
     /// P9–P11. `Ok(true)` when the pass goes on to the rolling phase.

@@ -19,9 +19,6 @@ impl<'a> Pass<'a> {
             Some(on_update) => candidates.union_complement(on_update),
             None => candidates.union_complement(&Bits::new(ix.index.len)),
         }
-        for &i in ix.replaced.keys() {
-            candidates.set(i, true);
-        }
         Box::new(candidates.into_ones_below(end))
     }
 
@@ -30,13 +27,11 @@ impl<'a> Pass<'a> {
         let is = |i: &usize| self.unavailable(self.slot(*i));
         match &self.indexed {
             None => (0..self.slot_count()).filter(is).collect(),
-            Some(ix) => {
-                let mut candidates = ix.unavailable_slots(&self.profile);
-                for &i in ix.replaced.keys() {
-                    candidates.set(i, true);
-                }
-                candidates.ones().filter(is).collect()
-            }
+            Some(ix) => ix
+                .unavailable_slots(&self.profile)
+                .ones()
+                .filter(is)
+                .collect(),
         }
     }
 
