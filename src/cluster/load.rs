@@ -1,6 +1,10 @@
 //! Loading a Snapshot: the StatefulSet as served (raw JSON, for exact revision bytes),
-//! then its pods, ControllerRevisions and PVCs by its selector, concurrently. Four
-//! requests.
+//! then its pods, ControllerRevisions and PVCs by its selector, and the names of every
+//! pod of the namespace (metadata only), concurrently. Five requests.
+//!
+//! The names matter because the controller lists every pod of the namespace: a pod the
+//! selector does not match (released, an orphan of another app) can still hold a name
+//! the set needs, and then the controller's create fails (`model::squat`).
 
 use std::sync::Arc;
 
@@ -51,9 +55,18 @@ pub async fn snapshot(
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
     let revisions: Api<ControllerRevision> = Api::namespaced(client.clone(), ns);
     let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(client.clone(), ns);
-    let (pods, revisions, pvcs) = tokio::join!(pods.list(&lp), revisions.list(&lp), pvcs.list(&lp));
+    let every = ListParams::default();
+    let (pods, names, revisions, pvcs) = tokio::join!(
+        pods.list(&lp),
+        pods.list_metadata(&every),
+        revisions.list(&lp),
+        pvcs.list(&lp)
+    );
     let pods = pods.map_err(|e| {
         ClusterError::from_kube(format!("list pods -l {query} in namespace {ns:?}"), e)
+    })?;
+    let names = names.map_err(|e| {
+        ClusterError::from_kube(format!("list pods (metadata) in namespace {ns:?}"), e)
     })?;
     let revisions = revisions.map_err(|e| {
         ClusterError::from_kube(
@@ -69,13 +82,45 @@ pub async fn snapshot(
             e,
         )
     })?;
-    Snapshot::new(
-        set_json,
-        pods.items.into_iter().map(Arc::new).collect(),
-        revisions.items,
-        pvcs.items,
-    )
-    .map_err(|e| ClusterError::other(call, e.to_string()))
+    let mut pods: Vec<Arc<Pod>> = pods.items.into_iter().map(Arc::new).collect();
+    pods.extend(name_holders(&set, &pods, names.items));
+    Snapshot::new(set_json, pods, revisions.items, pvcs.items)
+        .map_err(|e| ClusterError::other(call, e.to_string()))
+}
+
+/// Pods the selector does not match whose names have the set's `<name>-<digits>` form,
+/// as metadata-only pods: they can hold a name the controller wants (released pods,
+/// orphans of another app). The model never claims them (the selector does not match);
+/// it needs only their names, owners and deletion marks. Pods the selector matches come
+/// from the selector's own list or watch, which may lag this one: they are left out here
+/// so that a lag never shows a half-known pod.
+pub fn name_holders(
+    set: &StatefulSet,
+    listed: &[Arc<Pod>],
+    all: Vec<kube::core::PartialObjectMeta<Pod>>,
+) -> Vec<Arc<Pod>> {
+    let set_name = set.metadata.name.as_deref().unwrap_or("");
+    let Some(sel) = set.spec.as_ref().map(|s| &s.selector) else {
+        return Vec::new();
+    };
+    let listed: std::collections::HashSet<&str> = listed
+        .iter()
+        .filter_map(|p| p.metadata.name.as_deref())
+        .collect();
+    all.into_iter()
+        .filter(|m| {
+            let name = m.metadata.name.as_deref().unwrap_or("");
+            !listed.contains(name)
+                && !selector::matches(sel, m.metadata.labels.as_ref())
+                && crate::model::pod::parent_and_ordinal(name).is_some_and(|(p, _)| p == set_name)
+        })
+        .map(|m| {
+            Arc::new(Pod {
+                metadata: m.metadata,
+                ..Pod::default()
+            })
+        })
+        .collect()
 }
 
 /// The StatefulSets of `ns` (all namespaces when `None`) alone, as served: one list

@@ -8,6 +8,7 @@ use futures::{Stream, StreamExt};
 use k8s_openapi::api::apps::v1::ControllerRevision;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind};
+use kube::core::PartialObjectMeta;
 use kube::runtime::reflector::{self, Store};
 use kube::runtime::{WatchStreamExt, watcher};
 
@@ -23,8 +24,9 @@ pub enum Update {
     Reconnecting(String),
 }
 
-/// Snapshots of StatefulSet `ns/name`, one per observed change, once all four caches
-/// have synced.
+/// Snapshots of StatefulSet `ns/name`, one per observed change, once all five caches
+/// (the set; its pods, revisions and claims by selector; every pod's metadata) have
+/// synced.
 pub async fn snapshots(
     client: kube::Client,
     ns: String,
@@ -47,6 +49,8 @@ pub async fn snapshots(
     let (pods, w_pods) = reflector::store::<Pod>();
     let (revs, w_revs) = reflector::store::<ControllerRevision>();
     let (pvcs, w_pvcs) = reflector::store::<PersistentVolumeClaim>();
+    // Every pod's metadata: a pod the selector misses can hold a name the set needs.
+    let (names, w_names) = reflector::store::<PartialObjectMeta<Pod>>();
     let by_name = watcher::Config::default().fields(&format!("metadata.name={name}"));
     let by_sel = watcher::Config::default().labels(&sel);
     /// What a watcher reports: an error, its cache synced, or a change.
@@ -89,22 +93,32 @@ pub async fn snapshots(
         signal(
             3,
             watcher(
-                Api::<PersistentVolumeClaim>::namespaced(client, &ns),
+                Api::<PersistentVolumeClaim>::namespaced(client.clone(), &ns),
                 by_sel,
             )
             .default_backoff()
             .reflect(w_pvcs),
         ),
+        signal(
+            4,
+            watcher(
+                Api::<PartialObjectMeta<Pod>>::namespaced(client, &ns),
+                watcher::Config::default(),
+            )
+            .default_backoff()
+            .reflect(w_names),
+        ),
     ]);
     let caches = Caches {
         sets,
         pods,
+        names,
         revs,
         pvcs,
     };
     let mut last_key = fingerprint(&first);
     let initial = futures::stream::once(async move { Update::Snapshot(Box::new(first)) });
-    let mut synced = [false; 4];
+    let mut synced = [false; 5];
     let updates = events.filter_map(move |sig| {
         let out = match sig {
             Sig::Error(e) => Some(Update::Reconnecting(e)),
@@ -135,6 +149,7 @@ pub async fn snapshots(
 struct Caches {
     sets: Store<DynamicObject>,
     pods: Store<Pod>,
+    names: Store<PartialObjectMeta<Pod>>,
     revs: Store<ControllerRevision>,
     pvcs: Store<PersistentVolumeClaim>,
 }
@@ -146,7 +161,11 @@ impl Caches {
         let mut json = serde_json::to_value(&*set).ok()?;
         json["apiVersion"] = "apps/v1".into();
         json["kind"] = "StatefulSet".into();
-        let pods: Vec<Arc<Pod>> = self.pods.state();
+        let mut pods: Vec<Arc<Pod>> = self.pods.state();
+        let names = self.names.state().iter().map(|m| (**m).clone()).collect();
+        let typed: k8s_openapi::api::apps::v1::StatefulSet =
+            serde_json::from_value(json.clone()).ok()?;
+        pods.extend(super::load::name_holders(&typed, &pods, names));
         let revs = self.revs.state().iter().map(|r| (**r).clone()).collect();
         let pvcs = self.pvcs.state().iter().map(|c| (**c).clone()).collect();
         Snapshot::new(json, pods, revs, pvcs).ok()

@@ -11,6 +11,7 @@ use super::pod::PodRecord;
 use super::profile::Profile;
 use super::set::SetView;
 use super::snapshot::Snapshot;
+use super::squat::{Holder, NameTaken};
 
 /// A pod not Ready for this long, with no error reason, is considered stuck.
 pub const STUCK_AFTER: SignedDuration = SignedDuration::from_secs(10 * 60);
@@ -193,6 +194,9 @@ pub fn diagnose(snap: &Snapshot, plan: &Plan, now: Timestamp, profile: &Profile)
             None,
         );
     }
+    if let Some(taken) = plan.name_taken.first() {
+        return name_taken(taken, plan.name_taken.len(), &ns_flag);
+    }
     if let Some(err) = &plan.error {
         return diag(
             RolloutState::Stuck,
@@ -204,7 +208,7 @@ pub fn diagnose(snap: &Snapshot, plan: &Plan, now: Timestamp, profile: &Profile)
         );
     }
     if let Some(wait) = &plan.waiting_on {
-        return diagnose_wait(snap, plan, &view, wait, now, &ns_flag);
+        return diagnose_wait(snap, plan, &view, wait, now, profile, &ns_flag);
     }
     if let Some(action) = plan.actions.iter().find(|a| a.ordinal().is_some()) {
         return diag(
@@ -284,6 +288,31 @@ pub fn diagnose(snap: &Snapshot, plan: &Plan, now: Timestamp, profile: &Profile)
     )
 }
 
+/// The pass fails on a create whose name another pod holds (AlreadyExists).
+fn name_taken(taken: &NameTaken, count: usize, ns_flag: &str) -> Diagnosis {
+    let more = match count {
+        1 => String::new(),
+        n => format!(" ({} more name(s) held the same way)", n - 1),
+    };
+    let summary = format!(
+        "the controller's pass fails: {}; creating it gets AlreadyExists, so nothing after it in the pass happens{more}; the controller retries until the name is free",
+        taken.describe()
+    );
+    let state = if taken.holder == Holder::TerminatingOrphan {
+        RolloutState::Progressing
+    } else {
+        RolloutState::Stuck
+    };
+    diag(
+        state,
+        summary,
+        remedy(
+            format!("{}: {}", taken.pod, taken.holder.remedy()),
+            format!("kubectl get pod {}{ns_flag} -o yaml", taken.pod),
+        ),
+    )
+}
+
 fn outdated_pods(snap: &Snapshot, view: &SetView, update: &str) -> Vec<String> {
     let mut pods: Vec<&PodRecord> = super::sync::claim_pods(snap, view)
         .into_iter()
@@ -329,12 +358,43 @@ fn describe_action(action: &Action, plan: &Plan) -> String {
     }
 }
 
+/// Whether reverting the template to the current revision makes the controller itself
+/// delete `stuck` (so a plain `rollout undo` recovers): the model's pass over the
+/// snapshot with the reverted template, under this release's rules and gates. Under
+/// OrderedReady the pass waits for the stuck pod and never gets there (kubernetes#67250);
+/// under Parallel the rolling update deletes it unless maxUnavailable is used up.
+fn revert_replaces(
+    snap: &Snapshot,
+    plan: &Plan,
+    stuck: &str,
+    now: Timestamp,
+    profile: &Profile,
+) -> bool {
+    let Some(current) = snap
+        .revisions()
+        .iter()
+        .find(|r| r.metadata.name.as_deref() == Some(plan.current_revision.as_str()))
+    else {
+        return false;
+    };
+    let template = super::revision::stored_template(current);
+    let reverted = super::preview::with_template(snap.set_json(), &template);
+    let Ok(what_if) = snap.with_set(reverted) else {
+        return false;
+    };
+    super::sync::actions(&what_if, now, profile)
+        .actions
+        .iter()
+        .any(|a| matches!(a, Action::DeletePod { name, .. } if name == stuck))
+}
+
 fn diagnose_wait(
     snap: &Snapshot,
     plan: &Plan,
     view: &SetView,
     wait: &super::plan::Wait,
     now: Timestamp,
+    profile: &Profile,
     ns_flag: &str,
 ) -> Diagnosis {
     let set = view.name;
@@ -342,7 +402,7 @@ fn diagnose_wait(
     let record = snap.record(&wait.pod);
     let health = pod.map(|p| PodHealth::of(p, now)).unwrap_or_default();
     let revision = record.map(|r| r.revision.clone()).unwrap_or_default();
-    let name = &wait.pod;
+    let name = wait.pod.as_str();
     let progressing = |summary: String| diag(RolloutState::Progressing, summary, None);
     match wait.for_ {
         WaitFor::RunningAndReady | WaitFor::MaxUnavailable if health.is_broken() => {
@@ -356,10 +416,26 @@ fn diagnose_wait(
                 format!("kubectl sts force-rollback {set}{ns_flag}"),
             );
             if revision == plan.update_revision && plan.update_revision != plan.current_revision {
+                if revert_replaces(snap, plan, name, now, profile) {
+                    return diag(
+                        RolloutState::Stuck,
+                        format!(
+                            "{name} runs revision {revision} and {}; {policy} on this revision; reverting the template is enough: the controller then replaces {name} itself — run `kubectl sts rollout undo {set}`",
+                            health.describe()
+                        ),
+                        remedy(
+                            format!(
+                                "revert the template to {}; the controller replaces the stuck pods",
+                                plan.current_revision
+                            ),
+                            format!("kubectl sts rollout undo {set}{ns_flag}"),
+                        ),
+                    );
+                }
                 diag(
                     RolloutState::Stuck,
                     format!(
-                        "{name} runs revision {revision} and {}; {policy}; reverting the template alone will not help — run `kubectl sts force-rollback {set}`",
+                        "{name} runs revision {revision} and {}; {policy}; reverting the template alone will not help (the controller would still wait for {name}) — run `kubectl sts force-rollback {set}`",
                         health.describe()
                     ),
                     rollback,

@@ -21,9 +21,11 @@ pub mod selector;
 pub mod set;
 pub mod slots;
 pub mod snapshot;
+pub mod squat;
 pub mod stepping;
 pub mod sync;
 
+pub use diagnose::RolloutState;
 pub use plan::{Action, Plan, Status, Wait, WaitFor};
 pub use profile::{Profile, Version};
 pub use snapshot::{Snapshot, SnapshotError};

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::diagnose::Diagnosis;
+use super::squat::NameTaken;
 
 /// One API write the controller would issue, in issue order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -200,6 +201,9 @@ pub struct Plan {
     pub status_written: bool,
     /// An error that ends the pass (the controller requeues with backoff).
     pub error: Option<String>,
+    /// Creates the API server refuses because a pod the set does not claim holds the
+    /// name (AlreadyExists); the pass ends there. Empty when none.
+    pub name_taken: Vec<NameTaken>,
     /// Seconds after which the controller requeues itself (minReadySeconds).
     pub requeue_after_seconds: Option<i64>,
     pub diagnosis: Diagnosis,

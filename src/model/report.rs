@@ -66,6 +66,8 @@ pub struct Report {
     pub updated: i32,
     pub ready: i32,
     pub rows: Vec<Row>,
+    /// Ordinals the controller cannot create: a pod it does not claim holds the name.
+    pub squatters: Vec<super::squat::NameTaken>,
     /// The controller's next step, in words.
     pub next_action: String,
     pub diagnosis: Diagnosis,
@@ -161,6 +163,12 @@ pub fn report(snap: &Snapshot, plan: &Plan, now: Timestamp, profile: &Profile) -
         }
     }
     condemned.sort_by_key(|r| r.ordinal);
+    let squatters = super::squat::squatters(snap, &view);
+    for taken in &squatters {
+        if let Some(row) = rows.get_mut((taken.ordinal - view.start) as usize) {
+            row.reason = Some(format!("name held: {}", taken.holder.short()));
+        }
+    }
     rows.extend(condemned);
     let s = &plan.status;
     Report {
@@ -185,6 +193,7 @@ pub fn report(snap: &Snapshot, plan: &Plan, now: Timestamp, profile: &Profile) -
         updated: s.updated_replicas,
         ready: s.ready_replicas,
         rows,
+        squatters,
         next_action: next_action(plan),
         diagnosis: plan.diagnosis.clone(),
     }

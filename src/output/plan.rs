@@ -71,6 +71,12 @@ pub fn table(plan: &Plan, wide: bool, style: Style) -> String {
     if let Some(e) = &plan.error {
         s.push_str(&format!("{}     {e}\n", style.paint("31", "Error:")));
     }
+    for taken in &plan.name_taken {
+        s.push_str(&format!(
+            "           the pass will fail: {}; the controller retries until it is gone\n",
+            taken.describe()
+        ));
+    }
     let st = &plan.status;
     s.push_str(&format!(
         "Status:    replicas {}, ready {}, available {}, current {}, updated {}{}\n",

@@ -152,6 +152,16 @@ pub fn table(r: &Report, wide: bool, style: Style) -> String {
         });
         s.push('\n');
     }
+    for taken in &r.squatters {
+        s.push_str(&style.paint(
+            "31",
+            &format!(
+                "Blocked:   {}: the controller cannot create it while that pod exists; {}\n",
+                taken.describe(),
+                taken.holder.remedy()
+            ),
+        ));
+    }
     s.push_str(&format!("Next:      {}\n", r.next_action));
     s.push_str(&super::diagnosis(&r.diagnosis, style));
     s

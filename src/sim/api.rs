@@ -18,6 +18,8 @@ pub struct Request {
     pub path: String,
     pub query: Vec<(String, String)>,
     pub content_type: String,
+    /// The `Accept` header: `as=PartialObjectMetadataList` asks for metadata only.
+    pub accept: String,
     pub body: Vec<u8>,
 }
 
@@ -52,6 +54,18 @@ pub struct Watch {
     pub start: WatchStart,
     pub bookmarks: bool,
     pub timeout: Duration,
+    /// `Accept: …;as=PartialObjectMetadata`: events carry metadata only.
+    pub metadata_only: bool,
+}
+
+/// Whether the request asks for metadata-only objects (`as=PartialObjectMetadata…`).
+fn metadata_only(req: &Request) -> bool {
+    req.accept.contains("as=PartialObjectMetadata")
+}
+
+/// An object as a metadata-only request receives it.
+pub fn partial(o: &Value) -> Value {
+    json!({"apiVersion": "meta.k8s.io/v1", "kind": "PartialObjectMetadata", "metadata": o["metadata"]})
 }
 
 #[derive(Debug)]
@@ -216,13 +230,23 @@ fn list(cluster: &mut Cluster, req: &Request, r: &Route) -> Response {
         metadata: Value,
         items: Vec<&'a Value>,
     }
+    let items = cluster
+        .store
+        .list(r.kind, r.namespace.as_deref(), &labels, &fields);
+    let metadata = json!({"resourceVersion": cluster.store.resource_version().to_string()});
+    if metadata_only(req) {
+        // What kube-apiserver answers a metadata-only list with: no spec, no status.
+        let items: Vec<Value> = items.iter().map(|o| partial(o)).collect();
+        return ok(
+            json!({"apiVersion": "meta.k8s.io/v1", "kind": "PartialObjectMetadataList",
+                         "metadata": metadata, "items": items}),
+        );
+    }
     let list = List {
         api_version: r.kind.api_version(),
         kind: format!("{}List", r.kind.name()),
-        metadata: json!({"resourceVersion": cluster.store.resource_version().to_string()}),
-        items: cluster
-            .store
-            .list(r.kind, r.namespace.as_deref(), &labels, &fields),
+        metadata,
+        items,
     };
     match serde_json::to_vec(&list) {
         Ok(bytes) => Response::Raw(200, bytes),
@@ -260,6 +284,7 @@ fn watch(req: &Request, r: &Route) -> Response {
         start,
         bookmarks: matches!(req.param("allowWatchBookmarks"), Some("true" | "1")),
         timeout: Duration::from_secs(timeout),
+        metadata_only: metadata_only(req),
     })
 }
 

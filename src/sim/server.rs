@@ -245,6 +245,12 @@ async fn serve(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    let accept = req
+        .headers()
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let impersonation: Vec<(String, String)> = req
         .headers()
         .iter()
@@ -260,6 +266,7 @@ async fn serve(
         path,
         query,
         content_type,
+        accept,
         body,
     };
     let (latency, fault) = shared.with(|c| {
@@ -351,6 +358,7 @@ fn stream_watch(shared: Arc<Shared>, w: Watch) -> HttpResponse<Body> {
                     (objs, c.store.resource_version())
                 });
                 for o in objects {
+                    let o = if w.metadata_only { api::partial(&o) } else { o };
                     if !send(event_line("ADDED", &o)).await {
                         return;
                     }
@@ -374,7 +382,12 @@ fn stream_watch(shared: Arc<Shared>, w: Watch) -> HttpResponse<Body> {
                         if !matches(&w, &ch.object) {
                             continue;
                         }
-                        if !send(event_line(ch.event.as_str(), &ch.object)).await {
+                        let object = if w.metadata_only {
+                            api::partial(&ch.object)
+                        } else {
+                            (*ch.object).clone()
+                        };
+                        if !send(event_line(ch.event.as_str(), &object)).await {
                             return;
                         }
                         sent += 1;

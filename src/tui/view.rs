@@ -311,8 +311,11 @@ fn grid_row(
     if row.terminating {
         phase.push_str(" (terminating)");
     }
-    if let Some(reason) = &row.reason {
-        phase = format!("{phase} {reason}");
+    match &row.reason {
+        // A missing pod's reason says all (a name held by another pod).
+        Some(reason) if row.pod.is_none() => phase = reason.clone(),
+        Some(reason) => phase = format!("{phase} {reason}"),
+        None => {}
     }
     if row.condemned {
         phase.push_str(" [condemned]");

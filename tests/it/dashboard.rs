@@ -542,3 +542,34 @@ fn the_availability_countdown_ticks_down() {
     );
     assert!(render(&mut app, 150, 30).contains("in 3000s"));
 }
+
+/// A name held by a pod the set does not own is flagged on its ordinal's row and the
+/// pass's failure is the diagnosis.
+#[test]
+fn a_squatted_name_is_flagged_in_the_grid() {
+    let mut sc = rollout(5, 0, 0);
+    sc.pods.retain(|p| p.ordinal != 4);
+    let mut objects = sc.objects(&profile(), now());
+    let mut squatter = objects.iter().find(|o| o["kind"] == "Pod").unwrap().clone();
+    squatter["metadata"]["name"] = "web-4".into();
+    squatter["metadata"]["uid"] = "leftover".into();
+    squatter["metadata"]["labels"]["app"] = "web-old".into();
+    squatter["metadata"]
+        .as_object_mut()
+        .unwrap()
+        .remove("ownerReferences");
+    objects.push(squatter);
+    let snap = Snapshot::from_objects(objects, Some("web")).unwrap();
+    let mut app = App::new("default", now(), profile(), false);
+    update(
+        &mut app,
+        Msg::Sets(vec![SetItem::of(&snap, now(), &profile())]),
+    );
+    update(&mut app, Msg::Snapshot(Box::new(snap)));
+    let screen = render(&mut app, 160, 30);
+    assert!(screen.contains("name held: unmatched orphan"), "{screen}");
+    assert!(
+        screen.contains("pod web-4 exists and is not this StatefulSet's"),
+        "{screen}"
+    );
+}

@@ -310,6 +310,11 @@ fn version_names_the_commit_and_the_kubernetes_range() {
         "{text}"
     );
     assert!(text.contains("Kubernetes 1.28 to 1.37"), "{text}");
+    assert!(
+        text.contains("verified against the real controller: 1.28")
+            && text.contains("not yet verified"),
+        "{text}"
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
         .args(["version", "-o", "json"])
         .output()
@@ -317,6 +322,7 @@ fn version_names_the_commit_and_the_kubernetes_range() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
     assert!(!v["commit"].as_str().unwrap().is_empty());
+    assert_eq!(v["kubernetesVerified"], serde_json::json!(["1.28"]));
     let out = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
         .arg("--version")
         .output()

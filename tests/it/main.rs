@@ -4,6 +4,7 @@
 mod cli;
 mod conformance;
 mod dashboard;
+mod diagnosis;
 mod distribution;
 mod invariants;
 mod kubectl;
@@ -14,6 +15,7 @@ mod readme;
 mod recovery;
 mod rollout;
 mod sim;
+mod squatters;
 mod stepping;
 mod support;
 mod teardown;

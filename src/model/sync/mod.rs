@@ -14,6 +14,7 @@ use super::pod::PodRecord;
 use super::profile::Profile;
 use super::set::SetView;
 use super::snapshot::Snapshot;
+use super::squat::{self, NameTaken};
 use typed_arena::Arena;
 
 mod indexed;
@@ -122,6 +123,8 @@ struct Pass<'a> {
     actions: Vec<Action>,
     waiting: Option<Wait>,
     error: Option<String>,
+    /// Creates that fail because the name is held (AlreadyExists), in issue order.
+    name_taken: Vec<NameTaken>,
     status: Status,
 }
 
@@ -176,6 +179,7 @@ impl<'a> Pass<'a> {
             actions: Vec::new(),
             waiting: None,
             error: None,
+            name_taken: Vec::new(),
             status: Status::default(),
             view,
         }
@@ -434,6 +438,8 @@ impl<'a> Pass<'a> {
             None
         };
         let mut create_reason = CreateReason::Missing;
+        // The pod this pass deleted from the slot: its name is free for the replacement.
+        let mut deleted_here = None;
         if let Some(reason) = reason {
             if self.profile.failed_pod_delete_only() {
                 if pod.terminating {
@@ -445,6 +451,7 @@ impl<'a> Pass<'a> {
             }
             // ≤1.29: delete (even if already terminating) and create the replacement now.
             self.delete(pod, reason);
+            deleted_here = Some(pod);
             self.replace_slot(i, self.placeholder(pod.ordinal));
             create_reason = CreateReason::Replacement;
         }
@@ -458,6 +465,22 @@ impl<'a> Pass<'a> {
             self.actions.extend(creates);
             if let Some(e) = error {
                 return Step::Error(format!("create Pod {} failed: {e}", pod.name));
+            }
+            // A pod the set does not have in this slot holds the name: AlreadyExists.
+            let holder = self
+                .snap
+                .record(&pod.name)
+                .filter(|held| deleted_here.is_none_or(|d| d.name != held.name));
+            if let Some(held) = holder {
+                let taken = NameTaken {
+                    pod: pod.name.clone(),
+                    ordinal: pod.ordinal,
+                    holder_uid: held.uid.clone(),
+                    holder: squat::holder(self.snap, held, self.view.deleting),
+                };
+                let error = taken.api_error();
+                self.name_taken.push(taken);
+                return Step::Error(error);
             }
             self.actions.push(Action::CreatePod {
                 name: pod.name.to_string(),

@@ -122,6 +122,7 @@ impl<'a> Pass<'a> {
             status: self.status,
             status_written,
             error: self.error,
+            name_taken: self.name_taken,
             requeue_after_seconds,
             diagnosis: diagnose::Diagnosis::default(),
             new_revision: self.revs.created,
