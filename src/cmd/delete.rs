@@ -17,6 +17,12 @@ pub fn run(args: &DeleteArgs, kube: &KubeArgs, out: &mut dyn Write) -> Result<()
             cascade: args.cascade.clone(),
             force: args.force,
         };
-        delete::run(&conn, &args.name, &opts, out).await
+        delete::run(
+            &conn,
+            &crate::ops::Target::new(conn.namespace.clone(), args.name.clone()),
+            &opts,
+            out,
+        )
+        .await
     })
 }

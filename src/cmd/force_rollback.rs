@@ -24,6 +24,14 @@ pub fn run(
             wait: !args.no_wait,
             timeout: args.timeout,
         };
-        force_rollback::run(&conn, &args.name, &setup, &opts, style, out).await
+        force_rollback::run(
+            &conn,
+            &crate::ops::Target::new(conn.namespace.clone(), args.name.clone()),
+            &setup,
+            &opts,
+            style,
+            out,
+        )
+        .await
     })
 }

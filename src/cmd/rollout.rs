@@ -86,12 +86,12 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
             }
             RolloutCommand::Pause { .. } | RolloutCommand::Resume { .. } => {
                 let pause = matches!(command, RolloutCommand::Pause { .. });
-                let message = crate::ops::pause::run(&conn, name, &snap, &plan, &setup, pause).await?;
+                let message = crate::ops::pause::run(&conn, &crate::ops::Target::new(conn.namespace.clone(), name), &snap, &plan, &setup, pause).await?;
                 w(out, &format!("{message}\n"))
             }
             RolloutCommand::Undo { to_revision, dry_run, yes, .. } => {
                 let opts = crate::ops::undo::Options { to_revision: *to_revision, dry_run: dry_run.clone(), yes: *yes };
-                crate::ops::undo::run(&conn, name, &snap, &entries, &setup, &opts, style, out).await
+                crate::ops::undo::run(&conn, &crate::ops::Target::new(conn.namespace.clone(), name), &snap, &entries, &setup, &opts, style, out).await
             }
             RolloutCommand::Step { .. } | RolloutCommand::Preview(_) => Ok(()),
         }

@@ -42,6 +42,14 @@ pub fn run(
     };
     super::runtime()?.block_on(async {
         let (conn, setup) = super::connect(kube, &args.model).await?;
-        step::run(&conn, name, &setup, &opts, style, out).await
+        step::run(
+            &conn,
+            &crate::ops::Target::new(conn.namespace.clone(), name),
+            &setup,
+            &opts,
+            style,
+            out,
+        )
+        .await
     })
 }

@@ -1092,7 +1092,10 @@ fn pods_owned_by_another_controller_are_never_touched() {
     // The controller ignores them and tries to create web-0, whose name web-0 of the other
     // controller holds: AlreadyExists ends the pass (conformance vector 0404).
     assert!(plan.actions.is_empty(), "{:?}", plan.actions);
-    assert_eq!(plan.error.as_deref(), Some(r#"pods "web-0" already exists"#));
+    assert_eq!(
+        plan.error.as_deref(),
+        Some(r#"pods "web-0" already exists"#)
+    );
     assert_eq!(plan.name_taken.len(), 1);
     assert_eq!(plan.status.replicas, 0);
 }

@@ -3,6 +3,7 @@
 //! unless asked for, and then only this set's. Resumable: a set already at zero, or
 //! already gone, continues from there.
 
+use super::Target;
 use std::io::Write;
 use std::time::Duration;
 
@@ -41,9 +42,15 @@ fn own_claims<'c>(
         .collect()
 }
 
-pub async fn run(conn: &Connection, name: &str, opts: &Options, out: &mut dyn Write) -> Result<()> {
+pub async fn run(
+    conn: &Connection,
+    target: &Target,
+    opts: &Options,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let name = target.name.as_str();
     let w = |out: &mut dyn Write, s: String| out.write_all(s.as_bytes()).map_err(io_error);
-    let ns = conn.namespace.as_str();
+    let ns = target.namespace.as_str();
     let claims_api: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), ns);
     let snap = match load::snapshot(&conn.client, ns, name).await {
         Ok(s) => Some(s),

@@ -2,6 +2,7 @@
 //! revision, then delete the pods stuck on the bad one — which the controller, waiting
 //! for them under OrderedReady, would never replace — and wait for recovery.
 
+use super::Target;
 use std::io::Write;
 use std::time::Duration;
 
@@ -28,14 +29,15 @@ pub struct Options {
 
 pub async fn run(
     conn: &Connection,
-    name: &str,
+    target: &Target,
     setup: &ModelSetup,
     opts: &Options,
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let name = target.name.as_str();
     let w = |out: &mut dyn Write, s: String| out.write_all(s.as_bytes()).map_err(io_error);
-    let ns = conn.namespace.as_str();
+    let ns = target.namespace.as_str();
     let snap = load::snapshot(&conn.client, ns, name).await?;
     let plan = model::plan(&snap, setup.now, &setup.profile);
     let entries = history::entries(
@@ -49,23 +51,23 @@ pub async fn run(
         return Err(Error::failed(format!("nothing is stuck in {name}: {}; nothing changed", plan.diagnosis.summary))
             .with_hint("use --force to roll back anyway, or `kubectl sts rollout undo` to only revert the template"));
     }
-    let target = recovery::target(&entries, &plan, opts.to_revision, stuck_elsewhere)
+    let to = recovery::target(&entries, &plan, opts.to_revision, stuck_elsewhere)
         .map_err(Error::failed)?;
     let bad = plan.update_revision.clone();
-    let rec = recovery::recovery(&snap, target, &bad, opts.all_bad, &setup.profile);
+    let rec = recovery::recovery(&snap, to, &bad, opts.all_bad, &setup.profile);
     let live = snap
         .set_json()
         .pointer("/spec/template")
         .cloned()
         .unwrap_or(Value::Null);
-    let reverted = history::template_matches(&snap, target, &setup.profile);
+    let reverted = history::template_matches(&snap, to, &setup.profile);
 
     // The plan, before anything changes.
     w(
         out,
         format!(
             "Forced rollback of statefulset/{name} to revision #{} ({})\n",
-            target.number, target.name
+            to.number, to.name
         ),
     )?;
     if reverted {
@@ -76,8 +78,8 @@ pub async fn run(
             output::diff::unified(
                 &format!("{name} (live)"),
                 &live,
-                &format!("#{} {}", target.number, target.name),
-                &target.template,
+                &format!("#{} {}", to.number, to.name),
+                &to.template,
                 style,
             ),
         )?;
@@ -96,7 +98,7 @@ pub async fn run(
         out,
         format!(
             "Delete (not on #{} and not Running+Ready), highest ordinal first: {}\n",
-            target.number,
+            to.number,
             list(&rec.delete)
         ),
     )?;
@@ -111,7 +113,7 @@ pub async fn run(
     if !reverted {
         by_hand.push(format!(
             "kubectl rollout undo statefulset/{name} --to-revision={}",
-            target.number
+            to.number
         ));
     }
     by_hand.extend(
@@ -141,14 +143,14 @@ pub async fn run(
         watch::snapshots(conn.client.clone(), ns.to_string(), name.to_string()).await?
     );
     if !reverted {
-        super::revert_template(conn, name, &snap, &target.template, server_dry).await?;
+        super::revert_template(conn, target, &snap, &to.template, server_dry).await?;
         if server_dry {
             return w(
                 out,
                 "template patch accepted by the server (dry run: nothing changed)\n".into(),
             );
         }
-        w(out, format!("template reverted to #{}\n", target.number))?;
+        w(out, format!("template reverted to #{}\n", to.number))?;
     }
     if server_dry {
         return w(out, "(dry run: nothing changed)\n".into());
@@ -157,7 +159,7 @@ pub async fn run(
     // 2. Wait until the controller has taken the reverted template.
     let latest = wait_for(&mut updates, deadline, |s| {
         let st = s.set().status.as_ref();
-        st.and_then(|st| st.update_revision.as_deref()) == Some(target.name.as_str())
+        st.and_then(|st| st.update_revision.as_deref()) == Some(to.name.as_str())
             && st.and_then(|st| st.observed_generation).unwrap_or(0)
                 >= s.set().metadata.generation.unwrap_or(0)
     })
@@ -171,7 +173,7 @@ pub async fn run(
     // 3. Delete the stuck pods, each only if it is still the pod that was planned.
     // The model decides again on the latest state: a pod recreated, replaced or Ready by
     // now is no longer in its list.
-    let still = recovery::recovery(&latest, target, &bad, opts.all_bad, &setup.profile);
+    let still = recovery::recovery(&latest, to, &bad, opts.all_bad, &setup.profile);
     for pod in &rec.delete {
         let still_bad = still.delete.iter().any(|p| p.uid == pod.uid);
         if !still_bad {

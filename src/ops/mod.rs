@@ -12,6 +12,30 @@ use std::io::IsTerminal;
 
 use crate::error::{Error, Result};
 
+/// The object an operation acts on: always an explicit namespace and name, never the
+/// connection's default namespace (a dashboard over all namespaces must act on the set
+/// it shows).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub namespace: String,
+    pub name: String,
+}
+
+impl Target {
+    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Target {
+        Target {
+            namespace: namespace.into(),
+            name: name.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.namespace, self.name)
+    }
+}
+
 /// Consent for a change: given by `--yes`, not needed for a server dry run, asked for on a
 /// terminal (`[y/N]`, default no). Without a terminal the flags decide, as with kubectl.
 pub fn consent(question: &str, yes: bool, server_dry_run: bool) -> Result<()> {
@@ -35,14 +59,15 @@ pub fn consent(question: &str, yes: bool, server_dry_run: bool) -> Result<()> {
 /// the server answered.
 pub async fn revert_template(
     conn: &crate::cluster::Connection,
-    name: &str,
+    target: &Target,
     snap: &crate::model::Snapshot,
     template: &serde_json::Value,
     server_dry_run: bool,
 ) -> Result<serde_json::Value> {
+    let name = target.name.as_str();
     crate::cluster::mutate::patch_set(
         &conn.client,
-        &conn.namespace,
+        &target.namespace,
         name,
         &crate::model::revision::replace_patch(template),
         &snap.resource_version(),

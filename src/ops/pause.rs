@@ -1,6 +1,7 @@
 //! `rollout pause` / `rollout resume` (CLI and dashboard): pin the partition at the
 //! rollout's frontier, recording the partition to restore; and restore it.
 
+use super::Target;
 use serde_json::{Value, json};
 
 use crate::cluster::mutate;
@@ -11,12 +12,13 @@ use crate::model;
 /// with a resourceVersion precondition.
 pub async fn run(
     conn: &crate::cluster::Connection,
-    name: &str,
+    target: &Target,
     snap: &model::Snapshot,
     plan: &model::Plan,
     setup: &crate::cmd::ModelSetup,
     pause: bool,
 ) -> Result<String> {
+    let name = target.name.as_str();
     use crate::model::progress::{PAUSED_ANNOTATION, frontier};
     let set = snap.set();
     let annotations = set.metadata.annotations.clone().unwrap_or_default();
@@ -51,7 +53,7 @@ pub async fn run(
                "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": restore}}}})
     };
     let rv = set.metadata.resource_version.clone().unwrap_or_default();
-    let patched = mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false)
+    let patched = mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false)
         .await
         .map_err(Error::from)?;
     let partition = patched

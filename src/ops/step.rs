@@ -5,6 +5,7 @@
 //! The only state is in the cluster: the partition and an annotation recording where the
 //! partition started. Interrupted, a re-run first finishes the step the partition shows.
 
+use super::Target;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -40,16 +41,17 @@ const CONFLICT_RETRIES: usize = 5;
 
 pub async fn run(
     conn: &Connection,
-    name: &str,
+    target: &Target,
     setup: &ModelSetup,
     opts: &Options,
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let name = target.name.as_str();
     let mut steps = 0;
     let mut conflicts = 0;
     loop {
-        let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+        let snap = load::snapshot(&conn.client, &target.namespace, name).await?;
         let r = report_of(&snap, setup);
         let annotations = snap.set().metadata.annotations.clone().unwrap_or_default();
         let next = stepping::next_of(&snap, &r, opts.by, opts.to);
@@ -57,12 +59,12 @@ pub async fn run(
         match next {
             Next::Refuse { reason } if steps == 0 => return Err(Error::failed(reason)),
             Next::Refuse { .. } | Next::Complete { .. } if steps > 0 => {
-                return finish(conn, name, &snap, out).await;
+                return finish(conn, target, &snap, out).await;
             }
             Next::Refuse { reason } => return Err(Error::failed(reason)),
             Next::Complete { message } => {
                 say(out, &format!("{message}; nothing to step"))?;
-                return finish(conn, name, &snap, out).await;
+                return finish(conn, target, &snap, out).await;
             }
             Next::Finish {
                 partition,
@@ -75,7 +77,17 @@ pub async fn run(
                         list(&ordinals)
                     ),
                 )?;
-                gate(conn, name, &snap, setup, opts, (&ordinals, &[]), style, out).await?;
+                gate(
+                    conn,
+                    target,
+                    &snap,
+                    setup,
+                    opts,
+                    (&ordinals, &[]),
+                    style,
+                    out,
+                )
+                .await?;
                 steps += 1;
             }
             Next::Replacing { ordinal } => {
@@ -85,7 +97,7 @@ pub async fn run(
                 )?;
                 gate(
                     conn,
-                    name,
+                    target,
                     &snap,
                     setup,
                     opts,
@@ -121,7 +133,7 @@ pub async fn run(
                         json!({"annotations": {ORIGIN_ANNOTATION: from.to_string()}});
                 }
                 let rv = snap.resource_version();
-                match mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false)
+                match mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false)
                     .await
                 {
                     Ok(_) => {}
@@ -152,7 +164,7 @@ pub async fn run(
                     (to + r.start_ordinal..r.start_ordinal + r.replicas).collect();
                 gate(
                     conn,
-                    name,
+                    target,
                     &snap,
                     setup,
                     opts,
@@ -186,7 +198,7 @@ pub async fn run(
                     .pod(&pod)
                     .and_then(|p| p.metadata.uid.clone())
                     .unwrap_or_default();
-                mutate::delete_pod(&conn.client, &conn.namespace, &pod, &uid).await?;
+                mutate::delete_pod(&conn.client, &target.namespace, &pod, &uid).await?;
                 say(
                     out,
                     &format!(
@@ -196,7 +208,7 @@ pub async fn run(
                 )?;
                 gate(
                     conn,
-                    name,
+                    target,
                     &snap,
                     setup,
                     opts,
@@ -215,15 +227,21 @@ pub async fn run(
             1
         };
         if !opts.all && steps >= wanted {
-            let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
-            return finish(conn, name, &snap, out).await;
+            let snap = load::snapshot(&conn.client, &target.namespace, name).await?;
+            return finish(conn, target, &snap, out).await;
         }
     }
 }
 
 /// After the last step: say where the rollout stands; once every ordinal is done the
 /// origin annotation has served its purpose and is removed.
-async fn finish(conn: &Connection, name: &str, snap: &Snapshot, out: &mut dyn Write) -> Result<()> {
+async fn finish(
+    conn: &Connection,
+    target: &Target,
+    snap: &Snapshot,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let name = target.name.as_str();
     let partition = snap
         .set()
         .spec
@@ -242,7 +260,7 @@ async fn finish(conn: &Connection, name: &str, snap: &Snapshot, out: &mut dyn Wr
         let rv = snap.resource_version();
         let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null}}});
         // Best effort: a conflict here only leaves a stale note behind.
-        let _ = mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false).await;
+        let _ = mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false).await;
     }
     say(
         out,
@@ -289,7 +307,7 @@ async fn between_steps(
 #[allow(clippy::too_many_arguments)]
 async fn gate(
     conn: &Connection,
-    name: &str,
+    target: &Target,
     snap: &Snapshot,
     setup: &ModelSetup,
     opts: &Options,
@@ -297,26 +315,27 @@ async fn gate(
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let result = match wait_gate(conn, name, setup, opts, wait, out).await {
-        Ok(()) => run_checks(conn, name, snap, opts, check, out).await,
+    let result = match wait_gate(conn, target, setup, opts, wait, out).await {
+        Ok(()) => run_checks(target, snap, opts, check, out).await,
         Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(()),
-        Err(failure) => recover(conn, name, setup, opts, failure, style, out).await,
+        Err(failure) => recover(conn, target, setup, opts, failure, style, out).await,
     }
 }
 
 /// Stops with the failure, or with `--auto-rollback` rolls back first.
 async fn recover(
     conn: &Connection,
-    name: &str,
+    target: &Target,
     setup: &ModelSetup,
     opts: &Options,
     failure: Error,
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let name = target.name.as_str();
     if !opts.auto_rollback {
         return Err(failure.with_hint(format!(
             "to recover: kubectl sts force-rollback {name} (or re-run with --auto-rollback)"
@@ -326,7 +345,7 @@ async fn recover(
         out,
         &format!("Step failed: {failure}\nAuto-rollback: forced rollback of {name}"),
     )?;
-    rollback(conn, name, setup, opts, style, out).await?;
+    rollback(conn, target, setup, opts, style, out).await?;
     Err(Error::failed(format!(
         "the rollout of {name} failed and was rolled back: {failure}"
     )))
@@ -336,12 +355,13 @@ async fn recover(
 /// step.
 pub async fn rollback(
     conn: &Connection,
-    name: &str,
+    target: &Target,
     setup: &ModelSetup,
     opts: &Options,
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let name = target.name.as_str();
     let fr = crate::ops::force_rollback::Options {
         to_revision: None,
         all_bad: false,
@@ -351,9 +371,9 @@ pub async fn rollback(
         wait: true,
         timeout: opts.step_timeout,
     };
-    crate::ops::force_rollback::run(conn, name, setup, &fr, style, out).await?;
+    crate::ops::force_rollback::run(conn, target, setup, &fr, style, out).await?;
     for _ in 0..CONFLICT_RETRIES {
-        let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+        let snap = load::snapshot(&conn.client, &target.namespace, name).await?;
         let Some(origin) = snap
             .set()
             .metadata
@@ -367,7 +387,7 @@ pub async fn rollback(
         let rv = snap.resource_version();
         let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null}},
                            "spec": {"updateStrategy": {"rollingUpdate": {"partition": origin}}}});
-        match mutate::patch_set(&conn.client, &conn.namespace, name, &patch, &rv, false).await {
+        match mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false).await {
             Ok(_) => {
                 return say(
                     out,
@@ -395,15 +415,16 @@ fn report_of(snap: &Snapshot, setup: &ModelSetup) -> report::Report {
 /// early).
 async fn wait_gate(
     conn: &Connection,
-    name: &str,
+    target: &Target,
     setup: &ModelSetup,
     opts: &Options,
     ordinals: &[i32],
     out: &mut dyn Write,
 ) -> Result<()> {
+    let name = target.name.as_str();
     let stream = watch::snapshots(
         conn.client.clone(),
-        conn.namespace.clone(),
+        target.namespace.clone(),
         name.to_string(),
     )
     .await?;
@@ -520,20 +541,20 @@ fn clear(spinner: bool) {
 
 /// `--check-cmd` and `--check-http` for each newly included ordinal.
 async fn run_checks(
-    conn: &Connection,
-    name: &str,
+    target: &Target,
     snap: &Snapshot,
     opts: &Options,
     ordinals: &[i32],
     out: &mut dyn Write,
 ) -> Result<()> {
+    let name = target.name.as_str();
     let service = snap
         .set()
         .spec
         .as_ref()
         .and_then(|s| s.service_name.clone())
         .unwrap_or_default();
-    let ns = conn.namespace.as_str();
+    let ns = target.namespace.as_str();
     for &o in ordinals.iter().rev() {
         let pod = format!("{name}-{o}");
         let dns = format!("{pod}.{service}.{ns}.svc");

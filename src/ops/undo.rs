@@ -2,6 +2,7 @@
 //! kubectl does, with a resourceVersion precondition; warn when pods stuck on a broken
 //! revision will keep the rollout stuck (kubernetes#67250).
 
+use super::Target;
 use std::io::Write;
 
 use serde_json::Value;
@@ -22,7 +23,7 @@ pub struct Options {
 #[allow(clippy::too_many_arguments)]
 pub async fn run(
     conn: &Connection,
-    name: &str,
+    target: &Target,
     snap: &Snapshot,
     entries: &[history::Entry],
     setup: &ModelSetup,
@@ -30,34 +31,35 @@ pub async fn run(
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let name = target.name.as_str();
     let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(io_error);
-    let target = history::undo_target(entries, opts.to_revision).map_err(Error::failed)?;
+    let to = history::undo_target(entries, opts.to_revision).map_err(Error::failed)?;
     let live = snap
         .set_json()
         .pointer("/spec/template")
         .cloned()
         .unwrap_or(Value::Null);
-    if history::template_matches(snap, target, &setup.profile) {
+    if history::template_matches(snap, to, &setup.profile) {
         return w(
             out,
             &format!(
                 "skipped rollback (current template already matches revision {})\n",
-                target.number
+                to.number
             ),
         );
     }
     let diff = output::diff::unified(
         &format!("{name} (live)"),
         &live,
-        &format!("revision #{} {}", target.number, target.name),
-        &target.template,
+        &format!("revision #{} {}", to.number, to.name),
+        &to.template,
         style,
     );
     w(
         out,
         &format!(
             "Roll back statefulset/{name} to revision #{} ({}):\n{diff}",
-            target.number, target.name
+            to.number, to.name
         ),
     )?;
     if opts.dry_run.as_deref() == Some("client") {
@@ -65,11 +67,11 @@ pub async fn run(
     }
     let server_dry = opts.dry_run.as_deref() == Some("server");
     crate::ops::consent(
-        &format!("Roll back {name} to revision #{}?", target.number),
+        &format!("Roll back {name} to revision #{}?", to.number),
         opts.yes,
         server_dry,
     )?;
-    let patched = super::revert_template(conn, name, snap, &target.template, server_dry).await?;
+    let patched = super::revert_template(conn, target, snap, &to.template, server_dry).await?;
     w(
         out,
         &format!(

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod view;
 
+use crate::ops::Target;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
@@ -162,10 +163,10 @@ async fn event_loop(
                     watcher = Some(spawn_watch(conn, ns, name, tx));
                 }
                 Command::Run {
-                    namespace: _,
+                    namespace,
                     name,
                     op,
-                } => spawn_op(conn, setup, name, op, tx),
+                } => spawn_op(conn, setup, Target::new(namespace, name), op, tx),
             }
         }
     }
@@ -245,7 +246,7 @@ impl Write for ProgressWriter {
 fn spawn_op(
     conn: &Arc<Connection>,
     setup: &Arc<ModelSetup>,
-    name: String,
+    target: Target,
     op: Op,
     tx: &UnboundedSender<Msg>,
 ) {
@@ -260,7 +261,7 @@ fn spawn_op(
             .enable_all()
             .build()
         {
-            Ok(rt) => rt.block_on(run_op(&conn, &setup, &name, &op, &mut out)),
+            Ok(rt) => rt.block_on(run_op(&conn, &setup, &target, &op, &mut out)),
             Err(e) => Err(Error::failed(format!("cannot start the runtime: {e}"))),
         };
         let _ = tx.send(Msg::Done(match result {
@@ -278,7 +279,7 @@ fn spawn_op(
 pub async fn run_op(
     conn: &Connection,
     setup: &ModelSetup,
-    name: &str,
+    target: &Target,
     op: &Op,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -298,13 +299,13 @@ pub async fn run_op(
                 yes: true,
                 spinner: false,
             };
-            crate::ops::step::run(conn, name, setup, &opts, style, out).await
+            crate::ops::step::run(conn, target, setup, &opts, style, out).await
         }
         Op::Pause | Op::Resume => {
-            let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+            let snap = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
             let plan = crate::model::plan(&snap, jiff::Timestamp::now(), &setup.profile);
             let msg =
-                crate::ops::pause::run(conn, name, &snap, &plan, setup, *op == Op::Pause).await?;
+                crate::ops::pause::run(conn, target, &snap, &plan, setup, *op == Op::Pause).await?;
             writeln!(out, "{msg}").map_err(crate::output::io_error)
         }
         Op::ForceRollback => {
@@ -317,10 +318,10 @@ pub async fn run_op(
                 wait: true,
                 timeout: Duration::from_secs(600),
             };
-            crate::ops::force_rollback::run(conn, name, setup, &opts, style, out).await
+            crate::ops::force_rollback::run(conn, target, setup, &opts, style, out).await
         }
         Op::Undo { revision } => {
-            let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+            let snap = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
             let plan = crate::model::plan(&snap, jiff::Timestamp::now(), &setup.profile);
             let entries = crate::model::history::entries(
                 &snap,
@@ -333,7 +334,7 @@ pub async fn run_op(
                 dry_run: None,
                 yes: true,
             };
-            crate::ops::undo::run(conn, name, &snap, &entries, setup, &opts, style, out).await
+            crate::ops::undo::run(conn, target, &snap, &entries, setup, &opts, style, out).await
         }
         Op::Delete => {
             let opts = crate::ops::delete::Options {
@@ -344,7 +345,7 @@ pub async fn run_op(
                 cascade: "Background".into(),
                 force: false,
             };
-            crate::ops::delete::run(conn, name, &opts, out).await
+            crate::ops::delete::run(conn, target, &opts, out).await
         }
     }
 }

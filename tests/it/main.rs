@@ -14,6 +14,7 @@ mod purity;
 mod readme;
 mod recovery;
 mod rollout;
+mod safety;
 mod sim;
 mod squatters;
 mod stepping;
