@@ -354,6 +354,9 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l timeo
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l cascade -d 'Propagation policy for the StatefulSet\'s deletion' -r -f -a "Background\t''
 Foreground\t''
 Orphan\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: KUBECONFIG, several paths merged, else ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -365,6 +368,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l reque
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l delete-pvcs -d 'Also delete this set\'s claims (`<template>-<set>-<ordinal>`), after the pods are gone'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation on a terminal'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l force -d 'When pods are still terminating at --timeout (an unreachable node, say), delete them with grace period 0. Finalizers still hold a pod, as in Kubernetes'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l abort -d 'Undo an interrupted teardown: scale the set back to the replicas it had (recorded in its kubectl-sts.io/teardown-from-replicas annotation when it was scaled to 0)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s h -l help -d 'Print help'

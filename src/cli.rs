@@ -805,4 +805,10 @@ pub struct DeleteArgs {
     /// with grace period 0. Finalizers still hold a pod, as in Kubernetes.
     #[arg(long)]
     pub force: bool,
+    /// Undo an interrupted teardown: scale the set back to the replicas it had (recorded
+    /// in its kubectl-sts.io/teardown-from-replicas annotation when it was scaled to 0).
+    #[arg(long, conflicts_with_all = ["delete_pvcs", "force"])]
+    pub abort: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }

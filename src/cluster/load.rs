@@ -1,6 +1,7 @@
 //! Loading a Snapshot: the StatefulSet as served (raw JSON, for exact revision bytes),
-//! then its pods, ControllerRevisions and PVCs by its selector, and the names of every
-//! pod of the namespace (metadata only), concurrently. Five requests.
+//! then its pods and ControllerRevisions by its selector, the claims of the namespace
+//! (the controller finds claims by name) and the names of every pod of the namespace
+//! (metadata only), concurrently. Five requests.
 //!
 //! The names matter because the controller lists every pod of the namespace: a pod the
 //! selector does not match (released, an orphan of another app) can still hold a name
@@ -60,7 +61,9 @@ pub async fn snapshot(
         pods.list(&lp),
         pods.list_metadata(&every),
         revisions.list(&lp),
-        pvcs.list(&lp)
+        // Claims by name, as the controller looks them up: a selector of matchExpressions
+        // copies no labels onto them.
+        pvcs.list(&every)
     );
     let pods = pods.map_err(|e| {
         ClusterError::from_kube(format!("list pods -l {query} in namespace {ns:?}"), e)
@@ -78,7 +81,7 @@ pub async fn snapshot(
     // for a read-only view, but other failures are.
     let pvcs = pvcs.map_err(|e| {
         ClusterError::from_kube(
-            format!("list persistentvolumeclaims -l {query} in namespace {ns:?}"),
+            format!("list persistentvolumeclaims in namespace {ns:?}"),
             e,
         )
     })?;

@@ -85,16 +85,17 @@ pub async fn snapshots(
             2,
             watcher(
                 Api::<ControllerRevision>::namespaced(client.clone(), &ns),
-                by_sel.clone(),
+                by_sel,
             )
             .default_backoff()
             .reflect(w_revs),
         ),
         signal(
             3,
+            // Claims by name, as the controller finds them (see `load`).
             watcher(
                 Api::<PersistentVolumeClaim>::namespaced(client.clone(), &ns),
-                by_sel,
+                watcher::Config::default(),
             )
             .default_backoff()
             .reflect(w_pvcs),

@@ -8,7 +8,7 @@ use crate::ops::delete::{self, Options};
 
 pub fn run(args: &DeleteArgs, kube: &KubeArgs, out: &mut dyn Write) -> Result<()> {
     super::runtime()?.block_on(async {
-        let conn = crate::cluster::connect(&kube.client_options()).await?;
+        let (conn, setup) = super::connect(kube, &args.model).await?;
         let opts = Options {
             delete_pvcs: args.delete_pvcs,
             yes: args.yes,
@@ -16,10 +16,12 @@ pub fn run(args: &DeleteArgs, kube: &KubeArgs, out: &mut dyn Write) -> Result<()
             timeout: args.timeout,
             cascade: args.cascade.clone(),
             force: args.force,
+            abort: args.abort,
         };
         delete::run(
             &conn,
             &crate::ops::Target::new(conn.namespace.clone(), args.name.clone()),
+            &setup.profile,
             &opts,
             out,
         )

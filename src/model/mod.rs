@@ -24,6 +24,7 @@ pub mod snapshot;
 pub mod squat;
 pub mod stepping;
 pub mod sync;
+pub mod teardown;
 
 pub use diagnose::RolloutState;
 pub use plan::{Action, Plan, Status, Wait, WaitFor};

@@ -1,20 +1,34 @@
 //! Ordered teardown: scale to zero (pods go from the highest ordinal down under
-//! OrderedReady), wait until every pod is gone, then delete the StatefulSet; claims stay
-//! unless asked for, and then only this set's. Resumable: a set already at zero, or
-//! already gone, continues from there.
+//! OrderedReady), wait until every pod is gone, then delete the StatefulSet.
+//!
+//! What it touches is decided once, shown before consent, and nothing else is touched:
+//! - the claims are the set's own, named exactly (`model::teardown::own_claims`); what
+//!   becomes of each follows the controller's retention rules, and a plan in which the
+//!   controller or the garbage collector deletes claims needs `--delete-pvcs` too;
+//! - with `--delete-pvcs` each claim to delete is marked before anything changes, so a
+//!   second run after the set is gone deletes exactly those;
+//! - the scale to zero records the replicas it came from (`delete NAME --abort` puts
+//!   them back); a change another client makes meanwhile (replicas, template) stops the
+//!   teardown, and the set is deleted only at the resourceVersion last observed;
+//! - only pods this set controls are force-deleted (`--force`), each at the uid and
+//!   resourceVersion it was seen with.
 
-use super::Target;
 use std::io::Write;
 use std::time::Duration;
 
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use kube::api::{Api, ListParams};
+use serde_json::json;
 
-use crate::cluster::{Connection, load, mutate, watch};
+use super::Target;
+use crate::cluster::mutate::{self, Preconditions};
+use crate::cluster::{ClusterError, Connection, load, watch};
 use crate::error::{Error, Result};
-use crate::model::claims::parse_claim_name;
-use crate::model::snapshot::claim_templates;
+use crate::model::Snapshot;
+use crate::model::pod::Owner;
+use crate::model::profile::Profile;
+use crate::model::teardown::{self, CLAIM_MARK, ClaimPlan, FROM_REPLICAS, Fate};
 use crate::output::io_error;
 
 pub struct Options {
@@ -25,280 +39,539 @@ pub struct Options {
     pub cascade: String,
     /// On timeout, remove pods still terminating with grace period 0 (finalizers still hold).
     pub force: bool,
+    /// Undo an interrupted teardown: scale back to the recorded replicas.
+    pub abort: bool,
 }
 
-/// This set's claims: `<template>-<set>-<ordinal>` for its claim templates (a claim of a
-/// set with a similar name does not match).
-fn own_claims<'c>(
-    claims: &'c [PersistentVolumeClaim],
-    set: &str,
-    templates: &[String],
-) -> Vec<&'c PersistentVolumeClaim> {
-    claims
-        .iter()
-        .filter(|c| {
-            parse_claim_name(c.metadata.name.as_deref().unwrap_or(""), templates, set).is_some()
-        })
-        .collect()
+fn say(out: &mut dyn Write, s: String) -> Result<()> {
+    out.write_all(s.as_bytes()).map_err(io_error)
 }
 
 pub async fn run(
     conn: &Connection,
     target: &Target,
+    profile: &Profile,
     opts: &Options,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let name = target.name.as_str();
-    let w = |out: &mut dyn Write, s: String| out.write_all(s.as_bytes()).map_err(io_error);
-    let ns = target.namespace.as_str();
-    let claims_api: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), ns);
+    let (ns, name) = (target.namespace.as_str(), target.name.as_str());
     let snap = match load::snapshot(&conn.client, ns, name).await {
-        Ok(s) => Some(s),
-        Err(e) if e.is_not_found() => None,
+        Ok(s) => s,
+        Err(e) if e.is_not_found() && !opts.abort => {
+            return finish_marked_claims(conn, target, opts, out).await;
+        }
         Err(e) => return Err(e.into()),
     };
-    let templates: Vec<String> = snap
-        .as_ref()
-        .map(|s| {
-            claim_templates(s.set())
-                .into_iter()
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some(snap) = &snap {
-        let spec = snap.set().spec.as_ref();
-        let parallel = spec.and_then(|s| s.pod_management_policy.as_deref()) == Some("Parallel");
-        let mut pods: Vec<(i32, String)> = snap
-            .records()
-            .iter()
-            .filter(|r| r.member)
-            .map(|r| (r.ordinal, r.name.clone()))
-            .collect();
-        pods.sort_by_key(|(o, _)| std::cmp::Reverse(*o));
-        let order = pods
-            .iter()
-            .map(|(_, n)| n.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        w(out, format!("Ordered teardown of statefulset/{name}:\n"))?;
-        if parallel {
-            w(
-                out,
-                format!(
-                    "  warning: podManagementPolicy is Parallel — all pods terminate at once: {order}\n"
-                ),
-            )?;
-        } else {
-            w(
-                out,
-                format!(
-                    "  pods terminate one at a time, highest ordinal first: {}\n",
-                    if order.is_empty() { "none" } else { &order }
-                ),
-            )?;
-        }
-        let policy = spec.and_then(|s| s.persistent_volume_claim_retention_policy.as_ref());
-        let scaled = policy
-            .and_then(|p| p.when_scaled.as_deref())
-            .unwrap_or("Retain");
-        let deleted = policy
-            .and_then(|p| p.when_deleted.as_deref())
-            .unwrap_or("Retain");
-        let claims = own_claims(snap.pvcs(), name, &templates);
-        let names: Vec<&str> = claims
-            .iter()
-            .filter_map(|c| c.metadata.name.as_deref())
-            .collect();
-        w(
-            out,
-            format!(
-                "  claims ({}): {} — retention policy whenScaled={scaled}, whenDeleted={deleted}{}\n",
-                names.len(),
-                if names.is_empty() {
-                    "none".into()
-                } else {
-                    names.join(", ")
-                },
-                if opts.delete_pvcs {
-                    "; --delete-pvcs deletes them afterwards"
-                } else {
-                    "; they are kept"
-                }
-            ),
-        )?;
-        if opts.dry_run.as_deref() == Some("client") {
-            return w(out, "(dry run: nothing changed)\n".into());
-        }
-        let server_dry = opts.dry_run.as_deref() == Some("server");
-        crate::ops::consent(&format!("Delete statefulset/{name}?"), opts.yes, server_dry)?;
-        let replicas = spec.and_then(|s| s.replicas).unwrap_or(1);
-        let rv = snap.resource_version();
-        if replicas != 0 || server_dry {
-            mutate::scale_set(&conn.client, ns, name, 0, &rv, server_dry)
-                .await
-                .map_err(Error::from)?;
-            if server_dry {
-                return w(
-                    out,
-                    "scale to 0 accepted by the server (dry run: nothing changed)\n".into(),
-                );
-            }
-            w(out, format!("scaled statefulset/{name} to 0\n"))?;
-        }
-        // Wait until every pod is gone, reporting each as it goes.
-        let mut updates = std::pin::pin!(
-            watch::snapshots(conn.client.clone(), ns.to_string(), name.to_string()).await?
-        );
-        let mut deadline = tokio::time::Instant::now() + opts.timeout;
-        let mut forced = false;
-        let mut forced_uids: Vec<String> = Vec::new();
-        let mut last: Vec<(String, bool)> = Vec::new();
-        let mut latest = snap.clone();
-        loop {
-            let present: Vec<(String, bool)> = latest
-                .records()
-                .iter()
-                .filter(|r| r.member)
-                .map(|r| (r.name.clone(), r.terminating))
-                .collect();
-            for (pod, terminating) in &present {
-                if *terminating && !last.iter().any(|(p, t)| p == pod && *t) {
-                    w(out, format!("  {pod} terminating\n"))?;
-                }
-            }
-            for (pod, _) in &last {
-                if !present.iter().any(|(p, _)| p == pod) {
-                    w(out, format!("  {pod} gone\n"))?;
-                }
-            }
-            if present.is_empty() {
-                break;
-            }
-            if forced {
-                let due: Vec<(String, String)> = latest
-                    .records()
-                    .iter()
-                    .filter(|r| r.member && r.terminating && !forced_uids.contains(&r.uid))
-                    .map(|r| (r.name.clone(), r.uid.clone()))
-                    .collect();
-                for (pod, uid) in due {
-                    forced_uids.push(uid.clone());
-                    match mutate::delete_pod_with_grace(&conn.client, ns, &pod, &uid, Some(0)).await
-                    {
-                        Ok(_) => w(out, format!("  {pod} force-deleted (grace period 0)\n"))?,
-                        Err(e) if e.is_conflict() || e.is_not_found() => {}
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-            }
-            last = present;
-            match tokio::time::timeout_at(deadline, updates.next()).await {
-                Ok(Some(watch::Update::Snapshot(s))) => latest = *s,
-                Ok(Some(watch::Update::Reconnecting(_))) => {}
-                Ok(None) | Err(_) if opts.force && !forced => {
-                    // From here on every pod still terminating is removed at once.
-                    forced = true;
-                    deadline =
-                        tokio::time::Instant::now() + opts.timeout.max(Duration::from_secs(30));
-                }
-                Ok(None) | Err(_) => return Err(stuck_pods(name, &latest)),
-            }
-        }
-        let uid = snap.set().metadata.uid.clone().unwrap_or_default();
-        let path = format!("/apis/apps/v1/namespaces/{ns}/statefulsets/{name}");
-        mutate::delete_with_uid(
+    if opts.abort {
+        return abort(conn, target, &snap, opts, out).await;
+    }
+    let claims = teardown::claim_plan(&snap, profile, opts.delete_pvcs);
+    show_plan(&snap, &claims, out)?;
+    let by_policy: Vec<&str> = claims
+        .iter()
+        .filter(|c| matches!(c.fate, Fate::DeletedWithItsPod | Fate::DeletedWithTheSet))
+        .map(|c| c.name.as_str())
+        .collect();
+    if !by_policy.is_empty() && !opts.delete_pvcs {
+        return Err(Error::input(format!(
+            "the retention policy of statefulset/{name} deletes claims {} during this teardown; nothing changed",
+            by_policy.join(", ")
+        ))
+        .with_hint(
+            "pass --delete-pvcs to accept that, or change spec.persistentVolumeClaimRetentionPolicy to Retain first",
+        ));
+    }
+    if opts.dry_run.as_deref() == Some("client") {
+        return say(out, "(dry run: nothing changed)\n".into());
+    }
+    let server_dry = opts.dry_run.as_deref() == Some("server");
+    super::consent(
+        &format!("Delete statefulset/{name} in namespace {ns}?"),
+        opts.yes,
+        server_dry,
+    )?;
+    // Mark the claims this command deletes, before anything else changes.
+    let mark = teardown::mark_of(&snap);
+    for c in claims.iter().filter(|c| c.fate == Fate::DeletedOnRequest) {
+        mutate::merge_patch(
             &conn.client,
-            &path,
-            &format!("statefulsets.apps {name:?}"),
-            &uid,
-            &opts.cascade,
+            &mutate::claim_path(ns, &c.name),
+            &format!("persistentvolumeclaims {:?} in namespace {ns:?}", c.name),
+            &json!({"metadata": {"annotations": {CLAIM_MARK: mark}}}),
+            &c.resource_version,
+            server_dry,
         )
         .await
-        .map_err(Error::from)?;
-        w(out, format!("deleted statefulset/{name}\n"))?;
-    } else {
-        w(out, format!("statefulset/{name} is already gone\n"))?;
-        if opts.dry_run.is_some() {
-            return Ok(());
-        }
+        .map_err(|e| super::write_error(e, &format!("persistentvolumeclaim/{}", c.name)))?;
     }
-    // Claims: kept unless asked for; then exactly this set's.
-    let all = claims_api
-        .list(&ListParams::default())
+    let replicas = crate::model::set::replicas(snap.set());
+    let mut latest = snap.clone();
+    if replicas != 0 || server_dry {
+        // One write: the replicas to come back to, and zero.
+        let patched = mutate::patch_set(
+            &conn.client,
+            ns,
+            name,
+            &json!({"metadata": {"annotations": {FROM_REPLICAS: replicas.to_string()}},
+                    "spec": {"replicas": 0}}),
+            &snap.resource_version(),
+            server_dry,
+        )
         .await
-        .map_err(|e| {
-            crate::cluster::ClusterError::from_kube(
-                format!("list persistentvolumeclaims in namespace {ns:?}"),
-                e,
-            )
-        })?
-        .items;
-    let templates = if templates.is_empty() {
-        guess_templates(&all, name)
-    } else {
-        templates
-    };
-    let claims = own_claims(&all, name, &templates);
-    let names: Vec<String> = claims
-        .iter()
-        .filter_map(|c| c.metadata.name.clone())
-        .collect();
-    if names.is_empty() {
-        return Ok(());
+        .map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?;
+        if server_dry {
+            return say(
+                out,
+                "scale to 0 accepted by the server (dry run: nothing changed)\n".into(),
+            );
+        }
+        say(
+            out,
+            format!(
+                "scaled statefulset/{name} to 0 (from {replicas}; `kubectl sts delete {name} -n {ns} --abort` scales it back)\n"
+            ),
+        )?;
+        latest = latest
+            .with_set(patched)
+            .map_err(|e| Error::failed(e.to_string()))?;
     }
-    if !opts.delete_pvcs {
-        return w(
+    let latest = wait_for_pods(conn, target, &snap, latest, opts, out).await?;
+    delete_set(conn, target, &snap, latest, opts).await?;
+    say(out, format!("deleted statefulset/{name}\n"))?;
+    delete_claims(conn, ns, &claims, out).await?;
+    let kept: Vec<&str> = claims
+        .iter()
+        .filter(|c| c.fate == Fate::Kept)
+        .map(|c| c.name.as_str())
+        .collect();
+    if !kept.is_empty() {
+        say(
             out,
             format!(
                 "retained claims: {}\n  delete them with: kubectl delete pvc -n {ns} {}\n",
-                names.join(", "),
-                names.join(" ")
+                kept.join(", "),
+                kept.join(" ")
             ),
-        );
-    }
-    for c in claims {
-        let claim = c.metadata.name.clone().unwrap_or_default();
-        let uid = c.metadata.uid.clone().unwrap_or_default();
-        let path = format!("/api/v1/namespaces/{ns}/persistentvolumeclaims/{claim}");
-        mutate::delete_with_uid(
-            &conn.client,
-            &path,
-            &format!("persistentvolumeclaims {claim:?}"),
-            &uid,
-            "Background",
-        )
-        .await
-        .map_err(Error::from)?;
-        w(out, format!("deleted pvc/{claim}\n"))?;
+        )?;
     }
     Ok(())
 }
 
-/// The set is gone: its claim templates are the `<template>` parts of `<template>-<set>-<n>`.
-fn guess_templates(claims: &[PersistentVolumeClaim], set: &str) -> Vec<String> {
-    let suffix = format!("-{set}-");
-    let mut out: Vec<String> = claims
+/// Deletes the set exactly as last observed: any change since answers 409. The
+/// controller's own status writes change the resourceVersion too, so on 409 the set is
+/// read again and deleted at its new version if only its status moved (same generation,
+/// still at zero, same uid); a change of its spec stops the teardown.
+async fn delete_set(
+    conn: &Connection,
+    target: &Target,
+    first: &Snapshot,
+    mut latest: Snapshot,
+    opts: &Options,
+) -> Result<()> {
+    let (ns, name) = (target.namespace.as_str(), target.name.as_str());
+    let set_uid = first.set().metadata.uid.clone().unwrap_or_default();
+    let generation = latest.set().metadata.generation;
+    for _ in 0..5 {
+        let rv = latest.resource_version();
+        let result = mutate::delete_preconditioned(
+            &conn.client,
+            &mutate::set_path(ns, name),
+            &format!("statefulsets.apps {name:?} in namespace {ns:?}"),
+            &Preconditions {
+                uid: &set_uid,
+                resource_version: Some(&rv),
+                propagation: Some(&opts.cascade),
+                ..Preconditions::default()
+            },
+        )
+        .await;
+        match result {
+            Ok(_) => return Ok(()),
+            Err(e) if e.is_conflict() => {
+                latest = load::snapshot(&conn.client, ns, name).await?;
+                let set = latest.set();
+                let same = set.metadata.uid.as_deref() == Some(set_uid.as_str())
+                    && set.metadata.generation == generation
+                    && crate::model::set::replicas(set) == 0;
+                if !same {
+                    return Err(Error::failed(format!(
+                        "statefulset/{name} was changed by another client after its pods were gone; it was not deleted"
+                    ))
+                    .with_hint(format!(
+                        "run `kubectl sts delete {name} -n {ns}` again to re-plan"
+                    )));
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::failed(format!(
+        "statefulset/{name} kept changing; it was not deleted"
+    ))
+    .with_hint(format!("run `kubectl sts delete {name} -n {ns}` again")))
+}
+
+/// The plan, before consent: the pods in the order they go, and each claim's fate.
+fn show_plan(snap: &Snapshot, claims: &[ClaimPlan], out: &mut dyn Write) -> Result<()> {
+    let name = snap.name();
+    let spec = snap.set().spec.as_ref();
+    let parallel = spec.and_then(|s| s.pod_management_policy.as_deref()) == Some("Parallel");
+    let mut pods: Vec<(i32, &str)> = snap
+        .records()
+        .iter()
+        .filter(|r| r.owner == Owner::ThisSet && r.member)
+        .map(|r| (r.ordinal, r.name.as_str()))
+        .collect();
+    pods.sort_by_key(|(o, _)| std::cmp::Reverse(*o));
+    let order = pods.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ");
+    say(
+        out,
+        format!(
+            "Ordered teardown of statefulset/{name} in namespace {}:\n",
+            snap.namespace()
+        ),
+    )?;
+    if parallel {
+        say(
+            out,
+            format!(
+                "  warning: podManagementPolicy is Parallel — all pods terminate at once: {order}\n"
+            ),
+        )?;
+    } else {
+        say(
+            out,
+            format!(
+                "  pods terminate one at a time, highest ordinal first: {}\n",
+                if order.is_empty() { "none" } else { &order }
+            ),
+        )?;
+    }
+    let policy = spec.and_then(|s| s.persistent_volume_claim_retention_policy.as_ref());
+    let scaled = policy
+        .and_then(|p| p.when_scaled.as_deref())
+        .unwrap_or("Retain");
+    let deleted = policy
+        .and_then(|p| p.when_deleted.as_deref())
+        .unwrap_or("Retain");
+    say(
+        out,
+        format!(
+            "  claims ({}), retention policy whenScaled={scaled}, whenDeleted={deleted}:{}\n",
+            claims.len(),
+            if claims.is_empty() { " none" } else { "" }
+        ),
+    )?;
+    for c in claims {
+        say(out, format!("    {}: {}\n", c.name, c.fate.describe()))?;
+    }
+    Ok(())
+}
+
+/// Waits until every pod of the set is gone. Stops when another client changes the set
+/// (replicas, template, or it is replaced); with `--force`, after the timeout, removes
+/// the pods the set controls that are still terminating.
+async fn wait_for_pods(
+    conn: &Connection,
+    target: &Target,
+    first: &Snapshot,
+    mut latest: Snapshot,
+    opts: &Options,
+    out: &mut dyn Write,
+) -> Result<Snapshot> {
+    let (ns, name) = (target.namespace.as_str(), target.name.as_str());
+    let set_uid = first.set().metadata.uid.clone().unwrap_or_default();
+    let template = first.set_json().pointer("/spec/template").cloned();
+    let mut updates = std::pin::pin!(
+        watch::snapshots(conn.client.clone(), ns.to_string(), name.to_string()).await?
+    );
+    let mut deadline = tokio::time::Instant::now() + opts.timeout;
+    let mut forced = false;
+    let mut forced_uids: Vec<String> = Vec::new();
+    let mut last: Vec<(String, bool)> = Vec::new();
+    loop {
+        let set = latest.set();
+        if set.metadata.uid.as_deref() != Some(set_uid.as_str()) {
+            return Err(Error::failed(format!(
+                "statefulset/{name} was replaced by another object (uid {}) during the teardown; stopped, nothing more deleted",
+                set.metadata.uid.as_deref().unwrap_or("?")
+            )));
+        }
+        let replicas = crate::model::set::replicas(set);
+        if replicas != 0 {
+            return Err(Error::failed(format!(
+                "statefulset/{name} was scaled to {replicas} by another client during the teardown; stopped without deleting it"
+            ))
+            .with_hint(format!(
+                "if the teardown should go on, run `kubectl sts delete {name} -n {ns}` again"
+            )));
+        }
+        if latest.set_json().pointer("/spec/template").cloned() != template {
+            return Err(Error::failed(format!(
+                "the template of statefulset/{name} was changed by another client during the teardown; stopped without deleting it"
+            )));
+        }
+        let present: Vec<(String, bool)> = latest
+            .records()
+            .iter()
+            .filter(|r| r.owner == Owner::ThisSet && r.member)
+            .map(|r| (r.name.clone(), r.terminating))
+            .collect();
+        for (pod, terminating) in &present {
+            if *terminating && !last.iter().any(|(p, t)| p == pod && *t) {
+                say(out, format!("  {pod} terminating\n"))?;
+            }
+        }
+        for (pod, _) in &last {
+            if !present.iter().any(|(p, _)| p == pod) {
+                say(out, format!("  {pod} gone\n"))?;
+            }
+        }
+        if present.is_empty() {
+            return Ok(latest);
+        }
+        if forced {
+            force_terminating(conn, ns, &latest, &mut forced_uids, out).await?;
+        }
+        last = present;
+        match tokio::time::timeout_at(deadline, updates.next()).await {
+            Ok(Some(watch::Update::Snapshot(s))) => latest = *s,
+            Ok(Some(watch::Update::Reconnecting(_))) => {}
+            Ok(None) => {
+                return Err(Error::failed(format!(
+                    "the watch of statefulset/{name} ended; stopped while its pods were terminating"
+                ))
+                .with_hint(format!(
+                    "run `kubectl sts delete {name} -n {ns}` again: it continues"
+                )));
+            }
+            Err(_) if opts.force && !forced => {
+                // From here on every pod of the set still terminating is removed at once.
+                forced = true;
+                deadline = tokio::time::Instant::now() + opts.timeout.max(Duration::from_secs(30));
+            }
+            Err(_) => return Err(stuck_pods(name, &latest)),
+        }
+    }
+}
+
+/// `--force`: deletes with grace period 0 the terminating pods this set controls, each
+/// at the uid and resourceVersion it was seen with.
+async fn force_terminating(
+    conn: &Connection,
+    ns: &str,
+    snap: &Snapshot,
+    done: &mut Vec<String>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let due: Vec<(String, String, String)> = snap
+        .records()
+        .iter()
+        .filter(|r| r.owner == Owner::ThisSet && r.member && r.terminating)
+        .filter(|r| !done.contains(&r.uid))
+        .map(|r| {
+            let rv = snap
+                .pod(&r.name)
+                .and_then(|p| p.metadata.resource_version.clone())
+                .unwrap_or_default();
+            (r.name.clone(), r.uid.clone(), rv)
+        })
+        .collect();
+    for (pod, uid, rv) in due {
+        done.push(uid.clone());
+        let result = mutate::delete_preconditioned(
+            &conn.client,
+            &mutate::pod_path(ns, &pod),
+            &format!("pod {pod:?} in namespace {ns:?}"),
+            &Preconditions {
+                uid: &uid,
+                resource_version: Some(&rv),
+                grace_seconds: Some(0),
+                ..Preconditions::default()
+            },
+        )
+        .await;
+        match result {
+            Ok(true) => say(out, format!("  {pod} force-deleted (grace period 0)\n"))?,
+            Ok(false) => {}
+            // Changed since seen: the next snapshot decides again.
+            Err(e) if e.is_conflict() => {
+                done.pop();
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Deletes the claims planned for deletion by this command, each at its uid.
+async fn delete_claims(
+    conn: &Connection,
+    ns: &str,
+    claims: &[ClaimPlan],
+    out: &mut dyn Write,
+) -> Result<()> {
+    for c in claims.iter().filter(|c| c.fate == Fate::DeletedOnRequest) {
+        let existed = mutate::delete_preconditioned(
+            &conn.client,
+            &mutate::claim_path(ns, &c.name),
+            &format!("persistentvolumeclaims {:?} in namespace {ns:?}", c.name),
+            &Preconditions {
+                uid: &c.uid,
+                ..Preconditions::default()
+            },
+        )
+        .await
+        .map_err(Error::from)?;
+        if existed {
+            say(out, format!("deleted pvc/{}\n", c.name))?;
+        }
+    }
+    Ok(())
+}
+
+/// The set is gone: finish the claims an earlier run of this teardown marked, or say
+/// that there is no such set.
+async fn finish_marked_claims(
+    conn: &Connection,
+    target: &Target,
+    opts: &Options,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (ns, name) = (target.namespace.as_str(), target.name.as_str());
+    let api: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), ns);
+    let all = api.list(&ListParams::default()).await.map_err(|e| {
+        ClusterError::from_kube(
+            format!("list persistentvolumeclaims in namespace {ns:?}"),
+            e,
+        )
+    })?;
+    let marked: Vec<&PersistentVolumeClaim> = all
+        .items
+        .iter()
+        .filter(|c| teardown::marked_for(c, ns, name))
+        .collect();
+    if marked.is_empty() {
+        return Err(Error::failed(format!(
+            "statefulsets.apps {name:?} not found in namespace {ns:?}: nothing to tear down"
+        ))
+        .with_hint("if an earlier `kubectl sts delete` of it finished, there is nothing left to do; else check the name and the namespace (-n)"));
+    }
+    let names: Vec<&str> = marked
         .iter()
         .filter_map(|c| c.metadata.name.as_deref())
-        .filter_map(|n| {
-            n.rfind(&suffix)
-                .map(|i| (n[..i].to_string(), &n[i + suffix.len()..]))
-        })
-        .filter(|(_, ord)| !ord.is_empty() && ord.bytes().all(|b| b.is_ascii_digit()))
-        .map(|(t, _)| t)
         .collect();
-    out.sort();
-    out.dedup();
-    out
+    say(
+        out,
+        format!(
+            "statefulset/{name} is gone; an earlier `kubectl sts delete {name} --delete-pvcs` marked claims for deletion: {}\n",
+            names.join(", ")
+        ),
+    )?;
+    if !opts.delete_pvcs {
+        return Err(Error::input(format!(
+            "claims of the deleted statefulset/{name} are still marked for deletion: {}",
+            names.join(", ")
+        ))
+        .with_hint(format!(
+            "run `kubectl sts delete {name} -n {ns} --delete-pvcs` to finish"
+        )));
+    }
+    if opts.dry_run.as_deref() == Some("client") {
+        return say(out, "(dry run: nothing changed)\n".into());
+    }
+    let server_dry = opts.dry_run.as_deref() == Some("server");
+    super::consent(
+        &format!("Delete these {} claim(s)?", names.len()),
+        opts.yes,
+        server_dry,
+    )?;
+    for c in marked {
+        let claim = c.metadata.name.as_deref().unwrap_or("");
+        let uid = c.metadata.uid.as_deref().unwrap_or("");
+        let rv = c.metadata.resource_version.as_deref().unwrap_or("");
+        let existed = mutate::delete_preconditioned(
+            &conn.client,
+            &mutate::claim_path(ns, claim),
+            &format!("persistentvolumeclaims {claim:?} in namespace {ns:?}"),
+            &Preconditions {
+                uid,
+                resource_version: Some(rv),
+                dry_run: server_dry,
+                ..Preconditions::default()
+            },
+        )
+        .await
+        .map_err(Error::from)?;
+        if existed {
+            say(out, format!("deleted pvc/{claim}\n"))?;
+        }
+    }
+    Ok(())
+}
+
+/// `--abort`: scales the set back to the replicas the teardown recorded.
+async fn abort(
+    conn: &Connection,
+    target: &Target,
+    snap: &Snapshot,
+    opts: &Options,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (ns, name) = (target.namespace.as_str(), target.name.as_str());
+    let recorded = snap
+        .set()
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(FROM_REPLICAS));
+    let Some(text) = recorded else {
+        return Err(Error::input(format!(
+            "statefulset/{name} has no interrupted teardown to abort (no {FROM_REPLICAS} annotation)"
+        )));
+    };
+    let replicas: i32 = text.parse().map_err(|_| {
+        Error::input(format!(
+            "statefulset/{name}: annotation {FROM_REPLICAS}={text:?} is not a number of replicas"
+        ))
+    })?;
+    say(
+        out,
+        format!(
+            "Abort the teardown of statefulset/{name} in namespace {ns}: scale back to {replicas} replicas\n"
+        ),
+    )?;
+    if opts.dry_run.as_deref() == Some("client") {
+        return say(out, "(dry run: nothing changed)\n".into());
+    }
+    let server_dry = opts.dry_run.as_deref() == Some("server");
+    super::consent(
+        &format!("Scale statefulset/{name} back to {replicas}?"),
+        opts.yes,
+        server_dry,
+    )?;
+    mutate::patch_set(
+        &conn.client,
+        ns,
+        name,
+        &json!({"metadata": {"annotations": {FROM_REPLICAS: null}}, "spec": {"replicas": replicas}}),
+        &snap.resource_version(),
+        server_dry,
+    )
+    .await
+    .map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?;
+    say(
+        out,
+        format!("scaled statefulset/{name} back to {replicas}; the teardown is aborted\n"),
+    )
 }
 
 /// Which pods did not go, and why.
-fn stuck_pods(name: &str, snap: &crate::model::Snapshot) -> Error {
+fn stuck_pods(name: &str, snap: &Snapshot) -> Error {
     let why: Vec<String> = snap
         .records()
         .iter()
-        .filter(|r| r.member)
+        .filter(|r| r.owner == Owner::ThisSet && r.member)
         .map(|r| {
             let finalizers = snap
                 .pod(&r.name)

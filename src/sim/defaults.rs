@@ -153,17 +153,21 @@ pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>) -> Result<(), ApiE
             "spec.updateStrategy.rollingUpdate: Invalid value: only allowed for updateStrategy 'RollingUpdate'",
         );
     }
-    let selector = spec
-        .pointer("/selector/matchLabels")
-        .and_then(Value::as_object);
-    let Some(selector) = selector.filter(|s| !s.is_empty()) else {
+    // A selector of matchLabels, matchExpressions or both; empty is refused, and the
+    // template's labels must match it (apps/v1 validation).
+    let selector: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector> = spec
+        .get("selector")
+        .and_then(|s| serde_json::from_value(s.clone()).ok());
+    let Some(selector) = selector.filter(|s| {
+        s.match_labels.as_ref().is_some_and(|m| !m.is_empty())
+            || s.match_expressions.as_ref().is_some_and(|e| !e.is_empty())
+    }) else {
         return invalid("spec.selector: Required value");
     };
-    let labels = spec.pointer("/template/metadata/labels");
-    if selector
-        .iter()
-        .any(|(k, v)| labels.and_then(|l| l.get(k)) != Some(v))
-    {
+    let labels: Option<std::collections::BTreeMap<String, String>> = spec
+        .pointer("/template/metadata/labels")
+        .and_then(|l| serde_json::from_value(l.clone()).ok());
+    if !crate::model::selector::matches(&selector, labels.as_ref()) {
         return invalid(
             "spec.template.metadata.labels: Invalid value: `selector` does not match template `labels`",
         );

@@ -344,8 +344,9 @@ pub async fn run_op(
                 timeout: Duration::from_secs(600),
                 cascade: "Background".into(),
                 force: false,
+                abort: false,
             };
-            crate::ops::delete::run(conn, target, &opts, out).await
+            crate::ops::delete::run(conn, target, &setup.profile, &opts, out).await
         }
     }
 }

@@ -132,3 +132,193 @@ async fn the_dashboard_acts_on_the_namespace_of_the_set_it_shows() {
         "the other namespace's set is untouched"
     );
 }
+
+fn set_with_claims(name: &str, replicas: i32, extra: Value) -> Value {
+    let mut s = json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"replicas": replicas, "serviceName": name, "podManagementPolicy": "Parallel",
+                 "selector": {"matchLabels": {"app": name}},
+                 "volumeClaimTemplates": [{"metadata": {"name": "data"},
+                     "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}],
+                 "template": {"metadata": {"labels": {"app": name}},
+                              "spec": {"containers": [{"name": "app", "image": "nginx:1.25"}]}}}});
+    kubectl_sts::sim::patch::merge(&mut s, &extra);
+    s
+}
+
+fn claims(live: &Live) -> Vec<String> {
+    let mut names: Vec<String> = live.server.shared.read(|c| {
+        c.store
+            .all(Kind::PersistentVolumeClaim)
+            .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+            .collect()
+    });
+    names.sort();
+    names
+}
+
+async fn settled(objects: Vec<Value>) -> Live {
+    let mut c = Cluster::new(Config::default());
+    c.seed(objects).unwrap();
+    c.advance(jiff::SignedDuration::from_secs(60));
+    serve(c).await
+}
+
+/// Defect 2: `delete web --delete-pvcs` guessed claims by a name suffix and deleted the
+/// claims of a live set `green-web`; a second run after the set was gone deleted them
+/// with no plan shown. Now: exact names, what is listed is what is deleted, and a set
+/// that is gone has no claims to guess.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_pvcs_deletes_exactly_the_claims_it_lists_and_no_other_sets() {
+    let live = settled(vec![
+        set_with_claims("web", 2, json!({})),
+        set_with_claims("green-web", 2, json!({})),
+    ])
+    .await;
+    assert_eq!(
+        claims(&live),
+        [
+            "data-green-web-0",
+            "data-green-web-1",
+            "data-web-0",
+            "data-web-1"
+        ]
+    );
+    // A plain delete first keeps every claim; a second run with --delete-pvcs after the
+    // set is gone has nothing recorded, guesses nothing and deletes nothing.
+    let (code, out, err) = super::recovery::run_advancing(&live, &["delete", "web", "--yes"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) =
+        super::recovery::run_advancing(&live, &["delete", "web", "--yes", "--delete-pvcs"]).await;
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(claims(&live).len(), 4, "nothing deleted: {err}");
+
+    // With --delete-pvcs from the start: the plan names data-web-0/1, and exactly those go.
+    let live = settled(vec![
+        set_with_claims("web", 2, json!({})),
+        set_with_claims("green-web", 2, json!({})),
+    ])
+    .await;
+    let (code, out, err) =
+        super::recovery::run_advancing(&live, &["delete", "web", "--yes", "--delete-pvcs"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("data-web-0: deleted by this command")
+            && out.contains("data-web-1: deleted by this command")
+            && !out.contains("green"),
+        "{out}"
+    );
+    assert_eq!(claims(&live), ["data-green-web-0", "data-green-web-1"]);
+    let deletes: Vec<String> = live
+        .server
+        .shared
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "DELETE" && r.path.contains("persistentvolumeclaims"))
+        .map(|r| {
+            assert!(r.body.as_ref().unwrap()["preconditions"]["uid"].is_string());
+            r.path
+        })
+        .collect();
+    assert_eq!(deletes.len(), 2, "{deletes:?}");
+}
+
+/// Defect 10: with whenScaled=Delete the scale to zero makes the controller hand the
+/// claims to the garbage collector, while the plan said "kept". Now the plan says what
+/// the controller does, and without --delete-pvcs nothing starts. A matchExpressions
+/// selector (no labels copied onto claims) still lists the claims by their exact names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plan_shows_what_the_retention_policy_deletes() {
+    let policy = json!({"spec": {"persistentVolumeClaimRetentionPolicy": {"whenScaled": "Delete", "whenDeleted": "Retain"}}});
+    let live = settled(vec![set_with_claims("web", 2, policy.clone())]).await;
+    let rv = live.server.shared.read(|c| c.store.resource_version());
+    let (code, out, err) = super::recovery::run_advancing(&live, &["delete", "web", "--yes"]).await;
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        out.contains("data-web-0: deleted by the garbage collector with its pod (retention whenScaled=Delete)"),
+        "{out}"
+    );
+    assert!(err.contains("--delete-pvcs"), "{err}");
+    assert_eq!(
+        live.server.shared.read(|c| c.store.resource_version()),
+        rv,
+        "nothing changed"
+    );
+    let (code, out, err) =
+        super::recovery::run_advancing(&live, &["delete", "web", "--yes", "--delete-pvcs"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    // The garbage collector removes them as the pods go.
+    for _ in 0..50 {
+        if claims(&live).is_empty() {
+            break;
+        }
+        live.server.advance(jiff::SignedDuration::from_secs(1));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(claims(&live).is_empty(), "{:?}", claims(&live));
+
+    let expressions = json!({"spec": {"selector": {"matchLabels": null,
+        "matchExpressions": [{"key": "app", "operator": "In", "values": ["web"]}]}}});
+    let live = settled(vec![set_with_claims("web", 2, expressions)]).await;
+    assert_eq!(claims(&live), ["data-web-0", "data-web-1"]);
+    let (code, out, _) =
+        super::recovery::run_advancing(&live, &["delete", "web", "--dry-run=client"]).await;
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("claims (2)") && out.contains("data-web-1: kept"),
+        "{out}"
+    );
+}
+
+/// Defects 5 and 9 for the teardown: the scale to zero records the replicas it came
+/// from and `--abort` puts them back; a scale by another client during the teardown
+/// stops it without deleting the set (it used to delete the set anyway).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_teardown_can_be_aborted_and_another_clients_scale_stops_it() {
+    let mut c = Cluster::new(Config::default());
+    c.config.kubelet.max_grace = jiff::SignedDuration::from_secs(3600);
+    c.seed(vec![set_with_claims("web", 3, json!({}))]).unwrap();
+    c.advance(jiff::SignedDuration::from_secs(60));
+    let live = serve(c).await;
+    // Pods take an hour to go: the teardown times out, the set stays at zero.
+    let (code, _, err) =
+        super::recovery::run_advancing(&live, &["delete", "web", "--yes", "--timeout", "3s"]).await;
+    assert_eq!(code, 1, "{err}");
+    let replicas = |live: &Live| {
+        live.server.shared.read(|c| {
+            c.store.get(Kind::StatefulSet, "default", "web").unwrap()["spec"]["replicas"].as_i64()
+        })
+    };
+    assert_eq!(replicas(&live), Some(0));
+    let (code, out, err) =
+        super::recovery::run_advancing(&live, &["delete", "web", "--abort", "--yes"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("scaled statefulset/web back to 3"), "{out}");
+    assert_eq!(replicas(&live), Some(3));
+
+    // Another client scales up while the teardown waits: it stops, the set stays.
+    let child = live.spawn(&["delete", "web", "--yes", "--timeout", "1m"]);
+    let wait = child.wait_with_output();
+    tokio::pin!(wait);
+    let mut scaled = false;
+    let out = loop {
+        tokio::select! {
+            out = &mut wait => break out.unwrap(),
+            _ = tokio::time::sleep(Duration::from_millis(100)) => {
+                live.server.advance(jiff::SignedDuration::from_secs(1));
+                if !scaled && replicas(&live) == Some(0) {
+                    live.server.shared.with(|c| {
+                        let mut s = c.store.get(Kind::StatefulSet, "default", "web").unwrap().clone();
+                        s["spec"]["replicas"] = json!(4);
+                        c.store.update(Kind::StatefulSet, "default", "web", s, false, false).unwrap();
+                    });
+                    scaled = true;
+                }
+            }
+        }
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("was scaled to 4 by another client"), "{err}");
+    assert_eq!(replicas(&live), Some(4), "the other client's change stands");
+}

@@ -137,9 +137,14 @@ async fn a_second_run_continues_from_zero_replicas_or_a_deleted_set() {
         "already at zero: {out}"
     );
     assert!(out.contains("deleted statefulset/web"));
-    let (code, out, _) = run_advancing(&live, &["delete", "web", "--yes"]).await;
-    assert_eq!(code, 0);
-    assert!(out.contains("already gone"), "{out}");
+    // Gone: a second run cannot tell a finished teardown from a typo, and says so
+    // rather than pass as success.
+    let (code, _, err) = run_advancing(&live, &["delete", "web", "--yes"]).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(r#"statefulsets.apps "web" not found in namespace "default""#),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
