@@ -33,52 +33,6 @@ pub async fn patch_set(
     serde_json::from_str(&text).map_err(|e| ClusterError::other(call, format!("invalid JSON: {e}")))
 }
 
-/// Deletes pod `ns/name` only if it is still the object with `uid` (a pod recreated
-/// meanwhile answers 409 and is left alone). `Ok(false)` when it was already gone.
-pub async fn delete_pod(
-    client: &kube::Client,
-    ns: &str,
-    name: &str,
-    uid: &str,
-) -> Result<bool, ClusterError> {
-    delete_pod_with_grace(client, ns, name, uid, None).await
-}
-
-/// As [`delete_pod`], with an explicit grace period (`Some(0)`: kubectl's `--force`).
-pub async fn delete_pod_with_grace(
-    client: &kube::Client,
-    ns: &str,
-    name: &str,
-    uid: &str,
-    grace: Option<u32>,
-) -> Result<bool, ClusterError> {
-    use k8s_openapi::api::core::v1::Pod;
-    use kube::api::{Api, DeleteParams, Preconditions};
-    let api: Api<Pod> = Api::namespaced(client.clone(), ns);
-    let dp = DeleteParams {
-        grace_period_seconds: grace,
-        preconditions: Some(Preconditions {
-            uid: Some(uid.to_string()),
-            resource_version: None,
-        }),
-        ..DeleteParams::default()
-    };
-    match api.delete(name, &dp).await {
-        Ok(_) => Ok(true),
-        Err(e) => {
-            let err = ClusterError::from_kube(
-                format!("delete pod {name:?} (uid {uid}) in namespace {ns:?}"),
-                e,
-            );
-            if err.is_not_found() {
-                Ok(false)
-            } else {
-                Err(err)
-            }
-        }
-    }
-}
-
 /// Scales StatefulSet `ns/name` through the scale subresource, only if the set is still
 /// at `resource_version`.
 pub async fn scale_set(
@@ -98,27 +52,6 @@ pub async fn scale_set(
     .header("content-type", "application/merge-patch+json")
     .body(serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?)
     .map_err(|e| ClusterError::other(&call, e.to_string()))?;
-    client
-        .request_text(req)
-        .await
-        .map(drop)
-        .map_err(|e| ClusterError::from_kube(call, e))
-}
-
-/// Deletes an object by path with a uid precondition and a propagation policy.
-pub async fn delete_with_uid(
-    client: &kube::Client,
-    path: &str,
-    what: &str,
-    uid: &str,
-    propagation: &str,
-) -> Result<(), ClusterError> {
-    let call = format!("delete {what}");
-    let body = serde_json::json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": propagation, "preconditions": {"uid": uid}});
-    let req = http::Request::delete(path)
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?)
-        .map_err(|e| ClusterError::other(&call, e.to_string()))?;
     client
         .request_text(req)
         .await

@@ -96,7 +96,11 @@ pub fn recovery(
     let mut pods = super::sync::claim_pods(snap, &view);
     pods.sort_by_key(|p| std::cmp::Reverse(p.ordinal));
     for p in pods {
-        if p.revision == target.name.as_str() || p.terminating {
+        // Only pods the set controls (not orphans it would adopt) are ever deleted.
+        if p.revision == target.name.as_str()
+            || p.terminating
+            || p.owner != super::pod::Owner::ThisSet
+        {
             continue;
         }
         let r = PodRef {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use serde_json::Value;
 
-use crate::cluster::{Connection, load, mutate, watch};
+use crate::cluster::{Connection, load, watch};
 use crate::cmd::ModelSetup;
 use crate::error::{Error, Result};
 use crate::model::diagnose::RolloutState;
@@ -186,15 +186,7 @@ pub async fn run(
             )?;
             continue;
         }
-        match mutate::delete_pod(&conn.client, ns, &pod.name, &pod.uid).await {
-            Ok(true) => w(out, format!("deleted {} (uid {})\n", pod.name, pod.uid))?,
-            Ok(false) => w(out, format!("{}: already gone\n", pod.name))?,
-            Err(e) if e.is_conflict() => w(
-                out,
-                format!("{}: recreated since the plan; left alone\n", pod.name),
-            )?,
-            Err(e) => return Err(e.into()),
-        }
+        delete_stuck(conn, target, &latest, to, &bad, opts, setup, pod, out).await?;
     }
     if !opts.wait {
         return Ok(());
@@ -228,6 +220,49 @@ pub async fn run(
             )
         ),
     )
+}
+
+/// Deletes `pod` if it is still stuck, at the uid and resourceVersion of the snapshot the
+/// decision was made on; on 409 (it changed since) reads again and decides again, a few
+/// times.
+#[allow(clippy::too_many_arguments)]
+async fn delete_stuck(
+    conn: &Connection,
+    target: &Target,
+    decided_on: &model::Snapshot,
+    to: &history::Entry,
+    bad: &str,
+    opts: &Options,
+    setup: &ModelSetup,
+    pod: &recovery::PodRef,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let w = |out: &mut dyn Write, s: String| out.write_all(s.as_bytes()).map_err(io_error);
+    let mut snap = decided_on.clone();
+    for _ in 0..3 {
+        match super::delete_controlled_pod(conn, target, &snap, &pod.name).await {
+            Ok(true) => return w(out, format!("deleted {} (uid {})\n", pod.name, pod.uid)),
+            Ok(false) => return w(out, format!("{}: already gone\n", pod.name)),
+            Err(super::PodDeleteError::Api(e)) if e.is_conflict() => {
+                snap = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
+                let again = recovery::recovery(&snap, to, bad, opts.all_bad, &setup.profile);
+                if !again.delete.iter().any(|p| p.uid == pod.uid) {
+                    return w(
+                        out,
+                        format!(
+                            "{}: changed since the plan and no longer stuck; left alone\n",
+                            pod.name
+                        ),
+                    );
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::failed(format!(
+        "{} kept changing while it was being deleted; run the command again",
+        pod.name
+    )))
 }
 
 /// The first snapshot satisfying `ok`, or the last one seen when the deadline passes.

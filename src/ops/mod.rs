@@ -90,3 +90,62 @@ pub fn write_error(e: crate::cluster::ClusterError, what: &str) -> Error {
         err
     }
 }
+
+/// Deletes pod `pod` of `target`'s set as `snap` saw it: only if the set controls it
+/// (controller reference to the set's uid), and only while it is still that object at
+/// that resourceVersion (uid and resourceVersion preconditions; a change since answers
+/// 409, for the caller to re-read and decide again). `Ok(false)` when it was already
+/// gone.
+pub async fn delete_controlled_pod(
+    conn: &crate::cluster::Connection,
+    target: &Target,
+    snap: &crate::model::Snapshot,
+    pod: &str,
+) -> std::result::Result<bool, PodDeleteError> {
+    use crate::cluster::mutate::{self, Preconditions};
+    let record = snap
+        .record(pod)
+        .ok_or_else(|| PodDeleteError::Refused(format!("pod {pod} is not in the snapshot")))?;
+    if record.owner != crate::model::pod::Owner::ThisSet
+        || snap.set().metadata.uid.as_deref().unwrap_or("").is_empty()
+    {
+        return Err(PodDeleteError::Refused(format!(
+            "pod {pod} is not controlled by statefulset/{} (no controller reference to its uid); it is never deleted by this tool",
+            target.name
+        )));
+    }
+    let rv = snap
+        .pod(pod)
+        .and_then(|p| p.metadata.resource_version.clone())
+        .unwrap_or_default();
+    mutate::delete_preconditioned(
+        &conn.client,
+        &mutate::pod_path(&target.namespace, pod),
+        &format!("pod {pod:?} in namespace {:?}", target.namespace),
+        &Preconditions {
+            uid: &record.uid,
+            resource_version: (!rv.is_empty()).then_some(rv.as_str()),
+            ..Preconditions::default()
+        },
+    )
+    .await
+    .map_err(PodDeleteError::Api)
+}
+
+/// Why a pod was not deleted.
+#[derive(Debug)]
+pub enum PodDeleteError {
+    /// The tool does not delete it (not controlled by the set).
+    Refused(String),
+    /// The API refused (409 when it changed since it was seen).
+    Api(crate::cluster::ClusterError),
+}
+
+impl From<PodDeleteError> for Error {
+    fn from(e: PodDeleteError) -> Error {
+        match e {
+            PodDeleteError::Refused(m) => Error::failed(m),
+            PodDeleteError::Api(e) => e.into(),
+        }
+    }
+}

@@ -194,11 +194,9 @@ pub async fn run(
                         false,
                     )?;
                 }
-                let uid = snap
-                    .pod(&pod)
-                    .and_then(|p| p.metadata.uid.clone())
-                    .unwrap_or_default();
-                mutate::delete_pod(&conn.client, &target.namespace, &pod, &uid).await?;
+                // Only a pod the set controls, as it was when decided on; a change since
+                // (409) ends this run, and the next run decides again.
+                crate::ops::delete_controlled_pod(conn, target, &snap, &pod).await?;
                 say(
                     out,
                     &format!(

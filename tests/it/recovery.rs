@@ -176,26 +176,52 @@ async fn to_revision_picks_an_older_good_revision() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_pod_recreated_since_the_plan_is_not_deleted() {
-    // The uid precondition every deletion carries: a stale uid is refused, the pod stays.
+async fn a_pod_changed_or_recreated_since_the_plan_is_not_deleted() {
+    // Every pod deletion carries the uid and resourceVersion the decision was made on.
     let live = serve(scenario("stuck", &[])).await;
-    let mut cfg = kube::Config::new(live.server.url().parse().unwrap());
-    cfg.default_namespace = "default".into();
-    let client = kube::Client::try_from(cfg).unwrap();
-    let err = kubectl_sts::cluster::mutate::delete_pod(
-        &client,
-        "default",
-        "web-4",
-        "uid-of-an-older-web-4",
-    )
-    .await
-    .unwrap_err();
-    assert!(err.is_conflict(), "{err}");
+    let conn = super::safety::connection(&live).await;
+    let target = kubectl_sts::ops::Target::new("default", "web");
+    let snap = kubectl_sts::cluster::load::snapshot(&conn.client, "default", "web")
+        .await
+        .unwrap();
+    // It changes after the decision (it became Ready, say): refused with 409.
+    live.server.shared.with(|c| {
+        let mut pod = c.store.get(Kind::Pod, "default", "web-4").unwrap().clone();
+        pod["metadata"]["labels"]["touched"] = "yes".into();
+        c.store
+            .update(Kind::Pod, "default", "web-4", pod, false, false)
+            .unwrap();
+    });
+    let err = kubectl_sts::ops::delete_controlled_pod(&conn, &target, &snap, "web-4")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, kubectl_sts::ops::PodDeleteError::Api(e) if e.is_conflict()),
+        "{err:?}"
+    );
     assert!(live.server.shared.read(|c| {
         c.store
             .get(Kind::Pod, "default", "web-4")
             .is_some_and(|p| p["metadata"].get("deletionTimestamp").is_none())
     }));
+    // A pod the set does not control is never deleted, whatever its name.
+    live.server.shared.with(|c| {
+        let mut pod = c.store.get(Kind::Pod, "default", "web-3").unwrap().clone();
+        pod["metadata"]["ownerReferences"] = serde_json::json!([]);
+        c.store
+            .update(Kind::Pod, "default", "web-3", pod, false, false)
+            .unwrap();
+    });
+    let snap = kubectl_sts::cluster::load::snapshot(&conn.client, "default", "web")
+        .await
+        .unwrap();
+    let err = kubectl_sts::ops::delete_controlled_pod(&conn, &target, &snap, "web-3")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, kubectl_sts::ops::PodDeleteError::Refused(m) if m.contains("not controlled by statefulset/web")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

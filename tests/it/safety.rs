@@ -322,3 +322,54 @@ async fn an_interrupted_teardown_can_be_aborted_and_another_clients_scale_stops_
     assert!(err.contains("was scaled to 4 by another client"), "{err}");
     assert_eq!(replicas(&live), Some(4), "the other client's change stands");
 }
+
+/// Defect 3: the forced rollback deleted a stuck pod with no controller (an orphan the
+/// set would adopt). Only pods whose controller reference is the set's uid are deleted;
+/// the orphan is left alone and every delete carries uid and resourceVersion.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn force_rollback_never_deletes_a_pod_the_set_does_not_control() {
+    let live = serve(super::live::scenario("stuck", &[])).await;
+    live.server.shared.with(|c| {
+        let mut pod = c.store.get(Kind::Pod, "default", "web-4").unwrap().clone();
+        pod["metadata"]["ownerReferences"] = json!([]);
+        c.store
+            .update(Kind::Pod, "default", "web-4", pod, false, false)
+            .unwrap();
+    });
+    live.server.shared.clear_requests();
+    let (_, out, err) = super::recovery::run_advancing(
+        &live,
+        &[
+            "force-rollback",
+            "web",
+            "--yes",
+            "--no-wait",
+            "--timeout",
+            "30s",
+        ],
+    )
+    .await;
+    let deletes: Vec<_> = live
+        .server
+        .shared
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "DELETE")
+        .collect();
+    assert!(
+        deletes.iter().all(|d| !d.path.ends_with("/pods/web-4")),
+        "the orphan was deleted: {out}{err}"
+    );
+    for d in &deletes {
+        let pre = &d.body.as_ref().unwrap()["preconditions"];
+        assert!(
+            pre["uid"].is_string() && pre["resourceVersion"].is_string(),
+            "{pre}"
+        );
+    }
+    assert!(
+        live.server
+            .shared
+            .read(|c| c.store.get(Kind::Pod, "default", "web-4").is_some())
+    );
+}
