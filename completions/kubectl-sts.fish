@@ -70,7 +70,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s v -l 
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l step -d 'Lower the partition so N more ordinals get the update revision (default 1), then wait until they are healthy and stable' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l to -d 'Lower the partition straight to P (an absolute partition)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l to -d 'Lower the partition straight to P (an absolute partition, 0 or more)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l pause-between -d 'With --all: wait this long between steps instead of asking' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l stable-for -d 'A pod passes only after staying Ready with no restart this long' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l check-cmd -d 'Gate: run this shell command per newly updated pod (STS_POD, STS_ORDINAL, STS_NAMESPACE, STS_STATEFULSET, STS_SERVICE in its environment); non-zero fails' -r
@@ -130,7 +130,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from preview" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from preview" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l by -d 'How many more ordinals to include (default 1)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l to -d 'Lower the partition straight to P (an absolute partition)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l to -d 'Lower the partition straight to P (an absolute partition, 0 or more)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l pause-between -d 'With --all: wait this long between steps instead of asking' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l stable-for -d 'A pod passes only after staying Ready with no restart this long' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l check-cmd -d 'Gate: run this shell command per newly updated pod (STS_POD, STS_ORDINAL, STS_NAMESPACE, STS_STATEFULSET, STS_SERVICE in its environment); non-zero fails' -r

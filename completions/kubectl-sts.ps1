@@ -81,7 +81,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;rollout' {
             [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'Lower the partition so N more ordinals get the update revision (default 1), then wait until they are healthy and stable')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Lower the partition straight to P (an absolute partition)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Lower the partition straight to P (an absolute partition, 0 or more)')
             [CompletionResult]::new('--pause-between', '--pause-between', [CompletionResultType]::ParameterName, 'With --all: wait this long between steps instead of asking')
             [CompletionResult]::new('--stable-for', '--stable-for', [CompletionResultType]::ParameterName, 'A pod passes only after staying Ready with no restart this long')
             [CompletionResult]::new('--check-cmd', '--check-cmd', [CompletionResultType]::ParameterName, 'Gate: run this shell command per newly updated pod (STS_POD, STS_ORDINAL, STS_NAMESPACE, STS_STATEFULSET, STS_SERVICE in its environment); non-zero fails')
@@ -155,7 +155,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;rollout;step' {
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'How many more ordinals to include (default 1)')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Lower the partition straight to P (an absolute partition)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Lower the partition straight to P (an absolute partition, 0 or more)')
             [CompletionResult]::new('--pause-between', '--pause-between', [CompletionResultType]::ParameterName, 'With --all: wait this long between steps instead of asking')
             [CompletionResult]::new('--stable-for', '--stable-for', [CompletionResultType]::ParameterName, 'A pod passes only after staying Ready with no restart this long')
             [CompletionResult]::new('--check-cmd', '--check-cmd', [CompletionResultType]::ParameterName, 'Gate: run this shell command per newly updated pod (STS_POD, STS_ORDINAL, STS_NAMESPACE, STS_STATEFULSET, STS_SERVICE in its environment); non-zero fails')

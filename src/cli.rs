@@ -481,7 +481,8 @@ pub struct RolloutArgs {
 
     /// Lower the partition so N more ordinals get the update revision (default 1), then
     /// wait until they are healthy and stable.
-    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1")]
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1",
+          value_parser = clap::value_parser!(u32).range(1..=i32::MAX as i64))]
     pub step: Option<u32>,
 
     #[command(flatten)]
@@ -491,8 +492,8 @@ pub struct RolloutArgs {
 /// How a step is taken and judged (`rollout NAME --step`, `rollout step NAME`).
 #[derive(Debug, clap::Args)]
 pub struct StepArgs {
-    /// Lower the partition straight to P (an absolute partition).
-    #[arg(long, value_name = "P")]
+    /// Lower the partition straight to P (an absolute partition, 0 or more).
+    #[arg(long, value_name = "P", value_parser = clap::value_parser!(i32).range(0..))]
     pub to: Option<i32>,
 
     /// Step again and again until the partition is 0 (every ordinal updated).
@@ -589,7 +590,8 @@ pub enum RolloutCommand {
     Step {
         name: String,
         /// How many more ordinals to include (default 1).
-        #[arg(long, value_name = "N", default_value_t = 1)]
+        #[arg(long, value_name = "N", default_value_t = 1,
+              value_parser = clap::value_parser!(u32).range(1..=i32::MAX as i64))]
         by: u32,
         #[command(flatten)]
         gates: StepArgs,

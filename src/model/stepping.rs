@@ -12,6 +12,38 @@ use super::report::{Report, Role, Row};
 /// rollout can put it back and a re-run knows where it started.
 pub const ORIGIN_ANNOTATION: &str = "kubectl-sts.io/step-origin-partition";
 
+/// Annotation holding the lowest partition whose step passed every gate (health,
+/// stability and the user's checks). A step the partition shows but this does not is
+/// re-gated, checks included, before any new step: an interrupted or failed step is never
+/// skipped by running the command again.
+pub const VERIFIED_ANNOTATION: &str = "kubectl-sts.io/step-verified-partition";
+
+/// What the cluster records of a stepped rollout (the two annotations).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    /// The partition before the first step.
+    pub origin: Option<i32>,
+    /// The lowest partition whose step passed its gates.
+    pub verified: Option<i32>,
+}
+
+impl Record {
+    /// The record on `set`; a malformed value reads as absent (the step is re-gated).
+    pub fn of(set: &k8s_openapi::api::apps::v1::StatefulSet) -> Record {
+        let get = |k: &str| {
+            set.metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(k))
+                .and_then(|v| v.parse::<i32>().ok())
+        };
+        Record {
+            origin: get(ORIGIN_ANNOTATION),
+            verified: get(VERIFIED_ANNOTATION),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "next", rename_all = "kebab-case")]
 pub enum Next {
@@ -19,9 +51,15 @@ pub enum Next {
     Refuse { reason: String },
     /// Everything the strategy can roll out is rolled out.
     Complete { message: String },
-    /// An earlier step lowered the partition to `partition` and its ordinals are not all
-    /// healthy yet: wait for them before going lower.
-    Finish { partition: i32, ordinals: Vec<i32> },
+    /// An earlier step lowered the partition to `partition` and has not passed its gates
+    /// (its ordinals are not all healthy yet, or it was interrupted or failed before its
+    /// checks passed): wait for `ordinals` and run the checks on `checks` before going
+    /// lower.
+    Finish {
+        partition: i32,
+        ordinals: Vec<i32>,
+        checks: Vec<i32>,
+    },
     /// Lower the partition from `from` to `to`, including `ordinals`.
     Lower {
         from: i32,
@@ -47,6 +85,18 @@ pub fn row_done(row: &Row) -> bool {
 /// The next step of the set in `r`: `by` more ordinals, or down to partition `to`.
 /// `deleting`: the set has a deletionTimestamp; `paused`: `rollout pause` holds it.
 pub fn next(r: &Report, by: u32, to: Option<i32>, deleting: bool, paused: bool) -> Next {
+    next_recorded(r, by, to, deleting, paused, Record::default())
+}
+
+/// [`next`] with what the cluster records of earlier steps.
+pub fn next_recorded(
+    r: &Report,
+    by: u32,
+    to: Option<i32>,
+    deleting: bool,
+    paused: bool,
+    record: Record,
+) -> Next {
     let refuse = |reason: String| Next::Refuse { reason };
     if deleting {
         return refuse(format!("{} is being deleted", r.name));
@@ -108,10 +158,24 @@ pub fn next(r: &Report, by: u32, to: Option<i32>, deleting: bool, paused: bool) 
         .filter(|row| row.ordinal - r.start_ordinal >= partition && !row_done(row))
         .map(|row| row.ordinal)
         .collect();
-    if !pending.is_empty() {
+    // The step to `partition` passed its gates only if the record says so; a step this
+    // tool did not start (no origin) is checked whole.
+    let unverified = match record.origin {
+        Some(origin) => partition < origin && record.verified != Some(partition),
+        None => false,
+    };
+    if !pending.is_empty() || unverified {
+        let upper = record
+            .verified
+            .or(record.origin)
+            .filter(|u| *u > partition)
+            .unwrap_or(r.replicas)
+            .min(r.replicas);
+        let checks = (partition..upper).map(|i| i + r.start_ordinal).collect();
         return Next::Finish {
             partition,
             ordinals: included,
+            checks,
         };
     }
     if partition == 0 {
@@ -143,12 +207,13 @@ pub fn next(r: &Report, by: u32, to: Option<i32>, deleting: bool, paused: bool) 
 /// [`next`] for the set of `snap` (its report `r`): deleting and paused as the set says.
 pub fn next_of(snap: &super::Snapshot, r: &Report, by: u32, to: Option<i32>) -> Next {
     let set = snap.set();
-    next(
+    next_recorded(
         r,
         by,
         to,
         set.metadata.deletion_timestamp.is_some(),
         super::progress::is_paused(set),
+        Record::of(set),
     )
 }
 
@@ -299,7 +364,8 @@ mod tests {
             next(&r, 1, None, false, false),
             Next::Finish {
                 partition: 3,
-                ordinals: vec![3, 4]
+                ordinals: vec![3, 4],
+                checks: vec![3, 4]
             }
         );
         sc.pods.retain(|p| p.ordinal != 3);
@@ -312,6 +378,44 @@ mod tests {
             gate(&r, &[3, 4]),
             Gate::Pending("waiting for web-3 to be created".into())
         );
+    }
+
+    #[test]
+    fn a_step_that_did_not_pass_its_gates_is_gated_again_with_its_checks() {
+        // Started at 5, lowered to 3; every pod healthy, but the step to 3 never passed
+        // its checks (failed or interrupted): gated again, checks on 3 and 4.
+        let r = report_of(&partitioned(3, 3));
+        let record = |verified| Record {
+            origin: Some(5),
+            verified,
+        };
+        assert_eq!(
+            next_recorded(&r, 1, None, false, false, record(None)),
+            Next::Finish {
+                partition: 3,
+                ordinals: vec![3, 4],
+                checks: vec![3, 4]
+            }
+        );
+        // The step to 4 passed, the one to 3 did not: only ordinal 3 is checked again.
+        assert_eq!(
+            next_recorded(&r, 1, None, false, false, record(Some(4))),
+            Next::Finish {
+                partition: 3,
+                ordinals: vec![3, 4],
+                checks: vec![3]
+            }
+        );
+        // Verified at 3: the next step goes lower.
+        assert!(matches!(
+            next_recorded(&r, 1, None, false, false, record(Some(3))),
+            Next::Lower { from: 3, to: 2, .. }
+        ));
+        // Nothing recorded (the partition was lowered by hand): nothing to re-check.
+        assert!(matches!(
+            next_recorded(&r, 1, None, false, false, Record::default()),
+            Next::Lower { .. }
+        ));
     }
 
     #[test]

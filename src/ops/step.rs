@@ -17,7 +17,7 @@ use tokio::time::Instant;
 use crate::cluster::{Connection, load, mutate, watch};
 use crate::cmd::ModelSetup;
 use crate::error::{Error, Result};
-use crate::model::stepping::{self, Gate, Next, ORIGIN_ANNOTATION};
+use crate::model::stepping::{self, Gate, Next, ORIGIN_ANNOTATION, VERIFIED_ANNOTATION};
 use crate::model::{self, Snapshot, report};
 use crate::output::{Style, io_error};
 
@@ -50,9 +50,15 @@ pub async fn run(
     let name = target.name.as_str();
     let mut steps = 0;
     let mut conflicts = 0;
+    // What this run left the set at (partition, update revision, replicas): anything else
+    // found later was another client's change, never written over.
+    let mut expected: Option<(i32, String, i32)> = None;
     loop {
         let snap = load::snapshot(&conn.client, &target.namespace, name).await?;
         let r = report_of(&snap, setup);
+        if let Some((partition, revision, replicas)) = &expected {
+            changed_by_another_client(&r, *partition, revision, *replicas)?;
+        }
         let annotations = snap.set().metadata.annotations.clone().unwrap_or_default();
         let next = stepping::next_of(&snap, &r, opts.by, opts.to);
         let on_delete = r.strategy == "OnDelete";
@@ -69,11 +75,12 @@ pub async fn run(
             Next::Finish {
                 partition,
                 ordinals,
+                checks,
             } => {
                 say(
                     out,
                     &format!(
-                        "The step to partition {partition} has not finished (ordinals {}); waiting for it before going lower",
+                        "The step to partition {partition} has not passed its gates (ordinals {}); gating it again before going lower",
                         list(&ordinals)
                     ),
                 )?;
@@ -83,12 +90,14 @@ pub async fn run(
                     &snap,
                     setup,
                     opts,
-                    (&ordinals, &[]),
+                    (&ordinals, &checks),
                     style,
                     out,
                 )
                 .await?;
+                mark_verified(conn, target, partition).await?;
                 steps += 1;
+                expected = Some((partition, r.update_revision.clone(), r.replicas));
             }
             Next::Replacing { ordinal } => {
                 say(
@@ -173,7 +182,9 @@ pub async fn run(
                     out,
                 )
                 .await?;
+                mark_verified(conn, target, to).await?;
                 steps += 1;
+                expected = Some((to, r.update_revision.clone(), r.replicas));
             }
             Next::Delete { pod, ordinal } => {
                 if steps > 0 || opts.all {
@@ -231,6 +242,73 @@ pub async fn run(
     }
 }
 
+/// Stops when the set is not as this run left it: another client raised or lowered the
+/// partition, changed the template or the replicas.
+fn changed_by_another_client(
+    r: &report::Report,
+    partition: i32,
+    revision: &str,
+    replicas: i32,
+) -> Result<()> {
+    let now = r.partition.unwrap_or(0);
+    let why = if now != partition {
+        format!("its partition was changed from {partition} to {now}")
+    } else if r.update_revision != revision {
+        format!(
+            "its template was changed (update revision {revision} → {})",
+            r.update_revision
+        )
+    } else if r.replicas != replicas {
+        format!("it was scaled from {replicas} to {}", r.replicas)
+    } else {
+        return Ok(());
+    };
+    Err(Error::failed(format!(
+        "statefulset/{} was changed by another client during the rollout: {why}; stopped without writing over it",
+        r.name
+    ))
+    .with_hint("run the command again once the change is intended: it starts from what the cluster shows"))
+}
+
+/// Records that the step to `partition` passed every gate, if the set is still there.
+async fn mark_verified(conn: &Connection, target: &Target, partition: i32) -> Result<()> {
+    for _ in 0..CONFLICT_RETRIES {
+        let snap = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
+        let now = snap
+            .set()
+            .spec
+            .as_ref()
+            .and_then(|s| s.update_strategy.as_ref())
+            .and_then(|s| s.rolling_update.as_ref())
+            .and_then(|r| r.partition)
+            .unwrap_or(0);
+        if now != partition {
+            // Moved meanwhile: the next read stops on it.
+            return Ok(());
+        }
+        let patch =
+            json!({"metadata": {"annotations": {VERIFIED_ANNOTATION: partition.to_string()}}});
+        match mutate::patch_set(
+            &conn.client,
+            &target.namespace,
+            &target.name,
+            &patch,
+            &snap.resource_version(),
+            false,
+        )
+        .await
+        {
+            Ok(_) => return Ok(()),
+            Err(e) if e.is_conflict() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::failed(format!(
+        "could not record the passed step of {}: it kept changing (409 Conflict)",
+        target.name
+    )))
+}
+
 /// After the last step: say where the rollout stands; once every ordinal is done the
 /// origin annotation has served its purpose and is removed.
 async fn finish(
@@ -256,7 +334,7 @@ async fn finish(
         .is_some_and(|a| a.contains_key(ORIGIN_ANNOTATION));
     if partition == 0 && has_origin {
         let rv = snap.resource_version();
-        let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null}}});
+        let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null, VERIFIED_ANNOTATION: null}}});
         // Best effort: a conflict here only leaves a stale note behind.
         let _ = mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false).await;
     }
@@ -383,7 +461,7 @@ pub async fn rollback(
             return Ok(());
         };
         let rv = snap.resource_version();
-        let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null}},
+        let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null, VERIFIED_ANNOTATION: null}},
                            "spec": {"updateStrategy": {"rollingUpdate": {"partition": origin}}}});
         match mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false).await {
             Ok(_) => {
@@ -514,7 +592,10 @@ async fn wait_gate(
             update = stream.next() => match update {
                 Some(watch::Update::Snapshot(s)) => snap = Some(s),
                 Some(watch::Update::Reconnecting(why)) => {
-                    if !spinner { say(out, &format!("  watch interrupted ({why}); reconnecting"))?; }
+                    // Blind from here until the watch is back: stability counts only
+                    // observed time, so it starts over then.
+                    seen.clear();
+                    if !spinner { say(out, &format!("  watch interrupted ({why}); reconnecting; stability is timed again once it is back"))?; }
                 }
                 None => return Err(Error::failed(format!("the watches of {name} ended"))),
             },

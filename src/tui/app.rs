@@ -293,8 +293,10 @@ impl App {
                         "Delete {pod} (OnDelete, uid precondition); it comes back on {}.",
                         r.update_revision
                     )],
-                    Next::Finish { partition, ordinals } => vec![format!(
-                        "The step to partition {partition} has not finished; wait for ordinals {}.",
+                    Next::Finish {
+                        partition, ordinals, ..
+                    } => vec![format!(
+                        "The step to partition {partition} has not passed its gates; wait for ordinals {}.",
                         join(&ordinals)
                     )],
                     Next::Replacing { ordinal } => {

@@ -386,7 +386,7 @@ async fn an_interrupted_step_is_finished_by_the_next_run() {
     let (code, out, err) =
         run_advancing(&live, &["rollout", "web", "--step", "--stable-for", "0s"]).await;
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("has not finished"), "{out}");
+    assert!(out.contains("has not passed its gates"), "{out}");
     assert!(
         partition_patches(&live.server.shared.requests()).is_empty(),
         "no new step taken"
@@ -528,4 +528,130 @@ async fn on_the_wall_clock_the_next_patch_follows_the_gate_at_once() {
     }
     eprintln!("gate passed → next partition patch (ms): {lags:?}");
     assert!(lags.iter().all(|l| (0..1000).contains(l)), "{lags:?}");
+}
+
+/// Defect 8: a step whose check failed left partition 2; running the same command again
+/// lowered to 1 and checked only web-1 — web-2's failed check was never re-run. The step
+/// the partition shows must pass all its gates, checks included, before any new step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_check_is_run_again_before_any_new_step() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("checked");
+    let verdict = dir.path().join("verdict");
+    std::fs::write(&verdict, "1").unwrap();
+    // The check logs the pod and fails while the verdict file says 1.
+    let cmd = format!(
+        "echo $STS_POD >> {log}; exit $(cat {verdict})",
+        log = log.display(),
+        verdict = verdict.display()
+    );
+    let args = [
+        "rollout",
+        "web",
+        "--step",
+        "--stable-for",
+        "0s",
+        "--check-cmd",
+        &cmd,
+    ];
+    let (code, out, err) = run_advancing(&live, &args).await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(partition(&live), 4);
+    // Run again, still failing: web-4 is checked again, and nothing goes lower.
+    let (code, out, err) = run_advancing(&live, &args).await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        partition(&live),
+        4,
+        "no new step after a failed gate: {out}"
+    );
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "web-4\nweb-4\n");
+    // Fixed: the re-run passes web-4's gate (that is its step); the next run goes lower.
+    std::fs::write(&verdict, "0").unwrap();
+    let (code, out, err) = run_advancing(&live, &args).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "web-4\nweb-4\nweb-4\n"
+    );
+    assert_eq!(partition(&live), 4, "one gated step per run: {out}");
+    let (code, out, err) = run_advancing(&live, &args).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(partition(&live), 3);
+    assert!(std::fs::read_to_string(&log).unwrap().ends_with("web-3\n"));
+}
+
+/// Defect 9: `--step 4294967295` wrapped to −1 and raised the partition; counts and
+/// partitions out of range are refused as bad usage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn step_counts_and_partitions_are_validated() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    for args in [
+        &["rollout", "web", "--step", "4294967295"][..],
+        &["rollout", "web", "--step", "0"],
+        &["rollout", "web", "--step", "--to=-1"],
+        &["rollout", "step", "web", "--by", "0"],
+    ] {
+        let (code, _, err) = live.run(args).await;
+        assert_eq!(code, 2, "{args:?}: {err}");
+    }
+    assert_eq!(partition(&live), 5);
+}
+
+fn partition(live: &super::live::Live) -> i64 {
+    live.server.shared.read(|c| {
+        c.store
+            .get(kubectl_sts::sim::store::Kind::StatefulSet, "default", "web")
+            .unwrap()
+            .pointer("/spec/updateStrategy/rollingUpdate/partition")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap()
+    })
+}
+
+/// Defect 9: during `--all --pause-between`, another client raised the partition to halt
+/// the rollout, and the next step lowered it again. Any change the tool did not make
+/// stops the run with an explanation; the other client's partition stands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partition_raised_by_another_client_stops_the_rollout() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let child = live.spawn(&[
+        "rollout",
+        "web",
+        "--step",
+        "--all",
+        "--yes",
+        "--stable-for",
+        "0s",
+        "--pause-between",
+        "2s",
+    ]);
+    let wait = child.wait_with_output();
+    tokio::pin!(wait);
+    let mut raised = false;
+    let out = loop {
+        tokio::select! {
+            out = &mut wait => break out.unwrap(),
+            _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
+                live.server.advance(jiff::SignedDuration::from_secs(1));
+                if !raised && partition(&live) == 4 && ready(&live, "web-4") {
+                    live.server.shared.with(|c| {
+                        let mut s = c.store.get(kubectl_sts::sim::store::Kind::StatefulSet, "default", "web").unwrap().clone();
+                        s["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = serde_json::json!(5);
+                        c.store.update(kubectl_sts::sim::store::Kind::StatefulSet, "default", "web", s, false, false).unwrap();
+                    });
+                    raised = true;
+                }
+            }
+        }
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(raised);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("its partition was changed from 4 to 5"),
+        "{err}"
+    );
+    assert_eq!(partition(&live), 5, "the other client's partition stands");
 }
