@@ -522,6 +522,15 @@ pub struct StepArgs {
     #[arg(long, value_name = "DUR", default_value = "10m", value_parser = crate::duration::parse_std)]
     pub step_timeout: std::time::Duration,
 
+    /// Kill a --check-cmd or --check-http that has not answered after this long (the
+    /// check fails).
+    #[arg(long, value_name = "DUR", default_value = "1m", value_parser = crate::duration::parse_std)]
+    pub check_timeout: std::time::Duration,
+
+    /// client: show the next step only; server: send its write with dryRun=All.
+    #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
+    pub dry_run: Option<String>,
+
     /// On failure, perform the forced rollback (revert the template, delete the pods on
     /// the bad revision, restore the original partition) instead of stopping.
     #[arg(long)]
@@ -630,9 +639,10 @@ pub enum RolloutCommand {
     )]
     Status {
         name: String,
-        /// Give up after this long (e.g. 10m); default: wait as long as it progresses.
-        #[arg(long, value_parser = crate::duration::parse_std)]
-        timeout: Option<std::time::Duration>,
+        /// Give up after this long (exit 1). A watch that keeps failing (no permission, say)
+        /// stops it sooner, with the error.
+        #[arg(long, default_value = "30m", value_parser = crate::duration::parse_std)]
+        timeout: std::time::Duration,
         #[command(flatten)]
         model: ModelArgs,
     },
@@ -643,6 +653,12 @@ pub enum RolloutCommand {
     )]
     Pause {
         name: String,
+        /// Do not ask for confirmation on a terminal.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// client: show the change only; server: send it with dryRun=All.
+        #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
+        dry_run: Option<String>,
         #[command(flatten)]
         model: ModelArgs,
     },
@@ -650,6 +666,12 @@ pub enum RolloutCommand {
     #[command(after_help = "Examples:\n  kubectl sts rollout resume web")]
     Resume {
         name: String,
+        /// Do not ask for confirmation on a terminal.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// client: show the change only; server: send it with dryRun=All.
+        #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
+        dry_run: Option<String>,
         #[command(flatten)]
         model: ModelArgs,
     },

@@ -27,7 +27,10 @@ pub struct ClientOptions {
 /// A client and where it points.
 #[derive(Clone)]
 pub struct Connection {
+    /// For requests: bounded by --request-timeout.
     pub client: Client,
+    /// For watches: --request-timeout bounds connecting, not the long read.
+    pub watch_client: Client,
     pub namespace: String,
     pub server: String,
 }
@@ -64,17 +67,26 @@ pub async fn connect(opts: &ClientOptions) -> Result<Connection> {
     if !opts.impersonate_groups.is_empty() {
         config.auth_info.impersonate_groups = Some(opts.impersonate_groups.clone());
     }
+    // Watches are long reads the server ends itself (timeoutSeconds): --request-timeout
+    // bounds connecting and writing for them, not reading, or they would be cut and
+    // reconnect over and over.
+    let mut watch_config = config.clone();
     if let Some(t) = opts.request_timeout {
         config.connect_timeout = Some(t);
         config.read_timeout = Some(t);
         config.write_timeout = Some(t);
+        watch_config.connect_timeout = Some(t);
+        watch_config.write_timeout = Some(t);
     }
     let server = config.cluster_url.to_string();
     let namespace = config.default_namespace.clone();
     let client = Client::try_from(config)
         .map_err(|e| Error::failed(format!("cannot build a client for {server}: {e}")))?;
+    let watch_client = Client::try_from(watch_config)
+        .map_err(|e| Error::failed(format!("cannot build a client for {server}: {e}")))?;
     Ok(Connection {
         client,
+        watch_client,
         namespace,
         server,
     })

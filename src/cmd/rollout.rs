@@ -84,9 +84,10 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
             RolloutCommand::Status { timeout, model, .. } => {
                 wait_for_rollout(&conn, name, *timeout, &setup, model.now.is_some(), out).await
             }
-            RolloutCommand::Pause { .. } | RolloutCommand::Resume { .. } => {
+            RolloutCommand::Pause { yes, dry_run, .. } | RolloutCommand::Resume { yes, dry_run, .. } => {
                 let pause = matches!(command, RolloutCommand::Pause { .. });
-                let message = crate::ops::pause::run(&conn, &crate::ops::Target::new(conn.namespace.clone(), name), &snap, &plan, &setup, pause).await?;
+                let opts = crate::ops::pause::Options { yes: *yes, dry_run: dry_run.clone() };
+                let message = crate::ops::pause::run(&conn, &crate::ops::Target::new(conn.namespace.clone(), name), &snap, &plan, &setup, pause, &opts, out).await?;
                 w(out, &format!("{message}\n"))
             }
             RolloutCommand::Undo { to_revision, dry_run, yes, .. } => {
@@ -148,66 +149,66 @@ fn external_diff(cmd: &std::ffi::OsStr, a: &history::Entry, b: &history::Entry) 
 async fn wait_for_rollout(
     conn: &crate::cluster::Connection,
     name: &str,
-    timeout: Option<std::time::Duration>,
+    timeout: std::time::Duration,
     setup: &super::ModelSetup,
     fixed_now: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
     use crate::model::progress::{Outcome, judge};
-    use futures::StreamExt;
+    use crate::ops::wait::{Check, wait_until};
     let stream = crate::cluster::watch::snapshots(
-        conn.client.clone(),
+        conn.watch_client.clone(),
         conn.namespace.clone(),
         name.to_string(),
     )
     .await?;
     let mut stream = std::pin::pin!(stream);
-    let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+    let deadline = tokio::time::Instant::now() + timeout;
     let mut last = String::new();
-    loop {
-        let next = match deadline {
-            Some(d) => match tokio::time::timeout_at(d, stream.next()).await {
-                Ok(n) => n,
-                Err(_) => {
-                    return Err(Error::failed(format!(
-                        "timed out waiting for the rollout of {name}: {last}"
-                    )));
+    let mut write_err = None;
+    let ended = wait_until(
+        &mut stream,
+        deadline,
+        |snap| {
+            let now = if fixed_now {
+                setup.now
+            } else {
+                jiff::Timestamp::now()
+            };
+            let plan = model::plan(snap, now, &setup.profile);
+            let r = model::report::report(snap, &plan, now, &setup.profile);
+            match judge(&r) {
+                Outcome::Waiting(msg) => {
+                    if msg != last {
+                        if let Err(e) = writeln!(out, "Waiting: {msg}").and_then(|_| out.flush()) {
+                            write_err = Some(e);
+                        }
+                        last = msg;
+                    }
+                    Check::Wait { recheck: None }
                 }
-            },
-            None => stream.next().await,
-        };
-        let Some(update) = next else {
-            return Err(Error::failed(format!("the watches of {name} ended")));
-        };
-        let crate::cluster::watch::Update::Snapshot(snap) = update else {
-            continue;
-        };
-        let now = if fixed_now {
-            setup.now
-        } else {
-            jiff::Timestamp::now()
-        };
-        let plan = model::plan(&snap, now, &setup.profile);
-        let r = model::report::report(&snap, &plan, now, &setup.profile);
-        match judge(&r) {
-            Outcome::Complete(msg) => {
-                writeln!(out, "{msg}").map_err(io_error)?;
-                return Ok(());
+                done => Check::Done((done, r.diagnosis.remedy.clone())),
             }
-            Outcome::Stuck(msg) => {
-                let mut e = Error::failed(format!("rollout of {name} is stuck: {msg}"));
-                if let Some(rem) = &r.diagnosis.remedy {
-                    e = e.with_hint(format!("{}: {}", rem.summary, rem.command));
-                }
-                return Err(e);
+        },
+        |e| eprintln!("watch error (reconnecting): {e}"),
+    )
+    .await;
+    if let Some(e) = write_err {
+        return Err(io_error(e));
+    }
+    match ended {
+        Ok(((Outcome::Complete(msg), _), _)) => writeln!(out, "{msg}").map_err(io_error),
+        Ok(((Outcome::Stuck(msg), remedy), _)) => {
+            let mut e = Error::failed(format!("rollout of {name} is stuck: {msg}"));
+            if let Some(rem) = remedy {
+                e = e.with_hint(format!("{}: {}", rem.summary, rem.command));
             }
-            Outcome::Waiting(msg) => {
-                if msg != last {
-                    writeln!(out, "Waiting: {msg}").map_err(io_error)?;
-                    out.flush().map_err(io_error)?;
-                    last = msg;
-                }
-            }
+            Err(e)
         }
+        Ok(((Outcome::Waiting(msg), _), _)) => Err(Error::failed(msg)),
+        Err(stopped) => Err(Error::failed(format!(
+            "{} waiting for the rollout of {name}: {last}",
+            stopped.describe()
+        ))),
     }
 }

@@ -76,7 +76,7 @@ async fn watch(
     use futures::StreamExt;
     use std::io::IsTerminal;
     let stream = cluster::watch::snapshots(
-        conn.client.clone(),
+        conn.watch_client.clone(),
         conn.namespace.clone(),
         name.to_string(),
     )

@@ -36,6 +36,8 @@ pub fn run(
         check_cmd: args.check_cmd.clone(),
         check_http: args.check_http.clone(),
         step_timeout: args.step_timeout,
+        check_timeout: args.check_timeout,
+        dry_run: args.dry_run.clone(),
         auto_rollback: args.auto_rollback,
         yes: args.yes,
         spinner: true,

@@ -283,7 +283,7 @@ async fn wait_for_pods(
     let set_uid = first.set().metadata.uid.clone().unwrap_or_default();
     let template = first.set_json().pointer("/spec/template").cloned();
     let mut updates = std::pin::pin!(
-        watch::snapshots(conn.client.clone(), ns.to_string(), name.to_string()).await?
+        watch::snapshots(conn.watch_client.clone(), ns.to_string(), name.to_string()).await?
     );
     let mut deadline = tokio::time::Instant::now() + opts.timeout;
     let mut forced = false;

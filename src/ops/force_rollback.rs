@@ -6,7 +6,6 @@ use super::Target;
 use std::io::Write;
 use std::time::Duration;
 
-use futures::StreamExt;
 use serde_json::Value;
 
 use crate::cluster::{Connection, load, watch};
@@ -15,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::model::diagnose::RolloutState;
 use crate::model::progress::{Outcome, judge};
 use crate::model::{self, history, recovery, report};
+use crate::ops::wait::{Check, wait_until};
 use crate::output::{self, Style, io_error};
 
 pub struct Options {
@@ -140,7 +140,7 @@ pub async fn run(
 
     // 1. Revert the template (precondition: the resourceVersion read above).
     let mut updates = std::pin::pin!(
-        watch::snapshots(conn.client.clone(), ns.to_string(), name.to_string()).await?
+        watch::snapshots(conn.watch_client.clone(), ns.to_string(), name.to_string()).await?
     );
     if !reverted {
         super::revert_template(conn, target, &snap, &to.template, server_dry).await?;
@@ -157,18 +157,37 @@ pub async fn run(
     }
     let deadline = tokio::time::Instant::now() + opts.timeout;
     // 2. Wait until the controller has taken the reverted template.
-    let latest = wait_for(&mut updates, deadline, |s| {
+    let observed = |s: &model::Snapshot| {
         let st = s.set().status.as_ref();
         st.and_then(|st| st.update_revision.as_deref()) == Some(to.name.as_str())
             && st.and_then(|st| st.observed_generation).unwrap_or(0)
                 >= s.set().metadata.generation.unwrap_or(0)
-    })
-    .await
-    .map_err(|_| {
-        Error::failed(format!(
-            "timed out waiting for the controller to observe the reverted template of {name}"
-        ))
-    })?;
+    };
+    let latest = {
+        let (_, s) = wait_until(
+            &mut updates,
+            deadline,
+            |s| {
+                if observed(s) {
+                    Check::Done(())
+                } else {
+                    Check::Wait { recheck: None }
+                }
+            },
+            |_| {},
+        )
+        .await
+        .map_err(|stopped| {
+            Error::failed(format!(
+                "{} waiting for the controller to observe the reverted template of {name}",
+                stopped.describe()
+            ))
+            .with_hint(format!(
+                "run `kubectl sts force-rollback {name}` again: it continues"
+            ))
+        })?;
+        *s
+    };
 
     // 3. Delete the stuck pods, each only if it is still the pod that was planned.
     // The model decides again on the latest state: a pod recreated, replaced or Ready by
@@ -192,20 +211,34 @@ pub async fn run(
         return Ok(());
     }
     // 4. Wait for recovery.
-    let done = wait_for(&mut updates, deadline, |s| {
-        let now = jiff::Timestamp::now().max(setup.now);
-        let p = model::plan(s, now, &setup.profile);
-        matches!(
-            judge(&report::report(s, &p, now, &setup.profile)),
-            Outcome::Complete(_)
-        )
-    })
+    let (_, done) = wait_until(
+        &mut updates,
+        deadline,
+        |s| {
+            let now = jiff::Timestamp::now().max(setup.now);
+            let p = model::plan(s, now, &setup.profile);
+            if matches!(
+                judge(&report::report(s, &p, now, &setup.profile)),
+                Outcome::Complete(_)
+            ) {
+                Check::Done(())
+            } else {
+                Check::Wait { recheck: None }
+            }
+        },
+        |_| {},
+    )
     .await
-    .map_err(|last| {
-        let why = last
-            .map(|s| model::plan(&s, setup.now, &setup.profile).diagnosis.summary)
+    .map_err(|stopped| {
+        let why = stopped
+            .last
+            .as_ref()
+            .map(|s| model::plan(s, setup.now, &setup.profile).diagnosis.summary)
             .unwrap_or_default();
-        Error::failed(format!("timed out waiting for {name} to recover: {why}"))
+        Error::failed(format!(
+            "{} waiting for {name} to recover: {why}",
+            stopped.describe()
+        ))
     })?;
     let now = jiff::Timestamp::now().max(setup.now);
     let p = model::plan(&done, now, &setup.profile);
@@ -263,25 +296,4 @@ async fn delete_stuck(
         "{} kept changing while it was being deleted; run the command again",
         pod.name
     )))
-}
-
-/// The first snapshot satisfying `ok`, or the last one seen when the deadline passes.
-async fn wait_for(
-    updates: &mut std::pin::Pin<&mut impl futures::Stream<Item = watch::Update>>,
-    deadline: tokio::time::Instant,
-    ok: impl Fn(&model::Snapshot) -> bool,
-) -> std::result::Result<model::Snapshot, Option<model::Snapshot>> {
-    let mut last = None;
-    loop {
-        match tokio::time::timeout_at(deadline, updates.next()).await {
-            Ok(Some(watch::Update::Snapshot(s))) => {
-                if ok(&s) {
-                    return Ok(*s);
-                }
-                last = Some(*s);
-            }
-            Ok(Some(watch::Update::Reconnecting(_))) => {}
-            Ok(None) | Err(_) => return Err(last),
-        }
-    }
 }

@@ -7,6 +7,7 @@ pub mod force_rollback;
 pub mod pause;
 pub mod step;
 pub mod undo;
+pub mod wait;
 
 use std::io::IsTerminal;
 

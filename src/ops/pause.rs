@@ -8,8 +8,17 @@ use crate::cluster::mutate;
 use crate::error::{Error, Result};
 use crate::model;
 
+/// Consent and dry run, as for every write.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub yes: bool,
+    /// `client`: show the change only; `server`: send it with dryRun=All.
+    pub dry_run: Option<String>,
+}
+
 /// `rollout pause` / `rollout resume`: one patch of the partition and the annotation,
-/// with a resourceVersion precondition.
+/// with a resourceVersion precondition, shown (and asked for on a terminal) first.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     conn: &crate::cluster::Connection,
     target: &Target,
@@ -17,6 +26,8 @@ pub async fn run(
     plan: &model::Plan,
     setup: &crate::cmd::ModelSetup,
     pause: bool,
+    opts: &Options,
+    out: &mut dyn std::io::Write,
 ) -> Result<String> {
     let name = target.name.as_str();
     use crate::model::progress::{PAUSED_ANNOTATION, frontier};
@@ -32,7 +43,7 @@ pub async fn run(
     let current = strategy
         .and_then(|s| s.rolling_update.as_ref())
         .map(|r| r.partition.unwrap_or(0));
-    let patch = if pause {
+    let (patch, change) = if pause {
         if recorded.is_some() {
             return Ok(format!(
                 "statefulset.apps/{name} is already paused (partition {})",
@@ -42,20 +53,71 @@ pub async fn run(
         let r = model::report::report(snap, plan, setup.now, &setup.profile);
         let pin = frontier(&r).max(current.unwrap_or(0));
         let original = current.map(|p| p.to_string()).unwrap_or_default();
-        json!({"metadata": {"annotations": {PAUSED_ANNOTATION: original}},
-               "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": pin}}}})
+        (
+            json!({"metadata": {"annotations": {PAUSED_ANNOTATION: original}},
+                   "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": pin}}}}),
+            format!(
+                "Pause statefulset/{name} in namespace {}: partition {} → {pin} (recorded for resume)",
+                target.namespace,
+                current.map_or("unset".to_string(), |p| p.to_string())
+            ),
+        )
     } else {
         let Some(original) = recorded else {
             return Ok(format!("statefulset.apps/{name} is not paused"));
         };
-        let restore = original.parse::<i32>().unwrap_or(0);
-        json!({"metadata": {"annotations": {PAUSED_ANNOTATION: null}},
-               "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": restore}}}})
+        // "" is what pause records for a set without rollingUpdate: partition 0.
+        let restore = if original.is_empty() {
+            0
+        } else {
+            original.parse::<i32>().ok().filter(|p| *p >= 0).ok_or_else(|| {
+                Error::input(format!(
+                    "statefulset/{name}: annotation {PAUSED_ANNOTATION}={original:?} is not a partition; nothing changed"
+                ))
+                .with_hint(format!(
+                    "set the partition you want by hand (kubectl patch statefulset {name} ...) and remove the annotation"
+                ))
+            })?
+        };
+        let r = model::report::report(snap, plan, setup.now, &setup.profile);
+        let rolls = r
+            .rows
+            .iter()
+            .filter(|row| !row.condemned && row.ordinal - r.start_ordinal >= restore)
+            .filter(|row| row.role != model::report::Role::Update)
+            .count();
+        (
+            json!({"metadata": {"annotations": {PAUSED_ANNOTATION: null}},
+                   "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": restore}}}}),
+            format!(
+                "Resume statefulset/{name} in namespace {}: partition {} → {restore}; {rolls} pod(s) will be replaced with {} by the controller, without further gates",
+                target.namespace,
+                current.unwrap_or(0),
+                r.update_revision
+            ),
+        )
     };
+    out.write_all(format!("{change}\n").as_bytes())
+        .map_err(crate::output::io_error)?;
+    if opts.dry_run.as_deref() == Some("client") {
+        return Ok("(dry run: nothing changed)".into());
+    }
+    let server_dry = opts.dry_run.as_deref() == Some("server");
+    super::consent("Proceed?", opts.yes, server_dry)?;
     let rv = set.metadata.resource_version.clone().unwrap_or_default();
-    let patched = mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false)
-        .await
-        .map_err(Error::from)?;
+    let patched = mutate::patch_set(
+        &conn.client,
+        &target.namespace,
+        name,
+        &patch,
+        &rv,
+        server_dry,
+    )
+    .await
+    .map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?;
+    if server_dry {
+        return Ok("accepted by the server (dry run: nothing changed)".into());
+    }
     let partition = patched
         .pointer("/spec/updateStrategy/rollingUpdate/partition")
         .cloned()

@@ -30,6 +30,10 @@ pub struct Options {
     pub check_cmd: Option<String>,
     pub check_http: Option<String>,
     pub step_timeout: Duration,
+    /// A check that has not answered by then fails (and its process is killed).
+    pub check_timeout: Duration,
+    /// `client`: show the next step; `server`: send its write with dryRun=All.
+    pub dry_run: Option<String>,
     pub auto_rollback: bool,
     pub yes: bool,
     /// Draw a spinner on standard error when it is a terminal (not inside the dashboard).
@@ -62,6 +66,9 @@ pub async fn run(
         let annotations = snap.set().metadata.annotations.clone().unwrap_or_default();
         let next = stepping::next_of(&snap, &r, opts.by, opts.to);
         let on_delete = r.strategy == "OnDelete";
+        if let Some(mode) = &opts.dry_run {
+            return dry_run(conn, target, &snap, &next, mode == "server", out).await;
+        }
         match next {
             Next::Refuse { reason } if steps == 0 => return Err(Error::failed(reason)),
             Next::Refuse { .. } | Next::Complete { .. } if steps > 0 => {
@@ -240,6 +247,80 @@ pub async fn run(
             return finish(conn, target, &snap, out).await;
         }
     }
+}
+
+/// `--dry-run`: what the next step would do; with `server`, its write sent with
+/// dryRun=All. Nothing changes.
+async fn dry_run(
+    conn: &Connection,
+    target: &Target,
+    snap: &Snapshot,
+    next: &Next,
+    server: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let name = target.name.as_str();
+    let what = match next {
+        Next::Refuse { reason } => return Err(Error::failed(reason.clone())),
+        Next::Complete { message } => format!("{message}; nothing to step"),
+        Next::Finish {
+            partition,
+            ordinals,
+            checks,
+        } => format!(
+            "next: gate the step to partition {partition} again (wait for ordinals {}, checks on {})",
+            list(ordinals),
+            list(checks)
+        ),
+        Next::Replacing { ordinal } => format!("next: wait for {name}-{ordinal}'s replacement"),
+        Next::Lower { from, to, ordinals } => {
+            if server {
+                let patch = json!({"spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": to}}}});
+                mutate::patch_set(
+                    &conn.client,
+                    &target.namespace,
+                    name,
+                    &patch,
+                    &snap.resource_version(),
+                    true,
+                )
+                .await
+                .map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?;
+            }
+            format!(
+                "next: lower the partition of {name} from {from} to {to} (ordinals {})",
+                list(ordinals)
+            )
+        }
+        Next::Delete { pod, .. } => {
+            if server {
+                let record = snap.record(pod);
+                let uid = record.map(|r| r.uid.as_str()).unwrap_or("");
+                mutate::delete_preconditioned(
+                    &conn.client,
+                    &mutate::pod_path(&target.namespace, pod),
+                    &format!("pod {pod:?} in namespace {:?}", target.namespace),
+                    &mutate::Preconditions {
+                        uid,
+                        dry_run: true,
+                        ..mutate::Preconditions::default()
+                    },
+                )
+                .await
+                .map_err(Error::from)?;
+            }
+            format!("next: delete {pod} (OnDelete) so it is recreated on the update revision")
+        }
+    };
+    say(out, &what)?;
+    say(
+        out,
+        if server {
+            "(server dry run: accepted, nothing changed)"
+        } else {
+            "(dry run: nothing changed)"
+        },
+    )
 }
 
 /// Stops when the set is not as this run left it: another client raised or lowered the
@@ -499,7 +580,7 @@ async fn wait_gate(
 ) -> Result<()> {
     let name = target.name.as_str();
     let stream = watch::snapshots(
-        conn.client.clone(),
+        conn.watch_client.clone(),
         target.namespace.clone(),
         name.to_string(),
     )
@@ -638,7 +719,7 @@ async fn run_checks(
         let pod = format!("{name}-{o}");
         let dns = format!("{pod}.{service}.{ns}.svc");
         if let Some(cmd) = &opts.check_cmd {
-            let status = tokio::process::Command::new("sh")
+            let mut child = tokio::process::Command::new("sh")
                 .arg("-c")
                 .arg(cmd)
                 .env("STS_POD", &pod)
@@ -647,9 +728,22 @@ async fn run_checks(
                 .env("STS_STATEFULSET", name)
                 .env("STS_SERVICE", &service)
                 .env("STS_DNS", &dns)
-                .status()
-                .await
+                // Killed (with its process group's leader) when the step stops waiting.
+                .kill_on_drop(true)
+                .spawn()
                 .map_err(|e| Error::failed(format!("--check-cmd for {pod}: cannot run sh: {e}")))?;
+            let status = match tokio::time::timeout(opts.check_timeout, child.wait()).await {
+                Ok(status) => status.map_err(|e| {
+                    Error::failed(format!("--check-cmd for {pod}: waiting for it: {e}"))
+                })?,
+                Err(_) => {
+                    let _ = child.kill().await;
+                    return Err(Error::failed(format!(
+                        "step failed: --check-cmd for {pod} did not finish within --check-timeout {}; it was killed",
+                        crate::duration::human(opts.check_timeout)
+                    )));
+                }
+            };
             if !status.success() {
                 return Err(Error::failed(format!(
                     "step failed: --check-cmd for {pod} exited with {status}"
@@ -664,11 +758,9 @@ async fn run_checks(
                 .replace("{service}", &service)
                 .replace("{namespace}", ns)
                 .replace("{dns}", &dns);
-            let code = http_get(&url, opts.step_timeout.min(Duration::from_secs(30)))
-                .await
-                .map_err(|e| {
-                    Error::failed(format!("step failed: --check-http {url} for {pod}: {e}"))
-                })?;
+            let code = http_get(&url, opts.check_timeout).await.map_err(|e| {
+                Error::failed(format!("step failed: --check-http {url} for {pod}: {e}"))
+            })?;
             if !(200..300).contains(&code) {
                 return Err(Error::failed(format!(
                     "step failed: --check-http {url} for {pod} answered {code}"

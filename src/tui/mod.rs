@@ -194,7 +194,7 @@ fn spawn_watch(
     name: String,
     tx: &UnboundedSender<Msg>,
 ) -> tokio::task::JoinHandle<()> {
-    let (client, tx) = (conn.client.clone(), tx.clone());
+    let (client, tx) = (conn.watch_client.clone(), tx.clone());
     tokio::spawn(async move {
         let stream = match watch::snapshots(client, ns, name.clone()).await {
             Ok(s) => s,
@@ -295,6 +295,8 @@ pub async fn run_op(
                 check_cmd: None,
                 check_http: None,
                 step_timeout: Duration::from_secs(600),
+                check_timeout: Duration::from_secs(60),
+                dry_run: None,
                 auto_rollback: false,
                 yes: true,
                 spinner: false,
@@ -304,8 +306,22 @@ pub async fn run_op(
         Op::Pause | Op::Resume => {
             let snap = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
             let plan = crate::model::plan(&snap, jiff::Timestamp::now(), &setup.profile);
-            let msg =
-                crate::ops::pause::run(conn, target, &snap, &plan, setup, *op == Op::Pause).await?;
+            // Consent was given in the dialog.
+            let opts = crate::ops::pause::Options {
+                yes: true,
+                dry_run: None,
+            };
+            let msg = crate::ops::pause::run(
+                conn,
+                target,
+                &snap,
+                &plan,
+                setup,
+                *op == Op::Pause,
+                &opts,
+                out,
+            )
+            .await?;
             writeln!(out, "{msg}").map_err(crate::output::io_error)
         }
         Op::ForceRollback => {

@@ -655,3 +655,112 @@ async fn a_partition_raised_by_another_client_stops_the_rollout() {
     );
     assert_eq!(partition(&live), 5, "the other client's partition stands");
 }
+
+/// Defect 7: `rollout resume` started a full rollout with no way to see it first, `rollout
+/// step` had no dry run, and a malformed pause annotation silently became partition 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_and_step_show_their_change_and_dry_runs_change_nothing() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let rv = || live.server.shared.read(|c| c.store.resource_version());
+    let before = rv();
+    for args in [
+        &["rollout", "web", "--step", "--dry-run"][..],
+        &["rollout", "web", "--step", "--dry-run=server"],
+        &["rollout", "step", "web", "--by", "2", "--dry-run=client"],
+    ] {
+        let (code, out, err) = live.run(args).await;
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(
+            out.contains("next: lower the partition of web from 5 to"),
+            "{out}"
+        );
+        assert!(out.contains("dry run"), "{out}");
+    }
+    assert_eq!(rv(), before, "nothing changed");
+    assert_eq!(partition(&live), 5);
+
+    let (code, _, err) = live.run(&["rollout", "pause", "web", "--yes"]).await;
+    assert_eq!(code, 0, "{err}");
+    let paused = rv();
+    let (code, out, err) = live.run(&["rollout", "resume", "web", "--dry-run"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Resume statefulset/web in namespace default: partition 5 → 5")
+            && out.contains("dry run"),
+        "{out}"
+    );
+    let (code, _, err) = live
+        .run(&["rollout", "resume", "web", "--dry-run=server"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rv(), paused, "nothing changed");
+
+    // A malformed record is refused, not read as partition 0.
+    live.server.shared.with(|c| {
+        let mut s = c
+            .store
+            .get(kubectl_sts::sim::store::Kind::StatefulSet, "default", "web")
+            .unwrap()
+            .clone();
+        s["metadata"]["annotations"]["kubectl-sts.io/paused-partition"] = serde_json::json!("five");
+        c.store
+            .update(
+                kubectl_sts::sim::store::Kind::StatefulSet,
+                "default",
+                "web",
+                s,
+                false,
+                false,
+            )
+            .unwrap();
+    });
+    let (code, _, err) = live.run(&["rollout", "resume", "web", "--yes"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(r#"kubectl-sts.io/paused-partition="five" is not a partition"#),
+        "{err}"
+    );
+    assert_eq!(partition(&live), 5);
+}
+
+/// Defect 6: a --check-cmd that never ends hung the step forever and outlived it. It is
+/// bounded by --check-timeout and killed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_that_hangs_is_killed_at_its_timeout() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    let cmd = format!("echo $$ > {}; exec sleep 300", pid_file.display());
+    let started = std::time::Instant::now();
+    let (code, out, err) = run_advancing(
+        &live,
+        &[
+            "rollout",
+            "web",
+            "--step",
+            "--stable-for",
+            "0s",
+            "--check-cmd",
+            &cmd,
+            "--check-timeout",
+            "1s",
+        ],
+    )
+    .await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("did not finish within --check-timeout 1s; it was killed"),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    let pid = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .to_string();
+    // The process is gone (or a zombie already reaped by init).
+    let alive = std::path::Path::new(&format!("/proc/{pid}/status")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap_or_default()
+            .contains("State:\tZ");
+    assert!(!alive, "the check's process outlived the step");
+}

@@ -1,0 +1,225 @@
+//! Waiting on a StatefulSet: one policy for deadlines, reconnects and errors.
+//!
+//! A wait follows the snapshot stream of `cluster::watch` until a check says it is done.
+//! It always has a deadline. A watch error is reported to the caller and the watch
+//! reconnects with backoff (kube-runtime); an error that repeats [`MAX_REPEATED_ERRORS`]
+//! times with no state seen in between stops the wait with that error (a 403 is not
+//! waited out). The stream ending stops it too. Time passes only while the stream is
+//! live: a caller timing stability hears of every reconnect and starts over.
+
+use futures::{Stream, StreamExt};
+use tokio::time::Instant;
+
+use crate::cluster::watch::Update;
+use crate::model::Snapshot;
+
+/// Watch errors in a row, with no snapshot between them, that stop a wait.
+pub const MAX_REPEATED_ERRORS: usize = 5;
+
+/// Why a wait stopped without its check passing.
+#[derive(Debug)]
+pub enum Stop {
+    /// The deadline passed.
+    Timeout,
+    /// The stream ended.
+    Ended,
+    /// The watch kept failing: the last error.
+    Errors(String),
+}
+
+/// A wait that stopped, with the last state seen.
+#[derive(Debug)]
+pub struct Stopped {
+    pub why: Stop,
+    pub last: Option<Box<Snapshot>>,
+}
+
+impl Stopped {
+    /// "timed out", "the watch ended", "the watch kept failing: …", for messages.
+    pub fn describe(&self) -> String {
+        match &self.why {
+            Stop::Timeout => "timed out".into(),
+            Stop::Ended => "the watch ended".into(),
+            Stop::Errors(e) => format!("the watch kept failing: {e}"),
+        }
+    }
+}
+
+/// What a check makes of a state.
+pub enum Check<T> {
+    Done(T),
+    /// Not yet; look again at the next change (or at `recheck`, for time-based checks).
+    Wait {
+        recheck: Option<Instant>,
+    },
+}
+
+/// Follows `stream` until `check` is done, `deadline` passes, the stream ends or errors
+/// repeat. `on_error` hears of each watch error (the watch reconnects by itself).
+pub async fn wait_until<T, S>(
+    stream: &mut std::pin::Pin<&mut S>,
+    deadline: Instant,
+    mut check: impl FnMut(&Snapshot) -> Check<T>,
+    mut on_error: impl FnMut(&str),
+) -> Result<(T, Box<Snapshot>), Stopped>
+where
+    S: Stream<Item = Update> + ?Sized,
+{
+    let mut last: Option<Box<Snapshot>> = None;
+    let mut errors = 0;
+    let mut recheck: Option<Instant> = None;
+    loop {
+        let wake = recheck.map_or(deadline, |r| r.min(deadline));
+        let next = tokio::select! {
+            n = stream.next() => Some(n),
+            _ = tokio::time::sleep_until(wake) => None,
+        };
+        match next {
+            None if Instant::now() >= deadline => {
+                return Err(Stopped {
+                    why: Stop::Timeout,
+                    last,
+                });
+            }
+            // A time-based check is due: look at the last state again.
+            None => {}
+            Some(None) => {
+                return Err(Stopped {
+                    why: Stop::Ended,
+                    last,
+                });
+            }
+            Some(Some(Update::Reconnecting(e))) => {
+                errors += 1;
+                on_error(&e);
+                if errors >= MAX_REPEATED_ERRORS {
+                    return Err(Stopped {
+                        why: Stop::Errors(e),
+                        last,
+                    });
+                }
+                continue;
+            }
+            Some(Some(Update::Snapshot(s))) => {
+                errors = 0;
+                last = Some(s);
+            }
+        }
+        if let Some(s) = last.take() {
+            match check(&s) {
+                Check::Done(t) => return Ok((t, s)),
+                Check::Wait { recheck: r } => {
+                    recheck = r;
+                    last = Some(s);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn snap(replicas: i32) -> Box<Snapshot> {
+        let set = serde_json::json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": "web", "namespace": "default"},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": []}}}});
+        Box::new(Snapshot::from_objects(vec![set], Some("web")).unwrap())
+    }
+
+    fn stream(items: Vec<Update>) -> impl Stream<Item = Update> {
+        futures::stream::iter(items).chain(futures::stream::pending())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn done_when_the_check_passes() {
+        let s = stream(vec![Update::Snapshot(snap(1)), Update::Snapshot(snap(3))]);
+        let mut s = std::pin::pin!(s);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let got = wait_until(
+            &mut s,
+            deadline,
+            |s| match s.set().spec.as_ref().and_then(|s| s.replicas) {
+                Some(3) => Check::Done(3),
+                _ => Check::Wait { recheck: None },
+            },
+            |_| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(got.0, 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn repeated_errors_stop_and_a_state_between_them_resets_the_count() {
+        let err = || Update::Reconnecting("403 Forbidden".into());
+        let mut items = vec![err(), err(), err(), err(), Update::Snapshot(snap(1))];
+        items.extend((0..5).map(|_| err()));
+        let s = stream(items);
+        let mut s = std::pin::pin!(s);
+        let mut heard = 0;
+        let stopped = wait_until(
+            &mut s,
+            Instant::now() + Duration::from_secs(10),
+            |_| Check::<()>::Wait { recheck: None },
+            |_| heard += 1,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(stopped.why, Stop::Errors(ref e) if e.contains("403")));
+        assert_eq!(heard, 9);
+        assert!(stopped.last.is_some());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_and_the_end_of_the_stream_stop_it() {
+        let s = stream(vec![Update::Snapshot(snap(1))]);
+        let mut s = std::pin::pin!(s);
+        let stopped = wait_until(
+            &mut s,
+            Instant::now() + Duration::from_secs(5),
+            |_| Check::<()>::Wait { recheck: None },
+            |_| {},
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(stopped.why, Stop::Timeout));
+        let s = futures::stream::iter(vec![Update::Snapshot(snap(1))]);
+        let mut s = std::pin::pin!(s);
+        let stopped = wait_until(
+            &mut s,
+            Instant::now() + Duration::from_secs(5),
+            |_| Check::<()>::Wait { recheck: None },
+            |_| {},
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(stopped.why, Stop::Ended));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_time_based_check_is_looked_at_again_without_a_change() {
+        let s = stream(vec![Update::Snapshot(snap(1))]);
+        let mut s = std::pin::pin!(s);
+        let start = Instant::now();
+        let due = start + Duration::from_secs(3);
+        let got = wait_until(
+            &mut s,
+            start + Duration::from_secs(10),
+            |_| {
+                if Instant::now() >= due {
+                    Check::Done(())
+                } else {
+                    Check::Wait { recheck: Some(due) }
+                }
+            },
+            |_| {},
+        )
+        .await;
+        assert!(got.is_ok());
+        assert!(Instant::now() >= due);
+    }
+}
