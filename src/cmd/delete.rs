@@ -18,13 +18,13 @@ pub fn run(args: &DeleteArgs, kube: &KubeArgs, out: &mut dyn Write) -> Result<()
             force: args.force,
             abort: args.abort,
         };
-        delete::run(
-            &conn,
-            &crate::ops::Target::new(conn.namespace.clone(), args.name.clone()),
-            &setup.profile,
-            &opts,
-            out,
-        )
-        .await
+        let target = crate::ops::Target::new(conn.namespace.clone(), args.name.clone());
+        let (mut w, last) = super::LastLine::new(out);
+        let op = delete::run(&conn, &target, &setup.profile, &opts, &mut w);
+        let resume = format!(
+            "run `kubectl sts delete {0} -n {1}` again to go on, or `kubectl sts delete {0} -n {1} --abort` to scale it back",
+            target.name, target.namespace
+        );
+        super::until_interrupted(op, move || last.borrow().clone(), &resume).await
     })
 }

@@ -24,14 +24,13 @@ pub fn run(
             wait: !args.no_wait,
             timeout: args.timeout,
         };
-        force_rollback::run(
-            &conn,
-            &crate::ops::Target::new(conn.namespace.clone(), args.name.clone()),
-            &setup,
-            &opts,
-            style,
-            out,
-        )
-        .await
+        let target = crate::ops::Target::new(conn.namespace.clone(), args.name.clone());
+        let (mut w, last) = super::LastLine::new(out);
+        let op = force_rollback::run(&conn, &target, &setup, &opts, style, &mut w);
+        let resume = format!(
+            "run `kubectl sts force-rollback {} -n {}` again: it continues the recovery",
+            target.name, target.namespace
+        );
+        super::until_interrupted(op, move || last.borrow().clone(), &resume).await
     })
 }

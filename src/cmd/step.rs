@@ -44,14 +44,13 @@ pub fn run(
     };
     super::runtime()?.block_on(async {
         let (conn, setup) = super::connect(kube, &args.model).await?;
-        step::run(
-            &conn,
-            &crate::ops::Target::new(conn.namespace.clone(), name),
-            &setup,
-            &opts,
-            style,
-            out,
-        )
-        .await
+        let target = crate::ops::Target::new(conn.namespace.clone(), name);
+        let (mut w, last) = super::LastLine::new(out);
+        let op = step::run(&conn, &target, &setup, &opts, style, &mut w);
+        let resume = format!(
+            "run `kubectl sts rollout {name} --step -n {}` again: it gates the step the partition shows before any new one",
+            target.namespace
+        );
+        super::until_interrupted(op, move || last.borrow().clone(), &resume).await
     })
 }

@@ -83,6 +83,8 @@ pub enum Dialog {
         entries: Vec<(i64, String)>,
         selected: usize,
     },
+    /// Quit while `what` runs? Quitting stops it where it is.
+    QuitWhileBusy { what: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -527,8 +529,13 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Command>) {
 
 fn on_key(app: &mut App, key: KeyEvent) -> (bool, Vec<Command>) {
     let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
-    if ctrl_c {
+    // Quitting while an operation runs stops it: ask first (a second Ctrl-C quits).
+    let quit_asked = matches!(app.dialog, Some(Dialog::QuitWhileBusy { .. }));
+    if ctrl_c && (app.busy.is_none() || quit_asked) {
         return (false, vec![Command::Quit]);
+    }
+    if ctrl_c {
+        return ask_before_quitting(app);
     }
     // A dialog takes every key.
     if let Some(dialog) = app.dialog.take() {
@@ -570,6 +577,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> (bool, Vec<Command>) {
         }
     };
     match key.code {
+        KeyCode::Char('q') | KeyCode::Esc if busy => return ask_before_quitting(app),
         KeyCode::Char('q') | KeyCode::Esc => return (false, vec![Command::Quit]),
         KeyCode::Char('?') => app.overlay = Some(Overlay::Help),
         KeyCode::Down | KeyCode::Char('j') => app.move_cursor(1),
@@ -639,8 +647,24 @@ fn on_key(app: &mut App, key: KeyEvent) -> (bool, Vec<Command>) {
     (true, Vec::new())
 }
 
+fn ask_before_quitting(app: &mut App) -> (bool, Vec<Command>) {
+    let what = app.busy.as_ref().map(|b| b.0.clone()).unwrap_or_default();
+    app.dialog = Some(Dialog::QuitWhileBusy { what });
+    (true, Vec::new())
+}
+
 fn on_dialog_key(app: &mut App, dialog: Dialog, key: KeyEvent) -> (bool, Vec<Command>) {
     match dialog {
+        Dialog::QuitWhileBusy { what } => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => (false, vec![Command::Quit]),
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Enter => {
+                (true, Vec::new())
+            }
+            _ => {
+                app.dialog = Some(Dialog::QuitWhileBusy { what });
+                (false, Vec::new())
+            }
+        },
         Dialog::Confirm { title, plan, op } => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
                 let Some((namespace, name)) = app.set_name() else {

@@ -516,6 +516,17 @@ fn overlay_pane(f: &mut Frame, overlay: &Overlay, area: Rect, p: &Paint) {
 
 fn dialog_pane(f: &mut Frame, dialog: &Dialog, area: Rect, p: &Paint) {
     let (title, mut lines): (String, Vec<Line>) = match dialog {
+        Dialog::QuitWhileBusy { what } => (
+            " Quit while an operation runs? ".into(),
+            vec![
+                Line::raw(format!("{what} is still running.")),
+                Line::raw(
+                    "Quitting stops it where it is; the cluster keeps its state, and running the same command again continues from there.",
+                ),
+                Line::raw(""),
+                Line::styled("Quit anyway? [y/N]", p.bold()),
+            ],
+        ),
         Dialog::Confirm { title, plan, .. } => (
             format!(" {title}? "),
             plan.iter().map(|l| Line::raw(l.clone())).collect(),

@@ -573,3 +573,34 @@ fn a_squatted_name_is_flagged_in_the_grid() {
         "{screen}"
     );
 }
+
+/// Quitting while an operation runs stops it: the dashboard asks first, says what
+/// quitting does, and quits only on yes (or a second Ctrl-C).
+#[test]
+fn quitting_while_an_operation_runs_asks_first() {
+    let mut app = app_with(&rollout(5, 3, 3), false);
+    update(&mut app, key('s'));
+    let (_, cmds) = update(&mut app, key('y'));
+    assert_eq!(cmds.len(), 1, "the step runs");
+    let (_, cmds) = update(&mut app, key('q'));
+    assert!(cmds.is_empty(), "not quit while busy");
+    assert!(matches!(app.dialog, Some(Dialog::QuitWhileBusy { .. })));
+    let screen = render(&mut app, 120, 30);
+    assert!(screen.contains("Quitting stops it where it is"), "{screen}");
+    let (_, cmds) = update(&mut app, key('n'));
+    assert!(cmds.is_empty() && app.dialog.is_none());
+    update(&mut app, key('q'));
+    let (_, cmds) = update(&mut app, key('y'));
+    assert_eq!(cmds, [Command::Quit]);
+    // Ctrl-C asks too; a second one quits.
+    let ctrl_c = || Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    let (_, cmds) = update(&mut app, ctrl_c());
+    assert!(cmds.is_empty());
+    let (_, cmds) = update(&mut app, ctrl_c());
+    assert_eq!(cmds, [Command::Quit]);
+    // Once it is done, q quits at once.
+    update(&mut app, Msg::Done(Ok("done".into())));
+    app.dialog = None;
+    let (_, cmds) = update(&mut app, key('q'));
+    assert_eq!(cmds, [Command::Quit]);
+}

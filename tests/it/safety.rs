@@ -373,3 +373,110 @@ async fn force_rollback_never_deletes_a_pod_the_set_does_not_control() {
             .read(|c| c.store.get(Kind::Pod, "default", "web-4").is_some())
     );
 }
+
+/// Defect 5: Ctrl-C during a teardown left nothing saying where it stopped or how to go
+/// back. Interrupted, it says both; `--abort` restores the replicas; a re-run converges.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_teardown_says_where_it_stopped_and_how_to_go_back() {
+    let mut c = Cluster::new(Config::default());
+    c.config.kubelet.max_grace = jiff::SignedDuration::from_secs(3600);
+    c.seed(vec![set_with_claims("web", 3, json!({}))]).unwrap();
+    c.advance(jiff::SignedDuration::from_secs(60));
+    let live = serve(c).await;
+    let child = live.spawn(&["delete", "web", "--yes", "--timeout", "5m"]);
+    let pid = child.id().unwrap();
+    let replicas = |live: &Live| {
+        live.server.shared.read(|c| {
+            c.store.get(Kind::StatefulSet, "default", "web").unwrap()["spec"]["replicas"].as_i64()
+        })
+    };
+    for _ in 0..100 {
+        if replicas(&live) == Some(0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(replicas(&live), Some(0));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
+        .await
+        .expect("it stops at once")
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("interrupted (Ctrl-C); stopped after:"),
+        "{err}"
+    );
+    assert!(err.contains("--abort` to scale it back"), "{err}");
+    let (code, _, err) =
+        super::recovery::run_advancing(&live, &["delete", "web", "--abort", "--yes"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(replicas(&live), Some(3));
+}
+
+/// Defect 5 and 8 for stepping: SIGINT during --stable-for, then a re-run: the step the
+/// partition shows is gated again (stability timed from scratch) before any new step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_step_is_gated_again_before_any_new_step() {
+    let live = serve(super::live::scenario(
+        "default",
+        &[
+            kubectl_sts::sim::scenario::Step::SetPartition {
+                set: "web".into(),
+                partition: 5,
+            },
+            kubectl_sts::sim::scenario::Step::SetImage {
+                set: "web".into(),
+                container: None,
+                image: "nginx:1.26".into(),
+            },
+        ],
+    ))
+    .await;
+    let child = live.spawn(&["rollout", "web", "--step", "--stable-for", "1h"]);
+    let pid = child.id().unwrap();
+    for _ in 0..200 {
+        live.server.advance(jiff::SignedDuration::from_secs(1));
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        let ready = live.server.shared.read(|c| {
+            c.store.get(Kind::Pod, "default", "web-4").is_some_and(|p| {
+                p["spec"]["containers"][0]["image"] == "nginx:1.26"
+                    && p["status"]["conditions"].as_array().is_some_and(|cs| {
+                        cs.iter()
+                            .any(|c| c["type"] == "Ready" && c["status"] == "True")
+                    })
+            })
+        });
+        if ready {
+            break;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("interrupted (Ctrl-C)") && err.contains("gates the step the partition shows"),
+        "{err}"
+    );
+    assert_eq!(partition(&live, "default"), 4);
+    // The re-run gates the step to 4 again (stable-for 0s now) and takes no new step.
+    let (code, out, err) =
+        super::recovery::run_advancing(&live, &["rollout", "web", "--step", "--stable-for", "0s"])
+            .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("has not passed its gates"), "{out}");
+    assert_eq!(partition(&live, "default"), 4);
+}
