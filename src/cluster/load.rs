@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use futures::TryFutureExt;
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 use kube::api::{Api, ListParams};
@@ -39,12 +40,8 @@ pub async fn snapshot(
     name: &str,
 ) -> Result<Snapshot, ClusterError> {
     let call = format!("get statefulsets.apps {name:?} in namespace {ns:?}");
-    let set_json = get_raw(
-        client,
-        &format!("/apis/apps/v1/namespaces/{ns}/statefulsets/{name}"),
-        &call,
-    )
-    .await?;
+    let set_path = format!("/apis/apps/v1/namespaces/{ns}/statefulsets/{name}");
+    let set_json = super::retry::read(|| get_raw(client, &set_path, &call)).await?;
     let set: StatefulSet = serde_json::from_value(set_json.clone())
         .map_err(|e| ClusterError::other(call.clone(), format!("unexpected object: {e}")))?;
     let query = set
@@ -57,34 +54,24 @@ pub async fn snapshot(
     let revisions: Api<ControllerRevision> = Api::namespaced(client.clone(), ns);
     let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(client.clone(), ns);
     let every = ListParams::default();
+    let listed = |what: String| move |e| ClusterError::from_kube(what.clone(), e);
     let (pods, names, revisions, pvcs) = tokio::join!(
-        pods.list(&lp),
-        pods.list_metadata(&every),
-        revisions.list(&lp),
+        super::retry::read(|| pods
+            .list(&lp)
+            .map_err(listed(format!("list pods -l {query} in namespace {ns:?}")))),
+        super::retry::read(|| pods
+            .list_metadata(&every)
+            .map_err(listed(format!("list pods (metadata) in namespace {ns:?}")))),
+        super::retry::read(|| revisions.list(&lp).map_err(listed(format!(
+            "list controllerrevisions.apps -l {query} in namespace {ns:?}"
+        )))),
         // Claims by name, as the controller looks them up: a selector of matchExpressions
         // copies no labels onto them.
-        pvcs.list(&every)
+        super::retry::read(|| pvcs.list(&every).map_err(listed(format!(
+            "list persistentvolumeclaims in namespace {ns:?}"
+        )))),
     );
-    let pods = pods.map_err(|e| {
-        ClusterError::from_kube(format!("list pods -l {query} in namespace {ns:?}"), e)
-    })?;
-    let names = names.map_err(|e| {
-        ClusterError::from_kube(format!("list pods (metadata) in namespace {ns:?}"), e)
-    })?;
-    let revisions = revisions.map_err(|e| {
-        ClusterError::from_kube(
-            format!("list controllerrevisions.apps -l {query} in namespace {ns:?}"),
-            e,
-        )
-    })?;
-    // Claims may carry labels of their own template; a forbidden list of them is not fatal
-    // for a read-only view, but other failures are.
-    let pvcs = pvcs.map_err(|e| {
-        ClusterError::from_kube(
-            format!("list persistentvolumeclaims in namespace {ns:?}"),
-            e,
-        )
-    })?;
+    let (pods, names, revisions, pvcs) = (pods?, names?, revisions?, pvcs?);
     let mut pods: Vec<Arc<Pod>> = pods.items.into_iter().map(Arc::new).collect();
     pods.extend(name_holders(&set, &pods, names.items));
     Snapshot::new(set_json, pods, revisions.items, pvcs.items)
@@ -139,7 +126,7 @@ pub async fn sets(client: &kube::Client, ns: Option<&str>) -> Result<Vec<Value>,
             "list statefulsets.apps in all namespaces".to_string(),
         ),
     };
-    let list = get_raw(client, &path, &call).await?;
+    let list = super::retry::read(|| get_raw(client, &path, &call)).await?;
     Ok(list
         .get("items")
         .and_then(Value::as_array)
@@ -162,19 +149,18 @@ pub async fn snapshots(
     };
     let sets_call = format!("list statefulsets.apps {where_}");
     let sets_path = path("statefulsets", "/apis/apps/v1");
+    let listed = |what: String| move |e| ClusterError::from_kube(what.clone(), e);
     let (sets, pods, revisions, pvcs) = tokio::join!(
-        get_raw(client, &sets_path, &sets_call),
-        list_all::<Pod>(client, ns),
-        list_all::<ControllerRevision>(client, ns),
-        list_all::<PersistentVolumeClaim>(client, ns),
+        super::retry::read(|| get_raw(client, &sets_path, &sets_call)),
+        super::retry::read(
+            || list_all::<Pod>(client, ns).map_err(listed(format!("list pods {where_}")))
+        ),
+        super::retry::read(|| list_all::<ControllerRevision>(client, ns)
+            .map_err(listed(format!("list controllerrevisions.apps {where_}")))),
+        super::retry::read(|| list_all::<PersistentVolumeClaim>(client, ns)
+            .map_err(listed(format!("list persistentvolumeclaims {where_}")))),
     );
-    let sets = sets?;
-    let pods = pods.map_err(|e| ClusterError::from_kube(format!("list pods {where_}"), e))?;
-    let revisions = revisions.map_err(|e| {
-        ClusterError::from_kube(format!("list controllerrevisions.apps {where_}"), e)
-    })?;
-    let pvcs = pvcs
-        .map_err(|e| ClusterError::from_kube(format!("list persistentvolumeclaims {where_}"), e))?;
+    let (sets, pods, revisions, pvcs) = (sets?, pods?, revisions?, pvcs?);
     let pods: Vec<Arc<Pod>> = pods.into_iter().map(Arc::new).collect();
     let mut out = Vec::new();
     for mut item in sets

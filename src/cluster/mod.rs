@@ -6,6 +6,7 @@ pub mod client;
 pub mod error;
 pub mod load;
 pub mod mutate;
+pub mod retry;
 pub mod watch;
 
 pub use client::{Connection, connect};

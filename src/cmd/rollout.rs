@@ -87,7 +87,7 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
             RolloutCommand::Pause { yes, dry_run, .. } | RolloutCommand::Resume { yes, dry_run, .. } => {
                 let pause = matches!(command, RolloutCommand::Pause { .. });
                 let opts = crate::ops::pause::Options { yes: *yes, dry_run: dry_run.clone() };
-                let message = crate::ops::pause::run(&conn, &crate::ops::Target::new(conn.namespace.clone(), name), &snap, &plan, &setup, pause, &opts, out).await?;
+                let message = crate::ops::pause::run(&conn, &crate::ops::Target::new(conn.namespace.clone(), name), &setup, pause, &opts, out).await?;
                 w(out, &format!("{message}\n"))
             }
             RolloutCommand::Undo { to_revision, dry_run, yes, .. } => {

@@ -130,3 +130,15 @@ pub fn stuck_elsewhere(snap: &Snapshot, plan: &Plan, profile: &Profile) -> bool 
         p.revision != plan.update_revision.as_str() && !p.terminating && !p.is_running_and_ready()
     })
 }
+
+/// Pods a recovery has left to finish: on a revision other than the update revision and
+/// not Running and Ready, or terminating (an interrupted forced rollback deleted them and
+/// they are not gone yet). A second run continues while there are any.
+pub fn unfinished(snap: &Snapshot, plan: &Plan, profile: &Profile) -> bool {
+    let view = SetView::of(snap, profile);
+    super::sync::claim_pods(snap, &view).iter().any(|p| {
+        p.owner == super::pod::Owner::ThisSet
+            && p.revision != plan.update_revision.as_str()
+            && (p.terminating || !p.is_running_and_ready())
+    })
+}

@@ -440,12 +440,15 @@ async fn finish_marked_claims(
 ) -> Result<()> {
     let (ns, name) = (target.namespace.as_str(), target.name.as_str());
     let api: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), ns);
-    let all = api.list(&ListParams::default()).await.map_err(|e| {
-        ClusterError::from_kube(
-            format!("list persistentvolumeclaims in namespace {ns:?}"),
-            e,
-        )
-    })?;
+    let all = crate::cluster::retry::read(|| async {
+        api.list(&ListParams::default()).await.map_err(|e| {
+            ClusterError::from_kube(
+                format!("list persistentvolumeclaims in namespace {ns:?}"),
+                e,
+            )
+        })
+    })
+    .await?;
     let marked: Vec<&PersistentVolumeClaim> = all
         .items
         .iter()

@@ -47,12 +47,21 @@ pub async fn run(
         &setup.profile,
     );
     let stuck_elsewhere = recovery::stuck_elsewhere(&snap, &plan, &setup.profile);
-    if plan.diagnosis.state != RolloutState::Stuck && !opts.force {
+    // An interrupted run reverted the template and deleted pods that are not gone yet:
+    // not stuck any more, but the recovery it started is not finished.
+    let unfinished = plan.current_revision == plan.update_revision
+        && recovery::unfinished(&snap, &plan, &setup.profile);
+    if plan.diagnosis.state != RolloutState::Stuck && !opts.force && !unfinished {
         return Err(Error::failed(format!("nothing is stuck in {name}: {}; nothing changed", plan.diagnosis.summary))
             .with_hint("use --force to roll back anyway, or `kubectl sts rollout undo` to only revert the template"));
     }
-    let to = recovery::target(&entries, &plan, opts.to_revision, stuck_elsewhere)
-        .map_err(Error::failed)?;
+    let to = recovery::target(
+        &entries,
+        &plan,
+        opts.to_revision,
+        stuck_elsewhere || unfinished,
+    )
+    .map_err(Error::failed)?;
     let bad = plan.update_revision.clone();
     let rec = recovery::recovery(&snap, to, &bad, opts.all_bad, &setup.profile);
     let live = snap

@@ -16,19 +16,25 @@ pub struct Options {
     pub dry_run: Option<String>,
 }
 
-/// `rollout pause` / `rollout resume`: one patch of the partition and the annotation,
-/// with a resourceVersion precondition, shown (and asked for on a terminal) first.
-#[allow(clippy::too_many_arguments)]
-pub async fn run(
-    conn: &crate::cluster::Connection,
+/// What pause or resume would do to the set as `snap` shows it.
+enum Decision {
+    /// Nothing to do, and why.
+    Nothing(String),
+    /// The patch, the change in words, and the partition before.
+    Change {
+        patch: Value,
+        change: String,
+        current: Option<i32>,
+    },
+}
+
+fn decide(
     target: &Target,
     snap: &model::Snapshot,
     plan: &model::Plan,
     setup: &crate::cmd::ModelSetup,
     pause: bool,
-    opts: &Options,
-    out: &mut dyn std::io::Write,
-) -> Result<String> {
+) -> Result<Decision> {
     let name = target.name.as_str();
     use crate::model::progress::{PAUSED_ANNOTATION, frontier};
     let set = snap.set();
@@ -45,10 +51,10 @@ pub async fn run(
         .map(|r| r.partition.unwrap_or(0));
     let (patch, change) = if pause {
         if recorded.is_some() {
-            return Ok(format!(
+            return Ok(Decision::Nothing(format!(
                 "statefulset.apps/{name} is already paused (partition {})",
                 current.unwrap_or(0)
-            ));
+            )));
         }
         let r = model::report::report(snap, plan, setup.now, &setup.profile);
         let pin = frontier(&r).max(current.unwrap_or(0));
@@ -64,7 +70,9 @@ pub async fn run(
         )
     } else {
         let Some(original) = recorded else {
-            return Ok(format!("statefulset.apps/{name} is not paused"));
+            return Ok(Decision::Nothing(format!(
+                "statefulset.apps/{name} is not paused"
+            )));
         };
         // "" is what pause records for a set without rollingUpdate: partition 0.
         let restore = if original.is_empty() {
@@ -97,37 +105,88 @@ pub async fn run(
             ),
         )
     };
-    out.write_all(format!("{change}\n").as_bytes())
-        .map_err(crate::output::io_error)?;
-    if opts.dry_run.as_deref() == Some("client") {
-        return Ok("(dry run: nothing changed)".into());
-    }
-    let server_dry = opts.dry_run.as_deref() == Some("server");
-    super::consent("Proceed?", opts.yes, server_dry)?;
-    let rv = set.metadata.resource_version.clone().unwrap_or_default();
-    let patched = mutate::patch_set(
-        &conn.client,
-        &target.namespace,
-        name,
-        &patch,
-        &rv,
-        server_dry,
-    )
-    .await
-    .map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?;
-    if server_dry {
-        return Ok("accepted by the server (dry run: nothing changed)".into());
-    }
-    let partition = patched
-        .pointer("/spec/updateStrategy/rollingUpdate/partition")
-        .cloned()
-        .unwrap_or(Value::Null);
-    Ok(if pause {
-        format!(
-            "statefulset.apps/{name} paused at partition {partition} (was {})",
-            current.map_or("unset".to_string(), |p| p.to_string())
-        )
-    } else {
-        format!("statefulset.apps/{name} resumed (partition {partition})")
+    Ok(Decision::Change {
+        patch,
+        change,
+        current,
     })
+}
+
+/// `rollout pause` / `rollout resume`: one patch of the partition and the annotation,
+/// with a resourceVersion precondition, shown (and asked for on a terminal) first. On a
+/// conflict (the controller wrote the status meanwhile, say) it reads the set again and
+/// goes on if the change is still the one shown, else stops without writing.
+pub async fn run(
+    conn: &crate::cluster::Connection,
+    target: &Target,
+    setup: &crate::cmd::ModelSetup,
+    pause: bool,
+    opts: &Options,
+    out: &mut dyn std::io::Write,
+) -> Result<String> {
+    let name = target.name.as_str();
+    let server_dry = opts.dry_run.as_deref() == Some("server");
+    let mut shown: Option<String> = None;
+    for _ in 0..5 {
+        let snap = crate::cluster::load::snapshot(&conn.client, &target.namespace, name).await?;
+        let plan = model::plan(&snap, setup.now, &setup.profile);
+        let (patch, change, current) = match decide(target, &snap, &plan, setup, pause)? {
+            Decision::Nothing(why) => return Ok(why),
+            Decision::Change {
+                patch,
+                change,
+                current,
+            } => (patch, change, current),
+        };
+        match &shown {
+            None => {
+                out.write_all(format!("{change}\n").as_bytes())
+                    .map_err(crate::output::io_error)?;
+                if opts.dry_run.as_deref() == Some("client") {
+                    return Ok("(dry run: nothing changed)".into());
+                }
+                super::consent("Proceed?", opts.yes, server_dry)?;
+                shown = Some(change);
+            }
+            Some(before) if *before != change => {
+                return Err(Error::failed(format!(
+                    "statefulset/{name} changed since the change was shown; it would now be: {change}; nothing changed"
+                ))
+                .with_hint("run the command again to see the new change"));
+            }
+            Some(_) => {}
+        }
+        let rv = snap.resource_version();
+        let patched = match mutate::patch_set(
+            &conn.client,
+            &target.namespace,
+            name,
+            &patch,
+            &rv,
+            server_dry,
+        )
+        .await
+        {
+            Err(e) if e.is_conflict() => continue,
+            r => r.map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?,
+        };
+        if server_dry {
+            return Ok("accepted by the server (dry run: nothing changed)".into());
+        }
+        let partition = patched
+            .pointer("/spec/updateStrategy/rollingUpdate/partition")
+            .cloned()
+            .unwrap_or(Value::Null);
+        return Ok(if pause {
+            format!(
+                "statefulset.apps/{name} paused at partition {partition} (was {})",
+                current.map_or("unset".to_string(), |p| p.to_string())
+            )
+        } else {
+            format!("statefulset.apps/{name} resumed (partition {partition})")
+        });
+    }
+    Err(Error::failed(format!(
+        "statefulset/{name} kept changing (409 Conflict); nothing changed"
+    )))
 }

@@ -304,24 +304,13 @@ pub async fn run_op(
             crate::ops::step::run(conn, target, setup, &opts, style, out).await
         }
         Op::Pause | Op::Resume => {
-            let snap = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
-            let plan = crate::model::plan(&snap, jiff::Timestamp::now(), &setup.profile);
             // Consent was given in the dialog.
             let opts = crate::ops::pause::Options {
                 yes: true,
                 dry_run: None,
             };
-            let msg = crate::ops::pause::run(
-                conn,
-                target,
-                &snap,
-                &plan,
-                setup,
-                *op == Op::Pause,
-                &opts,
-                out,
-            )
-            .await?;
+            let msg =
+                crate::ops::pause::run(conn, target, setup, *op == Op::Pause, &opts, out).await?;
             writeln!(out, "{msg}").map_err(crate::output::io_error)
         }
         Op::ForceRollback => {

@@ -133,7 +133,7 @@ async fn the_dashboard_acts_on_the_namespace_of_the_set_it_shows() {
     );
 }
 
-fn set_with_claims(name: &str, replicas: i32, extra: Value) -> Value {
+pub fn set_with_claims(name: &str, replicas: i32, extra: Value) -> Value {
     let mut s = json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
         "metadata": {"name": name, "namespace": "default"},
         "spec": {"replicas": replicas, "serviceName": name, "podManagementPolicy": "Parallel",
