@@ -31,7 +31,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l user -d 'The ku
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -62,7 +62,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l user 
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s A -l all-namespaces -d 'All namespaces (without NAME)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -s w -l watch -d 'Keep watching and redraw whenever something changes (event-driven, no polling)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand status" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
@@ -89,7 +89,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l all -d 'Step again and again until the partition is 0 (every ordinal updated)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l auto-rollback -d 'On failure, perform the forced rollback (revert the template, delete the pods on the bad revision, restore the original partition) instead of stopping'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -s y -l yes -d 'Do not ask for confirmation on a terminal'
@@ -127,7 +127,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from preview" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from preview" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from preview" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from preview" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from preview" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from preview" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from preview" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from preview" -s h -l help -d 'Print help'
@@ -152,7 +152,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l all -d 'Step again and again until the partition is 0 (every ordinal updated)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l auto-rollback -d 'On failure, perform the forced rollback (revert the template, delete the pods on the bad revision, restore the original partition) instead of stopping'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -s y -l yes -d 'Do not ask for confirmation on a terminal'
@@ -174,7 +174,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
@@ -191,7 +191,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
@@ -207,7 +207,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
@@ -224,7 +224,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s y -l yes -d 'Do not ask for confirmation on a terminal'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s v -l verbose -d 'On failure, also print the underlying error in full'
@@ -242,7 +242,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s y -l yes -d 'Do not ask for confirmation on a terminal'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s v -l verbose -d 'On failure, also print the underlying error in full'
@@ -261,7 +261,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s y -l yes -d 'Do not ask for confirmation on a terminal'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s v -l verbose -d 'On failure, also print the underlying error in full'
@@ -292,7 +292,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l user -d
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s h -l help -d 'Print help'
@@ -304,7 +304,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from serve help" -s h -l help -d 'Print help'
@@ -330,7 +330,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
@@ -351,7 +351,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" 
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -l all-bad -d 'Also delete Ready pods still on the bad revision'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -l force -d 'Roll back even when nothing is stuck'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -s y -l yes -d 'Do not ask for confirmation on a terminal'
@@ -376,7 +376,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l user 
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l delete-pvcs -d 'Also delete this set\'s claims (`<template>-<set>-<ordinal>`), after the pods are gone'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation on a terminal'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l force -d 'When pods are still terminating at --timeout (an unreachable node, say), delete them with grace period 0. Finalizers still hold a pod, as in Kubernetes'
@@ -392,7 +392,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l u
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s h -l help -d 'Print help'
@@ -405,7 +405,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l user -d
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l headless -d 'Print the scenario\'s story as text instead of opening the dashboard'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s v -l verbose -d 'On failure, also print the underlying error in full'
@@ -422,7 +422,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand version" -l user
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand version" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand version" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand version" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand version" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand version" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand version" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand version" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand version" -s h -l help -d 'Print help'
@@ -434,7 +434,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -l u
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -s h -l help -d 'Print help'
@@ -449,7 +449,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -l us
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -l as -d 'Impersonate this user' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -l as-group -d 'Impersonate this group (repeatable)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -l request-timeout -d 'Give up on a request after this long (e.g. 10s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -l request-timeout -d 'Give up on a request after this long (default 30s; watches are not cut by it)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -s A -l all-namespaces -d 'List the StatefulSets of every namespace'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -l no-color -d 'Turn colour off (also NO_COLOR; colour is off when stdout is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -s v -l verbose -d 'On failure, also print the underlying error in full'

@@ -93,7 +93,7 @@ pub struct KubeArgs {
     #[arg(long = "as-group", global = true, value_name = "GROUP")]
     pub impersonate_groups: Vec<String>,
 
-    /// Give up on a request after this long (e.g. 10s).
+    /// Give up on a request after this long (default 30s; watches are not cut by it).
     #[arg(long, global = true, value_parser = crate::duration::parse_std, value_name = "DUR")]
     pub request_timeout: Option<std::time::Duration>,
 }

@@ -35,6 +35,10 @@ pub struct Connection {
     pub server: String,
 }
 
+/// How long a request may take when `--request-timeout` is not given: a server that
+/// accepts connections and never answers fails a command after this long.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Connects as kubectl would with the same flags.
 pub async fn connect(opts: &ClientOptions) -> Result<Connection> {
     let kube_opts = KubeConfigOptions {
@@ -67,17 +71,20 @@ pub async fn connect(opts: &ClientOptions) -> Result<Connection> {
     if !opts.impersonate_groups.is_empty() {
         config.auth_info.impersonate_groups = Some(opts.impersonate_groups.clone());
     }
+    // Retries are this tool's own (`retry`): bounded, and visible. kube's default layer
+    // retries 429/503/504 up to 15 times with a growing backoff, which turns an outage
+    // into a silent hang and hides it from a wait that must not count blind time.
+    config.default_retry = false;
     // Watches are long reads the server ends itself (timeoutSeconds): --request-timeout
     // bounds connecting and writing for them, not reading, or they would be cut and
     // reconnect over and over.
     let mut watch_config = config.clone();
-    if let Some(t) = opts.request_timeout {
-        config.connect_timeout = Some(t);
-        config.read_timeout = Some(t);
-        config.write_timeout = Some(t);
-        watch_config.connect_timeout = Some(t);
-        watch_config.write_timeout = Some(t);
-    }
+    let t = opts.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT);
+    config.connect_timeout = Some(t);
+    config.read_timeout = Some(t);
+    config.write_timeout = Some(t);
+    watch_config.connect_timeout = Some(t);
+    watch_config.write_timeout = Some(t);
     let server = config.cluster_url.to_string();
     let namespace = config.default_namespace.clone();
     let client = Client::try_from(config)

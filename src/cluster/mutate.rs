@@ -1,9 +1,37 @@
 //! Writes, each with a precondition: patches carry the resourceVersion they were planned
 //! from (a concurrent change answers 409 and nothing is overwritten).
+//!
+//! Because of the precondition a write is safe to send again after a transient failure
+//! (429, 5xx, a refused connection): had the first one been applied, the second answers
+//! 409 (or 404 for a delete) and the caller reads again and decides again. So each is
+//! tried up to [`WRITE_ATTEMPTS`] times, with backoff; a 409 is never retried here.
 
 use serde_json::Value;
 
 use super::error::ClusterError;
+
+/// How many times a preconditioned write is tried after transient failures.
+pub const WRITE_ATTEMPTS: u32 = 4;
+
+/// Sends the preconditioned write `f` until it is answered for good.
+async fn write<T, F, Fut>(mut f: F) -> Result<T, ClusterError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ClusterError>>,
+{
+    let mut delay = std::time::Duration::from_millis(100);
+    let mut attempt = 1;
+    loop {
+        match f().await {
+            Err(e) if e.is_transient() && !e.is_conflict() && attempt < WRITE_ATTEMPTS => {
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+                attempt += 1;
+            }
+            r => return r,
+        }
+    }
+}
 
 /// Strategic-merge-patches StatefulSet `ns/name` with `patch`, only if it is still at
 /// `resource_version`. `server_dry_run` sends `dryRun=All`.
@@ -20,43 +48,41 @@ pub async fn patch_set(
     body["metadata"]["resourceVersion"] = Value::from(resource_version);
     let bytes = serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?;
     let dry = if server_dry_run { "?dryRun=All" } else { "" };
-    let req = http::Request::patch(format!(
-        "/apis/apps/v1/namespaces/{ns}/statefulsets/{name}{dry}"
-    ))
-    .header("content-type", "application/strategic-merge-patch+json")
-    .body(bytes)
-    .map_err(|e| ClusterError::other(&call, e.to_string()))?;
-    let text = client
-        .request_text(req)
-        .await
-        .map_err(|e| ClusterError::from_kube(&call, e))?;
+    let path = format!("/apis/apps/v1/namespaces/{ns}/statefulsets/{name}{dry}");
+    let text = send(
+        client,
+        http::Method::PATCH,
+        &path,
+        "application/strategic-merge-patch+json",
+        &bytes,
+        &call,
+    )
+    .await?;
     serde_json::from_str(&text).map_err(|e| ClusterError::other(call, format!("invalid JSON: {e}")))
 }
 
-/// Scales StatefulSet `ns/name` through the scale subresource, only if the set is still
-/// at `resource_version`.
-pub async fn scale_set(
+/// Sends one preconditioned write, again after transient failures ([`write`]).
+async fn send(
     client: &kube::Client,
-    ns: &str,
-    name: &str,
-    replicas: i32,
-    resource_version: &str,
-    server_dry_run: bool,
-) -> Result<(), ClusterError> {
-    let call = format!("patch statefulsets.apps/scale {name:?} in namespace {ns:?}");
-    let body = serde_json::json!({"metadata": {"resourceVersion": resource_version}, "spec": {"replicas": replicas}});
-    let dry = if server_dry_run { "?dryRun=All" } else { "" };
-    let req = http::Request::patch(format!(
-        "/apis/apps/v1/namespaces/{ns}/statefulsets/{name}/scale{dry}"
-    ))
-    .header("content-type", "application/merge-patch+json")
-    .body(serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?)
-    .map_err(|e| ClusterError::other(&call, e.to_string()))?;
-    client
-        .request_text(req)
-        .await
-        .map(drop)
-        .map_err(|e| ClusterError::from_kube(call, e))
+    method: http::Method,
+    path: &str,
+    content_type: &str,
+    bytes: &[u8],
+    call: &str,
+) -> Result<String, ClusterError> {
+    write(|| async {
+        let req = http::Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header("content-type", content_type)
+            .body(bytes.to_vec())
+            .map_err(|e| ClusterError::other(call, e.to_string()))?;
+        client
+            .request_text(req)
+            .await
+            .map_err(|e| ClusterError::from_kube(call, e))
+    })
+    .await
 }
 
 /// JSON-merge-patches the object at `path` only if it is still at `resource_version`
@@ -74,14 +100,15 @@ pub async fn merge_patch(
     body["metadata"]["resourceVersion"] = Value::from(resource_version);
     let bytes = serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?;
     let dry = if dry_run { "?dryRun=All" } else { "" };
-    let req = http::Request::patch(format!("{path}{dry}"))
-        .header("content-type", "application/merge-patch+json")
-        .body(bytes)
-        .map_err(|e| ClusterError::other(&call, e.to_string()))?;
-    let text = client
-        .request_text(req)
-        .await
-        .map_err(|e| ClusterError::from_kube(&call, e))?;
+    let text = send(
+        client,
+        http::Method::PATCH,
+        &format!("{path}{dry}"),
+        "application/merge-patch+json",
+        &bytes,
+        &call,
+    )
+    .await?;
     serde_json::from_str(&text).map_err(|e| ClusterError::other(call, format!("invalid JSON: {e}")))
 }
 
@@ -126,20 +153,21 @@ pub async fn delete_preconditioned(
         body["dryRun"] = serde_json::json!(["All"]);
     }
     let dry = if pre.dry_run { "?dryRun=All" } else { "" };
-    let req = http::Request::delete(format!("{path}{dry}"))
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?)
-        .map_err(|e| ClusterError::other(&call, e.to_string()))?;
-    match client.request_text(req).await {
+    let bytes = serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?;
+    let path = format!("{path}{dry}");
+    match send(
+        client,
+        http::Method::DELETE,
+        &path,
+        "application/json",
+        &bytes,
+        &call,
+    )
+    .await
+    {
         Ok(_) => Ok(true),
-        Err(e) => {
-            let err = ClusterError::from_kube(call, e);
-            if err.is_not_found() {
-                Ok(false)
-            } else {
-                Err(err)
-            }
-        }
+        Err(err) if err.is_not_found() => Ok(false),
+        Err(err) => Err(err),
     }
 }
 

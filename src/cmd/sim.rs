@@ -50,6 +50,7 @@ pub fn run(args: &SimArgs, out: &mut dyn Write) -> Result<()> {
                     latency: serve.latency,
                     seed: serve.seed,
                     conflicts: 0,
+                    unreachable: false,
                 },
                 ..Config::default()
             };

@@ -35,6 +35,9 @@ pub struct Faults {
     /// resourceVersion precondition fails with a real 409.
     pub conflicts: usize,
     pub seed: u64,
+    /// The API server cannot be reached: every request, watches included, is answered
+    /// 503 and open watches end (a network partition, as a client sees it).
+    pub unreachable: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -279,7 +279,9 @@ async fn serve(
                 .map(|(_, v)| v.as_str()),
             Some("1" | "true")
         );
-        let fault = if api_call && !watching {
+        let fault = if api_call && c.config.faults.unreachable {
+            Some(super::error::ApiError::injected(503))
+        } else if api_call && !watching {
             c.injected_fault()
         } else {
             None
@@ -366,7 +368,11 @@ fn stream_watch(shared: Arc<Shared>, w: Watch) -> HttpResponse<Body> {
                 rv
             }
         };
+        let mut next_bookmark = tokio::time::Instant::now() + BOOKMARK_EVERY;
         loop {
+            if shared.read(|c| c.config.faults.unreachable) {
+                return; // an outage ends open watches
+            }
             let changes = shared.read(|c| {
                 c.store
                     .changes_since(w.kind, last)
@@ -400,7 +406,12 @@ fn stream_watch(shared: Arc<Shared>, w: Watch) -> HttpResponse<Body> {
             }
             tokio::select! {
                 r = rx_changed.changed() => if r.is_err() { return },
-                _ = tokio::time::sleep(BOOKMARK_EVERY), if w.bookmarks => {
+                // An outage (faults.unreachable) ends open watches too.
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {
+                    if shared.read(|c| c.config.faults.unreachable) { return }
+                }
+                _ = tokio::time::sleep_until(next_bookmark), if w.bookmarks => {
+                    next_bookmark = tokio::time::Instant::now() + BOOKMARK_EVERY;
                     let bookmark = json!({"kind": w.kind.name(), "apiVersion": w.kind.api_version(),
                                           "metadata": {"resourceVersion": last.to_string()}});
                     if !send(event_line("BOOKMARK", &bookmark)).await {

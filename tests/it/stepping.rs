@@ -764,3 +764,54 @@ async fn a_check_that_hangs_is_killed_at_its_timeout() {
             .contains("State:\tZ");
     assert!(!alive, "the check's process outlived the step");
 }
+
+/// Defect 11: with the API server unreachable during --stable-for, the step declared the
+/// pod stable (time kept counting with nothing observed). Stability counts only observed
+/// time: after the outage the window starts again, and the step goes on rather than
+/// failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stability_is_not_counted_while_the_server_cannot_be_seen() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let child = live.spawn(&["rollout", "web", "--step", "--stable-for", "2s"]);
+    let wait = child.wait_with_output();
+    tokio::pin!(wait);
+    let mut outage: Option<std::time::Instant> = None;
+    let mut restored: Option<std::time::Instant> = None;
+    let out = loop {
+        tokio::select! {
+            out = &mut wait => break out.unwrap(),
+            _ = tokio::time::sleep(std::time::Duration::from_millis(50)) => {
+                live.server.advance(jiff::SignedDuration::from_secs(1));
+                if outage.is_none() && ready(&live, "web-4") && image_of(&live, "web-4").as_deref() == Some("nginx:1.26") {
+                    // web-4 is Ready: the stability window starts. Cut every watch and
+                    // fail every read for 3 s.
+                    live.server.shared.with(|c| c.config.faults.unreachable = true);
+                    outage = Some(std::time::Instant::now());
+                }
+                if let Some(t) = outage && restored.is_none() && t.elapsed() > std::time::Duration::from_secs(3) {
+                    live.server.shared.with(|c| c.config.faults = Default::default());
+                    restored = Some(std::time::Instant::now());
+                }
+            }
+        }
+    };
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "it goes on after the outage: {stdout}{stderr}"
+    );
+    let restored = restored.expect("the step waited through the outage");
+    assert!(
+        restored.elapsed() >= std::time::Duration::from_millis(1500),
+        "stable only after observing 2 s past the outage: {stdout}{stderr}"
+    );
+    assert!(
+        stdout.contains("stability is timed again"),
+        "{stdout}{stderr} restored {:?} ago",
+        restored.elapsed()
+    );
+}

@@ -178,6 +178,22 @@ async fn under_faults_teardown_finishes_or_stops_clearly() {
             code == 0 || (code == 1 && err.starts_with("error: ")),
             "seed {seed}: exit {code}: {out}{err}"
         );
+        if code == 1 {
+            // The same command again, once the faults are gone, finishes the teardown.
+            live.server
+                .shared
+                .with(|c| c.config.faults = Default::default());
+            let (code, out, err) =
+                run_advancing(&live, &["delete", "db", "--yes", "--timeout", "1m"]).await;
+            let gone = live
+                .server
+                .shared
+                .read(|c| c.store.get(Kind::StatefulSet, "default", "db").is_none());
+            assert!(
+                gone && (code == 0 || err.contains("not found")),
+                "seed {seed}: the re-run did not finish: {out}{err}"
+            );
+        }
         let reqs = live.server.shared.requests();
         for d in reqs.iter().filter(|r| r.method == "DELETE") {
             assert!(
