@@ -265,6 +265,11 @@ fn intended(flow: Flow, c: &Cluster) -> Result<(), String> {
     let partition = set
         .and_then(|s| s.pointer("/spec/updateStrategy/rollingUpdate/partition"))
         .and_then(Value::as_i64);
+    // The step's gates passed (the record a re-run goes by).
+    let verified = set
+        .and_then(|s| s.pointer("/metadata/annotations/kubectl-sts.io~1step-verified-partition"))
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse::<i64>().ok());
     let pods: Vec<&Value> = c
         .store
         .all(Kind::Pod)
@@ -298,9 +303,18 @@ fn intended(flow: Flow, c: &Cluster) -> Result<(), String> {
         }
     };
     match flow {
-        Flow::StepOne => check(partition == Some(4), "partition 4"),
-        Flow::StepTwo => check(partition == Some(3), "partition 3"),
-        Flow::StepTo => check(partition == Some(1), "partition 1"),
+        Flow::StepOne => check(
+            partition == Some(4) && verified == Some(4),
+            "step to 4 passed",
+        ),
+        Flow::StepTwo => check(
+            partition == Some(3) && verified == Some(3),
+            "step to 3 passed",
+        ),
+        Flow::StepTo => check(
+            partition == Some(1) && verified == Some(1),
+            "step to 1 passed",
+        ),
         Flow::StepAll => check(partition == Some(0) && all_on("nginx:1.26"), "all on 1.26"),
         Flow::AutoRollback | Flow::ForceRollback => check(all_on("nginx:1.25"), "all back on 1.25"),
         Flow::PauseResume => {
@@ -517,4 +531,92 @@ async fn chaos_rollbacks_and_pauses() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chaos_teardown() {
     chaos(&[Flow::Delete, Flow::DeletePvcs]).await;
+}
+
+/// Successful writes the cluster has answered so far.
+fn writes_done(live: &Live) -> usize {
+    live.server
+        .shared
+        .requests()
+        .iter()
+        .filter(|r| matches!(r.method.as_str(), "PATCH" | "PUT" | "POST" | "DELETE"))
+        .filter(|r| r.status < 300 && !r.query.iter().any(|(k, _)| k == "dryRun"))
+        .count()
+}
+
+/// Stops `flow` right after its `n`-th write (as a killed process would), then runs it
+/// again to the end. `None` when the flow finished with fewer writes.
+async fn interrupted_after(flow: Flow, n: usize) -> Option<Result<(), String>> {
+    let mut c = cluster(flow, 0);
+    c.config.faults = Faults::default();
+    let live = serve(c).await;
+    let conn = connection(&live).await;
+    live.server.shared.clear_requests();
+    let stopped = async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            live.server.advance(jiff::SignedDuration::from_secs(1));
+            if writes_done(&live) >= n {
+                return;
+            }
+        }
+    };
+    tokio::select! {
+        _ = run(flow, &conn) => return None,
+        _ = stopped => {}
+    }
+    // Stopped after its last write, the command had done its work: only its report was
+    // lost, and running it again would be a new command (another step).
+    if live.server.shared.read(|c| intended(flow, c)).is_ok() {
+        return Some(Ok(()));
+    }
+    let second = run_driven(flow, &live, &conn, 0, false).await;
+    let violations = violations(flow, &live.server.shared.requests());
+    if !violations.is_empty() {
+        return Some(Err(violations.join("; ")));
+    }
+    for _ in 0..30 {
+        if live.server.shared.read(|c| intended(flow, c)).is_ok() {
+            break;
+        }
+        live.server.advance(jiff::SignedDuration::from_secs(2));
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Some(
+        live.server
+            .shared
+            .read(|c| intended(flow, c))
+            .map_err(|e| format!("after write {n}: re-run {second:?}: {e}")),
+    )
+}
+
+/// Interruption: every workflow stopped after each of its writes in turn, then run
+/// again, ends where an uninterrupted run ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_workflow_interrupted_after_each_write_converges_when_run_again() {
+    let flows = [
+        Flow::StepOne,
+        Flow::StepAll,
+        Flow::AutoRollback,
+        Flow::PauseResume,
+        Flow::Undo,
+        Flow::ForceRollback,
+        Flow::Delete,
+        Flow::DeletePvcs,
+    ];
+    let mut failures = Vec::new();
+    println!("{:<14} {:>22}", "workflow", "interrupted after write");
+    for flow in flows {
+        let mut tried = 0;
+        for n in 1..=40 {
+            match interrupted_after(flow, n).await {
+                None => break,
+                Some(Ok(())) => tried += 1,
+                Some(Err(e)) => failures.push(format!("{flow:?}: {e}")),
+            }
+        }
+        println!("{:<14} {:>22}", format!("{flow:?}"), format!("1..={tried}"));
+        assert!(tried >= 1, "{flow:?} made no write");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
