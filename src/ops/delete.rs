@@ -81,15 +81,14 @@ pub async fn run(
             "pass --delete-pvcs to accept that, or change spec.persistentVolumeClaimRetentionPolicy to Retain first",
         ));
     }
-    if opts.dry_run.as_deref() == Some("client") {
-        return say(out, "(dry run: nothing changed)\n".into());
-    }
-    let server_dry = opts.dry_run.as_deref() == Some("server");
-    super::consent(
-        &format!("Delete statefulset/{name} in namespace {ns}?"),
+    let server_dry = match super::go_ahead(
+        opts.dry_run.as_deref(),
         opts.yes,
-        server_dry,
-    )?;
+        &format!("Delete statefulset/{name} in namespace {ns}?"),
+    )? {
+        super::Go::NoChange => return say(out, "(dry run: nothing changed)\n".into()),
+        super::Go::Ahead { server_dry } => server_dry,
+    };
     // Mark the claims this command deletes, before anything else changes.
     let mark = teardown::mark_of(&snap);
     for c in claims.iter().filter(|c| c.fate == Fate::DeletedOnRequest) {
@@ -480,15 +479,14 @@ async fn finish_marked_claims(
             "run `kubectl sts delete {name} -n {ns} --delete-pvcs` to finish"
         )));
     }
-    if opts.dry_run.as_deref() == Some("client") {
-        return say(out, "(dry run: nothing changed)\n".into());
-    }
-    let server_dry = opts.dry_run.as_deref() == Some("server");
-    super::consent(
-        &format!("Delete these {} claim(s)?", names.len()),
+    let server_dry = match super::go_ahead(
+        opts.dry_run.as_deref(),
         opts.yes,
-        server_dry,
-    )?;
+        &format!("Delete these {} claim(s)?", names.len()),
+    )? {
+        super::Go::NoChange => return say(out, "(dry run: nothing changed)\n".into()),
+        super::Go::Ahead { server_dry } => server_dry,
+    };
     for c in marked {
         let claim = c.metadata.name.as_deref().unwrap_or("");
         let uid = c.metadata.uid.as_deref().unwrap_or("");
@@ -544,15 +542,14 @@ async fn abort(
             "Abort the teardown of statefulset/{name} in namespace {ns}: scale back to {replicas} replicas\n"
         ),
     )?;
-    if opts.dry_run.as_deref() == Some("client") {
-        return say(out, "(dry run: nothing changed)\n".into());
-    }
-    let server_dry = opts.dry_run.as_deref() == Some("server");
-    super::consent(
-        &format!("Scale statefulset/{name} back to {replicas}?"),
+    let server_dry = match super::go_ahead(
+        opts.dry_run.as_deref(),
         opts.yes,
-        server_dry,
-    )?;
+        &format!("Scale statefulset/{name} back to {replicas}?"),
+    )? {
+        super::Go::NoChange => return say(out, "(dry run: nothing changed)\n".into()),
+        super::Go::Ahead { server_dry } => server_dry,
+    };
     mutate::patch_set(
         &conn.client,
         ns,

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::model::diagnose::RolloutState;
 use crate::model::progress::{Outcome, judge};
 use crate::model::{self, history, recovery, report};
-use crate::ops::wait::{Check, wait_until};
+use crate::ops::wait::wait_for;
 use crate::output::{self, Style, io_error};
 
 pub struct Options {
@@ -172,19 +172,7 @@ pub async fn run(
             && st.and_then(|st| st.observed_generation).unwrap_or(0)
                 >= s.set().metadata.generation.unwrap_or(0)
     };
-    let latest = {
-        let (_, s) = wait_until(
-            &mut updates,
-            deadline,
-            |s| {
-                if observed(s) {
-                    Check::Done(())
-                } else {
-                    Check::Wait { recheck: None }
-                }
-            },
-            |_| {},
-        )
+    let latest = *wait_for(&mut updates, deadline, observed)
         .await
         .map_err(|stopped| {
             Error::failed(format!(
@@ -195,8 +183,6 @@ pub async fn run(
                 "run `kubectl sts force-rollback {name}` again: it continues"
             ))
         })?;
-        *s
-    };
 
     // 3. Delete the stuck pods, each only if it is still the pod that was planned.
     // The model decides again on the latest state: a pod recreated, replaced or Ready by
@@ -220,23 +206,14 @@ pub async fn run(
         return Ok(());
     }
     // 4. Wait for recovery.
-    let (_, done) = wait_until(
-        &mut updates,
-        deadline,
-        |s| {
-            let now = jiff::Timestamp::now().max(setup.now);
-            let p = model::plan(s, now, &setup.profile);
-            if matches!(
-                judge(&report::report(s, &p, now, &setup.profile)),
-                Outcome::Complete(_)
-            ) {
-                Check::Done(())
-            } else {
-                Check::Wait { recheck: None }
-            }
-        },
-        |_| {},
-    )
+    let done = wait_for(&mut updates, deadline, |s| {
+        let now = jiff::Timestamp::now().max(setup.now);
+        let p = model::plan(s, now, &setup.profile);
+        matches!(
+            judge(&report::report(s, &p, now, &setup.profile)),
+            Outcome::Complete(_)
+        )
+    })
     .await
     .map_err(|stopped| {
         let why = stopped

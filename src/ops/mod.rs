@@ -55,6 +55,26 @@ pub fn consent(question: &str, yes: bool, server_dry_run: bool) -> Result<()> {
     }
 }
 
+/// What a write may do after its plan was shown: nothing (`--dry-run=client`), or go
+/// ahead, as a server dry run or for real.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Go {
+    /// `--dry-run=client`: stop here.
+    NoChange,
+    /// Go ahead; `server_dry` sends every write with dryRun=All.
+    Ahead { server_dry: bool },
+}
+
+/// `--dry-run` and consent, after the plan was shown: the one gate every write passes.
+pub fn go_ahead(dry_run: Option<&str>, yes: bool, question: &str) -> Result<Go> {
+    if dry_run == Some("client") {
+        return Ok(Go::NoChange);
+    }
+    let server_dry = dry_run == Some("server");
+    consent(question, yes, server_dry)?;
+    Ok(Go::Ahead { server_dry })
+}
+
 /// Puts a revision's `template` back into the set `name` (`rollout undo`, the forced
 /// rollback), preconditioned on the resourceVersion `snap` was read at. Returns the set as
 /// the server answered.

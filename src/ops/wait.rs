@@ -117,6 +117,27 @@ where
     }
 }
 
+/// [`wait_until`] a state for which `done` holds; watch errors are only counted.
+pub async fn wait_for<S>(
+    stream: &mut std::pin::Pin<&mut S>,
+    deadline: Instant,
+    done: impl Fn(&Snapshot) -> bool,
+) -> Result<Box<Snapshot>, Stopped>
+where
+    S: Stream<Item = Update> + ?Sized,
+{
+    let check = |s: &Snapshot| {
+        if done(s) {
+            Check::Done(())
+        } else {
+            Check::Wait { recheck: None }
+        }
+    };
+    wait_until(stream, deadline, check, |_| {})
+        .await
+        .map(|(_, s)| s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
