@@ -277,12 +277,28 @@ Examples:
   # Machine-readable, at a fixed time
   kubectl sts plan -f web.yaml -o json --now 2026-01-01T00:00:00Z";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Table,
-    Wide,
-    Json,
-    Yaml,
+/// `-o`: the renderers' own format type (`output` knows nothing of clap); the command
+/// line's values are its variants' names.
+pub use crate::output::Format as OutputFormat;
+
+impl ValueEnum for OutputFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            OutputFormat::Table,
+            OutputFormat::Wide,
+            OutputFormat::Json,
+            OutputFormat::Yaml,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Wide => "wide",
+            OutputFormat::Json => "json",
+            OutputFormat::Yaml => "yaml",
+        }))
+    }
 }
 
 /// How the model is set up: clock, release and gates.

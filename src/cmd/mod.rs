@@ -22,11 +22,8 @@ use crate::cli::ModelArgs;
 use crate::error::{Error, Result};
 use crate::model::profile::{Profile, Version, parse_gate_overrides};
 
-/// The model's inputs from the command line: the clock and the release profile.
-pub struct ModelSetup {
-    pub now: Timestamp,
-    pub profile: Profile,
-}
+/// The model's inputs (defined with the model; built here from the command line).
+pub use crate::model::ModelSetup;
 
 impl ModelSetup {
     /// Offline: the flags, else the default release.

@@ -27,6 +27,14 @@ pub mod sync;
 pub mod teardown;
 
 pub use diagnose::RolloutState;
+
+/// The model's inputs besides the objects: the clock a pass is planned at and the
+/// release profile (behaviour and feature gates).
+#[derive(Clone, Copy, Debug)]
+pub struct ModelSetup {
+    pub now: jiff::Timestamp,
+    pub profile: Profile,
+}
 pub use plan::{Action, Plan, Status, Wait, WaitFor};
 pub use profile::{Profile, Version};
 pub use snapshot::{Snapshot, SnapshotError};

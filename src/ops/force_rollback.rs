@@ -9,8 +9,8 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::cluster::{Connection, load, watch};
-use crate::cmd::ModelSetup;
 use crate::error::{Error, Result};
+use crate::model::ModelSetup;
 use crate::model::diagnose::RolloutState;
 use crate::model::progress::{Outcome, judge};
 use crate::model::{self, history, recovery, report};

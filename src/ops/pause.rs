@@ -32,7 +32,7 @@ fn decide(
     target: &Target,
     snap: &model::Snapshot,
     plan: &model::Plan,
-    setup: &crate::cmd::ModelSetup,
+    setup: &crate::model::ModelSetup,
     pause: bool,
 ) -> Result<Decision> {
     let name = target.name.as_str();
@@ -119,7 +119,7 @@ fn decide(
 pub async fn run(
     conn: &crate::cluster::Connection,
     target: &Target,
-    setup: &crate::cmd::ModelSetup,
+    setup: &crate::model::ModelSetup,
     pause: bool,
     opts: &Options,
     out: &mut dyn std::io::Write,

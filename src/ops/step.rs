@@ -15,8 +15,8 @@ use serde_json::json;
 use tokio::time::Instant;
 
 use crate::cluster::{Connection, load, mutate, watch};
-use crate::cmd::ModelSetup;
 use crate::error::{Error, Result};
+use crate::model::ModelSetup;
 use crate::model::stepping::{self, Gate, Next, ORIGIN_ANNOTATION, VERIFIED_ANNOTATION};
 use crate::model::{self, Snapshot, report};
 use crate::output::{Style, io_error};

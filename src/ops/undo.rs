@@ -8,8 +8,8 @@ use std::io::Write;
 use serde_json::Value;
 
 use crate::cluster::Connection;
-use crate::cmd::ModelSetup;
 use crate::error::{Error, Result};
+use crate::model::ModelSetup;
 use crate::model::{self, Snapshot, history};
 use crate::output::{self, Style, io_error};
 

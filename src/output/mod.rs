@@ -7,6 +7,15 @@ pub mod preview;
 pub mod status;
 pub mod table;
 
+/// How a report is rendered: a table (wide: more columns), or JSON/YAML for programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Wide,
+    Json,
+    Yaml,
+}
+
 use std::io::{IsTerminal, Write};
 
 use serde::Serialize;

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::cli::OutputFormat;
+use super::Format as OutputFormat;
 use crate::error::Result;
 use crate::model::preview::{End, Timeline};
 

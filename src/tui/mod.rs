@@ -18,8 +18,8 @@ use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::cluster::{Connection, load, watch};
-use crate::cmd::ModelSetup;
 use crate::error::{Error, Result};
+use crate::model::ModelSetup;
 use crate::output::Style;
 
 use app::{App, Command, Msg, Op, SetItem};

@@ -562,7 +562,9 @@ async fn interrupted_after(flow: Flow, n: usize) -> Option<Result<(), String>> {
         }
     };
     tokio::select! {
-        _ = run(flow, &conn) => return None,
+        // Finished before the n-th write was noticed: only interrupting it after its
+        // last write is left to check (below); beyond that there is nothing to stop.
+        _ = run(flow, &conn) => if writes_done(&live) < n { return None },
         _ = stopped => {}
     }
     // Stopped after its last write, the command had done its work: only its report was

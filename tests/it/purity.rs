@@ -59,3 +59,82 @@ fn model_has_no_io_async_clock_or_printing() {
     }
     assert!(checked >= 10, "expected the model's files, found {checked}");
 }
+
+/// Every `.rs` file under `src/<dir>`, subdirectories included.
+fn files_under(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![root().join("src").join(dir)];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            // A module that is one file, `src/<dir>.rs`.
+            files.push(root().join("src").join(format!("{dir}.rs")));
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+/// The references to `crate::<module>` in `text`, outside comments.
+fn uses_of<'t>(text: &'t str, module: &str) -> Vec<(usize, &'t str)> {
+    let needle = format!("crate::{module}");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let code = l.split("//").next().unwrap_or("");
+            code.match_indices(&needle).any(|(i, _)| {
+                !code[i + needle.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            })
+        })
+        .map(|(n, l)| (n + 1, l))
+        .collect()
+}
+
+/// Dependencies point down: cli/cmd/tui → ops → cluster/model; output renders model and
+/// event types and knows nothing of the command line; the cluster layer knows nothing of
+/// the operations; the model nothing of any of them.
+#[test]
+fn dependencies_point_down_only() {
+    let rules: [(&str, &[&str]); 4] = [
+        ("ops", &["cmd", "cli", "tui"]),
+        ("output", &["cmd", "cli", "tui", "ops"]),
+        ("cluster", &["cmd", "cli", "tui", "ops", "output"]),
+        (
+            "model",
+            &["cmd", "cli", "tui", "ops", "output", "cluster", "sim"],
+        ),
+    ];
+    let mut breaches = Vec::new();
+    let mut checked = 0;
+    for (layer, above) in rules {
+        for path in files_under(layer) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            checked += 1;
+            for module in above {
+                for (n, line) in uses_of(&text, module) {
+                    breaches.push(format!(
+                        "{}:{n}: {layer} uses {module}: {}",
+                        path.display(),
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked >= 30, "checked only {checked} files");
+    assert!(
+        breaches.is_empty(),
+        "upward imports:\n{}",
+        breaches.join("\n")
+    );
+    // The check itself can fail.
+    assert_eq!(uses_of("use crate::cmd::ModelSetup;", "cmd").len(), 1);
+    assert!(uses_of("use crate::cmdline::X; // crate::cmd", "cmd").is_empty());
+}
