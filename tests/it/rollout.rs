@@ -289,3 +289,53 @@ async fn status_does_not_hang_when_the_partition_covers_everything_or_nothing_ch
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("rollout complete"), "{out}");
 }
+
+/// Defect 6: `--request-timeout` was applied as the read timeout of watches, so a
+/// `rollout status` that waits reconnected its watches over and over. The watches are
+/// not cut by it; the wait still ends at `--timeout`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_timeout_does_not_cut_the_watches_of_a_wait() {
+    let mut c = kubectl_sts::sim::Cluster::new(kubectl_sts::sim::Config::default());
+    // Pods take an hour to become Ready and the clock does not move: the rollout waits.
+    c.config.kubelet.ready_after = jiff::SignedDuration::from_secs(3600);
+    c.seed(vec![
+        serde_json::json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {"replicas": 2, "serviceName": "web", "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "web", "image": "nginx:1.25"}]}}}}),
+    ])
+    .unwrap();
+    c.settle();
+    let live = super::live::serve(c).await;
+    live.server.shared.clear_requests();
+    let started = std::time::Instant::now();
+    let (code, out, err) = live
+        .run(&[
+            "rollout",
+            "status",
+            "web",
+            "--request-timeout",
+            "1s",
+            "--timeout",
+            "4s",
+        ])
+        .await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("timed out waiting for the rollout of web"),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let watches = live
+        .server
+        .shared
+        .requests()
+        .iter()
+        .filter(|r| r.query.iter().any(|(k, v)| k == "watch" && v == "true"))
+        .count();
+    assert!(
+        watches <= 6,
+        "{watches} watch requests in 4 s: the watches were cut and reopened"
+    );
+}
