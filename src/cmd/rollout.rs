@@ -75,7 +75,8 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
                 };
                 let a = pick(from, &plan.current_revision)?;
                 let b = pick(to, &plan.update_revision)?;
-                if let Some(cmd) = std::env::var_os("KUBECTL_EXTERNAL_DIFF").filter(|c| !c.is_empty()) {
+                // Blank counts as unset (kubectl's own diff, as kubectl does).
+                if let Some(cmd) = std::env::var_os("KUBECTL_EXTERNAL_DIFF").filter(|c| !c.to_string_lossy().trim().is_empty()) {
                     return external_diff(&cmd, a, b);
                 }
                 let d = output::diff::unified(&format!("#{} {}", a.number, a.name), &a.template, &format!("#{} {}", b.number, b.name), &b.template, style);
@@ -126,6 +127,9 @@ fn external_diff(cmd: &std::ffi::OsStr, a: &history::Entry, b: &history::Entry) 
         .split_whitespace()
         .map(str::to_string)
         .collect::<Vec<_>>();
+    if parts.is_empty() {
+        return Err(Error::input("KUBECTL_EXTERNAL_DIFF is blank"));
+    }
     let program = parts.remove(0);
     let status = std::process::Command::new(&program)
         .args(parts)

@@ -69,16 +69,37 @@ pub fn diagnosis(d: &crate::model::diagnose::Diagnosis, style: Style) -> String 
     let mut s = format!(
         "{} {}\n",
         style.paint(code, &format!("[{label}]")),
-        d.summary
+        sanitize(&d.summary)
     );
     if let Some(r) = &d.remedy {
         s.push_str(&format!(
             "Remedy: {}\n  {}\n",
-            r.summary,
-            style.paint("1", &format!("$ {}", r.command))
+            sanitize(&r.summary),
+            style.paint("1", &format!("$ {}", sanitize(&r.command)))
         ));
     }
     s
+}
+
+/// A string from the cluster or a file made safe for a terminal: control characters
+/// (an escape sequence could retitle, clear or rewrite the screen) are shown escaped,
+/// as `\x1b`, `\u{9b}`; everything else is kept. Newlines and tabs too are escaped: a
+/// value is one line of a table.
+pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if (c as u32) < 0x80 && c.is_control() => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 pub fn write_json<T: Serialize>(value: &T, out: &mut dyn Write) -> Result<()> {

@@ -69,7 +69,11 @@ pub fn table(plan: &Plan, wide: bool, style: Style) -> String {
         s.push_str(&format!("Waits on:  {} ({:?})\n", w.pod, w.for_));
     }
     if let Some(e) = &plan.error {
-        s.push_str(&format!("{}     {e}\n", style.paint("31", "Error:")));
+        s.push_str(&format!(
+            "{}     {}\n",
+            style.paint("31", "Error:"),
+            super::sanitize(e)
+        ));
     }
     for taken in &plan.name_taken {
         s.push_str(&format!(

@@ -1,8 +1,14 @@
 //! Aligned text columns (kubectl's tabular look): header and rows in, one string per
 //! line out, so callers can colour whole lines.
 
-/// Left-aligned columns separated by two spaces; the last column is not padded.
+/// Left-aligned columns separated by two spaces; the last column is not padded. Cells are
+/// made safe for a terminal ([`super::sanitize`]): they hold values from the cluster.
 pub fn lines(header: &[&str], rows: &[Vec<String>]) -> Vec<String> {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| super::sanitize(c).into_owned()).collect())
+        .collect();
+    let rows = &rows;
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
@@ -49,5 +55,12 @@ mod tests {
             ],
         );
         assert_eq!(out, ["A    BB", "xyz  1", "q    22"]);
+    }
+
+    #[test]
+    fn escape_sequences_in_cells_are_shown_not_sent() {
+        let out = lines(&["CAUSE"], &[vec!["\x1b]0;pwned\x07 \u{9b}2J".into()]]);
+        assert_eq!(out[1], "\\x1b]0;pwned\\x07 \\u{9b}2J");
+        assert!(!out[1].chars().any(char::is_control));
     }
 }

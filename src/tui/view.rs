@@ -1,6 +1,7 @@
 //! The dashboard's view: a pure function of the state onto a frame. Only the visible
 //! ordinals are laid out, so a 1,000-ordinal set costs what a screenful does.
 
+use crate::output::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -356,7 +357,7 @@ fn grid_row(
             Span::styled(format!(" {rev:<15}"), p.fg(color)),
             Span::raw(format!(
                 " {:<22} {ready:<6} {:<9} {age}",
-                truncate(&phase, 22),
+                truncate(&sanitize(&phase), 22),
                 row.restarts
             )),
         ]
@@ -375,7 +376,7 @@ fn grid_row(
             ),
             Span::raw(format!(
                 " {:<28} {ready:<6} {available:<11} {:<9} {age:<7} {}",
-                truncate(&phase, 28),
+                truncate(&sanitize(&phase), 28),
                 row.restarts,
                 row.node.as_deref().unwrap_or("-")
             )),
@@ -402,18 +403,18 @@ fn footer(f: &mut Frame, app: &App, r: &Report, area: Rect, p: &Paint) {
     if r.diagnosis.state == RolloutState::Stuck {
         lines.push(Line::from(vec![
             Span::styled("Stuck: ", p.fg(Color::Red).add_modifier(Modifier::BOLD)),
-            Span::raw(r.diagnosis.summary.clone()),
+            Span::raw(sanitize(&r.diagnosis.summary).into_owned()),
         ]));
     }
     if let Some((what, last)) = &app.busy {
         lines.push(Line::styled(
-            format!("⏳ {what}: {last}"),
+            format!("⏳ {what}: {}", sanitize(last)),
             p.fg(Color::Cyan),
         ));
     } else if let Some(status) = &app.status {
         lines.push(match status {
-            Ok(m) => Line::styled(format!("✓ {m}"), p.fg(Color::Green)),
-            Err(e) => Line::styled(format!("✗ {e}"), p.fg(Color::Red)),
+            Ok(m) => Line::styled(format!("✓ {}", sanitize(m)), p.fg(Color::Green)),
+            Err(e) => Line::styled(format!("✗ {}", sanitize(e)), p.fg(Color::Red)),
         });
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
@@ -424,7 +425,7 @@ fn events(f: &mut Frame, app: &App, area: Rect, _p: &Paint) {
         .events
         .iter()
         .take(area.height.saturating_sub(1) as usize)
-        .map(|e| Line::raw(e.clone()))
+        .map(|e| Line::raw(sanitize(e).into_owned()))
         .collect();
     f.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::TOP).title(" Events ")),

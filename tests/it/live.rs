@@ -632,3 +632,93 @@ async fn a_name_held_by_a_leftover_pod_is_flagged() {
     assert_eq!(s["rows"][1]["reason"], "name held: unmatched orphan", "{s}");
     assert_eq!(s["diagnosis"]["state"], "stuck");
 }
+
+/// Strings from the cluster never reach the terminal raw: an escape sequence in a
+/// change-cause or a container's waiting reason is shown escaped (it would retitle or
+/// clear the screen); JSON keeps the value as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_sequences_from_the_cluster_are_shown_escaped() {
+    let evil = "\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    let live = serve(scenario("stuck", &[])).await;
+    live.server.shared.with(|c| {
+        for kind in [Kind::ControllerRevision] {
+            let names: Vec<String> = c
+                .store
+                .all(kind)
+                .map(|r| r["metadata"]["name"].as_str().unwrap().to_string())
+                .collect();
+            for n in names {
+                let mut r = c.store.get(kind, "default", &n).unwrap().clone();
+                r["metadata"]["annotations"]["kubernetes.io/change-cause"] = json!(evil);
+                c.store
+                    .update(kind, "default", &n, r, false, false)
+                    .unwrap();
+            }
+        }
+        let mut pod = c.store.get(Kind::Pod, "default", "web-4").unwrap().clone();
+        pod["status"]["containerStatuses"][0]["state"] =
+            json!({"waiting": {"reason": format!("CrashLoopBackOff{evil}")}});
+        c.store
+            .update(Kind::Pod, "default", "web-4", pod, true, false)
+            .unwrap();
+    });
+    for args in [
+        &["rollout", "history", "web"][..],
+        &["status", "web"],
+        &["plan", "web"],
+    ] {
+        let (code, out, err) = live.run(args).await;
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{args:?}: {out:?}"
+        );
+    }
+    let (_, out, _) = live.run(&["rollout", "history", "web"]).await;
+    assert!(out.contains("\\x1b]0;pwned\\x07"), "{out}");
+    let (_, out, _) = live.run(&["rollout", "history", "web", "-o", "json"]).await;
+    assert!(
+        out.contains("\\u001b]0;pwned\\u0007"),
+        "JSON keeps the value: {out}"
+    );
+
+    // A waiting reason, offline: the diagnosis quotes it.
+    let file = live.dir.path().join("evil.yaml");
+    let text = std::fs::read_to_string(super::support::fixture("examples/stuck-rollout.yaml"))
+        .unwrap()
+        .replace(
+            "reason: CrashLoopBackOff",
+            "reason: \"CrashLoopBackOff\\e]0;pwned\\a\"",
+        );
+    assert!(text.contains("pwned"));
+    std::fs::write(&file, text).unwrap();
+    let (code, out, err) = live.run(&["plan", "-f", file.to_str().unwrap()]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\\x1b]0;pwned\\x07") && !out.contains('\u{1b}'),
+        "{out:?}"
+    );
+}
+
+/// A blank KUBECTL_EXTERNAL_DIFF panicked; it counts as unset, as in kubectl.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blank_external_diff_is_the_builtin_diff() {
+    let live = serve(scenario("stuck", &[])).await;
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args(["rollout", "diff", "web", "--kubeconfig", &live.kubeconfig()])
+        .env("KUBECTL_EXTERNAL_DIFF", " ")
+        .env("NO_COLOR", "1")
+        .output()
+        .await
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stdout.contains("image: nginx:broken") || stdout.contains("nginx:broken"),
+        "{stdout}"
+    );
+}
