@@ -288,6 +288,7 @@ async fn wait_for_pods(
     let mut forced = false;
     let mut forced_uids: Vec<String> = Vec::new();
     let mut last: Vec<(String, bool)> = Vec::new();
+    let mut errors = super::wait::Errors::default();
     loop {
         let set = latest.set();
         if set.metadata.uid.as_deref() != Some(set_uid.as_str()) {
@@ -334,8 +335,22 @@ async fn wait_for_pods(
         }
         last = present;
         match tokio::time::timeout_at(deadline, updates.next()).await {
-            Ok(Some(watch::Update::Snapshot(s))) => latest = *s,
-            Ok(Some(watch::Update::Reconnecting(_))) => {}
+            Ok(Some(watch::Update::Snapshot(s))) => {
+                errors.seen();
+                latest = *s;
+            }
+            Ok(Some(watch::Update::Reconnecting(why))) => {
+                // The wait's policy (ops::wait): said, and a repeated error stops it.
+                say(out, format!("  watch interrupted ({why}); reconnecting\n"))?;
+                if errors.failed(tokio::time::Instant::now()) {
+                    return Err(Error::failed(format!(
+                        "the watch of statefulset/{name} kept failing: {why}; stopped while its pods were terminating"
+                    ))
+                    .with_hint(format!(
+                        "run `kubectl sts delete {name} -n {ns}` again: it continues"
+                    )));
+                }
+            }
             Ok(None) => {
                 return Err(Error::failed(format!(
                     "the watch of statefulset/{name} ended; stopped while its pods were terminating"

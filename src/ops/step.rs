@@ -594,6 +594,7 @@ async fn wait_gate(
     let mut seen: HashMap<i32, (String, i32, Instant)> = HashMap::new();
     let mut last = String::new();
     let mut snap: Option<Box<Snapshot>> = None;
+    let mut errors = crate::ops::wait::Errors::default();
     loop {
         let mut wake = deadline;
         if let Some(s) = &snap {
@@ -671,11 +672,21 @@ async fn wait_gate(
         }
         tokio::select! {
             update = stream.next() => match update {
-                Some(watch::Update::Snapshot(s)) => snap = Some(s),
+                Some(watch::Update::Snapshot(s)) => {
+                    errors.seen();
+                    snap = Some(s);
+                }
                 Some(watch::Update::Reconnecting(why)) => {
                     // Blind from here until the watch is back: stability counts only
                     // observed time, so it starts over then.
                     seen.clear();
+                    if errors.failed(Instant::now()) {
+                        clear(spinner);
+                        return Err(Error::failed(format!(
+                            "the watch of {name} kept failing: {why}; the step was not judged"
+                        ))
+                        .with_hint(format!("run `kubectl sts rollout {name} --step` again once the cluster can be seen: it gates this step first")));
+                    }
                     if !spinner { say(out, &format!("  watch interrupted ({why}); reconnecting; stability is timed again once it is back"))?; }
                 }
                 None => return Err(Error::failed(format!("the watches of {name} ended"))),

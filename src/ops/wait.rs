@@ -2,10 +2,13 @@
 //!
 //! A wait follows the snapshot stream of `cluster::watch` until a check says it is done.
 //! It always has a deadline. A watch error is reported to the caller and the watch
-//! reconnects with backoff (kube-runtime); an error that repeats [`MAX_REPEATED_ERRORS`]
-//! times with no state seen in between stops the wait with that error (a 403 is not
-//! waited out). The stream ending stops it too. Time passes only while the stream is
-//! live: a caller timing stability hears of every reconnect and starts over.
+//! reconnects with backoff (kube-runtime); errors that keep coming for
+//! [`FAILING_FOR`] with no state seen and no quiet spell between them stop the wait with
+//! the last error (a 403 is not waited out), while a short outage is ridden out. The
+//! stream ending stops it too. Time passes only while the stream is live: a caller timing
+//! stability hears of every reconnect and starts over.
+
+use std::time::Duration;
 
 use futures::{Stream, StreamExt};
 use tokio::time::Instant;
@@ -13,8 +16,36 @@ use tokio::time::Instant;
 use crate::cluster::watch::Update;
 use crate::model::Snapshot;
 
-/// Watch errors in a row, with no snapshot between them, that stop a wait.
-pub const MAX_REPEATED_ERRORS: usize = 5;
+/// How long watch errors may keep coming before a wait stops on them.
+pub const FAILING_FOR: Duration = Duration::from_secs(60);
+
+/// A quiet spell this long between two errors ends a run of them (kube-runtime's backoff
+/// between reconnects is at most 30 s).
+const QUIET: Duration = Duration::from_secs(35);
+
+/// The policy for watch errors, shared by every wait.
+#[derive(Debug, Default)]
+pub struct Errors {
+    since: Option<Instant>,
+    last: Option<Instant>,
+}
+
+impl Errors {
+    /// A watch error now: true when errors have kept coming for [`FAILING_FOR`].
+    pub fn failed(&mut self, now: Instant) -> bool {
+        if self.last.is_none_or(|l| now.duration_since(l) > QUIET) {
+            self.since = Some(now);
+        }
+        self.last = Some(now);
+        self.since
+            .is_some_and(|s| now.duration_since(s) >= FAILING_FOR)
+    }
+
+    /// A state was seen: the watch works.
+    pub fn seen(&mut self) {
+        *self = Errors::default();
+    }
+}
 
 /// Why a wait stopped without its check passing.
 #[derive(Debug)]
@@ -66,7 +97,7 @@ where
     S: Stream<Item = Update> + ?Sized,
 {
     let mut last: Option<Box<Snapshot>> = None;
-    let mut errors = 0;
+    let mut errors = Errors::default();
     let mut recheck: Option<Instant> = None;
     loop {
         let wake = recheck.map_or(deadline, |r| r.min(deadline));
@@ -90,9 +121,8 @@ where
                 });
             }
             Some(Some(Update::Reconnecting(e))) => {
-                errors += 1;
                 on_error(&e);
-                if errors >= MAX_REPEATED_ERRORS {
+                if errors.failed(Instant::now()) {
                     return Err(Stopped {
                         why: Stop::Errors(e),
                         last,
@@ -101,7 +131,7 @@ where
                 continue;
             }
             Some(Some(Update::Snapshot(s))) => {
-                errors = 0;
+                errors.seen();
                 last = Some(s);
             }
         }
@@ -174,25 +204,57 @@ mod tests {
         assert_eq!(got.0, 3);
     }
 
+    /// Errors every 2 s for a minute, with no state between them, stop the wait; a burst
+    /// followed by a state does not.
     #[tokio::test(start_paused = true)]
-    async fn repeated_errors_stop_and_a_state_between_them_resets_the_count() {
+    async fn errors_that_keep_coming_stop_it_and_a_short_outage_does_not() {
         let err = || Update::Reconnecting("403 Forbidden".into());
-        let mut items = vec![err(), err(), err(), err(), Update::Snapshot(snap(1))];
-        items.extend((0..5).map(|_| err()));
-        let s = stream(items);
+        let spaced = |items: Vec<Update>| {
+            futures::stream::iter(items)
+                .then(|u| async move {
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    u
+                })
+                .chain(futures::stream::pending())
+        };
+        let mut items = vec![err(), err(), err(), Update::Snapshot(snap(1))];
+        items.extend((0..40).map(|_| err()));
+        let s = spaced(items);
         let mut s = std::pin::pin!(s);
+        let start = Instant::now();
         let mut heard = 0;
         let stopped = wait_until(
             &mut s,
-            Instant::now() + Duration::from_secs(10),
+            start + Duration::from_secs(600),
             |_| Check::<()>::Wait { recheck: None },
             |_| heard += 1,
         )
         .await
         .unwrap_err();
         assert!(matches!(stopped.why, Stop::Errors(ref e) if e.contains("403")));
-        assert_eq!(heard, 9);
+        // The first burst was ridden out; the run after the state lasted a minute.
+        assert!(heard > 30, "{heard}");
+        assert!(Instant::now().duration_since(start) >= Duration::from_secs(68));
         assert!(stopped.last.is_some());
+        // The policy alone: a quiet spell ends a run of errors.
+        let mut e = Errors::default();
+        let t0 = Instant::now();
+        for s in [0, 10, 20, 30, 40, 50] {
+            assert!(!e.failed(t0 + Duration::from_secs(s)), "{s}");
+        }
+        assert!(e.failed(t0 + Duration::from_secs(61)));
+        e.seen();
+        assert!(
+            !e.failed(t0 + Duration::from_secs(62)),
+            "a state starts it over"
+        );
+        let mut e = Errors::default();
+        assert!(!e.failed(t0));
+        assert!(
+            !e.failed(t0 + Duration::from_secs(40)),
+            "40 s of quiet starts a new run"
+        );
+        assert!(!e.failed(t0 + Duration::from_secs(70)));
     }
 
     #[tokio::test(start_paused = true)]

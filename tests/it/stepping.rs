@@ -815,3 +815,46 @@ async fn stability_is_not_counted_while_the_server_cannot_be_seen() {
         restored.elapsed()
     );
 }
+
+/// A template changed by another client during `--all --pause-between` stops the
+/// rollout: the next step would roll out a revision nobody asked this run for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_changed_by_another_client_stops_the_rollout() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let child = live.spawn(&[
+        "rollout",
+        "web",
+        "--step",
+        "--all",
+        "--yes",
+        "--stable-for",
+        "0s",
+        "--pause-between",
+        "2s",
+    ]);
+    let wait = child.wait_with_output();
+    tokio::pin!(wait);
+    let mut changed = false;
+    let out = loop {
+        tokio::select! {
+            out = &mut wait => break out.unwrap(),
+            _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
+                live.server.advance(jiff::SignedDuration::from_secs(1));
+                if !changed && partition(&live) == 4 && ready(&live, "web-4") {
+                    live.server.shared.with(|c| {
+                        let kind = kubectl_sts::sim::store::Kind::StatefulSet;
+                        let mut s = c.store.get(kind, "default", "web").unwrap().clone();
+                        s["spec"]["template"]["spec"]["containers"][0]["image"] = serde_json::json!("nginx:1.27");
+                        c.store.update(kind, "default", "web", s, false, false).unwrap();
+                    });
+                    changed = true;
+                }
+            }
+        }
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(changed);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("its template was changed"), "{err}");
+    assert_eq!(partition(&live), 4, "nothing lowered after the change");
+}
