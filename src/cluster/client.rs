@@ -39,6 +39,27 @@ pub struct Connection {
 /// accepts connections and never answers fails a command after this long.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// `--context`, `--cluster` and `--user` must name entries of the kubeconfig, as kubectl
+/// demands: an unknown user would otherwise connect with no credentials at all.
+fn names_exist(kc: &Kubeconfig, opts: &ClientOptions) -> Result<()> {
+    if let Some(c) = &opts.context
+        && !kc.contexts.iter().any(|x| &x.name == c)
+    {
+        return Err(Error::input(format!("context {c:?} does not exist")));
+    }
+    if let Some(c) = &opts.cluster
+        && !kc.clusters.iter().any(|x| &x.name == c)
+    {
+        return Err(Error::input(format!("no server found for cluster {c:?}")));
+    }
+    if let Some(u) = &opts.user
+        && !kc.auth_infos.iter().any(|x| &x.name == u)
+    {
+        return Err(Error::input(format!("auth info {u:?} does not exist")));
+    }
+    Ok(())
+}
+
 /// Connects as kubectl would with the same flags.
 pub async fn connect(opts: &ClientOptions) -> Result<Connection> {
     let kube_opts = KubeConfigOptions {
@@ -52,10 +73,11 @@ pub async fn connect(opts: &ClientOptions) -> Result<Connection> {
                 return Err(Error::input(format!("--kubeconfig {}: no such file", path.display())));
             }
             let kc = Kubeconfig::read_from(path).map_err(|e| Error::input(format!("--kubeconfig {}: {e}", path.display())))?;
+            names_exist(&kc, opts)?;
             Config::from_custom_kubeconfig(kc, &kube_opts).await.map_err(|e| Error::input(format!("kubeconfig {}: {e}", path.display())))?
         }
         None => match Kubeconfig::read() {
-            Ok(kc) => Config::from_custom_kubeconfig(kc, &kube_opts).await.map_err(|e| Error::input(format!("kubeconfig: {e}")))?,
+            Ok(kc) => Config::from_custom_kubeconfig(names_exist(&kc, opts).map(|_| kc)?, &kube_opts).await.map_err(|e| Error::input(format!("kubeconfig: {e}")))?,
             Err(read_err) => Config::incluster().map_err(|_| {
                 Error::input(format!("no usable kubeconfig ({read_err}) and not running in a cluster"))
                     .with_hint("set KUBECONFIG or pass --kubeconfig; `kubectl sts sim serve` starts a simulated cluster")

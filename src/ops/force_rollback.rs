@@ -46,6 +46,13 @@ pub async fn run(
         &plan.update_revision,
         &setup.profile,
     );
+    if let Some(n) = opts.to_revision
+        && !entries.iter().any(|e| e.number == n)
+    {
+        return Err(Error::input(format!(
+            "no revision {n} of statefulset/{name}; see `kubectl sts rollout history {name}`"
+        )));
+    }
     let stuck_elsewhere = recovery::stuck_elsewhere(&snap, &plan, &setup.profile);
     // An interrupted run reverted the template and deleted pods that are not gone yet:
     // not stuck any more, but the recovery it started is not finished.

@@ -33,6 +33,12 @@ pub async fn run(
 ) -> Result<()> {
     let name = target.name.as_str();
     let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(io_error);
+    if opts.to_revision > 0 && !entries.iter().any(|e| e.number == opts.to_revision) {
+        return Err(Error::input(format!(
+            "no revision {} of statefulset/{name}; see `kubectl sts rollout history {name}`",
+            opts.to_revision
+        )));
+    }
     let to = history::undo_target(entries, opts.to_revision).map_err(Error::failed)?;
     let live = snap
         .set_json()

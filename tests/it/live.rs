@@ -722,3 +722,39 @@ async fn a_blank_external_diff_is_the_builtin_diff() {
         "{stdout}"
     );
 }
+
+/// A typo is bad input (exit 2), never success or a connection without credentials: an
+/// unknown --context/--cluster/--user, an unknown revision to go back to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_names_and_revisions_are_bad_input() {
+    let live = serve(scenario("stuck", &[])).await;
+    for (args, says) in [
+        (
+            &["status", "web", "--user", "nosuch"][..],
+            r#"auth info "nosuch" does not exist"#,
+        ),
+        (
+            &["status", "web", "--context", "nosuch"],
+            r#"context "nosuch" does not exist"#,
+        ),
+        (
+            &["status", "web", "--cluster", "nosuch"],
+            r#"no server found for cluster "nosuch""#,
+        ),
+        (
+            &["rollout", "undo", "web", "--to-revision", "999", "--yes"],
+            "no revision 999 of statefulset/web",
+        ),
+        (
+            &["force-rollback", "web", "--to-revision", "999", "--yes"],
+            "no revision 999 of statefulset/web",
+        ),
+    ] {
+        let (code, _, err) = live.run(args).await;
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.lines().next().unwrap_or("").contains(says),
+            "{args:?}: {err}"
+        );
+    }
+}
