@@ -610,12 +610,12 @@ fn partition(live: &super::live::Live) -> i64 {
     })
 }
 
-/// Defect 9: during `--all --pause-between`, another client raised the partition to halt
-/// the rollout, and the next step lowered it again. Any change the tool did not make
-/// stops the run with an explanation; the other client's partition stands.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_partition_raised_by_another_client_stops_the_rollout() {
-    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+/// Runs `rollout web --step --all --pause-between 2s` and, once web-4 is updated and
+/// Ready, lets another client `change` the set. The command's output.
+async fn all_while_another_client(
+    live: &super::live::Live,
+    change: impl Fn(&mut serde_json::Value),
+) -> std::process::Output {
     let child = live.spawn(&[
         "rollout",
         "web",
@@ -629,25 +629,40 @@ async fn a_partition_raised_by_another_client_stops_the_rollout() {
     ]);
     let wait = child.wait_with_output();
     tokio::pin!(wait);
-    let mut raised = false;
-    let out = loop {
+    let mut changed = false;
+    loop {
         tokio::select! {
-            out = &mut wait => break out.unwrap(),
+            out = &mut wait => {
+                assert!(changed, "the other client never acted");
+                return out.unwrap();
+            }
             _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
                 live.server.advance(jiff::SignedDuration::from_secs(1));
-                if !raised && partition(&live) == 4 && ready(&live, "web-4") {
+                if !changed && partition(live) == 4 && ready(live, "web-4") {
                     live.server.shared.with(|c| {
-                        let mut s = c.store.get(kubectl_sts::sim::store::Kind::StatefulSet, "default", "web").unwrap().clone();
-                        s["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = serde_json::json!(5);
-                        c.store.update(kubectl_sts::sim::store::Kind::StatefulSet, "default", "web", s, false, false).unwrap();
+                        let kind = kubectl_sts::sim::store::Kind::StatefulSet;
+                        let mut s = c.store.get(kind, "default", "web").unwrap().clone();
+                        change(&mut s);
+                        c.store.update(kind, "default", "web", s, false, false).unwrap();
                     });
-                    raised = true;
+                    changed = true;
                 }
             }
         }
-    };
+    }
+}
+
+/// Defect 9: during `--all --pause-between`, another client raised the partition to halt
+/// the rollout, and the next step lowered it again. Any change the tool did not make
+/// stops the run with an explanation; the other client's partition stands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partition_raised_by_another_client_stops_the_rollout() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let out = all_while_another_client(&live, |s| {
+        s["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = serde_json::json!(5);
+    })
+    .await;
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(raised);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.contains("its partition was changed from 4 to 5"),
@@ -821,39 +836,11 @@ async fn stability_is_not_counted_while_the_server_cannot_be_seen() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_template_changed_by_another_client_stops_the_rollout() {
     let live = serve(scenario("default", &held("nginx:1.26"))).await;
-    let child = live.spawn(&[
-        "rollout",
-        "web",
-        "--step",
-        "--all",
-        "--yes",
-        "--stable-for",
-        "0s",
-        "--pause-between",
-        "2s",
-    ]);
-    let wait = child.wait_with_output();
-    tokio::pin!(wait);
-    let mut changed = false;
-    let out = loop {
-        tokio::select! {
-            out = &mut wait => break out.unwrap(),
-            _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
-                live.server.advance(jiff::SignedDuration::from_secs(1));
-                if !changed && partition(&live) == 4 && ready(&live, "web-4") {
-                    live.server.shared.with(|c| {
-                        let kind = kubectl_sts::sim::store::Kind::StatefulSet;
-                        let mut s = c.store.get(kind, "default", "web").unwrap().clone();
-                        s["spec"]["template"]["spec"]["containers"][0]["image"] = serde_json::json!("nginx:1.27");
-                        c.store.update(kind, "default", "web", s, false, false).unwrap();
-                    });
-                    changed = true;
-                }
-            }
-        }
-    };
+    let out = all_while_another_client(&live, |s| {
+        s["spec"]["template"]["spec"]["containers"][0]["image"] = serde_json::json!("nginx:1.27");
+    })
+    .await;
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(changed);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("its template was changed"), "{err}");
     assert_eq!(partition(&live), 4, "nothing lowered after the change");
