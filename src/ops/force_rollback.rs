@@ -50,7 +50,7 @@ pub async fn run(
         && !entries.iter().any(|e| e.number == n)
     {
         return Err(Error::input(format!(
-            "no revision {n} of statefulset/{name}; see `kubectl sts rollout history {name}`"
+            "unable to find specified revision {n} in the history of statefulset/{name}; see `kubectl sts rollout history {name}`"
         )));
     }
     let stuck_elsewhere = recovery::stuck_elsewhere(&snap, &plan, &setup.profile);

@@ -35,7 +35,7 @@ pub async fn run(
     let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(io_error);
     if opts.to_revision > 0 && !entries.iter().any(|e| e.number == opts.to_revision) {
         return Err(Error::input(format!(
-            "no revision {} of statefulset/{name}; see `kubectl sts rollout history {name}`",
+            "unable to find specified revision {} in the history of statefulset/{name}; see `kubectl sts rollout history {name}`",
             opts.to_revision
         )));
     }

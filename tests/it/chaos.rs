@@ -1,5 +1,6 @@
 //! Chaos: every mutating workflow against the simulated cluster with injected faults —
-//! 10–30% of requests answered 500/503/429/409, latency, watches cut every few events,
+//! 10–30% of requests answered 500/503/429/409, latency, watches cut every few events
+//! (and 410 Gone on resume, the store's history being short),
 //! another writer racing the set (real 409s), pods deleted behind the tool's back — on
 //! many seeds. After every run the invariants hold:
 //!
@@ -69,7 +70,12 @@ fn is_decoy(path: &str) -> bool {
 }
 
 fn cluster(flow: Flow, seed: u64) -> Cluster {
-    let mut c = Cluster::new(Config::default());
+    // A short history: a watch cut and resumed from an older resourceVersion meets 410
+    // Gone and relists, as on a busy real cluster.
+    let mut c = Cluster::new(Config {
+        history: 40,
+        ..Config::default()
+    });
     match flow {
         Flow::ForceRollback => Scenario::load("stuck").unwrap().start(&mut c).unwrap(),
         Flow::Delete | Flow::DeletePvcs => {

@@ -743,11 +743,11 @@ async fn unknown_names_and_revisions_are_bad_input() {
         ),
         (
             &["rollout", "undo", "web", "--to-revision", "999", "--yes"],
-            "no revision 999 of statefulset/web",
+            "unable to find specified revision 999 in the history of statefulset/web",
         ),
         (
             &["force-rollback", "web", "--to-revision", "999", "--yes"],
-            "no revision 999 of statefulset/web",
+            "unable to find specified revision 999 in the history of statefulset/web",
         ),
     ] {
         let (code, _, err) = live.run(args).await;

@@ -99,7 +99,8 @@ async fn undo_reverts_the_template_with_a_precondition_and_warns_about_stuck_pod
     let (code, _, err) = live
         .run(&["rollout", "undo", "web", "--to-revision", "9"])
         .await;
-    assert_eq!(code, 1);
+    // A revision that does not exist is bad input (kubectl's words, CONTRACT's code).
+    assert_eq!(code, 2);
     assert!(err.contains("unable to find specified revision 9"), "{err}");
 }
 
