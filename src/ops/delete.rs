@@ -137,7 +137,15 @@ pub async fn run(
     let latest = wait_for_pods(conn, target, &snap, latest, opts, out).await?;
     delete_set(conn, target, &snap, latest, opts).await?;
     say(out, format!("deleted statefulset/{name}\n"))?;
-    delete_claims(conn, ns, &claims, out).await?;
+    // Exactly the claims planned and marked, each at its current version.
+    let planned: Vec<&str> = claims
+        .iter()
+        .filter(|c| c.fate == Fate::DeletedOnRequest)
+        .map(|c| c.uid.as_str())
+        .collect();
+    if !planned.is_empty() {
+        delete_marked_claims(conn, ns, name, Some(&planned), false, out).await?;
+    }
     let kept: Vec<&str> = claims
         .iter()
         .filter(|c| c.fate == Fate::Kept)
@@ -418,30 +426,77 @@ async fn force_terminating(
     Ok(())
 }
 
-/// Deletes the claims planned for deletion by this command, each at its uid.
-async fn delete_claims(
+/// The claims of the namespace that carry a teardown mark of `ns/name`, as they are now.
+async fn marked_claims(
     conn: &Connection,
     ns: &str,
-    claims: &[ClaimPlan],
+    name: &str,
+) -> Result<Vec<PersistentVolumeClaim>> {
+    let api: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), ns);
+    let all = crate::cluster::retry::read(|| async {
+        api.list(&ListParams::default()).await.map_err(|e| {
+            ClusterError::from_kube(
+                format!("list persistentvolumeclaims in namespace {ns:?}"),
+                e,
+            )
+        })
+    })
+    .await?;
+    Ok(all
+        .items
+        .into_iter()
+        .filter(|c| teardown::marked_for(c, ns, name))
+        .collect())
+}
+
+/// Deletes the marked claims of `ns/name` (only those with a uid in `only`, when given),
+/// each at its uid and the resourceVersion it was read at. A claim changed in between
+/// (409) is read again and deleted at its new version if it still carries the mark.
+async fn delete_marked_claims(
+    conn: &Connection,
+    ns: &str,
+    name: &str,
+    only: Option<&[&str]>,
+    server_dry: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
-    for c in claims.iter().filter(|c| c.fate == Fate::DeletedOnRequest) {
-        let existed = mutate::delete_preconditioned(
-            &conn.client,
-            &mutate::claim_path(ns, &c.name),
-            &format!("persistentvolumeclaims {:?} in namespace {ns:?}", c.name),
-            &Preconditions {
-                uid: &c.uid,
-                ..Preconditions::default()
-            },
-        )
-        .await
-        .map_err(Error::from)?;
-        if existed {
-            say(out, format!("deleted pvc/{}\n", c.name))?;
+    for _ in 0..3 {
+        let mut changed = false;
+        for c in marked_claims(conn, ns, name).await? {
+            let claim = c.metadata.name.as_deref().unwrap_or("");
+            let uid = c.metadata.uid.as_deref().unwrap_or("");
+            if only.is_some_and(|o| !o.contains(&uid)) {
+                continue;
+            }
+            let result = mutate::delete_preconditioned(
+                &conn.client,
+                &mutate::claim_path(ns, claim),
+                &format!("persistentvolumeclaims {claim:?} in namespace {ns:?}"),
+                &Preconditions {
+                    uid,
+                    resource_version: c.metadata.resource_version.as_deref(),
+                    dry_run: server_dry,
+                    ..Preconditions::default()
+                },
+            )
+            .await;
+            match result {
+                Ok(true) => say(out, format!("deleted pvc/{claim}\n"))?,
+                Ok(false) => {}
+                Err(e) if e.is_conflict() => changed = true,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if !changed {
+            return Ok(());
         }
     }
-    Ok(())
+    Err(Error::failed(format!(
+        "claims of statefulset/{name} kept changing while being deleted"
+    ))
+    .with_hint(format!(
+        "run `kubectl sts delete {name} -n {ns} --delete-pvcs` again: it deletes the claims still marked"
+    )))
 }
 
 /// The set is gone: finish the claims an earlier run of this teardown marked, or say
@@ -453,21 +508,7 @@ async fn finish_marked_claims(
     out: &mut dyn Write,
 ) -> Result<()> {
     let (ns, name) = (target.namespace.as_str(), target.name.as_str());
-    let api: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), ns);
-    let all = crate::cluster::retry::read(|| async {
-        api.list(&ListParams::default()).await.map_err(|e| {
-            ClusterError::from_kube(
-                format!("list persistentvolumeclaims in namespace {ns:?}"),
-                e,
-            )
-        })
-    })
-    .await?;
-    let marked: Vec<&PersistentVolumeClaim> = all
-        .items
-        .iter()
-        .filter(|c| teardown::marked_for(c, ns, name))
-        .collect();
+    let marked = marked_claims(conn, ns, name).await?;
     if marked.is_empty() {
         return Err(Error::failed(format!(
             "statefulsets.apps {name:?} not found in namespace {ns:?}: nothing to tear down"
@@ -502,28 +543,7 @@ async fn finish_marked_claims(
         super::Go::NoChange => return say(out, "(dry run: nothing changed)\n".into()),
         super::Go::Ahead { server_dry } => server_dry,
     };
-    for c in marked {
-        let claim = c.metadata.name.as_deref().unwrap_or("");
-        let uid = c.metadata.uid.as_deref().unwrap_or("");
-        let rv = c.metadata.resource_version.as_deref().unwrap_or("");
-        let existed = mutate::delete_preconditioned(
-            &conn.client,
-            &mutate::claim_path(ns, claim),
-            &format!("persistentvolumeclaims {claim:?} in namespace {ns:?}"),
-            &Preconditions {
-                uid,
-                resource_version: Some(rv),
-                dry_run: server_dry,
-                ..Preconditions::default()
-            },
-        )
-        .await
-        .map_err(Error::from)?;
-        if existed {
-            say(out, format!("deleted pvc/{claim}\n"))?;
-        }
-    }
-    Ok(())
+    delete_marked_claims(conn, ns, name, None, server_dry, out).await
 }
 
 /// `--abort`: scales the set back to the replicas the teardown recorded.

@@ -9,8 +9,8 @@
 //! - nothing outside the plan is touched: no decoy (a pod of another app, a set and
 //!   claims of another set) is ever written; pods are deleted only by the workflows that
 //!   delete pods, claims only with `--delete-pvcs`;
-//! - every delete carries uid preconditions (pods and sets also their resourceVersion),
-//!   and every write to the set carries the resourceVersion it was planned from.
+//! - every delete carries uid and resourceVersion preconditions, and every write to the
+//!   set carries the resourceVersion it was planned from.
 //!
 //! The runs are in-process (the operations' own functions over the same kube-rs client
 //! a user's cluster sees, on loopback HTTP) on the sim's virtual clock.
@@ -371,8 +371,7 @@ fn violations(flow: Flow, reqs: &[Logged]) -> Vec<String> {
             if !body["preconditions"]["uid"].is_string() {
                 v.push(format!("{at}: delete without a uid precondition"));
             }
-            let pod_or_set = r.path.contains("/pods/") || r.path.contains("/statefulsets/");
-            if pod_or_set && !body["preconditions"]["resourceVersion"].is_string() {
+            if !body["preconditions"]["resourceVersion"].is_string() {
                 v.push(format!(
                     "{at}: delete without a resourceVersion precondition"
                 ));

@@ -216,7 +216,11 @@ async fn delete_pvcs_deletes_exactly_the_claims_it_lists_and_no_other_sets() {
         .into_iter()
         .filter(|r| r.method == "DELETE" && r.path.contains("persistentvolumeclaims"))
         .map(|r| {
-            assert!(r.body.as_ref().unwrap()["preconditions"]["uid"].is_string());
+            let pre = &r.body.as_ref().unwrap()["preconditions"];
+            assert!(
+                pre["uid"].is_string() && pre["resourceVersion"].is_string(),
+                "{pre}"
+            );
             r.path
         })
         .collect();
