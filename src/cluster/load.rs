@@ -89,20 +89,14 @@ pub fn name_holders(
     listed: &[Arc<Pod>],
     all: Vec<kube::core::PartialObjectMeta<Pod>>,
 ) -> Vec<Arc<Pod>> {
-    let set_name = set.metadata.name.as_deref().unwrap_or("");
-    let Some(sel) = set.spec.as_ref().map(|s| &s.selector) else {
-        return Vec::new();
-    };
     let listed: std::collections::HashSet<&str> = listed
         .iter()
         .filter_map(|p| p.metadata.name.as_deref())
         .collect();
     all.into_iter()
         .filter(|m| {
-            let name = m.metadata.name.as_deref().unwrap_or("");
-            !listed.contains(name)
-                && !selector::matches(sel, m.metadata.labels.as_ref())
-                && crate::model::pod::parent_and_ordinal(name).is_some_and(|(p, _)| p == set_name)
+            !listed.contains(m.metadata.name.as_deref().unwrap_or(""))
+                && crate::model::squat::may_hold_a_name(set, &m.metadata)
         })
         .map(|m| {
             Arc::new(Pod {

@@ -120,6 +120,22 @@ impl NameTaken {
     }
 }
 
+/// Whether a pod the set's selector does not match could still hold one of the set's
+/// pod names (`<set>-<digits>`): the pods a client that lists by selector must also know
+/// of (by name, owner and deletion mark) to see what the controller sees.
+pub fn may_hold_a_name(
+    set: &k8s_openapi::api::apps::v1::StatefulSet,
+    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+) -> bool {
+    let Some(selector) = set.spec.as_ref().map(|s| &s.selector) else {
+        return false;
+    };
+    let set_name = set.metadata.name.as_deref().unwrap_or("");
+    !super::selector::matches(selector, meta.labels.as_ref())
+        && super::pod::parent_and_ordinal(meta.name.as_deref().unwrap_or(""))
+            .is_some_and(|(parent, _)| parent == set_name)
+}
+
 /// Why `record`, which holds a name the pass wants to create, is not in that slot.
 pub fn holder(snap: &Snapshot, record: &PodRecord, deleting: bool) -> Holder {
     match record.owner {

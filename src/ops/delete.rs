@@ -43,6 +43,12 @@ pub struct Options {
     pub abort: bool,
 }
 
+/// A pod this set controls (controller reference to its uid) and named as its member:
+/// the only pods a teardown waits for or ever force-deletes.
+fn controlled(r: &crate::model::pod::PodRecord) -> bool {
+    r.owner == Owner::ThisSet && r.member
+}
+
 fn say(out: &mut dyn Write, s: String) -> Result<()> {
     out.write_all(s.as_bytes()).map_err(io_error)
 }
@@ -226,7 +232,7 @@ fn show_plan(snap: &Snapshot, claims: &[ClaimPlan], out: &mut dyn Write) -> Resu
     let mut pods: Vec<(i32, &str)> = snap
         .records()
         .iter()
-        .filter(|r| r.owner == Owner::ThisSet && r.member)
+        .filter(|r| controlled(r))
         .map(|r| (r.ordinal, r.name.as_str()))
         .collect();
     pods.sort_by_key(|(o, _)| std::cmp::Reverse(*o));
@@ -322,7 +328,7 @@ async fn wait_for_pods(
         let present: Vec<(String, bool)> = latest
             .records()
             .iter()
-            .filter(|r| r.owner == Owner::ThisSet && r.member)
+            .filter(|r| controlled(r))
             .map(|r| (r.name.clone(), r.terminating))
             .collect();
         for (pod, terminating) in &present {
@@ -389,7 +395,7 @@ async fn force_terminating(
     let due: Vec<(String, String, String)> = snap
         .records()
         .iter()
-        .filter(|r| r.owner == Owner::ThisSet && r.member && r.terminating)
+        .filter(|r| controlled(r) && r.terminating)
         .filter(|r| !done.contains(&r.uid))
         .map(|r| {
             let rv = snap
@@ -606,7 +612,7 @@ fn stuck_pods(name: &str, snap: &Snapshot) -> Error {
     let why: Vec<String> = snap
         .records()
         .iter()
-        .filter(|r| r.owner == Owner::ThisSet && r.member)
+        .filter(|r| controlled(r))
         .map(|r| {
             let finalizers = snap
                 .pod(&r.name)

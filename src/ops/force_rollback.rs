@@ -148,11 +148,10 @@ pub async fn run(
                 .join("\n")
         ),
     )?;
-    if opts.dry_run.as_deref() == Some("client") {
-        return w(out, "(dry run: nothing changed)\n".into());
-    }
-    let server_dry = opts.dry_run.as_deref() == Some("server");
-    crate::ops::consent("Proceed?", opts.yes, server_dry)?;
+    let server_dry = match super::go_ahead(opts.dry_run.as_deref(), opts.yes, "Proceed?")? {
+        super::Go::NoChange => return w(out, "(dry run: nothing changed)\n".into()),
+        super::Go::Ahead { server_dry } => server_dry,
+    };
 
     // 1. Revert the template (precondition: the resourceVersion read above).
     let mut updates = std::pin::pin!(

@@ -142,10 +142,11 @@ pub async fn run(
             None => {
                 out.write_all(format!("{change}\n").as_bytes())
                     .map_err(crate::output::io_error)?;
-                if opts.dry_run.as_deref() == Some("client") {
+                if super::go_ahead(opts.dry_run.as_deref(), opts.yes, "Proceed?")?
+                    == super::Go::NoChange
+                {
                     return Ok("(dry run: nothing changed)".into());
                 }
-                super::consent("Proceed?", opts.yes, server_dry)?;
                 shown = Some(change);
             }
             Some(before) if *before != change => {

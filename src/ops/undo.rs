@@ -68,15 +68,14 @@ pub async fn run(
             to.number, to.name
         ),
     )?;
-    if opts.dry_run.as_deref() == Some("client") {
-        return w(out, "(dry run: nothing changed)\n");
-    }
-    let server_dry = opts.dry_run.as_deref() == Some("server");
-    crate::ops::consent(
-        &format!("Roll back {name} to revision #{}?", to.number),
+    let server_dry = match super::go_ahead(
+        opts.dry_run.as_deref(),
         opts.yes,
-        server_dry,
-    )?;
+        &format!("Roll back {name} to revision #{}?", to.number),
+    )? {
+        super::Go::NoChange => return w(out, "(dry run: nothing changed)\n"),
+        super::Go::Ahead { server_dry } => server_dry,
+    };
     let patched = super::revert_template(conn, target, snap, &to.template, server_dry).await?;
     w(
         out,
