@@ -678,8 +678,10 @@ async fn wait_gate(
                 }
                 Some(watch::Update::Reconnecting(why)) => {
                     // Blind from here until the watch is back: stability counts only
-                    // observed time, so it starts over then.
+                    // observed time, so it starts over then — from the first snapshot
+                    // seen after the reconnect, not from this stale one.
                     seen.clear();
+                    snap = None;
                     if errors.failed(Instant::now()) {
                         clear(spinner);
                         return Err(Error::failed(format!(

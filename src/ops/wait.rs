@@ -122,6 +122,9 @@ where
             }
             Some(Some(Update::Reconnecting(e))) => {
                 on_error(&e);
+                // Blind until the next snapshot: nothing time-based is judged on a
+                // state that may be stale.
+                recheck = None;
                 if errors.failed(Instant::now()) {
                     return Err(Stopped {
                         why: Stop::Errors(e),
