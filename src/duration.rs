@@ -2,6 +2,10 @@
 
 use jiff::SignedDuration;
 
+/// The longest duration kubectl takes (Go's `time.Duration`, int64 nanoseconds:
+/// 2562047h47m16.854s), in milliseconds.
+const MAX_MS: i64 = i64::MAX / 1_000_000;
+
 pub fn parse(text: &str) -> Result<SignedDuration, String> {
     let t = text.trim();
     if t == "0" {
@@ -41,7 +45,14 @@ pub fn parse(text: &str) -> Result<SignedDuration, String> {
                 ));
             }
         };
-        total_ms += (value * ms).round() as i64;
+        let part = value * ms;
+        total_ms = (part.is_finite() && part < MAX_MS as f64)
+            .then(|| total_ms.checked_add(part.round() as i64))
+            .flatten()
+            .filter(|t| *t <= MAX_MS)
+            .ok_or_else(|| {
+                format!("invalid duration {text:?}: longer than kubectl allows (2562047h)")
+            })?;
     }
     Ok(SignedDuration::from_millis(total_ms))
 }
@@ -78,6 +89,13 @@ mod tests {
         assert_eq!(parse("1.5s").unwrap(), SignedDuration::from_millis(1500));
         assert_eq!(parse("0").unwrap(), SignedDuration::ZERO);
         assert!(parse("5").is_err());
+        // Beyond Go's time.Duration (kubectl: "invalid duration"), never wrapped.
+        assert!(parse("2562047h").is_ok());
+        for long in ["2562048h", "1000000000h", "99999999999999999999h"] {
+            assert!(parse(long).unwrap_err().contains("longer than"), "{long}");
+        }
+        let infinite = format!("1{}s", "0".repeat(400));
+        assert!(parse(&infinite).unwrap_err().contains("longer than"));
         assert!(parse("5d").is_err());
         assert!(parse("").is_err());
     }

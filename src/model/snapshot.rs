@@ -706,20 +706,114 @@ pub fn decode_set(json: &Value) -> Result<StatefulSet, SnapshotError> {
     {
         return Err(invalid("missing required field spec.template"));
     }
-    if spec.replicas.is_some_and(|r| r < 0) {
-        return Err(invalid("spec.replicas must not be negative"));
-    }
-    let partition = spec
-        .update_strategy
-        .as_ref()
-        .and_then(|u| u.rolling_update.as_ref())
-        .and_then(|r| r.partition);
-    if partition.is_some_and(|p| p < 0) {
+    validate_spec(spec).map_err(|reason| invalid(&reason))?;
+    let selector = &spec.selector;
+    if selector.match_labels.as_ref().is_none_or(|m| m.is_empty())
+        && selector
+            .match_expressions
+            .as_ref()
+            .is_none_or(|m| m.is_empty())
+    {
         return Err(invalid(
-            "spec.updateStrategy.rollingUpdate.partition must not be negative",
+            "spec.selector: Invalid value: empty selector is invalid for statefulset",
         ));
     }
+    let labels = spec
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.as_ref());
+    if !super::selector::matches(selector, labels) {
+        return Err(invalid(&format!(
+            "spec.template.metadata.labels: Invalid value: {:?}: `selector` does not match template `labels` (selector {})",
+            labels.cloned().unwrap_or_default(),
+            super::selector::to_query(selector)
+        )));
+    }
     Ok(set)
+}
+
+/// The most ordinals a set may span here. The API server allows up to 2^31-1 replicas,
+/// but no cluster holds that many pods (Kubernetes is tested to 150,000 pods per
+/// cluster); a bound keeps every per-ordinal cost (slots, rows, a Parallel pass's creates)
+/// within memory, whatever a file says.
+pub const MAX_REPLICAS: i32 = 1_000_000;
+
+/// The API server's validation of the fields the model computes with (apps/v1
+/// `ValidateStatefulSetSpec`), plus the bounds the model needs: the refusal a user would
+/// get from `kubectl apply`, instead of a wrapped ordinal or an unbounded allocation.
+fn validate_spec(spec: &k8s_openapi::api::apps::v1::StatefulSetSpec) -> Result<(), String> {
+    let replicas = spec.replicas.unwrap_or(1);
+    if replicas < 0 {
+        return Err(format!(
+            "spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"
+        ));
+    }
+    if replicas > MAX_REPLICAS {
+        return Err(format!(
+            "spec.replicas: {replicas} is more than this tool models ({MAX_REPLICAS}; \
+             Kubernetes is tested to 150,000 pods per cluster)"
+        ));
+    }
+    let start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0);
+    if start < 0 {
+        return Err(format!(
+            "spec.ordinals.start: Invalid value: {start}: must be greater than or equal to 0"
+        ));
+    }
+    if start.checked_add(replicas).is_none() {
+        return Err(format!(
+            "spec.ordinals.start + spec.replicas ({start} + {replicas}) is beyond 2147483647: \
+             ordinals would overflow"
+        ));
+    }
+    let rolling = spec
+        .update_strategy
+        .as_ref()
+        .and_then(|u| u.rolling_update.as_ref());
+    if let Some(p) = rolling.and_then(|r| r.partition)
+        && p < 0
+    {
+        return Err(format!(
+            "spec.updateStrategy.rollingUpdate.partition: Invalid value: {p}: must be greater than or equal to 0"
+        ));
+    }
+    if let Some(m) = rolling.and_then(|r| r.max_unavailable.as_ref()) {
+        validate_max_unavailable(m)?;
+    }
+    Ok(())
+}
+
+/// `maxUnavailable`: a positive integer or a percentage in 1%..=100% (the API server's
+/// `ValidatePositiveIntOrPercent`, "cannot be 0" and `IsNotMoreThan100Percent`).
+fn validate_max_unavailable(
+    m: &k8s_openapi::apimachinery::pkg::util::intstr::IntOrString,
+) -> Result<(), String> {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    const FIELD: &str = "spec.updateStrategy.rollingUpdate.maxUnavailable";
+    match m {
+        IntOrString::Int(i) if *i < 0 => Err(format!(
+            "{FIELD}: Invalid value: {i}: must be greater than or equal to 0"
+        )),
+        IntOrString::Int(0) => Err(format!("{FIELD}: Invalid value: 0: cannot be 0")),
+        IntOrString::Int(_) => Ok(()),
+        IntOrString::String(s) => {
+            let percent = s
+                .strip_suffix('%')
+                .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|digits| digits.parse::<u64>().ok());
+            match percent {
+                None => Err(format!(
+                    "{FIELD}: Invalid value: {s:?}: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%')"
+                )),
+                Some(0) => Err(format!("{FIELD}: Invalid value: {s:?}: cannot be 0")),
+                Some(p) if p > 100 => Err(format!(
+                    "{FIELD}: Invalid value: {s:?}: must not be greater than 100%"
+                )),
+                Some(_) => Ok(()),
+            }
+        }
+    }
 }
 
 fn decode<T: serde::de::DeserializeOwned>(
@@ -742,6 +836,102 @@ mod tests {
                "metadata": {"name": name, "namespace": "ns"},
                "spec": {"selector": {"matchLabels": {"app": name}},
                         "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": []}}}})
+    }
+
+    /// What the API server refuses is refused here too (exit 2 upstream), and numbers the
+    /// model would wrap or allocate for are bounded.
+    #[test]
+    fn spec_values_the_api_server_refuses_are_refused() {
+        let with = |path: &str, value: Value| {
+            let mut s = set("web");
+            let (parent, key) = path.rsplit_once('/').unwrap();
+            let mut at = &mut s;
+            for part in parent.split('/').filter(|p| !p.is_empty()) {
+                at = at
+                    .as_object_mut()
+                    .unwrap()
+                    .entry(part)
+                    .or_insert_with(|| json!({}));
+            }
+            at[key] = value;
+            decode_set(&s).map(|_| ()).map_err(|e| e.to_string())
+        };
+        for (path, value, says) in [
+            (
+                "/spec/replicas",
+                json!(-1),
+                "must be greater than or equal to 0",
+            ),
+            (
+                "/spec/replicas",
+                json!(2147483647),
+                "more than this tool models",
+            ),
+            (
+                "/spec/ordinals/start",
+                json!(-1),
+                "must be greater than or equal to 0",
+            ),
+            (
+                "/spec/ordinals/start",
+                json!(2147483647),
+                "ordinals would overflow",
+            ),
+            (
+                "/spec/updateStrategy/rollingUpdate/partition",
+                json!(-2),
+                "partition",
+            ),
+            (
+                "/spec/updateStrategy/rollingUpdate/maxUnavailable",
+                json!(0),
+                "cannot be 0",
+            ),
+            (
+                "/spec/updateStrategy/rollingUpdate/maxUnavailable",
+                json!("0%"),
+                "cannot be 0",
+            ),
+            (
+                "/spec/updateStrategy/rollingUpdate/maxUnavailable",
+                json!("150%"),
+                "greater than 100%",
+            ),
+            (
+                "/spec/updateStrategy/rollingUpdate/maxUnavailable",
+                json!("x%"),
+                "valid percent",
+            ),
+            (
+                "/spec/updateStrategy/rollingUpdate/maxUnavailable",
+                json!(-3),
+                "greater than or equal",
+            ),
+            ("/spec/selector", json!({}), "empty selector"),
+            (
+                "/spec/selector",
+                json!({"matchLabels": {"app": "db"}}),
+                "does not match template",
+            ),
+        ] {
+            let err = with(path, value.clone()).unwrap_err();
+            assert!(err.contains(says), "{path}={value}: {err}");
+        }
+        for (path, value) in [
+            ("/spec/replicas", json!(MAX_REPLICAS)),
+            ("/spec/ordinals/start", json!(2147483647 - 3)),
+            ("/spec/updateStrategy/rollingUpdate/partition", json!(99)),
+            (
+                "/spec/updateStrategy/rollingUpdate/maxUnavailable",
+                json!("100%"),
+            ),
+            (
+                "/spec/updateStrategy/rollingUpdate/maxUnavailable",
+                json!(7),
+            ),
+        ] {
+            assert_eq!(with(path, value.clone()), Ok(()), "{path}={value}");
+        }
     }
 
     #[test]
