@@ -51,12 +51,18 @@ fn report(e: &Error, verbose: bool) -> ExitCode {
     if e.message.contains("Broken pipe") {
         return ExitCode::SUCCESS;
     }
-    eprintln!("error: {}", e.message);
+    // Messages quote names and values from the cluster or a file: escaped, so they
+    // cannot drive the terminal, and the message stays one line.
+    use kubectl_sts::output::sanitize;
+    eprintln!("error: {}", sanitize(&e.message));
     if let Some(h) = &e.hint {
-        eprintln!("hint: {h}");
+        eprintln!("hint: {}", sanitize(h));
     }
     match (&e.detail, verbose) {
-        (Some(d), true) => eprintln!("detail: {d}"),
+        (Some(d), true) => {
+            let lines: Vec<_> = d.lines().map(sanitize).collect();
+            eprintln!("detail: {}", lines.join("\n"));
+        }
         (Some(_), false) => eprintln!("(run with -v for details)"),
         _ => {}
     }

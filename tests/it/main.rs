@@ -1,6 +1,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The integration tests: one binary, one module per area.
 
+#[path = "../common/big.rs"]
+mod big;
+mod big_input;
 mod chaos;
 mod cli;
 mod conformance;
