@@ -109,10 +109,18 @@ pub async fn connect(opts: &ClientOptions) -> Result<Connection> {
     watch_config.write_timeout = Some(t);
     let server = config.cluster_url.to_string();
     let namespace = config.default_namespace.clone();
-    let client = Client::try_from(config)
-        .map_err(|e| Error::failed(format!("cannot build a client for {server}: {e}")))?;
-    let watch_client = Client::try_from(watch_config)
-        .map_err(|e| Error::failed(format!("cannot build a client for {server}: {e}")))?;
+    let client = Client::try_from(config).map_err(|e| {
+        Error::failed(format!(
+            "cannot build a client for {server}: {}",
+            super::error::describe(&e)
+        ))
+    })?;
+    let watch_client = Client::try_from(watch_config).map_err(|e| {
+        Error::failed(format!(
+            "cannot build a client for {server}: {}",
+            super::error::describe(&e)
+        ))
+    })?;
     Ok(Connection {
         client,
         watch_client,

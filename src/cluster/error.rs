@@ -18,6 +18,9 @@ pub enum Cause {
     NotFound,
     Forbidden(String),
     Unauthorized,
+    /// Getting credentials failed (an exec plugin, a token file); what it printed is
+    /// never shown.
+    Credentials(String),
     Conflict(String),
     Api(u16, String),
     Unreachable(String),
@@ -27,6 +30,13 @@ pub enum Cause {
 
 impl ClusterError {
     pub fn from_kube(call: impl Into<String>, e: kube::Error) -> ClusterError {
+        if let Some(safe) = without_credentials(&e) {
+            return ClusterError {
+                call: call.into(),
+                cause: Cause::Credentials(safe),
+                detail: None,
+            };
+        }
         let detail = Some(format!("{e:?}"));
         let cause = match e {
             kube::Error::Api(s) => match s.code {
@@ -79,6 +89,45 @@ impl ClusterError {
     }
 }
 
+/// Credentials never reach the terminal, whatever the verbosity: kube's messages for a
+/// failed or unparsable exec plugin quote what the plugin printed (a token, say), and the
+/// debug form holds it too. Such an error is told by its command and exit status only.
+fn without_credentials(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use kube::client::AuthError as A;
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        let auth = err
+            .downcast_ref::<A>()
+            .or_else(|| match err.downcast_ref::<kube::Error>() {
+                Some(kube::Error::Auth(a)) => Some(a),
+                _ => None,
+            });
+        match auth {
+            Some(A::AuthExecRun { out, .. }) => {
+                // Not even the command line: it carries the plugin's environment.
+                return Some(format!(
+                    "the kubeconfig's credential plugin (users[].user.exec) failed ({}); what it printed is not shown, as it can hold credentials — run it yourself to see",
+                    out.status
+                ));
+            }
+            Some(A::AuthExecParse(_)) => {
+                return Some(
+                    "the kubeconfig's credential plugin (users[].user.exec) printed something that is not an ExecCredential (not shown, as it can hold credentials)".into(),
+                );
+            }
+            Some(other) => return Some(format!("getting credentials failed: {other}")),
+            None => cur = err.source(),
+        }
+    }
+    None
+}
+
+/// An error's message, for a line the user reads; credentials left out (see
+/// [`without_credentials`]).
+pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
+    without_credentials(e).unwrap_or_else(|| e.to_string())
+}
+
 fn source_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];
     let mut cur = e.source();
@@ -102,6 +151,7 @@ impl fmt::Display for ClusterError {
                 "{}: unauthorized: the credentials were refused or have expired",
                 self.call
             ),
+            Cause::Credentials(m) => write!(f, "{}: {m}", self.call),
             Cause::Conflict(m) => write!(f, "{}: conflict: {m}", self.call),
             Cause::Api(code, m) => write!(f, "{}: the API server answered {code}: {m}", self.call),
             Cause::Unreachable(m) => write!(f, "{}: cannot reach the API server: {m}", self.call),
@@ -119,7 +169,7 @@ impl From<ClusterError> for crate::error::Error {
             Cause::Forbidden(_) => Some(
                 "ask for the RBAC permission named above, or run with another --context / --as",
             ),
-            Cause::Unauthorized => {
+            Cause::Unauthorized | Cause::Credentials(_) => {
                 Some("log in again (your kubeconfig's credentials), or pick another --context")
             }
             Cause::Unreachable(_) => {

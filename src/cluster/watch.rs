@@ -64,7 +64,7 @@ pub async fn snapshots(
         s: impl Stream<Item = Result<watcher::Event<K>, watcher::Error>> + Send + 'static,
     ) -> futures::stream::BoxStream<'static, Sig> {
         s.map(move |e| match e {
-            Err(e) => Sig::Error(e.to_string()),
+            Err(e) => Sig::Error(super::error::describe(&e)),
             Ok(watcher::Event::InitDone) => Sig::Synced(i),
             Ok(_) => Sig::Changed,
         })

@@ -75,6 +75,28 @@ fn name_index(index: &[PodRecord]) -> rustc_hash::FxHashMap<String, usize> {
     by_name
 }
 
+/// A cluster holds one object of a kind per namespace and name; a file that lists one
+/// twice was not printed by kubectl (two pods named `web-0` would both claim ordinal 0).
+fn twice<'n>(kind: &str, ns: &str, names: impl Iterator<Item = &'n str>) -> SnapshotError {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let name = names.into_iter().find(|n| !seen.insert(*n)).unwrap_or("");
+    SnapshotError::Invalid {
+        what: format!("{kind} {name}"),
+        reason: format!(
+            "listed twice in namespace {ns:?}; a cluster holds one object per name (was the file put together from two snapshots?)"
+        ),
+    }
+}
+
+fn unique(kind: &str, ns: &str, names: &[String]) -> Result<(), SnapshotError> {
+    let distinct: rustc_hash::FxHashSet<&str> = names.iter().map(String::as_str).collect();
+    if distinct.len() == names.len() {
+        Ok(())
+    } else {
+        Err(twice(kind, ns, names.iter().map(String::as_str)))
+    }
+}
+
 /// Why a set of objects is not a usable snapshot.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SnapshotError {
@@ -297,6 +319,14 @@ impl Snapshot {
             set.metadata.name.as_deref().unwrap_or(""),
         );
         let by_name = name_index(&index);
+        if by_name.len() != index.len() {
+            return Err(twice("Pod", &ns, index.iter().map(|r| r.name.as_str())));
+        }
+        let named = |m: &'_ ObjectMeta| m.name.clone().unwrap_or_default();
+        let revision_names: Vec<String> = revisions.iter().map(|r| named(&r.metadata)).collect();
+        unique("ControllerRevision", &ns, &revision_names)?;
+        let claim_names: Vec<String> = pvcs.iter().map(|c| named(&c.metadata)).collect();
+        unique("PersistentVolumeClaim", &ns, &claim_names)?;
         let mut revision_ids = rustc_hash::FxHashMap::default();
         for record in &mut index {
             number_revision(&mut revision_ids, record);
@@ -1024,14 +1054,12 @@ mod tests {
             assert_eq!(s.record(&r.name).unwrap().name, r.name);
             assert_eq!(s.pods()[i].metadata.name.as_deref(), Some(r.name.as_str()));
         }
-        // A repeated name (only an input file has one): the first is found, then the next.
+        // A repeated name (only a hand-made file has one) is refused: no cluster has it.
         let objects = vec![set("web"), pod("web-0", "Running"), pod("web-0", "Failed")];
-        let mut s = Snapshot::from_objects(objects, None).unwrap();
-        assert_eq!(s.record("web-0").unwrap().phase, "Running");
-        s.remove_pod("web-0");
-        assert_eq!(s.record("web-0").unwrap().phase, "Failed");
-        s.remove_pod("web-0");
-        assert!(s.record("web-0").is_none() && s.pods().is_empty());
+        let err = Snapshot::from_objects(objects, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("Pod web-0: listed twice"), "{err}");
     }
 
     #[test]

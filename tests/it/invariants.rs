@@ -91,7 +91,8 @@ fn case() -> impl Strategy<Value = Case> {
                         p.ready_for = jiff::SignedDuration::from_secs(ready_secs as i64);
                     }
                 }
-                let foreign = foreign.into_iter().filter(|o| !seen.contains(o)).collect();
+                // One pod per name, as in a cluster.
+                let foreign = foreign.into_iter().filter(|o| seen.insert(*o)).collect();
                 Case {
                     sc,
                     version,

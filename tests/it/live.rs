@@ -758,3 +758,50 @@ async fn unknown_names_and_revisions_are_bad_input() {
         );
     }
 }
+
+/// Nothing printed may hold a credential, with -v or without: kube's messages for a failed
+/// or unparsable exec plugin quote what the plugin printed (its token), and -v printed
+/// the debug form of the error, which holds it too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_plugin_s_output_is_never_printed() {
+    let live = serve(scenario("default", &[])).await;
+    let plain = std::fs::read_to_string(live.kubeconfig()).unwrap();
+    const SECRET: &str = "sk-live-7f3a9c1e5b2d";
+    // The plugin reads the token from a file, so the command line does not hold it.
+    let token = live.dir.path().join("token");
+    std::fs::write(&token, SECRET).unwrap();
+    let token = token.to_str().unwrap();
+    for (name, script) in [
+        // Fails, printing its token (AuthExecRun).
+        (
+            "fails",
+            format!("printf '{{\"token\": \"%s\"}}' $(cat {token}); cat {token} >&2; exit 1"),
+        ),
+        // Succeeds with something that is not an ExecCredential (AuthExecParse).
+        ("garbled", format!("printf '%s: [unclosed' $(cat {token})")),
+    ] {
+        let kubeconfig = live.dir.path().join(format!("kubeconfig-{name}"));
+        let user = format!(
+            "user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: sh\n      args: [\"-c\", {:?}]\n      interactiveMode: Never",
+            script
+        );
+        std::fs::write(&kubeconfig, plain.replace("user: {}", &user)).unwrap();
+        let kubeconfig = kubeconfig.to_str().unwrap();
+        for verbose in [false, true] {
+            let mut args = vec!["status", "web", "--kubeconfig", kubeconfig];
+            if verbose {
+                args.push("-v");
+            }
+            let (code, out, err) = live.run(&args).await;
+            assert_eq!(code, 1, "{name} -v={verbose}: {err}");
+            assert!(
+                !out.contains(SECRET) && !err.contains(SECRET),
+                "{name} -v={verbose} printed the credential: {out}{err}"
+            );
+            assert!(
+                err.starts_with("error: ") && err.contains("credential plugin"),
+                "{name}: says what failed: {err}"
+            );
+        }
+    }
+}
