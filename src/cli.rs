@@ -94,7 +94,7 @@ pub struct KubeArgs {
     pub impersonate_groups: Vec<String>,
 
     /// Give up on a request after this long (default 30s; watches are not cut by it).
-    #[arg(long, global = true, value_parser = crate::duration::parse_std, value_name = "DUR")]
+    #[arg(long, allow_hyphen_values = true, global = true, value_parser = crate::duration::parse_std, value_name = "DUR")]
     pub request_timeout: Option<std::time::Duration>,
 }
 
@@ -385,11 +385,11 @@ pub struct SimServeArgs {
     pub kubeconfig: Option<PathBuf>,
 
     /// How long a new pod takes to become Ready.
-    #[arg(long, default_value = "1s", value_parser = crate::duration::parse_std)]
+    #[arg(long, allow_hyphen_values = true, default_value = "1s", value_parser = crate::duration::parse_std)]
     pub ready_after: std::time::Duration,
 
     /// Cap on pods' termination grace periods.
-    #[arg(long, default_value = "1s", value_parser = crate::duration::parse_std)]
+    #[arg(long, allow_hyphen_values = true, default_value = "1s", value_parser = crate::duration::parse_std)]
     pub max_grace: std::time::Duration,
 
     /// Share of API requests (0 to 1) answered with an error from --fault-codes.
@@ -405,7 +405,7 @@ pub struct SimServeArgs {
     pub drop_watch_after: Option<usize>,
 
     /// Added to every response.
-    #[arg(long, default_value = "0s", value_parser = crate::duration::parse_std)]
+    #[arg(long, allow_hyphen_values = true, default_value = "0s", value_parser = crate::duration::parse_std)]
     pub latency: std::time::Duration,
 
     /// Seed of the fault injector (same seed, same faults).
@@ -509,7 +509,7 @@ pub struct RolloutArgs {
 #[derive(Debug, clap::Args)]
 pub struct StepArgs {
     /// Lower the partition straight to P (an absolute partition, 0 or more).
-    #[arg(long, value_name = "P", value_parser = clap::value_parser!(i32).range(0..))]
+    #[arg(long, value_name = "P", allow_negative_numbers = true, value_parser = clap::value_parser!(i32).range(0..))]
     pub to: Option<i32>,
 
     /// Step again and again until the partition is 0 (every ordinal updated).
@@ -517,11 +517,11 @@ pub struct StepArgs {
     pub all: bool,
 
     /// With --all: wait this long between steps instead of asking.
-    #[arg(long, value_name = "DUR", value_parser = crate::duration::parse_std)]
+    #[arg(long, allow_hyphen_values = true, value_name = "DUR", value_parser = crate::duration::parse_std)]
     pub pause_between: Option<std::time::Duration>,
 
     /// A pod passes only after staying Ready with no restart this long.
-    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = crate::duration::parse_std)]
+    #[arg(long, allow_hyphen_values = true, value_name = "DUR", default_value = "30s", value_parser = crate::duration::parse_std)]
     pub stable_for: std::time::Duration,
 
     /// Gate: run this shell command per newly updated pod (STS_POD, STS_ORDINAL,
@@ -535,12 +535,12 @@ pub struct StepArgs {
     pub check_http: Option<String>,
 
     /// Fail a step that has not passed its gates after this long.
-    #[arg(long, value_name = "DUR", default_value = "10m", value_parser = crate::duration::parse_std)]
+    #[arg(long, allow_hyphen_values = true, value_name = "DUR", default_value = "10m", value_parser = crate::duration::parse_std)]
     pub step_timeout: std::time::Duration,
 
     /// Kill a --check-cmd or --check-http that has not answered after this long (the
     /// check fails).
-    #[arg(long, value_name = "DUR", default_value = "1m", value_parser = crate::duration::parse_std)]
+    #[arg(long, allow_hyphen_values = true, value_name = "DUR", default_value = "1m", value_parser = crate::duration::parse_std)]
     pub check_timeout: std::time::Duration,
 
     /// client: show the next step only; server: send its write with dryRun=All.
@@ -581,11 +581,11 @@ pub struct PreviewArgs {
 
     /// Assume pods become Ready this long after creation; default: the median observed
     /// in the set's pods, else 10s.
-    #[arg(long, value_name = "DUR", value_parser = crate::duration::parse)]
+    #[arg(long, allow_hyphen_values = true, value_name = "DUR", value_parser = crate::duration::parse)]
     pub ready_after: Option<jiff::SignedDuration>,
 
     /// Assume a deleted pod is gone this long after deletion.
-    #[arg(long, value_name = "DUR", default_value = "1s", value_parser = crate::duration::parse)]
+    #[arg(long, allow_hyphen_values = true, value_name = "DUR", default_value = "1s", value_parser = crate::duration::parse)]
     pub terminate_after: jiff::SignedDuration,
 
     /// Assume pods (re)created at these ordinals never become Ready, e.g. --fail 3,4.
@@ -657,7 +657,7 @@ pub enum RolloutCommand {
         name: String,
         /// Give up after this long (exit 1). A watch that keeps failing (no permission, say)
         /// stops it sooner, with the error.
-        #[arg(long, default_value = "30m", value_parser = crate::duration::parse_std)]
+        #[arg(long, allow_hyphen_values = true, default_value = "30m", value_parser = crate::duration::parse_std)]
         timeout: std::time::Duration,
         #[command(flatten)]
         model: ModelArgs,
@@ -811,7 +811,7 @@ pub struct ForceRollbackArgs {
     #[arg(long)]
     pub no_wait: bool,
     /// How long to wait for the controller and the recovery.
-    #[arg(long, default_value = "5m", value_parser = crate::duration::parse_std)]
+    #[arg(long, allow_hyphen_values = true, default_value = "5m", value_parser = crate::duration::parse_std)]
     pub timeout: std::time::Duration,
     #[command(flatten)]
     pub model: ModelArgs,
@@ -836,7 +836,7 @@ pub struct DeleteArgs {
     #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
     pub dry_run: Option<String>,
     /// How long to wait for the pods to go.
-    #[arg(long, default_value = "5m", value_parser = crate::duration::parse_std)]
+    #[arg(long, allow_hyphen_values = true, default_value = "5m", value_parser = crate::duration::parse_std)]
     pub timeout: std::time::Duration,
     /// Propagation policy for the StatefulSet's deletion.
     #[arg(long, default_value = "Background", value_parser = ["Background", "Foreground", "Orphan"])]

@@ -11,6 +11,9 @@ pub fn parse(text: &str) -> Result<SignedDuration, String> {
     if t == "0" {
         return Ok(SignedDuration::ZERO);
     }
+    if t.starts_with('-') {
+        return Err(format!("invalid duration {text:?}: must not be negative"));
+    }
     let mut total_ms: i64 = 0;
     let mut rest = t;
     if rest.is_empty() {
@@ -89,6 +92,7 @@ mod tests {
         assert_eq!(parse("1.5s").unwrap(), SignedDuration::from_millis(1500));
         assert_eq!(parse("0").unwrap(), SignedDuration::ZERO);
         assert!(parse("5").is_err());
+        assert!(parse("-5s").unwrap_err().contains("must not be negative"));
         // Beyond Go's time.Duration (kubectl: "invalid duration"), never wrapped.
         assert!(parse("2562047h").is_ok());
         for long in ["2562048h", "1000000000h", "99999999999999999999h"] {

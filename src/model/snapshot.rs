@@ -720,6 +720,21 @@ pub fn decode_set(json: &Value) -> Result<StatefulSet, SnapshotError> {
     if name.is_empty() {
         return Err(invalid("missing required field metadata.name"));
     }
+    if !is_dns_subdomain(name) {
+        return Err(SnapshotError::Invalid {
+            what: "StatefulSet".into(),
+            reason: format!(
+                "metadata.name: Invalid value: {name:?}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+            ),
+        });
+    }
+    if let Some(ns) = set.metadata.namespace.as_deref()
+        && !(is_dns_subdomain(ns) && ns.len() <= 63 && !ns.contains('.'))
+    {
+        return Err(invalid(&format!(
+            "metadata.namespace: Invalid value: {ns:?}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'"
+        )));
+    }
     let spec = set
         .spec
         .as_ref()
@@ -761,6 +776,22 @@ pub fn decode_set(json: &Value) -> Result<StatefulSet, SnapshotError> {
         )));
     }
     Ok(set)
+}
+
+/// A name the API server takes for a StatefulSet (`NameIsDNSSubdomain`): at most 253
+/// characters of `a-z`, `0-9`, `-` and `.`, each dot-separated part starting and ending
+/// with a letter or digit.
+fn is_dns_subdomain(name: &str) -> bool {
+    name.len() <= 253
+        && name.split('.').all(|label| {
+            let b = label.as_bytes();
+            !b.is_empty()
+                && b.len() <= 63
+                && b.iter()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+                && b[0] != b'-'
+                && b[b.len() - 1] != b'-'
+        })
 }
 
 /// The most ordinals a set may span here. The API server allows up to 2^31-1 replicas,
@@ -938,6 +969,14 @@ mod tests {
                 "greater than or equal",
             ),
             ("/spec/selector", json!({}), "empty selector"),
+            ("/metadata/name", json!("Web"), "RFC 1123 subdomain"),
+            (
+                "/metadata/name",
+                json!("web\u{1b}]0;x\u{7}"),
+                "RFC 1123 subdomain",
+            ),
+            ("/metadata/name", json!("web-"), "RFC 1123 subdomain"),
+            ("/metadata/namespace", json!("a.b"), "RFC 1123 label"),
             (
                 "/spec/selector",
                 json!({"matchLabels": {"app": "db"}}),
