@@ -11,6 +11,9 @@ pub struct ClusterError {
     pub cause: Cause,
     /// The underlying error in full, for `-v`.
     pub detail: Option<String>,
+    /// When the server asked to be asked again (`details.retryAfterSeconds` of its
+    /// Status, the body's copy of `Retry-After`), on a 429 or a 5xx.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 #[derive(Debug)]
@@ -35,9 +38,19 @@ impl ClusterError {
                 call: call.into(),
                 cause: Cause::Credentials(safe),
                 detail: None,
+                retry_after: None,
             };
         }
         let detail = Some(format!("{e:?}"));
+        let retry_after = match &e {
+            kube::Error::Api(s) if s.code == 429 || s.code >= 500 => s
+                .details
+                .as_ref()
+                .map(|d| d.retry_after_seconds)
+                .filter(|secs| *secs > 0)
+                .map(|secs| std::time::Duration::from_secs(u64::from(secs))),
+            _ => None,
+        };
         let cause = match e {
             kube::Error::Api(s) => match s.code {
                 404 => Cause::NotFound,
@@ -68,6 +81,7 @@ impl ClusterError {
             call: call.into(),
             cause,
             detail,
+            retry_after,
         }
     }
 
@@ -77,6 +91,7 @@ impl ClusterError {
             call: call.into(),
             cause: Cause::Other(message.into()),
             detail: None,
+            retry_after: None,
         }
     }
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::error::ClusterError;
 
 /// How many times a preconditioned write is tried after transient failures.
-pub const WRITE_ATTEMPTS: u32 = 4;
+pub const WRITE_ATTEMPTS: u32 = 6;
 
 /// Sends the preconditioned write `f` until it is answered for good.
 async fn write<T, F, Fut>(mut f: F) -> Result<T, ClusterError>
@@ -24,7 +24,7 @@ where
     loop {
         match f().await {
             Err(e) if e.is_transient() && !e.is_conflict() && attempt < WRITE_ATTEMPTS => {
-                tokio::time::sleep(delay).await;
+                tokio::time::sleep(e.wait_before_retry(delay)).await;
                 delay *= 2;
                 attempt += 1;
             }

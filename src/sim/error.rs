@@ -148,7 +148,9 @@ impl ApiError {
             };
             status["details"] = json!({"name": name, "group": group, "kind": kind});
         }
-        if self.reason == "TooManyRequests" {
+        // kube-apiserver asks a client to come back (Retry-After and
+        // details.retryAfterSeconds) when it sheds load (429) or is not ready (503).
+        if matches!(self.reason, "TooManyRequests" | "ServiceUnavailable") {
             status["details"] = json!({"retryAfterSeconds": 1});
         }
         status

@@ -215,7 +215,17 @@ type Body = BoxBody<Bytes, Infallible>;
 const BOOKMARK_EVERY: Duration = Duration::from_secs(2);
 
 fn json_response(code: u16, v: &Value) -> HttpResponse<Body> {
-    bytes_response(code, serde_json::to_vec(v).unwrap_or_default())
+    let mut resp = bytes_response(code, serde_json::to_vec(v).unwrap_or_default());
+    // As kube-apiserver: a Status that says when to come back says it in the header too.
+    if let Some(secs) = v
+        .pointer("/details/retryAfterSeconds")
+        .and_then(Value::as_u64)
+        .filter(|s| *s > 0)
+        && let Ok(h) = http::HeaderValue::from_str(&secs.to_string())
+    {
+        resp.headers_mut().insert("retry-after", h);
+    }
+    resp
 }
 
 fn bytes_response(code: u16, body: Vec<u8>) -> HttpResponse<Body> {

@@ -17,6 +17,7 @@ mod preview;
 mod purity;
 mod readme;
 mod recovery;
+mod retries;
 mod rollout;
 mod safety;
 mod sim;

@@ -14,7 +14,7 @@ use super::recovery::run_advancing;
 
 /// `default` (5 replicas on nginx:1.25, settled) held at partition 5 with the template
 /// moved to `image`: nothing rolls until someone lowers the partition.
-fn held(image: &str) -> Vec<Step> {
+pub fn held(image: &str) -> Vec<Step> {
     vec![
         Step::SetPartition {
             set: "web".into(),
