@@ -404,6 +404,12 @@ pub struct SimServeArgs {
     #[arg(long)]
     pub drop_watch_after: Option<usize>,
 
+    /// Answer 403 to every request for this resource (a plural, e.g.
+    /// persistentvolumeclaims), as RBAC would for a user without that permission
+    /// (repeatable).
+    #[arg(long, value_name = "RESOURCE")]
+    pub forbid: Vec<String>,
+
     /// Added to every response.
     #[arg(long, allow_hyphen_values = true, default_value = "0s", value_parser = crate::duration::parse_std)]
     pub latency: std::time::Duration,

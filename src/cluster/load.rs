@@ -33,12 +33,83 @@ pub async fn get_raw(client: &kube::Client, path: &str, call: &str) -> Result<Va
         .map_err(|e| ClusterError::other(call.to_string(), format!("invalid JSON: {e}")))
 }
 
-/// The snapshot of StatefulSet `ns/name`.
+/// The snapshot of StatefulSet `ns/name`. Every read must succeed: what acts on the set
+/// needs all of it.
 pub async fn snapshot(
     client: &kube::Client,
     ns: &str,
     name: &str,
 ) -> Result<Snapshot, ClusterError> {
+    load_snapshot(client, ns, name, false)
+        .await
+        .map(|(snap, _)| snap)
+}
+
+/// What a read-only view could not read, and the permission that would show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unread {
+    /// `list persistentvolumeclaims in namespace "db"`.
+    pub call: String,
+    /// The server's refusal.
+    pub why: String,
+    /// What the view lacks because of it.
+    pub effect: &'static str,
+}
+
+impl std::fmt::Display for Unread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cannot {}: {}; {} (a Role with `list` and `watch` on persistentvolumeclaims would show them)",
+            self.call, self.why, self.effect
+        )
+    }
+}
+
+/// Claims are the one thing a read-only view can do without: a user allowed to read
+/// sets, pods and revisions (`kubectl get sts,pods`) but not claims still sees the
+/// rollout. A 403 on the claim list leaves them out and says so.
+const CLAIMS_UNREAD: &str = "the PVC column is empty and the plan takes no claim to exist";
+
+/// As [`snapshot`], for a view that only reads: a claim list refused by RBAC is left out
+/// (and named in the second value) instead of failing the view.
+pub async fn snapshot_for_viewing(
+    client: &kube::Client,
+    ns: &str,
+    name: &str,
+) -> Result<(Snapshot, Vec<Unread>), ClusterError> {
+    load_snapshot(client, ns, name, true).await
+}
+
+fn forbidden_claims<T>(
+    listed: Result<Vec<T>, ClusterError>,
+    tolerate: bool,
+    unread: &mut Vec<Unread>,
+) -> Result<Vec<T>, ClusterError> {
+    match listed {
+        Ok(items) => Ok(items),
+        Err(e) if tolerate && matches!(e.cause, super::error::Cause::Forbidden(_)) => {
+            let why = match &e.cause {
+                super::error::Cause::Forbidden(m) => format!("forbidden ({m})"),
+                _ => "forbidden".into(),
+            };
+            unread.push(Unread {
+                call: e.call.clone(),
+                why,
+                effect: CLAIMS_UNREAD,
+            });
+            Ok(Vec::new())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn load_snapshot(
+    client: &kube::Client,
+    ns: &str,
+    name: &str,
+    viewing: bool,
+) -> Result<(Snapshot, Vec<Unread>), ClusterError> {
     let call = format!("get statefulsets.apps {name:?} in namespace {ns:?}");
     let set_path = format!("/apis/apps/v1/namespaces/{ns}/statefulsets/{name}");
     let set_json = super::retry::read(|| get_raw(client, &set_path, &call)).await?;
@@ -71,11 +142,14 @@ pub async fn snapshot(
             "list persistentvolumeclaims in namespace {ns:?}"
         )))),
     );
-    let (pods, names, revisions, pvcs) = (pods?, names?, revisions?, pvcs?);
+    let mut unread = Vec::new();
+    let pvcs = forbidden_claims(pvcs.map(|l| l.items), viewing, &mut unread)?;
+    let (pods, names, revisions) = (pods?, names?, revisions?);
     let mut pods: Vec<Arc<Pod>> = pods.items.into_iter().map(Arc::new).collect();
     pods.extend(name_holders(&set, &pods, names.items));
-    Snapshot::new(set_json, pods, revisions.items, pvcs.items)
-        .map_err(|e| ClusterError::other(call, e.to_string()))
+    let snap = Snapshot::new(set_json, pods, revisions.items, pvcs)
+        .map_err(|e| ClusterError::other(call, e.to_string()))?;
+    Ok((snap, unread))
 }
 
 /// Pods the selector does not match whose names have the set's `<name>-<digits>` form,
@@ -129,11 +203,12 @@ pub async fn sets(client: &kube::Client, ns: Option<&str>) -> Result<Vec<Value>,
 }
 
 /// Every StatefulSet of `ns` (all namespaces when `None`) with its pods and revisions:
-/// four list requests, grouped client-side.
+/// four list requests, grouped client-side. A view: claims refused by RBAC are left out
+/// and named.
 pub async fn snapshots(
     client: &kube::Client,
     ns: Option<&str>,
-) -> Result<Vec<Snapshot>, ClusterError> {
+) -> Result<(Vec<Snapshot>, Vec<Unread>), ClusterError> {
     let where_ = ns.map_or("in all namespaces".to_string(), |n| {
         format!("in namespace {n:?}")
     });
@@ -154,7 +229,9 @@ pub async fn snapshots(
         super::retry::read(|| list_all::<PersistentVolumeClaim>(client, ns)
             .map_err(listed(format!("list persistentvolumeclaims {where_}")))),
     );
-    let (sets, pods, revisions, pvcs) = (sets?, pods?, revisions?, pvcs?);
+    let mut unread = Vec::new();
+    let pvcs = forbidden_claims(pvcs, true, &mut unread)?;
+    let (sets, pods, revisions) = (sets?, pods?, revisions?);
     let pods: Vec<Arc<Pod>> = pods.into_iter().map(Arc::new).collect();
     let mut out = Vec::new();
     for mut item in sets
@@ -187,7 +264,7 @@ pub async fn snapshots(
             out.push(s);
         }
     }
-    Ok(out)
+    Ok((out, unread))
 }
 
 async fn list_all<K>(client: &kube::Client, ns: Option<&str>) -> Result<Vec<K>, kube::Error>

@@ -22,6 +22,9 @@ pub enum Update {
     Snapshot(Box<Snapshot>),
     /// A watch failed; it reconnects with backoff.
     Reconnecting(String),
+    /// What cannot be read and is left out of every snapshot (claims refused by RBAC);
+    /// sent once, first.
+    Unread(Vec<super::load::Unread>),
 }
 
 /// Snapshots of StatefulSet `ns/name`, one per observed change, once all five caches
@@ -33,7 +36,9 @@ pub async fn snapshots(
     name: String,
 ) -> Result<impl Stream<Item = Update>, ClusterError> {
     // The selector decides what to watch; read it once.
-    let first = super::load::snapshot(&client, &ns, &name).await?;
+    let (first, unread) = super::load::snapshot_for_viewing(&client, &ns, &name).await?;
+    // Claims refused by RBAC are not watched either (the watch would fail forever).
+    let watch_claims = unread.is_empty();
     let sel = first
         .set()
         .spec
@@ -90,16 +95,20 @@ pub async fn snapshots(
             .default_backoff()
             .reflect(w_revs),
         ),
-        signal(
-            3,
-            // Claims by name, as the controller finds them (see `load`).
-            watcher(
-                Api::<PersistentVolumeClaim>::namespaced(client.clone(), &ns),
-                watcher::Config::default(),
+        if watch_claims {
+            signal(
+                3,
+                // Claims by name, as the controller finds them (see `load`).
+                watcher(
+                    Api::<PersistentVolumeClaim>::namespaced(client.clone(), &ns),
+                    watcher::Config::default(),
+                )
+                .default_backoff()
+                .reflect(w_pvcs),
             )
-            .default_backoff()
-            .reflect(w_pvcs),
-        ),
+        } else {
+            futures::stream::once(async { Sig::Synced(3) }).boxed()
+        },
         signal(
             4,
             watcher(
@@ -118,7 +127,12 @@ pub async fn snapshots(
         pvcs,
     };
     let mut last_key = fingerprint(&first);
-    let initial = futures::stream::once(async move { Update::Snapshot(Box::new(first)) });
+    let mut initial = Vec::new();
+    if !unread.is_empty() {
+        initial.push(Update::Unread(unread));
+    }
+    initial.push(Update::Snapshot(Box::new(first)));
+    let initial = futures::stream::iter(initial);
     let mut synced = [false; 5];
     let updates = events.filter_map(move |sig| {
         let out = match sig {

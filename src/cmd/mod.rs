@@ -172,3 +172,11 @@ pub async fn until_interrupted(
         }
     }
 }
+
+/// Says on stderr what a read-only view could not read (stdout stays the view, so
+/// `-o json` stays parseable).
+pub fn warn_unread(unread: &[crate::cluster::load::Unread]) {
+    for u in unread {
+        eprintln!("warning: {}", crate::output::sanitize(&u.to_string()));
+    }
+}

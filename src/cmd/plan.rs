@@ -25,7 +25,9 @@ pub fn run(args: &PlanArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) 
         .ok_or_else(|| Error::input("name a StatefulSet, or give a snapshot with -f FILE"))?;
     super::runtime()?.block_on(async {
         let (conn, setup) = super::connect(kube, &args.model).await?;
-        let snapshot = load::snapshot(&conn.client, &conn.namespace, name).await?;
+        let (snapshot, unread) =
+            load::snapshot_for_viewing(&conn.client, &conn.namespace, name).await?;
+        super::warn_unread(&unread);
         let Some(path) = &args.template else {
             let plan = model::plan(&snapshot, setup.now, &setup.profile);
             return output::plan::render(&plan, args.output, style, out);

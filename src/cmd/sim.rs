@@ -51,6 +51,7 @@ pub fn run(args: &SimArgs, out: &mut dyn Write) -> Result<()> {
                     seed: serve.seed,
                     conflicts: 0,
                     unreachable: false,
+                    forbidden: serve.forbid.clone(),
                 },
                 ..Config::default()
             };

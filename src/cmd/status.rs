@@ -25,7 +25,9 @@ pub fn run(args: &StatusArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write
         match &args.name {
             Some(name) if args.watch => watch(&conn, name, args, &setup, style, out).await,
             Some(name) => {
-                let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+                let (snap, unread) =
+                    load::snapshot_for_viewing(&conn.client, &conn.namespace, name).await?;
+                super::warn_unread(&unread);
                 let plan = model::plan(&snap, setup.now, &setup.profile);
                 let r = report::report(&snap, &plan, setup.now, &setup.profile);
                 match args.output {
@@ -40,7 +42,8 @@ pub fn run(args: &StatusArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write
             }
             None => {
                 let ns = (!args.all_namespaces).then_some(conn.namespace.as_str());
-                let snaps = load::snapshots(&conn.client, ns).await?;
+                let (snaps, unread) = load::snapshots(&conn.client, ns).await?;
+                super::warn_unread(&unread);
                 let lines: Vec<Line> = snaps
                     .iter()
                     .map(|s| line(s, setup.now, &setup.profile))
@@ -95,6 +98,7 @@ async fn watch(
         };
         match update {
             cluster::watch::Update::Reconnecting(e) => eprintln!("reconnecting: {e}"),
+            cluster::watch::Update::Unread(u) => super::warn_unread(&u),
             cluster::watch::Update::Snapshot(snap) => {
                 let now = if fixed_now {
                     setup.now

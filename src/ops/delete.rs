@@ -353,6 +353,8 @@ async fn wait_for_pods(
                 errors.seen();
                 latest = *s;
             }
+            // Claims do not gate the teardown's wait (its plan read them).
+            Ok(Some(watch::Update::Unread(_))) => {}
             Ok(Some(watch::Update::Reconnecting(why))) => {
                 // The wait's policy (ops::wait): said, and a repeated error stops it.
                 say(out, format!("  watch interrupted ({why}); reconnecting\n"))?;

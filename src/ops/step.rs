@@ -676,6 +676,8 @@ async fn wait_gate(
                     errors.seen();
                     snap = Some(s);
                 }
+                // A step's gate reads the set and its pods, not its claims.
+                Some(watch::Update::Unread(_)) => {}
                 Some(watch::Update::Reconnecting(why)) => {
                     // Blind from here until the watch is back: stability counts only
                     // observed time, so it starts over then — from the first snapshot

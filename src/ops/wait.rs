@@ -120,6 +120,8 @@ where
                     last,
                 });
             }
+            // What a wait judges comes from the set and its pods, not its claims.
+            Some(Some(Update::Unread(_))) => continue,
             Some(Some(Update::Reconnecting(e))) => {
                 on_error(&e);
                 // Blind until the next snapshot: nothing time-based is judged on a

@@ -38,6 +38,9 @@ pub struct Faults {
     /// The API server cannot be reached: every request, watches included, is answered
     /// 503 and open watches end (a network partition, as a client sees it).
     pub unreachable: bool,
+    /// Resources (plurals, e.g. `persistentvolumeclaims`) the client's RBAC does not
+    /// allow: every request for them is answered 403, as kube-apiserver words it.
+    pub forbidden: Vec<String>,
 }
 
 #[derive(Clone, Debug)]

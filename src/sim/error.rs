@@ -118,6 +118,21 @@ impl ApiError {
         )
     }
 
+    /// RBAC said no: `verb` on `resource` (a plural) in `namespace` (none: cluster-wide).
+    pub fn forbidden(verb: &str, resource: &str, group: &str, namespace: Option<&str>) -> ApiError {
+        let scope = namespace.map_or_else(
+            || " at the cluster scope".to_string(),
+            |ns| format!(" in the namespace \"{ns}\""),
+        );
+        ApiError::new(
+            403,
+            "Forbidden",
+            format!(
+                "{resource} is forbidden: User \"system:serviceaccount:default:viewer\" cannot {verb} resource \"{resource}\" in API group \"{group}\"{scope}"
+            ),
+        )
+    }
+
     /// An injected fault.
     pub fn injected(code: u16) -> ApiError {
         let reason = match code {

@@ -208,6 +208,13 @@ fn spawn_watch(
             let msg = match update {
                 watch::Update::Snapshot(s) => Msg::Snapshot(s),
                 watch::Update::Reconnecting(why) => Msg::Reconnecting(why),
+                watch::Update::Unread(unread) => Msg::Note(
+                    unread
+                        .iter()
+                        .map(|u| crate::output::sanitize(&u.to_string()).into_owned())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
             };
             if tx.send(msg).is_err() {
                 return;

@@ -120,6 +120,7 @@ fn cluster(flow: Flow, seed: u64) -> Cluster {
         conflicts: (seed % 3) as usize,
         seed: 1000 + seed,
         unreachable: false,
+        forbidden: Vec::new(),
     };
     c
 }

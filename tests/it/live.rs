@@ -805,3 +805,51 @@ async fn a_credential_plugin_s_output_is_never_printed() {
         }
     }
 }
+
+/// A user allowed to read sets, pods and revisions (what `kubectl get sts,pods` needs)
+/// but not claims sees the rollout, told what could not be read and which permission
+/// would show it; what acts on the set still needs the claims and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_views_degrade_when_claims_are_forbidden() {
+    let mut c = scenario("stuck", &[]);
+    c.config.faults.forbidden = vec!["persistentvolumeclaims".into()];
+    let live = serve(c).await;
+    let warning = "warning: cannot list persistentvolumeclaims in namespace \"default\": forbidden";
+    for args in [
+        &["status", "web"][..],
+        &["status"],
+        &["plan", "web"],
+        &["status", "web", "-o", "json"],
+    ] {
+        let (code, out, err) = live.run(args).await;
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(err.starts_with(warning), "{args:?}: {err}");
+        assert!(
+            err.contains("PVC column is empty")
+                && err.contains("`list` and `watch` on persistentvolumeclaims"),
+            "{args:?}: says what is missing and which permission shows it: {err}"
+        );
+        assert!(out.contains("web"), "{args:?}: the view is shown: {out}");
+    }
+    let (code, out, _) = live.run(&["status", "web", "-o", "json"]).await;
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        report["rows"].as_array().unwrap().len(),
+        5,
+        "every pod shown"
+    );
+    // Deleting needs to know the claims: refused, with the permission named.
+    let (code, _, err) = live.run(&["delete", "web", "--yes"]).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("persistentvolumeclaims") && err.contains("forbidden"),
+        "{err}"
+    );
+    let gone = live.server.shared.read(|c| {
+        c.store
+            .get(kubectl_sts::sim::store::Kind::StatefulSet, "default", "web")
+            .is_none()
+    });
+    assert!(!gone, "nothing was deleted");
+}
