@@ -481,7 +481,9 @@ impl World<'_> {
                 let _ = self.snap.set_status(objects::status_value(&plan.status));
             }
             acted |= done > 0 || wrote;
-            if done == 0 && !wrote {
+            // A pass that failed (a create refused, say) is requeued with backoff, not run
+            // again at once: the next pass comes with the next change.
+            if (done == 0 && !wrote) || plan.error.is_some() {
                 break;
             }
         }
