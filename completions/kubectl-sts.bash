@@ -1930,7 +1930,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__sim__subcmd__serve)
-            opts="-v -n -h -V --scenario --port --write-kubeconfig --ready-after --max-grace --fault-rate --fault-codes --drop-watch-after --latency --seed --now --kubernetes-version --feature-gates --no-color --verbose --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-v -n -h -V --scenario --port --write-kubeconfig --ready-after --max-grace --fault-rate --fault-codes --drop-watch-after --forbid --latency --seed --now --kubernetes-version --feature-gates --no-color --verbose --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1965,6 +1965,10 @@ _kubectl__sts() {
                     return 0
                     ;;
                 --drop-watch-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forbid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -276,7 +276,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "resume" -d 'Undo `pause`: restore the recorded partition (0 when none was recorded)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "undo" -d 'Revert the template to a revision (no pod is deleted; see force-rollback)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s f -l filename -d 'Plan offline from a snapshot file: `kubectl get statefulset/NAME pods controllerrevisions pvc -o yaml` output (a v1 List, YAML or JSON), multi-document YAML or a bare StatefulSet; `-` reads standard input' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s f -l filename -d 'Plan offline from a snapshot file: `kubectl get sts,pods,controllerrevisions,pvc -o yaml` output (a v1 List, YAML or JSON; name the set when it holds several), multi-document YAML or a bare StatefulSet; `-` reads standard input' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -l template -d 'Plan as if this StatefulSet manifest\'s pod template were applied (live only): the server dry-runs it, so the new revision\'s name is exact; the template diff is shown' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand plan" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -319,6 +319,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l fault-rate -d 'Share of API requests (0 to 1) answered with an error from --fault-codes' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l fault-codes -d 'HTTP codes injected faults answer with' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l drop-watch-after -d 'Cut every watch after this many events' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l forbid -d 'Answer 403 to every request for this resource (a plural, e.g. persistentvolumeclaims), as RBAC would for a user without that permission (repeatable)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l latency -d 'Added to every response' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l seed -d 'Seed of the fault injector (same seed, same faults)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r

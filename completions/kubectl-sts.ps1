@@ -377,8 +377,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;plan' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Plan offline from a snapshot file: `kubectl get statefulset/NAME pods controllerrevisions pvc -o yaml` output (a v1 List, YAML or JSON), multi-document YAML or a bare StatefulSet; `-` reads standard input')
-            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Plan offline from a snapshot file: `kubectl get statefulset/NAME pods controllerrevisions pvc -o yaml` output (a v1 List, YAML or JSON), multi-document YAML or a bare StatefulSet; `-` reads standard input')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Plan offline from a snapshot file: `kubectl get sts,pods,controllerrevisions,pvc -o yaml` output (a v1 List, YAML or JSON; name the set when it holds several), multi-document YAML or a bare StatefulSet; `-` reads standard input')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Plan offline from a snapshot file: `kubectl get sts,pods,controllerrevisions,pvc -o yaml` output (a v1 List, YAML or JSON; name the set when it holds several), multi-document YAML or a bare StatefulSet; `-` reads standard input')
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Plan as if this StatefulSet manifest''s pod template were applied (live only): the server dry-runs it, so the new revision''s name is exact; the template diff is shown')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -433,6 +433,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--fault-rate', '--fault-rate', [CompletionResultType]::ParameterName, 'Share of API requests (0 to 1) answered with an error from --fault-codes')
             [CompletionResult]::new('--fault-codes', '--fault-codes', [CompletionResultType]::ParameterName, 'HTTP codes injected faults answer with')
             [CompletionResult]::new('--drop-watch-after', '--drop-watch-after', [CompletionResultType]::ParameterName, 'Cut every watch after this many events')
+            [CompletionResult]::new('--forbid', '--forbid', [CompletionResultType]::ParameterName, 'Answer 403 to every request for this resource (a plural, e.g. persistentvolumeclaims), as RBAC would for a user without that permission (repeatable)')
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Added to every response')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the fault injector (same seed, same faults)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')

@@ -268,7 +268,7 @@ Examples:
   kubectl sts plan web --template web-v2.yaml
 
   # What will the controller do next? (snapshot taken with kubectl)
-  kubectl get statefulset/web pods controllerrevisions pvc -o yaml > web.yaml
+  kubectl get sts,pods,controllerrevisions,pvc -o yaml > web.yaml
   kubectl sts plan -f web.yaml
 
   # Exactly as a 1.28 controller would, with a feature gate switched on
@@ -326,9 +326,9 @@ pub struct PlanArgs {
     #[arg(required_unless_present = "file")]
     pub name: Option<String>,
 
-    /// Plan offline from a snapshot file: `kubectl get statefulset/NAME pods
-    /// controllerrevisions pvc -o yaml` output (a v1 List, YAML or JSON), multi-document
-    /// YAML or a bare StatefulSet; `-` reads standard input.
+    /// Plan offline from a snapshot file: `kubectl get sts,pods,controllerrevisions,pvc
+    /// -o yaml` output (a v1 List, YAML or JSON; name the set when it holds several),
+    /// multi-document YAML or a bare StatefulSet; `-` reads standard input.
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     pub file: Option<PathBuf>,
 
@@ -443,7 +443,7 @@ mod tests {
 const ROLLOUT_EXAMPLES: &str = "\
 Examples:
   # What would rolling out nginx:1.27 do? (timeline, unavailability, where it would wedge)
-  kubectl sts rollout preview web --image nginx=nginx:1.27
+  kubectl sts rollout preview web --image web=nginx:1.27
   kubectl sts rollout preview web --template web-v2.yaml --fail 3
 
   # Canary: lower the partition by one ordinal and wait until it is healthy and stable
@@ -458,7 +458,7 @@ Examples:
 
   # What changed between the current and the update revision (or any two)
   kubectl sts rollout diff web
-  kubectl sts rollout diff web --from 1 --to 3
+  kubectl sts rollout diff web --from 1 --to 2
 
   # Wait for a rollout (exit 0 complete, 1 stuck or timed out)
   kubectl sts rollout status web --timeout 10m
@@ -641,7 +641,7 @@ pub enum RolloutCommand {
     /// Unified diff of two revisions' pod templates (default: current → update);
     /// KUBECTL_EXTERNAL_DIFF is honoured.
     #[command(
-        after_help = "Examples:\n  kubectl sts rollout diff web\n  kubectl sts rollout diff web --from 1 --to 3\n  KUBECTL_EXTERNAL_DIFF=meld kubectl sts rollout diff web"
+        after_help = "Examples:\n  kubectl sts rollout diff web\n  kubectl sts rollout diff web --from 1 --to 2\n  KUBECTL_EXTERNAL_DIFF=meld kubectl sts rollout diff web"
     )]
     Diff {
         name: String,
@@ -793,7 +793,7 @@ Examples:
 
   # Do it, to the last good revision (status.currentRevision) or a chosen one
   kubectl sts force-rollback web --yes
-  kubectl sts force-rollback web --to-revision 3 --yes";
+  kubectl sts force-rollback web --to-revision 1 --yes";
 
 #[derive(Debug, clap::Args)]
 pub struct ForceRollbackArgs {

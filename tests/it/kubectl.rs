@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-struct Sim {
+pub struct Sim {
     child: Child,
     /// Kept open: the server's stdout stays a live pipe.
     _stdout: BufReader<std::process::ChildStdout>,
-    kubeconfig: String,
+    pub kubeconfig: String,
     _dir: tempfile::TempDir,
 }
 
@@ -23,12 +23,19 @@ impl Drop for Sim {
 }
 
 fn serve() -> Sim {
+    serve_scenario("default")
+}
+
+/// `kubectl-sts sim serve --scenario NAME` (wall clock, pods Ready after 300 ms).
+pub fn serve_scenario(scenario: &str) -> Sim {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kubeconfig");
     let mut child = super::support::bin()
         .args([
             "sim",
             "serve",
+            "--scenario",
+            scenario,
             "--ready-after",
             "300ms",
             "--max-grace",
