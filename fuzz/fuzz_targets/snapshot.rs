@@ -33,6 +33,6 @@ fuzz_target!(|data: &[u8]| {
     let replicas = kubectl_sts::model::set::replicas(snap.set());
     if replicas <= 32 && snap.pods().len() <= 64 {
         let profile = Profile::default();
-        let _ = preview(&snap, now, &profile, Assumptions::default(), 20_000);
+        let _ = preview(&snap, now, &profile, Assumptions::default(), 500);
     }
 });

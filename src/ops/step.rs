@@ -72,12 +72,12 @@ pub async fn run(
         match next {
             Next::Refuse { reason } if steps == 0 => return Err(Error::failed(reason)),
             Next::Refuse { .. } | Next::Complete { .. } if steps > 0 => {
-                return finish(conn, target, &snap, out).await;
+                return finish(conn, target, &snap, setup, out).await;
             }
             Next::Refuse { reason } => return Err(Error::failed(reason)),
             Next::Complete { message } => {
                 say(out, &format!("{message}; nothing to step"))?;
-                return finish(conn, target, &snap, out).await;
+                return finish(conn, target, &snap, setup, out).await;
             }
             Next::Finish {
                 partition,
@@ -244,7 +244,7 @@ pub async fn run(
         };
         if !opts.all && steps >= wanted {
             let snap = load::snapshot(&conn.client, &target.namespace, name).await?;
-            return finish(conn, target, &snap, out).await;
+            return finish(conn, target, &snap, setup, out).await;
         }
     }
 }
@@ -396,9 +396,14 @@ async fn finish(
     conn: &Connection,
     target: &Target,
     snap: &Snapshot,
+    setup: &ModelSetup,
     out: &mut dyn Write,
 ) -> Result<()> {
     let name = target.name.as_str();
+    // What the pods run, not what the partition says: an OnDelete set has no partition,
+    // and one replaced pod does not make the rollout done.
+    let r = report_of(snap, setup);
+    let outdated = r.replicas - r.updated;
     let partition = snap
         .set()
         .spec
@@ -421,8 +426,12 @@ async fn finish(
     }
     say(
         out,
-        &if partition == 0 {
+        &if outdated <= 0 {
             format!("statefulset.apps/{name}: every ordinal is on the update revision")
+        } else if r.strategy == "OnDelete" {
+            format!(
+                "statefulset.apps/{name}: step done; {outdated} pod(s) still on the old revision (run again to go on)"
+            )
         } else {
             format!(
                 "statefulset.apps/{name}: step done; partition {partition} (run again to go on)"

@@ -14,6 +14,7 @@ mod examples;
 mod invariants;
 mod kubectl;
 mod live;
+mod no_panic;
 mod preview;
 mod purity;
 mod readme;

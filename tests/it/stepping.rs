@@ -318,6 +318,12 @@ async fn on_delete_steps_delete_the_highest_outdated_pod_with_a_uid_precondition
         })
     };
     assert_eq!(img("queue-2"), "rabbitmq:3.13");
+    // One pod replaced is not the whole rollout.
+    assert!(
+        out.contains("step done; 2 pod(s) still on the old revision")
+            && !out.contains("every ordinal is on the update revision"),
+        "{out}"
+    );
     assert_eq!(img("queue-1"), img("queue-0"));
     assert_ne!(img("queue-1"), "rabbitmq:3.13");
     let (code, out, err) = run_advancing(
