@@ -137,6 +137,8 @@ fn cases() -> Vec<Case> {
         // Valid: a pod whose name is not an ordinal is not the set's; escapes are shown
         // escaped.
         plan("non-numeric-ordinal.json", 0, "StatefulSet default/web"),
+        // The API server takes a partition above replicas: nothing is updated.
+        plan("partition-above-replicas.json", 0, "CreatePod"),
         plan("escapes-everywhere.json", 0, "\\x1b]0;pwned\\x07"),
         plan(
             "escape-in-set-name.json",
