@@ -10,14 +10,12 @@ use kubectl_sts::model::scenario::{PodState, Scenario};
 use kubectl_sts::model::{Snapshot, plan};
 use serde_json::json;
 
+#[path = "../tests/common/big.rs"]
+#[allow(dead_code)]
+mod big;
+
 fn big_scenario(replicas: i32) -> Scenario {
-    let mut sc = Scenario::new("web", replicas);
-    let a = sc.revision("nginx:1.24");
-    let b = sc.revision("nginx:1.25");
-    sc.template = "nginx:1.25".into();
-    sc.status_current = Some(a);
-    sc.status_update = Some(b);
-    sc.volume_claim_templates = vec!["data".into()];
+    let (mut sc, a, b) = big::rolling(replicas);
     // Mid-rollout: the top tenth is updated, everything Ready.
     for o in 0..replicas {
         let rev = if o >= replicas - replicas / 10 { b } else { a };

@@ -9,17 +9,24 @@ use kubectl_sts::model::profile::Profile;
 use kubectl_sts::model::scenario::{PodState, Scenario};
 use serde_json::{Value, json};
 
-pub fn kubectl_list(pods: i32) -> Value {
-    let now: Timestamp = "2026-01-01T00:00:00Z"
-        .parse()
-        .unwrap_or(Timestamp::UNIX_EPOCH);
-    let mut sc = Scenario::new("web", pods);
+/// `web` rolling from nginx:1.24 (revision `a`) to nginx:1.25 (`b`), with a `data` claim
+/// template and no pods yet: `(scenario, a, b)`.
+pub fn rolling(replicas: i32) -> (Scenario, usize, usize) {
+    let mut sc = Scenario::new("web", replicas);
     let a = sc.revision("nginx:1.24");
     let b = sc.revision("nginx:1.25");
     sc.template = "nginx:1.25".into();
     sc.status_current = Some(a);
     sc.status_update = Some(b);
     sc.volume_claim_templates = vec!["data".into()];
+    (sc, a, b)
+}
+
+pub fn kubectl_list(pods: i32) -> Value {
+    let now: Timestamp = "2026-01-01T00:00:00Z"
+        .parse()
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let (mut sc, a, b) = rolling(pods);
     // Mid-rollout: the top tenth is updated. One pod of each revision is rendered; the
     // rest are copies renamed to their ordinal (rendering 20,000 takes seconds).
     let first_updated = pods - pods / 10;

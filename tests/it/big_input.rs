@@ -2,19 +2,9 @@
 //! YAML (the YAML reader's limits grow with the file; they once refused 3,000 pods).
 //! Time and memory of `plan -f` on these files: `cargo bench --bench big_input`.
 
-use std::process::Command;
-
 fn plan_file(path: &std::path::Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
-        .args(["plan", "-f", path.to_str().unwrap(), "-o", "json"])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let r = super::support::run(&["plan", "-f", path.to_str().unwrap(), "-o", "json"]);
+    (r.code, r.stdout, r.stderr)
 }
 
 #[test]

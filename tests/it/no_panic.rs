@@ -7,19 +7,13 @@ use jiff::Timestamp;
 use kubectl_sts::manifest::snapshot_from_text;
 use kubectl_sts::model::preview::{Assumptions, preview};
 use kubectl_sts::model::profile::Profile;
-use kubectl_sts::model::scenario::{PodState, Scenario};
+use kubectl_sts::model::scenario::PodState;
 use kubectl_sts::model::{plan, report};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
 fn valid() -> Value {
-    let mut sc = Scenario::new("web", 4);
-    let a = sc.revision("nginx:1.24");
-    let b = sc.revision("nginx:1.25");
-    sc.template = "nginx:1.25".into();
-    sc.status_current = Some(a);
-    sc.status_update = Some(b);
-    sc.volume_claim_templates = vec!["data".into()];
+    let (mut sc, a, b) = super::big::rolling(4);
     sc.pod(0, a, PodState::RunningReady);
     sc.pod(1, a, PodState::CrashLoop);
     sc.pod(3, b, PodState::Pending);
