@@ -44,6 +44,8 @@ pub fn serve_scenario(scenario: &str) -> Sim {
         ])
         .arg(&path)
         .stdout(Stdio::piped())
+        // "serving scenario … (Ctrl-C to stop)", once per cluster: not the test's output.
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
