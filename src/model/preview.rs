@@ -529,7 +529,43 @@ impl World<'_> {
                         }
                     }
                 }
-                Action::UpdatePvc { .. } | Action::UpdatePod { .. } => {}
+                // As the API server stores them (the simulated controller does the same):
+                // left undone, the next pass plans them again and the instant never settles.
+                Action::UpdatePvc {
+                    name,
+                    owner_references,
+                    ..
+                } => {
+                    if let Some(mut claim) = self
+                        .snap
+                        .pvcs()
+                        .iter()
+                        .find(|c| c.metadata.name.as_deref() == Some(name))
+                        .cloned()
+                    {
+                        claim.metadata.owner_references = Some(owner_references.clone());
+                        self.snap.put_pvc(claim);
+                    }
+                }
+                Action::UpdatePod {
+                    name,
+                    ordinal,
+                    reason,
+                    ..
+                } => {
+                    if *reason == super::plan::UpdateReason::Identity {
+                        let (ordinal, profile) = (*ordinal, self.profile);
+                        self.snap.update_pod(name, |pod| {
+                            if let Ok(mut v) = serde_json::to_value(&*pod) {
+                                objects::repair_identity(&mut v, ordinal, profile);
+                                if let Ok(repaired) = serde_json::from_value(v) {
+                                    *pod = repaired;
+                                }
+                            }
+                        });
+                        self.refresh(name);
+                    }
+                }
                 Action::CreatePod {
                     ordinal,
                     revision: rev,
