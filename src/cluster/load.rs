@@ -87,20 +87,18 @@ fn forbidden_claims<T>(
     unread: &mut Vec<Unread>,
 ) -> Result<Vec<T>, ClusterError> {
     match listed {
-        Ok(items) => Ok(items),
-        Err(e) if tolerate && matches!(e.cause, super::error::Cause::Forbidden(_)) => {
-            let why = match &e.cause {
-                super::error::Cause::Forbidden(m) => format!("forbidden ({m})"),
-                _ => "forbidden".into(),
-            };
-            unread.push(Unread {
-                call: e.call.clone(),
-                why,
-                effect: CLAIMS_UNREAD,
-            });
-            Ok(Vec::new())
-        }
-        Err(e) => Err(e),
+        Err(e) if tolerate => match &e.cause {
+            super::error::Cause::Forbidden(m) => {
+                unread.push(Unread {
+                    call: e.call.clone(),
+                    why: format!("forbidden ({m})"),
+                    effect: CLAIMS_UNREAD,
+                });
+                Ok(Vec::new())
+            }
+            _ => Err(e),
+        },
+        other => other,
     }
 }
 
