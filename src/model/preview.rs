@@ -253,6 +253,16 @@ pub fn preview(
     w.finish(first, peak, limit)
 }
 
+/// The object of `items` called `name`.
+fn named<'a, T>(items: &'a [T], name: &str) -> Option<&'a T>
+where
+    T: k8s_openapi::Metadata<Ty = k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+{
+    items
+        .iter()
+        .find(|o| o.metadata().name.as_deref() == Some(name))
+}
+
 impl World<'_> {
     fn offset(&self) -> i64 {
         self.now.duration_since(self.start).as_secs()
@@ -509,13 +519,7 @@ impl World<'_> {
                     name,
                     revision_number,
                 } => {
-                    if let Some(mut r) = self
-                        .snap
-                        .revisions()
-                        .iter()
-                        .find(|r| r.metadata.name.as_deref() == Some(name))
-                        .cloned()
-                    {
+                    if let Some(mut r) = named(self.snap.revisions(), name).cloned() {
                         r.revision = *revision_number;
                         self.snap.put_revision(r);
                     }
@@ -536,13 +540,7 @@ impl World<'_> {
                     owner_references,
                     ..
                 } => {
-                    if let Some(mut claim) = self
-                        .snap
-                        .pvcs()
-                        .iter()
-                        .find(|c| c.metadata.name.as_deref() == Some(name))
-                        .cloned()
-                    {
+                    if let Some(mut claim) = named(self.snap.pvcs(), name).cloned() {
                         claim.metadata.owner_references = Some(owner_references.clone());
                         self.snap.put_pvc(claim);
                     }
