@@ -400,7 +400,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__delete)
-            opts="-y -v -n -h -V --delete-pvcs --yes --dry-run --timeout --cascade --force --abort --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-y -o -v -n -h -V --delete-pvcs --yes --dry-run --output --timeout --cascade --force --abort --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,6 +408,14 @@ _kubectl__sts() {
             case "${prev}" in
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -528,7 +536,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__force__subcmd__rollback)
-            opts="-y -v -n -h -V --to-revision --all-bad --force --yes --dry-run --no-wait --timeout --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-y -o -v -n -h -V --to-revision --all-bad --force --yes --dry-run --output --no-wait --timeout --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -540,6 +548,14 @@ _kubectl__sts() {
                     ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -992,7 +1008,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__rollout)
-            opts="-y -v -n -h -V --step --to --all --pause-between --stable-for --check-cmd --check-http --step-timeout --check-timeout --dry-run --auto-rollback --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version preview step history diff status pause resume undo help"
+            opts="-o -y -v -n -h -V --step --to --all --pause-between --stable-for --check-cmd --check-http --step-timeout --check-timeout --dry-run --output --auto-rollback --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version preview step history diff status pause resume undo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1032,6 +1048,14 @@ _kubectl__sts() {
                     ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --now)
@@ -1370,7 +1394,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__rollout__subcmd__pause)
-            opts="-y -v -n -h -V --yes --dry-run --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-y -o -v -n -h -V --yes --dry-run --output --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1378,6 +1402,14 @@ _kubectl__sts() {
             case "${prev}" in
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --now)
@@ -1538,7 +1570,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__rollout__subcmd__resume)
-            opts="-y -v -n -h -V --yes --dry-run --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-y -o -v -n -h -V --yes --dry-run --output --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1546,6 +1578,14 @@ _kubectl__sts() {
             case "${prev}" in
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --now)
@@ -1670,7 +1710,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__rollout__subcmd__step)
-            opts="-y -v -n -h -V --by --to --all --pause-between --stable-for --check-cmd --check-http --step-timeout --check-timeout --dry-run --auto-rollback --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-o -y -v -n -h -V --by --to --all --pause-between --stable-for --check-cmd --check-http --step-timeout --check-timeout --dry-run --output --auto-rollback --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1710,6 +1750,14 @@ _kubectl__sts() {
                     ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --now)
@@ -1768,7 +1816,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__rollout__subcmd__undo)
-            opts="-y -v -n -h -V --to-revision --dry-run --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-o -y -v -n -h -V --to-revision --dry-run --output --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1780,6 +1828,14 @@ _kubectl__sts() {
                     ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --now)

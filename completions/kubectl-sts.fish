@@ -79,6 +79,8 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l check-timeout -d 'Kill a --check-cmd or --check-http that has not answered after this long (the check fails)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l dry-run -d 'client: show the next step only; server: send its write with dryRun=All' -r -f -a "client\t''
 server\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -s o -l output -d 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)' -r -f -a "text\t''
+json\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from preview step history diff status pause resume undo help" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
@@ -142,6 +144,8 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l check-timeout -d 'Kill a --check-cmd or --check-http that has not answered after this long (the check fails)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l dry-run -d 'client: show the next step only; server: send its write with dryRun=All' -r -f -a "client\t''
 server\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -s o -l output -d 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)' -r -f -a "text\t''
+json\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from step" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
@@ -214,6 +218,8 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l dry-run -d 'client: show the change only; server: send it with dryRun=All' -r -f -a "client\t''
 server\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s o -l output -d 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)' -r -f -a "text\t''
+json\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
@@ -232,6 +238,8 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l dry-run -d 'client: show the change only; server: send it with dryRun=All' -r -f -a "client\t''
 server\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -s o -l output -d 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)' -r -f -a "text\t''
+json\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from resume" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
@@ -251,6 +259,8 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l to-revision -d 'Revision number; 0 is the previous one' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l dry-run -d 'client: show what would change; server: send it with dryRun=All' -r -f -a "client\t''
 server\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -s o -l output -d 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)' -r -f -a "text\t''
+json\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from undo" -l feature-gates -d 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false' -r
@@ -341,6 +351,8 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -l to-revision -d 'Revision number to go back to (default: the last fully rolled-out revision)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -l dry-run -d 'client: show the plan only; server: send the template patch with dryRun=All' -r -f -a "client\t''
 server\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -s o -l output -d 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)' -r -f -a "text\t''
+json\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -l timeout -d 'How long to wait for the controller and the recovery' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -l now -d 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -l kubernetes-version -d 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server\'s release, or 1.36 offline' -r
@@ -363,6 +375,8 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" 
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-rollback" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l dry-run -d 'client: show the plan only; server: send the scale with dryRun=All' -r -f -a "client\t''
 server\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -s o -l output -d 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)' -r -f -a "text\t''
+json\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l timeout -d 'How long to wait for the pods to go' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand delete" -l cascade -d 'Propagation policy for the StatefulSet\'s deletion' -r -f -a "Background\t''
 Foreground\t''

@@ -89,6 +89,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--step-timeout', '--step-timeout', [CompletionResultType]::ParameterName, 'Fail a step that has not passed its gates after this long')
             [CompletionResult]::new('--check-timeout', '--check-timeout', [CompletionResultType]::ParameterName, 'Kill a --check-cmd or --check-http that has not answered after this long (the check fails)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'client: show the next step only; server: send its write with dryRun=All')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
             [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
             [CompletionResult]::new('--feature-gates', '--feature-gates', [CompletionResultType]::ParameterName, 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false')
@@ -165,6 +167,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--step-timeout', '--step-timeout', [CompletionResultType]::ParameterName, 'Fail a step that has not passed its gates after this long')
             [CompletionResult]::new('--check-timeout', '--check-timeout', [CompletionResultType]::ParameterName, 'Kill a --check-cmd or --check-http that has not answered after this long (the check fails)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'client: show the next step only; server: send its write with dryRun=All')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
             [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
             [CompletionResult]::new('--feature-gates', '--feature-gates', [CompletionResultType]::ParameterName, 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false')
@@ -263,6 +267,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;rollout;pause' {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'client: show the change only; server: send it with dryRun=All')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
             [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
             [CompletionResult]::new('--feature-gates', '--feature-gates', [CompletionResultType]::ParameterName, 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false')
@@ -288,6 +294,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;rollout;resume' {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'client: show the change only; server: send it with dryRun=All')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
             [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
             [CompletionResult]::new('--feature-gates', '--feature-gates', [CompletionResultType]::ParameterName, 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false')
@@ -314,6 +322,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         'kubectl-sts;rollout;undo' {
             [CompletionResult]::new('--to-revision', '--to-revision', [CompletionResultType]::ParameterName, 'Revision number; 0 is the previous one')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'client: show what would change; server: send it with dryRun=All')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
             [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
             [CompletionResult]::new('--feature-gates', '--feature-gates', [CompletionResultType]::ParameterName, 'Override feature gates, e.g. MaxUnavailableStatefulSet=true,StatefulSetAutoDeletePVC=false')
@@ -470,6 +480,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         'kubectl-sts;force-rollback' {
             [CompletionResult]::new('--to-revision', '--to-revision', [CompletionResultType]::ParameterName, 'Revision number to go back to (default: the last fully rolled-out revision)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'client: show the plan only; server: send the template patch with dryRun=All')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the controller and the recovery')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
             [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
@@ -499,6 +511,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;delete' {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'client: show the plan only; server: send the scale with dryRun=All')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the pods to go')
             [CompletionResult]::new('--cascade', '--cascade', [CompletionResultType]::ParameterName, 'Propagation policy for the StatefulSet''s deletion')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')

@@ -277,6 +277,24 @@ Examples:
   # Machine-readable, at a fixed time
   kubectl sts plan -f web.yaml -o json --now 2026-01-01T00:00:00Z";
 
+/// `-o` of a mutating command: text for people, or the JSON Lines event stream.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum EventFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+impl EventFormat {
+    /// The renderers' format.
+    pub fn format(self) -> OutputFormat {
+        match self {
+            EventFormat::Text => OutputFormat::Table,
+            EventFormat::Json => OutputFormat::Json,
+        }
+    }
+}
+
 /// `-o`: the renderers' own format type (`output` knows nothing of clap); the command
 /// line's values are its variants' names.
 pub use crate::output::Format as OutputFormat;
@@ -552,6 +570,10 @@ pub struct StepArgs {
     /// client: show the next step only; server: send its write with dryRun=All.
     #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
     pub dry_run: Option<String>,
+    /// text (for people), or json: the event stream, one JSON object per line (start,
+    /// plan, consent, write, wait, observed, gate, warning, error, end; see the README).
+    #[arg(short, long, value_enum, default_value_t = EventFormat::Text)]
+    pub output: EventFormat,
 
     /// On failure, perform the forced rollback (revert the template, delete the pods on
     /// the bad revision, restore the original partition) instead of stopping.
@@ -681,6 +703,10 @@ pub enum RolloutCommand {
         /// client: show the change only; server: send it with dryRun=All.
         #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
         dry_run: Option<String>,
+        /// text (for people), or json: the event stream, one JSON object per line (start,
+        /// plan, consent, write, wait, observed, gate, warning, error, end; see the README).
+        #[arg(short, long, value_enum, default_value_t = EventFormat::Text)]
+        output: EventFormat,
         #[command(flatten)]
         model: ModelArgs,
     },
@@ -694,6 +720,10 @@ pub enum RolloutCommand {
         /// client: show the change only; server: send it with dryRun=All.
         #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
         dry_run: Option<String>,
+        /// text (for people), or json: the event stream, one JSON object per line (start,
+        /// plan, consent, write, wait, observed, gate, warning, error, end; see the README).
+        #[arg(short, long, value_enum, default_value_t = EventFormat::Text)]
+        output: EventFormat,
         #[command(flatten)]
         model: ModelArgs,
     },
@@ -709,6 +739,10 @@ pub enum RolloutCommand {
         /// client: show what would change; server: send it with dryRun=All.
         #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
         dry_run: Option<String>,
+        /// text (for people), or json: the event stream, one JSON object per line (start,
+        /// plan, consent, write, wait, observed, gate, warning, error, end; see the README).
+        #[arg(short, long, value_enum, default_value_t = EventFormat::Text)]
+        output: EventFormat,
         /// Do not ask for confirmation on a terminal.
         #[arg(long, short = 'y')]
         yes: bool,
@@ -741,6 +775,17 @@ impl RolloutCommand {
             | RolloutCommand::Undo { model, .. } => model,
             RolloutCommand::Step { gates, .. } => &gates.model,
             RolloutCommand::Preview(p) => &p.model,
+        }
+    }
+
+    /// `--yes` of the commands that write.
+    pub fn yes(&self) -> bool {
+        match self {
+            RolloutCommand::Pause { yes, .. }
+            | RolloutCommand::Resume { yes, .. }
+            | RolloutCommand::Undo { yes, .. } => *yes,
+            RolloutCommand::Step { gates, .. } => gates.yes,
+            _ => false,
         }
     }
 }
@@ -813,6 +858,10 @@ pub struct ForceRollbackArgs {
     /// client: show the plan only; server: send the template patch with dryRun=All.
     #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
     pub dry_run: Option<String>,
+    /// text (for people), or json: the event stream, one JSON object per line (start,
+    /// plan, consent, write, wait, observed, gate, warning, error, end; see the README).
+    #[arg(short, long, value_enum, default_value_t = EventFormat::Text)]
+    pub output: EventFormat,
     /// Return after the deletions instead of waiting for recovery.
     #[arg(long)]
     pub no_wait: bool,
@@ -841,6 +890,10 @@ pub struct DeleteArgs {
     /// client: show the plan only; server: send the scale with dryRun=All.
     #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
     pub dry_run: Option<String>,
+    /// text (for people), or json: the event stream, one JSON object per line (start,
+    /// plan, consent, write, wait, observed, gate, warning, error, end; see the README).
+    #[arg(short, long, value_enum, default_value_t = EventFormat::Text)]
+    pub output: EventFormat,
     /// How long to wait for the pods to go.
     #[arg(long, allow_hyphen_values = true, default_value = "5m", value_parser = crate::duration::parse_std)]
     pub timeout: std::time::Duration,

@@ -18,6 +18,9 @@ pub struct Error {
     pub hint: Option<String>,
     /// More about the cause, shown with `-v`.
     pub detail: Option<String>,
+    /// How the operation ended: failed, or stopped (interrupted), or cancelled (consent
+    /// refused) — the `-o json` stream's `end` event says which.
+    pub outcome: crate::event::Outcome,
 }
 
 impl Error {
@@ -28,6 +31,7 @@ impl Error {
             message: message.into(),
             hint: None,
             detail: None,
+            outcome: crate::event::Outcome::Failed,
         }
     }
 
@@ -38,6 +42,23 @@ impl Error {
             message: message.into(),
             hint: None,
             detail: None,
+            outcome: crate::event::Outcome::Failed,
+        }
+    }
+
+    /// Consent was refused; nothing changed (exit 1).
+    pub fn cancelled(message: impl Into<String>) -> Error {
+        Error {
+            outcome: crate::event::Outcome::Cancelled,
+            ..Error::failed(message)
+        }
+    }
+
+    /// Interrupted (Ctrl-C, SIGTERM); the state is in the cluster (exit 1).
+    pub fn stopped(message: impl Into<String>) -> Error {
+        Error {
+            outcome: crate::event::Outcome::Stopped,
+            ..Error::failed(message)
         }
     }
 

@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod cmd;
 pub mod duration;
 pub mod error;
+pub mod event;
 pub mod manifest;
 pub mod model;
 pub mod ops;

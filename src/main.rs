@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => cmd::plan::run(args, &cli.kube, style, &mut out),
         Command::Rollout(args) => cmd::rollout::run(args, &cli.kube, style, &mut out),
         Command::ForceRollback(args) => cmd::force_rollback::run(args, &cli.kube, style, &mut out),
-        Command::Delete(args) => cmd::delete::run(args, &cli.kube, &mut out),
+        Command::Delete(args) => cmd::delete::run(args, &cli.kube, style, &mut out),
         Command::Demo(args) => cmd::demo::run(args, style, &mut out),
         Command::Dashboard(args) => cmd::dashboard::run(args, &cli.kube, style),
         Command::Completion { shell } => out

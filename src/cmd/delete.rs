@@ -2,29 +2,50 @@
 
 use std::io::Write;
 
+use super::operate::{Session, Terminal, operate};
 use crate::cli::{DeleteArgs, KubeArgs};
+use crate::cluster::Connection;
 use crate::error::Result;
+use crate::model::ModelSetup;
+use crate::ops::Target;
 use crate::ops::delete::{self, Options};
+use crate::output::Style;
 
-pub fn run(args: &DeleteArgs, kube: &KubeArgs, out: &mut dyn Write) -> Result<()> {
+pub fn run(args: &DeleteArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) -> Result<()> {
     super::runtime()?.block_on(async {
         let (conn, setup) = super::connect(kube, &args.model).await?;
-        let opts = Options {
-            delete_pvcs: args.delete_pvcs,
-            yes: args.yes,
-            dry_run: args.dry_run.clone(),
-            timeout: args.timeout,
-            cascade: args.cascade.clone(),
-            force: args.force,
-            abort: args.abort,
-        };
-        let target = crate::ops::Target::new(conn.namespace.clone(), args.name.clone());
-        let (mut w, last) = super::LastLine::new(out);
-        let op = delete::run(&conn, &target, &setup.profile, &opts, &mut w);
-        let resume = format!(
-            "run `kubectl sts delete {0} -n {1}` again to go on, or `kubectl sts delete {0} -n {1} --abort` to scale it back",
-            target.name, target.namespace
-        );
-        super::until_interrupted(op, move || last.borrow().clone(), &resume).await
+        let mut consent = Terminal { yes: args.yes };
+        let mut session = Session::terminal(out, style, &mut consent);
+        execute(&conn, &setup, args, &mut session).await
     })
+}
+
+/// The teardown on an open connection (the CLI's, or the demo's).
+pub async fn execute(
+    conn: &Connection,
+    setup: &ModelSetup,
+    args: &DeleteArgs,
+    session: &mut Session<'_>,
+) -> Result<()> {
+    let opts = Options {
+        delete_pvcs: args.delete_pvcs,
+        dry_run: args.dry_run.clone(),
+        timeout: args.timeout,
+        cascade: args.cascade.clone(),
+        force: args.force,
+        abort: args.abort,
+    };
+    let target = Target::new(conn.namespace.clone(), args.name.clone());
+    let resume = format!(
+        "run `kubectl sts delete {0} -n {1}` again to go on, or `kubectl sts delete {0} -n {1} --abort` to scale it back",
+        target.name, target.namespace
+    );
+    operate(
+        session,
+        args.output.format(),
+        &target,
+        &resume,
+        async |io| delete::run(conn, io, &target, &setup.profile, &opts).await,
+    )
+    .await
 }

@@ -2,8 +2,12 @@
 
 use std::io::Write;
 
+use super::operate::{Session, Terminal, operate};
 use crate::cli::{ForceRollbackArgs, KubeArgs};
+use crate::cluster::Connection;
 use crate::error::Result;
+use crate::model::ModelSetup;
+use crate::ops::Target;
 use crate::ops::force_rollback::{self, Options};
 use crate::output::Style;
 
@@ -15,22 +19,38 @@ pub fn run(
 ) -> Result<()> {
     super::runtime()?.block_on(async {
         let (conn, setup) = super::connect(kube, &args.model).await?;
-        let opts = Options {
-            to_revision: args.to_revision,
-            all_bad: args.all_bad,
-            force: args.force,
-            yes: args.yes,
-            dry_run: args.dry_run.clone(),
-            wait: !args.no_wait,
-            timeout: args.timeout,
-        };
-        let target = crate::ops::Target::new(conn.namespace.clone(), args.name.clone());
-        let (mut w, last) = super::LastLine::new(out);
-        let op = force_rollback::run(&conn, &target, &setup, &opts, style, &mut w);
-        let resume = format!(
-            "run `kubectl sts force-rollback {} -n {}` again: it continues the recovery",
-            target.name, target.namespace
-        );
-        super::until_interrupted(op, move || last.borrow().clone(), &resume).await
+        let mut consent = Terminal { yes: args.yes };
+        let mut session = Session::terminal(out, style, &mut consent);
+        execute(&conn, &setup, args, &mut session).await
     })
+}
+
+/// The forced rollback on an open connection (the CLI's, or the demo's).
+pub async fn execute(
+    conn: &Connection,
+    setup: &ModelSetup,
+    args: &ForceRollbackArgs,
+    session: &mut Session<'_>,
+) -> Result<()> {
+    let opts = Options {
+        to_revision: args.to_revision,
+        all_bad: args.all_bad,
+        force: args.force,
+        dry_run: args.dry_run.clone(),
+        wait: !args.no_wait,
+        timeout: args.timeout,
+    };
+    let target = Target::new(conn.namespace.clone(), args.name.clone());
+    let resume = format!(
+        "run `kubectl sts force-rollback {} -n {}` again: it continues the recovery",
+        target.name, target.namespace
+    );
+    operate(
+        session,
+        args.output.format(),
+        &target,
+        &resume,
+        async |io| force_rollback::run(conn, io, &target, setup, &opts).await,
+    )
+    .await
 }

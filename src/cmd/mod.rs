@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod delete;
 pub mod demo;
 pub mod force_rollback;
+pub mod operate;
 pub mod plan;
 pub mod preview;
 pub mod rollout;
@@ -85,92 +86,6 @@ pub async fn connect(
     };
     let setup = ModelSetup::with_server(model, server)?;
     Ok((conn, setup))
-}
-
-/// Remembers the last line an operation wrote, to say where it stopped if interrupted.
-pub struct LastLine<'a> {
-    inner: &'a mut dyn std::io::Write,
-    partial: String,
-    last: std::rc::Rc<std::cell::RefCell<String>>,
-}
-
-impl<'a> LastLine<'a> {
-    /// The writer, and a handle on the last complete line written through it.
-    pub fn new(
-        inner: &'a mut dyn std::io::Write,
-    ) -> (LastLine<'a>, std::rc::Rc<std::cell::RefCell<String>>) {
-        let last = std::rc::Rc::new(std::cell::RefCell::new(String::new()));
-        (
-            LastLine {
-                inner,
-                partial: String::new(),
-                last: last.clone(),
-            },
-            last,
-        )
-    }
-}
-
-impl std::io::Write for LastLine<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.partial.push_str(&String::from_utf8_lossy(&buf[..n]));
-        while let Some(i) = self.partial.find('\n') {
-            let line: String = self.partial.drain(..=i).collect();
-            if !line.trim().is_empty() {
-                *self.last.borrow_mut() = line.trim().to_string();
-            }
-        }
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// Ctrl-C (SIGINT) or SIGTERM.
-async fn interrupted() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => tokio::select! {
-                _ = tokio::signal::ctrl_c() => "interrupted (Ctrl-C)",
-                _ = term.recv() => "terminated (SIGTERM)",
-            },
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                "interrupted (Ctrl-C)"
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-        "interrupted (Ctrl-C)"
-    }
-}
-
-/// Runs a mutating operation until it ends or the process is interrupted. Interrupted,
-/// it stops at once (the state is in the cluster, and every write is a single request),
-/// clears a spinner line, and says where it stopped and, in `hint`, how to go on.
-pub async fn until_interrupted(
-    op: impl std::future::Future<Output = Result<()>>,
-    last: impl FnOnce() -> String,
-    hint: &str,
-) -> Result<()> {
-    tokio::select! {
-        r = op => r,
-        why = interrupted() => {
-            use std::io::IsTerminal;
-            if std::io::stderr().is_terminal() {
-                eprint!("\r\x1b[2K");
-            }
-            let at = last();
-            let at = if at.is_empty() { "before any change".to_string() } else { format!("after: {at}") };
-            Err(Error::failed(format!("{why}; stopped {at}")).with_hint(hint))
-        }
-    }
 }
 
 /// Says on stderr what a read-only view could not read (stdout stays the view, so

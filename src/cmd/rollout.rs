@@ -2,10 +2,12 @@
 
 use std::io::Write;
 
+use super::operate::{Session, Terminal, operate};
 use crate::cli::{KubeArgs, OutputFormat, RolloutArgs, RolloutCommand};
-use crate::cluster::load;
+use crate::cluster::{Connection, load};
 use crate::error::{Error, Result};
-use crate::model::{self, history};
+use crate::model::{self, ModelSetup, history};
+use crate::ops::Target;
 use crate::output::{self, Style, io_error};
 
 pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) -> Result<()> {
@@ -28,76 +30,143 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
         Some(c) => c,
     };
     super::runtime()?.block_on(async {
-        let model_args = command.model();
-        let (conn, setup) = super::connect(kube, model_args).await?;
-        let name = command.name();
-        let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
-        let plan = model::plan(&snap, setup.now, &setup.profile);
-        let entries = history::entries(&snap, &plan.current_revision, &plan.update_revision, &setup.profile);
-        let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(io_error);
-        match command {
-            RolloutCommand::History { output: format, .. } => match format {
-                OutputFormat::Json => output::write_json(&entries, out),
-                OutputFormat::Yaml => output::write_yaml(&entries, out),
-                _ => {
-                    if entries.is_empty() {
-                        return w(out, "No rollout history found.\n");
-                    }
-                    let rows: Vec<Vec<String>> = entries
-                        .iter()
-                        .map(|e| {
-                            let role = match (e.current, e.update) {
-                                (true, true) => "current, update",
-                                (true, false) => "current",
-                                (false, true) => "update",
-                                _ => "",
-                            };
-                            vec![
-                                e.number.to_string(),
-                                e.name.clone(),
-                                role.to_string(),
-                                ordinals(&e.ordinals),
-                                e.change_cause.clone().unwrap_or_else(|| "<none>".into()),
-                            ]
-                        })
-                        .collect();
-                    let lines = output::table::lines(&["REVISION", "NAME", "ROLE", "ORDINALS", "CHANGE-CAUSE"], &rows);
-                    w(out, &(lines.join("\n") + "\n"))
-                }
-            },
-            RolloutCommand::Diff { from, to, .. } => {
-                let pick = |sel: &Option<String>, default: &str| -> Result<&history::Entry> {
-                    let key = sel.clone().unwrap_or_else(|| default.to_string());
-                    entries
-                        .iter()
-                        .find(|e| e.name == key || e.number.to_string() == key)
-                        .ok_or_else(|| Error::input(format!("no revision {key:?} of {name}; see `kubectl sts rollout history {name}`")))
-                };
-                let a = pick(from, &plan.current_revision)?;
-                let b = pick(to, &plan.update_revision)?;
-                // Blank counts as unset (kubectl's own diff, as kubectl does).
-                if let Some(cmd) = std::env::var_os("KUBECTL_EXTERNAL_DIFF").filter(|c| !c.to_string_lossy().trim().is_empty()) {
-                    return external_diff(&cmd, a, b);
-                }
-                let d = output::diff::unified(&format!("#{} {}", a.number, a.name), &a.template, &format!("#{} {}", b.number, b.name), &b.template, style);
-                w(out, if d.is_empty() { "The two revisions have the same pod template.\n" } else { &d })
-            }
-            RolloutCommand::Status { timeout, model, .. } => {
-                wait_for_rollout(&conn, name, *timeout, &setup, model.now.is_some(), out).await
-            }
-            RolloutCommand::Pause { yes, dry_run, .. } | RolloutCommand::Resume { yes, dry_run, .. } => {
-                let pause = matches!(command, RolloutCommand::Pause { .. });
-                let opts = crate::ops::pause::Options { yes: *yes, dry_run: dry_run.clone() };
-                let message = crate::ops::pause::run(&conn, &crate::ops::Target::new(conn.namespace.clone(), name), &setup, pause, &opts, out).await?;
-                w(out, &format!("{message}\n"))
-            }
-            RolloutCommand::Undo { to_revision, dry_run, yes, .. } => {
-                let opts = crate::ops::undo::Options { to_revision: *to_revision, dry_run: dry_run.clone(), yes: *yes };
-                crate::ops::undo::run(&conn, &crate::ops::Target::new(conn.namespace.clone(), name), &snap, &entries, &setup, &opts, style, out).await
-            }
-            RolloutCommand::Step { .. } | RolloutCommand::Preview(_) => Ok(()),
-        }
+        let (conn, setup) = super::connect(kube, command.model()).await?;
+        let mut consent = Terminal { yes: command.yes() };
+        let mut session = Session::terminal(out, style, &mut consent);
+        execute(&conn, &setup, command, &mut session).await
     })
+}
+
+/// A `rollout` subcommand other than `step` and `preview`, on an open connection (the
+/// CLI's, or the demo's).
+pub async fn execute(
+    conn: &Connection,
+    setup: &ModelSetup,
+    command: &RolloutCommand,
+    session: &mut Session<'_>,
+) -> Result<()> {
+    let name = command.name();
+    let target = Target::new(conn.namespace.clone(), name);
+    match command {
+        RolloutCommand::Pause {
+            dry_run, output, ..
+        }
+        | RolloutCommand::Resume {
+            dry_run, output, ..
+        } => {
+            let pause = matches!(command, RolloutCommand::Pause { .. });
+            let opts = crate::ops::pause::Options {
+                dry_run: dry_run.clone(),
+            };
+            let resume = format!("run the command again: it reads {name} afresh");
+            return operate(session, output.format(), &target, &resume, async |io| {
+                crate::ops::pause::run(conn, io, &target, setup, pause, &opts).await
+            })
+            .await;
+        }
+        RolloutCommand::Status { timeout, model, .. } => {
+            return wait_for_rollout(conn, name, *timeout, setup, model.now.is_some(), session)
+                .await;
+        }
+        _ => {}
+    }
+    let snap = load::snapshot(&conn.client, &conn.namespace, name).await?;
+    let plan = model::plan(&snap, setup.now, &setup.profile);
+    let entries = history::entries(
+        &snap,
+        &plan.current_revision,
+        &plan.update_revision,
+        &setup.profile,
+    );
+    let (out, style) = (&mut *session.out, session.style);
+    let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(io_error);
+    match command {
+        RolloutCommand::History { output: format, .. } => match format {
+            OutputFormat::Json => output::write_json(&entries, out),
+            OutputFormat::Yaml => output::write_yaml(&entries, out),
+            _ => {
+                if entries.is_empty() {
+                    return w(out, "No rollout history found.\n");
+                }
+                let rows: Vec<Vec<String>> = entries
+                    .iter()
+                    .map(|e| {
+                        let role = match (e.current, e.update) {
+                            (true, true) => "current, update",
+                            (true, false) => "current",
+                            (false, true) => "update",
+                            _ => "",
+                        };
+                        vec![
+                            e.number.to_string(),
+                            e.name.clone(),
+                            role.to_string(),
+                            ordinals(&e.ordinals),
+                            e.change_cause.clone().unwrap_or_else(|| "<none>".into()),
+                        ]
+                    })
+                    .collect();
+                let lines = output::table::lines(
+                    &["REVISION", "NAME", "ROLE", "ORDINALS", "CHANGE-CAUSE"],
+                    &rows,
+                );
+                w(out, &(lines.join("\n") + "\n"))
+            }
+        },
+        RolloutCommand::Diff { from, to, .. } => {
+            let pick = |sel: &Option<String>, default: &str| -> Result<&history::Entry> {
+                let key = sel.clone().unwrap_or_else(|| default.to_string());
+                entries
+                    .iter()
+                    .find(|e| e.name == key || e.number.to_string() == key)
+                    .ok_or_else(|| Error::input(format!("no revision {key:?} of {name}; see `kubectl sts rollout history {name}`")))
+            };
+            let a = pick(from, &plan.current_revision)?;
+            let b = pick(to, &plan.update_revision)?;
+            // Blank counts as unset (kubectl's own diff, as kubectl does).
+            if let Some(cmd) = std::env::var_os("KUBECTL_EXTERNAL_DIFF")
+                .filter(|c| !c.to_string_lossy().trim().is_empty())
+            {
+                return external_diff(&cmd, a, b);
+            }
+            let d = output::diff::unified(
+                &format!("#{} {}", a.number, a.name),
+                &a.template,
+                &format!("#{} {}", b.number, b.name),
+                &b.template,
+                style,
+            );
+            w(
+                out,
+                if d.is_empty() {
+                    "The two revisions have the same pod template.\n"
+                } else {
+                    &d
+                },
+            )
+        }
+        RolloutCommand::Undo {
+            to_revision,
+            dry_run,
+            output,
+            ..
+        } => {
+            let opts = crate::ops::undo::Options {
+                to_revision: *to_revision,
+                dry_run: dry_run.clone(),
+            };
+            let resume = format!("run the command again: it reads {name} afresh");
+            operate(session, output.format(), &target, &resume, async |io| {
+                crate::ops::undo::run(conn, io, &target, (&snap, &entries), setup, &opts).await
+            })
+            .await
+        }
+        RolloutCommand::Pause { .. }
+        | RolloutCommand::Resume { .. }
+        | RolloutCommand::Status { .. }
+        | RolloutCommand::Step { .. }
+        | RolloutCommand::Preview(_) => Ok(()),
+    }
 }
 
 fn ordinals(o: &[i32]) -> String {
@@ -156,8 +225,10 @@ async fn wait_for_rollout(
     timeout: std::time::Duration,
     setup: &super::ModelSetup,
     fixed_now: bool,
-    out: &mut dyn Write,
+    session: &mut Session<'_>,
 ) -> Result<()> {
+    let clock = session.clock;
+    let out = &mut *session.out;
     use crate::model::progress::{Outcome, judge};
     use crate::ops::wait::{Check, wait_until};
     let stream = crate::cluster::watch::snapshots(
@@ -174,11 +245,7 @@ async fn wait_for_rollout(
         &mut stream,
         deadline,
         |snap| {
-            let now = if fixed_now {
-                setup.now
-            } else {
-                jiff::Timestamp::now()
-            };
+            let now = if fixed_now { setup.now } else { clock.now() };
             let plan = model::plan(snap, now, &setup.profile);
             let r = model::report::report(snap, &plan, now, &setup.profile);
             match judge(&r) {

@@ -3,8 +3,13 @@
 
 use std::io::Write;
 
+use super::operate::{Session, Terminal, operate};
 use crate::cli::{KubeArgs, StepArgs};
+use crate::cluster::Connection;
 use crate::error::{Error, Result};
+use crate::model::ModelSetup;
+use crate::ops::Target;
+use crate::ops::checks::{Checks, System};
 use crate::ops::step::{self, Options};
 use crate::output::Style;
 
@@ -16,6 +21,41 @@ pub fn run(
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let opts = options(by, args)?;
+    super::runtime()?.block_on(async {
+        let (conn, setup) = super::connect(kube, &args.model).await?;
+        let mut consent = Terminal { yes: args.yes };
+        let mut session = Session::terminal(out, style, &mut consent);
+        execute(&conn, &setup, name, &opts, args, &mut session).await
+    })
+}
+
+/// The step on an open connection (the CLI's, or the demo's).
+pub async fn execute(
+    conn: &Connection,
+    setup: &ModelSetup,
+    name: &str,
+    opts: &Options,
+    args: &StepArgs,
+    session: &mut Session<'_>,
+) -> Result<()> {
+    let target = Target::new(conn.namespace.clone(), name);
+    let resume = format!(
+        "run `kubectl sts rollout {name} --step -n {}` again: it gates the step the partition shows before any new one",
+        target.namespace
+    );
+    operate(
+        session,
+        args.output.format(),
+        &target,
+        &resume,
+        async |io| step::run(conn, &target, setup, opts, io).await,
+    )
+    .await
+}
+
+/// The flags, checked.
+pub fn options(by: u32, args: &StepArgs) -> Result<Options> {
     if by == 0 {
         return Err(Error::input("--step/--by must be at least 1"));
     }
@@ -27,30 +67,20 @@ pub fn run(
     if args.pause_between.is_some() && !args.all {
         return Err(Error::input("--pause-between only applies with --all"));
     }
-    let opts = Options {
+    Ok(Options {
         by,
         to: args.to,
         all: args.all,
         pause_between: args.pause_between,
         stable_for: args.stable_for,
-        check_cmd: args.check_cmd.clone(),
-        check_http: args.check_http.clone(),
+        checks: Checks {
+            command: args.check_cmd.clone(),
+            http: args.check_http.clone(),
+            timeout: args.check_timeout,
+            runner: Box::new(System),
+        },
         step_timeout: args.step_timeout,
-        check_timeout: args.check_timeout,
         dry_run: args.dry_run.clone(),
         auto_rollback: args.auto_rollback,
-        yes: args.yes,
-        spinner: true,
-    };
-    super::runtime()?.block_on(async {
-        let (conn, setup) = super::connect(kube, &args.model).await?;
-        let target = crate::ops::Target::new(conn.namespace.clone(), name);
-        let (mut w, last) = super::LastLine::new(out);
-        let op = step::run(&conn, &target, &setup, &opts, style, &mut w);
-        let resume = format!(
-            "run `kubectl sts rollout {name} --step -n {}` again: it gates the step the partition shows before any new one",
-            target.namespace
-        );
-        super::until_interrupted(op, move || last.borrow().clone(), &resume).await
     })
 }

@@ -55,7 +55,7 @@ pub enum Next {
     /// (its ordinals are not all healthy yet, or it was interrupted or failed before its
     /// checks passed): wait for `ordinals` and run the checks on `checks` before going
     /// lower.
-    Finish {
+    Regate {
         partition: i32,
         ordinals: Vec<i32>,
         checks: Vec<i32>,
@@ -172,7 +172,7 @@ pub fn next_recorded(
             .unwrap_or(r.replicas)
             .min(r.replicas);
         let checks = (partition..upper).map(|i| i + r.start_ordinal).collect();
-        return Next::Finish {
+        return Next::Regate {
             partition,
             ordinals: included,
             checks,
@@ -362,7 +362,7 @@ mod tests {
         let r = report_of(&sc);
         assert_eq!(
             next(&r, 1, None, false, false),
-            Next::Finish {
+            Next::Regate {
                 partition: 3,
                 ordinals: vec![3, 4],
                 checks: vec![3, 4]
@@ -372,7 +372,7 @@ mod tests {
         let r = report_of(&sc);
         assert!(matches!(
             next(&r, 1, None, false, false),
-            Next::Finish { .. }
+            Next::Regate { .. }
         ));
         assert_eq!(
             gate(&r, &[3, 4]),
@@ -391,7 +391,7 @@ mod tests {
         };
         assert_eq!(
             next_recorded(&r, 1, None, false, false, record(None)),
-            Next::Finish {
+            Next::Regate {
                 partition: 3,
                 ordinals: vec![3, 4],
                 checks: vec![3, 4]
@@ -400,7 +400,7 @@ mod tests {
         // The step to 4 passed, the one to 3 did not: only ordinal 3 is checked again.
         assert_eq!(
             next_recorded(&r, 1, None, false, false, record(Some(4))),
-            Next::Finish {
+            Next::Regate {
                 partition: 3,
                 ordinals: vec![3, 4],
                 checks: vec![3]

@@ -2,26 +2,24 @@
 //! revision, then delete the pods stuck on the bad one — which the controller, waiting
 //! for them under OrderedReady, would never replace — and wait for recovery.
 
-use super::Target;
-use std::io::Write;
+use super::{Io, Target};
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::cluster::{Connection, load, watch};
 use crate::error::{Error, Result};
+use crate::event::{Event, Intended, Object, TemplateChange};
 use crate::model::ModelSetup;
 use crate::model::diagnose::RolloutState;
 use crate::model::progress::{Outcome, judge};
 use crate::model::{self, history, recovery, report};
 use crate::ops::wait::wait_for;
-use crate::output::{self, Style, io_error};
 
 pub struct Options {
     pub to_revision: Option<i64>,
     pub all_bad: bool,
     pub force: bool,
-    pub yes: bool,
     pub dry_run: Option<String>,
     pub wait: bool,
     pub timeout: Duration,
@@ -29,17 +27,15 @@ pub struct Options {
 
 pub async fn run(
     conn: &Connection,
+    io: &mut Io<'_>,
     target: &Target,
     setup: &ModelSetup,
     opts: &Options,
-    style: Style,
-    out: &mut dyn Write,
 ) -> Result<()> {
     let name = target.name.as_str();
-    let w = |out: &mut dyn Write, s: String| out.write_all(s.as_bytes()).map_err(io_error);
     let ns = target.namespace.as_str();
     let snap = load::snapshot(&conn.client, ns, name).await?;
-    let plan = model::plan(&snap, setup.now, &setup.profile);
+    let plan = model::plan(&snap, io.now(setup), &setup.profile);
     let entries = history::entries(
         &snap,
         &plan.current_revision,
@@ -79,27 +75,6 @@ pub async fn run(
     let reverted = history::template_matches(&snap, to, &setup.profile);
 
     // The plan, before anything changes.
-    w(
-        out,
-        format!(
-            "Forced rollback of statefulset/{name} to revision #{} ({})\n",
-            to.number, to.name
-        ),
-    )?;
-    if reverted {
-        w(out, "Template: already at that revision\n".into())?;
-    } else {
-        w(
-            out,
-            output::diff::unified(
-                &format!("{name} (live)"),
-                &live,
-                &format!("#{} {}", to.number, to.name),
-                &to.template,
-                style,
-            ),
-        )?;
-    }
     let list = |pods: &[recovery::PodRef]| {
         if pods.is_empty() {
             "none".to_string()
@@ -110,46 +85,61 @@ pub async fn run(
                 .join(", ")
         }
     };
-    w(
-        out,
-        format!(
-            "Delete (not on #{} and not Running+Ready), highest ordinal first: {}\n",
-            to.number,
-            list(&rec.delete)
-        ),
-    )?;
-    w(
-        out,
-        format!(
-            "Left alone (Ready; the rolling update replaces them): {}\n",
-            list(&rec.left_alone)
-        ),
-    )?;
     let mut by_hand = Vec::new();
+    let mut writes = Vec::new();
     if !reverted {
         by_hand.push(format!(
             "kubectl rollout undo statefulset/{name} --to-revision={}",
             to.number
         ));
+        writes.push(Intended {
+            verb: "patch".into(),
+            object: Object::new("statefulset", ns, name),
+            reason: format!("template back to revision #{} ({})", to.number, to.name),
+        });
     }
-    by_hand.extend(
-        rec.delete
-            .iter()
-            .map(|p| format!("kubectl delete pod {}", p.name)),
-    );
-    w(
-        out,
-        format!(
-            "By hand this would be:\n{}\n",
-            by_hand
-                .iter()
-                .map(|c| format!("  {c}"))
-                .collect::<Vec<_>>()
-                .join("\n")
+    for p in &rec.delete {
+        by_hand.push(format!("kubectl delete pod {}", p.name));
+        writes.push(Intended {
+            verb: "delete".into(),
+            object: Object::new("pod", ns, &p.name),
+            reason: format!("stuck on {} (uid {})", p.revision, p.uid),
+        });
+    }
+    let mut lines = Vec::new();
+    if reverted {
+        lines.push("Template: already at that revision".to_string());
+    }
+    lines.push(format!(
+        "Delete (not on #{} and not Running+Ready), highest ordinal first: {}",
+        to.number,
+        list(&rec.delete)
+    ));
+    lines.push(format!(
+        "Left alone (Ready; the rolling update replaces them): {}",
+        list(&rec.left_alone)
+    ));
+    lines.push("By hand this would be:".into());
+    lines.extend(by_hand.iter().map(|c| format!("  {c}")));
+    io.emit(Event::Plan {
+        message: format!(
+            "Forced rollback of statefulset/{name} to revision #{} ({})",
+            to.number, to.name
         ),
-    )?;
-    let server_dry = match super::go_ahead(opts.dry_run.as_deref(), opts.yes, "Proceed?")? {
-        super::Go::NoChange => return w(out, "(dry run: nothing changed)\n".into()),
+        lines,
+        writes,
+        template: (!reverted).then(|| TemplateChange {
+            from_label: format!("{name} (live)"),
+            from: live.clone(),
+            to_label: format!("#{} {}", to.number, to.name),
+            to: to.template.clone(),
+        }),
+    });
+    let server_dry = match super::go_ahead(io, opts.dry_run.as_deref(), "Proceed?")? {
+        super::Go::NoChange => {
+            io.info("(dry run: nothing changed)");
+            return Ok(());
+        }
         super::Go::Ahead { server_dry } => server_dry,
     };
 
@@ -158,19 +148,30 @@ pub async fn run(
         watch::snapshots(conn.watch_client.clone(), ns.to_string(), name.to_string()).await?
     );
     if !reverted {
-        super::revert_template(conn, target, &snap, &to.template, server_dry).await?;
+        super::revert_template(
+            conn,
+            io,
+            target,
+            &snap,
+            (&to.template, &format!("#{} ({})", to.number, to.name)),
+            server_dry,
+        )
+        .await?;
         if server_dry {
-            return w(
-                out,
-                "template patch accepted by the server (dry run: nothing changed)\n".into(),
-            );
+            io.info("template patch accepted by the server (dry run: nothing changed)");
+            return Ok(());
         }
-        w(out, format!("template reverted to #{}\n", to.number))?;
     }
     if server_dry {
-        return w(out, "(dry run: nothing changed)\n".into());
+        io.info("(dry run: nothing changed)");
+        return Ok(());
     }
     let deadline = tokio::time::Instant::now() + opts.timeout;
+    io.emit(Event::Wait {
+        for_: format!("the controller to observe revision {}", to.name),
+        deadline: deadline_of(io, opts.timeout),
+        message: format!("waiting for the controller to observe the reverted template of {name}"),
+    });
     // 2. Wait until the controller has taken the reverted template.
     let observed = |s: &model::Snapshot| {
         let st = s.set().status.as_ref();
@@ -197,23 +198,26 @@ pub async fn run(
     for pod in &rec.delete {
         let still_bad = still.delete.iter().any(|p| p.uid == pod.uid);
         if !still_bad {
-            w(
-                out,
-                format!(
-                    "{}: no longer stuck on the bad revision; left alone\n",
-                    pod.name
-                ),
-            )?;
+            io.info(format!(
+                "{}: no longer stuck on the bad revision; left alone",
+                pod.name
+            ));
             continue;
         }
-        delete_stuck(conn, target, &latest, to, &bad, opts, setup, pod, out).await?;
+        delete_stuck(conn, io, target, &latest, (to, &bad), opts, setup, pod).await?;
     }
     if !opts.wait {
         return Ok(());
     }
     // 4. Wait for recovery.
+    io.emit(Event::Wait {
+        for_: format!("every ordinal of {name} updated and Ready"),
+        deadline: deadline_of(io, opts.timeout),
+        message: format!("waiting for {name} to recover"),
+    });
+    let clock = io.clock;
     let done = wait_for(&mut updates, deadline, |s| {
-        let now = jiff::Timestamp::now().max(setup.now);
+        let now = clock.now().max(setup.now);
         let p = model::plan(s, now, &setup.profile);
         matches!(
             judge(&report::report(s, &p, now, &setup.profile)),
@@ -232,19 +236,20 @@ pub async fn run(
             stopped.describe()
         ))
     })?;
-    let now = jiff::Timestamp::now().max(setup.now);
+    let now = io.now(setup);
     let p = model::plan(&done, now, &setup.profile);
-    w(
-        out,
-        format!(
-            "recovered:\n{}",
-            output::status::table(
-                &report::report(&done, &p, now, &setup.profile),
-                false,
-                style
-            )
-        ),
-    )
+    io.emit(Event::State {
+        report: Box::new(report::report(&done, &p, now, &setup.profile)),
+        message: "recovered:".into(),
+    });
+    Ok(())
+}
+
+/// A deadline `timeout` from now on the operation's clock, for `wait` events.
+pub(crate) fn deadline_of(io: &Io<'_>, timeout: Duration) -> Option<jiff::Timestamp> {
+    jiff::SignedDuration::try_from(timeout)
+        .ok()
+        .and_then(|d| io.clock.now().checked_add(d).ok())
 }
 
 /// Deletes `pod` if it is still stuck, at the uid and resourceVersion of the snapshot the
@@ -253,32 +258,31 @@ pub async fn run(
 #[allow(clippy::too_many_arguments)]
 async fn delete_stuck(
     conn: &Connection,
+    io: &mut Io<'_>,
     target: &Target,
     decided_on: &model::Snapshot,
-    to: &history::Entry,
-    bad: &str,
+    (to, bad): (&history::Entry, &str),
     opts: &Options,
     setup: &ModelSetup,
     pod: &recovery::PodRef,
-    out: &mut dyn Write,
 ) -> Result<()> {
-    let w = |out: &mut dyn Write, s: String| out.write_all(s.as_bytes()).map_err(io_error);
     let mut snap = decided_on.clone();
     for _ in 0..3 {
-        match super::delete_controlled_pod(conn, target, &snap, &pod.name).await {
-            Ok(true) => return w(out, format!("deleted {} (uid {})\n", pod.name, pod.uid)),
-            Ok(false) => return w(out, format!("{}: already gone\n", pod.name)),
+        match super::delete_controlled_pod(conn, io, target, &snap, &pod.name).await {
+            Ok(true) => return Ok(()),
+            Ok(false) => {
+                io.info(format!("{}: already gone", pod.name));
+                return Ok(());
+            }
             Err(super::PodDeleteError::Api(e)) if e.is_conflict() => {
                 snap = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
                 let again = recovery::recovery(&snap, to, bad, opts.all_bad, &setup.profile);
                 if !again.delete.iter().any(|p| p.uid == pod.uid) {
-                    return w(
-                        out,
-                        format!(
-                            "{}: changed since the plan and no longer stuck; left alone\n",
-                            pod.name
-                        ),
-                    );
+                    io.info(format!(
+                        "{}: changed since the plan and no longer stuck; left alone",
+                        pod.name
+                    ));
+                    return Ok(());
                 }
             }
             Err(e) => return Err(e.into()),

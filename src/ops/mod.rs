@@ -1,7 +1,13 @@
-//! Mutating workflows shared by the CLI and (later) the TUI: observe a snapshot, decide
-//! with the model, make one safe mutation, wait on watches. Each can be interrupted and
-//! run again: the state lives in the cluster.
+//! Mutating workflows shared by the CLI, the dashboard and the demo: observe a snapshot,
+//! decide with the model, make one safe mutation, wait on watches. Each can be
+//! interrupted and run again: the state lives in the cluster.
+//!
+//! An operation is a function of its target (namespace/name), its options, a cluster
+//! connection and an [`Io`]: the sink its typed events go to, the source of consent and
+//! the clock. It never writes to a terminal, prompts, or asks whether there is one:
+//! renderers do that (`output::events`). Every wait is [`wait::wait_until`].
 
+pub mod checks;
 pub mod delete;
 pub mod force_rollback;
 pub mod pause;
@@ -9,9 +15,9 @@ pub mod step;
 pub mod undo;
 pub mod wait;
 
-use std::io::IsTerminal;
-
 use crate::error::{Error, Result};
+pub use crate::event::Given;
+use crate::event::{Clock, Event, Object, Sink};
 
 /// The object an operation acts on: always an explicit namespace and name, never the
 /// connection's default namespace (a dashboard over all namespaces must act on the set
@@ -37,21 +43,95 @@ impl std::fmt::Display for Target {
     }
 }
 
-/// Consent for a change: given by `--yes`, not needed for a server dry run, asked for on a
-/// terminal (`[y/N]`, default no). Without a terminal the flags decide, as with kubectl.
-pub fn consent(question: &str, yes: bool, server_dry_run: bool) -> Result<()> {
-    if yes || server_dry_run || !std::io::stdin().is_terminal() {
-        return Ok(());
+/// Where consent comes from: a terminal prompt (the CLI, in `cmd`), the dashboard's
+/// dialog, or a flag. `Ok` says how it was given; a refusal is `Error::cancelled`.
+pub trait Consent {
+    fn ask(&mut self, question: &str) -> Result<Given>;
+}
+
+/// Consent already given, this way (`--yes`, `--auto-rollback`, the dashboard's dialog).
+impl Consent for Given {
+    fn ask(&mut self, _question: &str) -> Result<Given> {
+        Ok(*self)
     }
-    eprint!("{question} [y/N] ");
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| Error::failed(format!("reading the answer: {e}")))?;
-    if matches!(answer.trim(), "y" | "Y" | "yes") {
-        Ok(())
-    } else {
-        Err(Error::failed("cancelled; nothing changed"))
+}
+
+/// What an operation talks to besides the cluster: where its events go, who gives
+/// consent, and the clock it judges ages by.
+pub struct Io<'a> {
+    pub events: &'a mut dyn Sink,
+    pub consent: &'a mut dyn Consent,
+    pub clock: &'a dyn Clock,
+}
+
+impl Io<'_> {
+    pub fn emit(&mut self, event: Event) {
+        self.events.emit(event);
+    }
+
+    pub fn info(&mut self, message: impl Into<String>) {
+        self.events.emit(Event::info(message));
+    }
+
+    /// A write the server accepted, with the preconditions it carried.
+    pub fn wrote(
+        &mut self,
+        verb: &str,
+        object: Object,
+        (uid, resource_version): (Option<&str>, Option<&str>),
+        dry_run: bool,
+        message: impl Into<String>,
+    ) {
+        self.events.emit(Event::Write {
+            verb: verb.into(),
+            object,
+            uid: uid.filter(|u| !u.is_empty()).map(str::to_string),
+            resource_version: resource_version
+                .filter(|r| !r.is_empty())
+                .map(str::to_string),
+            dry_run,
+            message: message.into(),
+        });
+    }
+
+    /// The clock, never before the `--now` the model was set up with.
+    pub fn now(&self, setup: &crate::model::ModelSetup) -> jiff::Timestamp {
+        self.clock.now().max(setup.now)
+    }
+
+    /// The same events and clock, with consent already given `how` (an operation that
+    /// runs another: the rollback a failed step performs under `--auto-rollback`).
+    pub fn with_consent<'b>(&'b mut self, how: &'b mut Given) -> Io<'b> {
+        Io {
+            events: &mut *self.events,
+            consent: how,
+            clock: self.clock,
+        }
+    }
+}
+
+/// Events kept in memory, with consent given one way (tests; checks on what an operation
+/// did).
+pub struct Recorded {
+    pub events: Vec<Event>,
+    pub consent: Given,
+}
+
+impl Recorded {
+    pub fn new(consent: Given) -> Recorded {
+        Recorded {
+            events: Vec::new(),
+            consent,
+        }
+    }
+
+    /// An [`Io`] over these, on the machine's clock.
+    pub fn io(&mut self) -> Io<'_> {
+        Io {
+            events: &mut self.events,
+            consent: &mut self.consent,
+            clock: &crate::event::WallClock,
+        }
     }
 }
 
@@ -66,13 +146,25 @@ pub enum Go {
 }
 
 /// `--dry-run` and consent, after the plan was shown: the one gate every write passes.
-pub fn go_ahead(dry_run: Option<&str>, yes: bool, question: &str) -> Result<Go> {
-    if dry_run == Some("client") {
-        return Ok(Go::NoChange);
-    }
-    let server_dry = dry_run == Some("server");
-    consent(question, yes, server_dry)?;
-    Ok(Go::Ahead { server_dry })
+pub fn go_ahead(io: &mut Io<'_>, dry_run: Option<&str>, question: &str) -> Result<Go> {
+    let (given, go) = match dry_run {
+        Some("client") => (Given::DryRun, Go::NoChange),
+        Some("server") => (Given::DryRun, Go::Ahead { server_dry: true }),
+        _ => (io.consent.ask(question)?, Go::Ahead { server_dry: false }),
+    };
+    io.emit(Event::Consent {
+        given,
+        question: question.into(),
+        message: match (given, go) {
+            (Given::DryRun, Go::NoChange) => "client dry run: nothing is sent".into(),
+            (Given::DryRun, _) => "server dry run: every write is sent with dryRun=All".into(),
+            (Given::Flag, _) => "consent given by a flag (--yes)".into(),
+            (Given::Prompt, _) => "consent given at the prompt".into(),
+            (Given::Dialog, _) => "consent given in the dashboard".into(),
+            (Given::NoTerminal, _) => "no terminal to ask: going ahead, as kubectl does".into(),
+        },
+    });
+    Ok(go)
 }
 
 /// Puts a revision's `template` back into the set `name` (`rollout undo`, the forced
@@ -80,22 +172,39 @@ pub fn go_ahead(dry_run: Option<&str>, yes: bool, question: &str) -> Result<Go> 
 /// the server answered.
 pub async fn revert_template(
     conn: &crate::cluster::Connection,
+    io: &mut Io<'_>,
     target: &Target,
     snap: &crate::model::Snapshot,
-    template: &serde_json::Value,
+    (template, revision): (&serde_json::Value, &str),
     server_dry_run: bool,
 ) -> Result<serde_json::Value> {
     let name = target.name.as_str();
-    crate::cluster::mutate::patch_set(
+    let rv = snap.resource_version();
+    let patched = crate::cluster::mutate::patch_set(
         &conn.client,
         &target.namespace,
         name,
         &crate::model::revision::replace_patch(template),
-        &snap.resource_version(),
+        &rv,
         server_dry_run,
     )
     .await
-    .map_err(|e| write_error(e, name))
+    .map_err(|e| write_error(e, name))?;
+    io.wrote(
+        "patch",
+        Object::new("statefulset", &target.namespace, name),
+        (snap.set().metadata.uid.as_deref(), Some(&rv)),
+        server_dry_run,
+        format!(
+            "template of statefulset/{name} set to revision {revision}{}",
+            if server_dry_run {
+                " (server dry run)"
+            } else {
+                ""
+            }
+        ),
+    );
+    Ok(patched)
 }
 
 /// A failed write as an error; a 409 (the object changed since it was read) says to run
@@ -116,9 +225,10 @@ pub fn write_error(e: crate::cluster::ClusterError, what: &str) -> Error {
 /// (controller reference to the set's uid), and only while it is still that object at
 /// that resourceVersion (uid and resourceVersion preconditions; a change since answers
 /// 409, for the caller to re-read and decide again). `Ok(false)` when it was already
-/// gone.
+/// gone; a `write` event names the deleted pod and its preconditions.
 pub async fn delete_controlled_pod(
     conn: &crate::cluster::Connection,
+    io: &mut Io<'_>,
     target: &Target,
     snap: &crate::model::Snapshot,
     pod: &str,
@@ -139,7 +249,7 @@ pub async fn delete_controlled_pod(
         .pod(pod)
         .and_then(|p| p.metadata.resource_version.clone())
         .unwrap_or_default();
-    mutate::delete_preconditioned(
+    let deleted = mutate::delete_preconditioned(
         &conn.client,
         &mutate::pod_path(&target.namespace, pod),
         &format!("pod {pod:?} in namespace {:?}", target.namespace),
@@ -150,7 +260,17 @@ pub async fn delete_controlled_pod(
         },
     )
     .await
-    .map_err(PodDeleteError::Api)
+    .map_err(PodDeleteError::Api)?;
+    if deleted {
+        io.wrote(
+            "delete",
+            Object::new("pod", &target.namespace, pod),
+            (Some(&record.uid), Some(&rv)),
+            false,
+            format!("deleted {pod} (uid {})", record.uid),
+        );
+    }
+    Ok(deleted)
 }
 
 /// Why a pod was not deleted.

@@ -11,7 +11,6 @@ use crate::model;
 /// Consent and dry run, as for every write.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    pub yes: bool,
     /// `client`: show the change only; `server`: send it with dryRun=All.
     pub dry_run: Option<String>,
 }
@@ -118,18 +117,31 @@ fn decide(
 /// goes on if the change is still the one shown, else stops without writing.
 pub async fn run(
     conn: &crate::cluster::Connection,
+    io: &mut super::Io<'_>,
     target: &Target,
     setup: &crate::model::ModelSetup,
     pause: bool,
     opts: &Options,
-    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    let said = decide_and_patch(conn, io, target, setup, pause, opts).await?;
+    io.info(said);
+    Ok(())
+}
+
+async fn decide_and_patch(
+    conn: &crate::cluster::Connection,
+    io: &mut super::Io<'_>,
+    target: &Target,
+    setup: &crate::model::ModelSetup,
+    pause: bool,
+    opts: &Options,
 ) -> Result<String> {
     let name = target.name.as_str();
     let server_dry = opts.dry_run.as_deref() == Some("server");
     let mut shown: Option<String> = None;
     for _ in 0..5 {
         let snap = crate::cluster::load::snapshot(&conn.client, &target.namespace, name).await?;
-        let plan = model::plan(&snap, setup.now, &setup.profile);
+        let plan = model::plan(&snap, io.now(setup), &setup.profile);
         let (patch, change, current) = match decide(target, &snap, &plan, setup, pause)? {
             Decision::Nothing(why) => return Ok(why),
             Decision::Change {
@@ -140,10 +152,19 @@ pub async fn run(
         };
         match &shown {
             None => {
-                out.write_all(format!("{change}\n").as_bytes())
-                    .map_err(crate::output::io_error)?;
-                if super::go_ahead(opts.dry_run.as_deref(), opts.yes, "Proceed?")?
-                    == super::Go::NoChange
+                io.emit(crate::event::Event::Plan {
+                    message: change.clone(),
+                    lines: vec![],
+                    writes: vec![crate::event::Intended {
+                        verb: "patch".into(),
+                        object: crate::event::Object::new("statefulset", &target.namespace, name),
+                        reason:
+                            "spec.updateStrategy.rollingUpdate.partition and the pause annotation"
+                                .into(),
+                    }],
+                    template: None,
+                });
+                if super::go_ahead(io, opts.dry_run.as_deref(), "Proceed?")? == super::Go::NoChange
                 {
                     return Ok("(dry run: nothing changed)".into());
                 }
@@ -171,6 +192,13 @@ pub async fn run(
             Err(e) if e.is_conflict() => continue,
             r => r.map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?,
         };
+        io.wrote(
+            "patch",
+            crate::event::Object::new("statefulset", &target.namespace, name),
+            (snap.set().metadata.uid.as_deref(), Some(&rv)),
+            server_dry,
+            format!("  statefulset/{name} patched at resourceVersion {rv}"),
+        );
         if server_dry {
             return Ok("accepted by the server (dry run: nothing changed)".into());
         }

@@ -2,37 +2,31 @@
 //! kubectl does, with a resourceVersion precondition; warn when pods stuck on a broken
 //! revision will keep the rollout stuck (kubernetes#67250).
 
-use super::Target;
-use std::io::Write;
+use super::{Io, Target};
 
 use serde_json::Value;
 
 use crate::cluster::Connection;
 use crate::error::{Error, Result};
+use crate::event::{Event, Intended, Object, TemplateChange};
 use crate::model::ModelSetup;
 use crate::model::{self, Snapshot, history};
-use crate::output::{self, Style, io_error};
 
 pub struct Options {
     /// Revision number; 0 is the previous one.
     pub to_revision: i64,
     pub dry_run: Option<String>,
-    pub yes: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn run(
     conn: &Connection,
+    io: &mut Io<'_>,
     target: &Target,
-    snap: &Snapshot,
-    entries: &[history::Entry],
+    (snap, entries): (&Snapshot, &[history::Entry]),
     setup: &ModelSetup,
     opts: &Options,
-    style: Style,
-    out: &mut dyn Write,
 ) -> Result<()> {
     let name = target.name.as_str();
-    let w = |out: &mut dyn Write, s: &str| out.write_all(s.as_bytes()).map_err(io_error);
     if opts.to_revision > 0 && !entries.iter().any(|e| e.number == opts.to_revision) {
         return Err(Error::input(format!(
             "unable to find specified revision {} in the history of statefulset/{name}; see `kubectl sts rollout history {name}`",
@@ -46,52 +40,67 @@ pub async fn run(
         .cloned()
         .unwrap_or(Value::Null);
     if history::template_matches(snap, to, &setup.profile) {
-        return w(
-            out,
-            &format!(
-                "skipped rollback (current template already matches revision {})\n",
-                to.number
-            ),
-        );
+        io.info(format!(
+            "skipped rollback (current template already matches revision {})",
+            to.number
+        ));
+        return Ok(());
     }
-    let diff = output::diff::unified(
-        &format!("{name} (live)"),
-        &live,
-        &format!("revision #{} {}", to.number, to.name),
-        &to.template,
-        style,
-    );
-    w(
-        out,
-        &format!(
-            "Roll back statefulset/{name} to revision #{} ({}):\n{diff}",
+    io.emit(Event::Plan {
+        message: format!(
+            "Roll back statefulset/{name} to revision #{} ({}):",
             to.number, to.name
         ),
-    )?;
+        lines: vec![],
+        writes: vec![Intended {
+            verb: "patch".into(),
+            object: Object::new("statefulset", &target.namespace, name),
+            reason: format!("template back to revision #{} ({})", to.number, to.name),
+        }],
+        template: Some(TemplateChange {
+            from_label: format!("{name} (live)"),
+            from: live,
+            to_label: format!("revision #{} {}", to.number, to.name),
+            to: to.template.clone(),
+        }),
+    });
     let server_dry = match super::go_ahead(
+        io,
         opts.dry_run.as_deref(),
-        opts.yes,
         &format!("Roll back {name} to revision #{}?", to.number),
     )? {
-        super::Go::NoChange => return w(out, "(dry run: nothing changed)\n"),
+        super::Go::NoChange => {
+            io.info("(dry run: nothing changed)");
+            return Ok(());
+        }
         super::Go::Ahead { server_dry } => server_dry,
     };
-    let patched = super::revert_template(conn, target, snap, &to.template, server_dry).await?;
-    w(
-        out,
-        &format!(
-            "statefulset.apps/{name} rolled back{}\n",
-            if server_dry { " (server dry run)" } else { "" }
-        ),
-    )?;
+    let patched = super::revert_template(
+        conn,
+        io,
+        target,
+        snap,
+        (&to.template, &format!("#{} ({})", to.number, to.name)),
+        server_dry,
+    )
+    .await?;
+    io.info(format!(
+        "statefulset.apps/{name} rolled back{}",
+        if server_dry { " (server dry run)" } else { "" }
+    ));
     // What the controller will do now: pods stuck on the bad revision keep the
     // rollout stuck (kubernetes#67250).
     let after = snap
         .with_set(patched)
         .map_err(|e| Error::failed(e.to_string()))?;
-    let next = model::plan(&after, setup.now, &setup.profile);
+    let next = model::plan(&after, io.now(setup), &setup.profile);
     if next.diagnosis.state == model::diagnose::RolloutState::Stuck {
-        w(out, &format!("warning: {}\n", next.diagnosis.summary))?;
+        io.emit(Event::Warning {
+            message: next.diagnosis.summary.clone(),
+            hint: Some(format!(
+                "pods stuck on the bad revision keep it stuck (kubernetes#67250): kubectl sts force-rollback {name}"
+            )),
+        });
     }
     Ok(())
 }

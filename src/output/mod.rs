@@ -2,6 +2,7 @@
 //! style; they never read the clock or talk to a cluster.
 
 pub mod diff;
+pub mod events;
 pub mod plan;
 pub mod preview;
 pub mod status;

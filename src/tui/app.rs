@@ -121,8 +121,8 @@ pub enum Msg {
     Reconnecting(String),
     /// The clock moved (countdowns).
     Tick(Timestamp),
-    /// A line of progress from the running operation.
-    Progress(String),
+    /// An event of the running operation (`crate::event`).
+    Op(crate::event::Event),
     /// The operation ended: its last words or its error.
     Done(Result<String, String>),
     /// Narration (the demo's story), shown with the events.
@@ -295,7 +295,7 @@ impl App {
                         "Delete {pod} (OnDelete, uid precondition); it comes back on {}.",
                         r.update_revision
                     )],
-                    Next::Finish {
+                    Next::Regate {
                         partition, ordinals, ..
                     } => vec![format!(
                         "The step to partition {partition} has not passed its gates; wait for ordinals {}.",
@@ -503,8 +503,28 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Command>) {
             app.refresh();
             (true, Vec::new())
         }
-        Msg::Progress(line) => {
-            if let Some((_, last)) = &mut app.busy {
+        Msg::Op(event) => {
+            use crate::event::Event;
+            let line = event
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            // Writes, verdicts and warnings stay in the events pane; everything said is
+            // the busy line's latest word.
+            if matches!(
+                event,
+                Event::Write { .. }
+                    | Event::Gate { .. }
+                    | Event::Warning { .. }
+                    | Event::Observed { .. }
+            ) {
+                app.events.push_front(format!("» {line}"));
+                app.events.truncate(MAX_EVENTS);
+            }
+            if let (Some((_, last)), false) = (&mut app.busy, line.is_empty()) {
                 *last = line;
             }
             (true, Vec::new())

@@ -7,8 +7,8 @@
 pub mod app;
 pub mod view;
 
-use crate::ops::Target;
-use std::io::Write;
+use crate::event::{Event, Given, WallClock};
+use crate::ops::{Io, Target};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,7 +20,6 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use crate::cluster::{Connection, load, watch};
 use crate::error::{Error, Result};
 use crate::model::ModelSetup;
-use crate::output::Style;
 
 use app::{App, Command, Msg, Op, SetItem};
 
@@ -223,33 +222,24 @@ fn spawn_watch(
     })
 }
 
-/// Writes each line of an operation's output as a progress message.
-struct ProgressWriter {
+/// An operation's events, sent to the dashboard as messages; remembers the last thing
+/// said, for the outcome line.
+struct Events {
     tx: UnboundedSender<Msg>,
-    partial: String,
     last: String,
 }
 
-impl Write for ProgressWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.partial.push_str(&String::from_utf8_lossy(buf));
-        while let Some(i) = self.partial.find('\n') {
-            let line: String = self.partial.drain(..=i).collect();
-            let line = line.trim().to_string();
-            if !line.is_empty() {
-                self.last = line.clone();
-                let _ = self.tx.send(Msg::Progress(line));
-            }
+impl crate::event::Sink for Events {
+    fn emit(&mut self, event: Event) {
+        if matches!(event, Event::Info { .. } | Event::Write { .. }) {
+            self.last = event.message().trim().to_string();
         }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        let _ = self.tx.send(Msg::Op(event));
     }
 }
 
-/// Runs `op` with the CLI's own functions on a thread of its own (their output streams
-/// are not `Send`), reporting progress and the outcome as messages.
+/// Runs `op` with the CLI's own operations on a thread of its own (their event sinks are
+/// not `Send`), its events and outcome sent as messages.
 fn spawn_op(
     conn: &Arc<Connection>,
     setup: &Arc<ModelSetup>,
@@ -259,23 +249,31 @@ fn spawn_op(
 ) {
     let (conn, setup, tx) = (conn.clone(), setup.clone(), tx.clone());
     std::thread::spawn(move || {
-        let mut out = ProgressWriter {
+        let mut events = Events {
             tx: tx.clone(),
-            partial: String::new(),
             last: String::new(),
         };
+        // Consent was given in the dialog.
+        let mut consent = Given::Dialog;
         let result = match tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
         {
-            Ok(rt) => rt.block_on(run_op(&conn, &setup, &target, &op, &mut out)),
+            Ok(rt) => rt.block_on(async {
+                let mut io = Io {
+                    events: &mut events,
+                    consent: &mut consent,
+                    clock: &WallClock,
+                };
+                run_op(&conn, &setup, &target, &op, &mut io).await
+            }),
             Err(e) => Err(Error::failed(format!("cannot start the runtime: {e}"))),
         };
         let _ = tx.send(Msg::Done(match result {
-            Ok(()) => Ok(if out.last.is_empty() {
+            Ok(()) => Ok(if events.last.is_empty() {
                 "done".into()
             } else {
-                out.last.clone()
+                events.last.clone()
             }),
             Err(e) => Err(e.to_string()),
         }));
@@ -288,53 +286,31 @@ pub async fn run_op(
     setup: &ModelSetup,
     target: &Target,
     op: &Op,
-    out: &mut dyn Write,
+    io: &mut Io<'_>,
 ) -> Result<()> {
-    let style = Style::plain();
     match op {
         Op::Step { by } => {
-            let opts = crate::ops::step::Options {
-                by: *by,
-                to: None,
-                all: false,
-                pause_between: None,
-                stable_for: Duration::from_secs(30),
-                check_cmd: None,
-                check_http: None,
-                step_timeout: Duration::from_secs(600),
-                check_timeout: Duration::from_secs(60),
-                dry_run: None,
-                auto_rollback: false,
-                yes: true,
-                spinner: false,
-            };
-            crate::ops::step::run(conn, target, setup, &opts, style, out).await
+            let opts = crate::ops::step::Options::step_by(*by);
+            crate::ops::step::run(conn, target, setup, &opts, io).await
         }
         Op::Pause | Op::Resume => {
-            // Consent was given in the dialog.
-            let opts = crate::ops::pause::Options {
-                yes: true,
-                dry_run: None,
-            };
-            let msg =
-                crate::ops::pause::run(conn, target, setup, *op == Op::Pause, &opts, out).await?;
-            writeln!(out, "{msg}").map_err(crate::output::io_error)
+            let opts = crate::ops::pause::Options { dry_run: None };
+            crate::ops::pause::run(conn, io, target, setup, *op == Op::Pause, &opts).await
         }
         Op::ForceRollback => {
             let opts = crate::ops::force_rollback::Options {
                 to_revision: None,
                 all_bad: false,
                 force: false,
-                yes: true,
                 dry_run: None,
                 wait: true,
                 timeout: Duration::from_secs(600),
             };
-            crate::ops::force_rollback::run(conn, target, setup, &opts, style, out).await
+            crate::ops::force_rollback::run(conn, io, target, setup, &opts).await
         }
         Op::Undo { revision } => {
             let snap = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
-            let plan = crate::model::plan(&snap, jiff::Timestamp::now(), &setup.profile);
+            let plan = crate::model::plan(&snap, io.now(setup), &setup.profile);
             let entries = crate::model::history::entries(
                 &snap,
                 &plan.current_revision,
@@ -344,21 +320,19 @@ pub async fn run_op(
             let opts = crate::ops::undo::Options {
                 to_revision: *revision,
                 dry_run: None,
-                yes: true,
             };
-            crate::ops::undo::run(conn, target, &snap, &entries, setup, &opts, style, out).await
+            crate::ops::undo::run(conn, io, target, (&snap, &entries), setup, &opts).await
         }
         Op::Delete => {
             let opts = crate::ops::delete::Options {
                 delete_pvcs: false,
-                yes: true,
                 dry_run: None,
                 timeout: Duration::from_secs(600),
                 cascade: "Background".into(),
                 force: false,
                 abort: false,
             };
-            crate::ops::delete::run(conn, target, &setup.profile, &opts, out).await
+            crate::ops::delete::run(conn, io, target, &setup.profile, &opts).await
         }
     }
 }

@@ -22,7 +22,6 @@ use kubectl_sts::cluster::load;
 use kubectl_sts::cmd::ModelSetup;
 use kubectl_sts::model::profile::{Profile, Version};
 use kubectl_sts::ops::{self, Target};
-use kubectl_sts::output::Style;
 use kubectl_sts::sim::scenario::{Scenario, Step, apply};
 use kubectl_sts::sim::server::Logged;
 use kubectl_sts::sim::store::Kind;
@@ -139,14 +138,10 @@ fn step_options(flow: Flow) -> ops::step::Options {
         all: matches!(flow, Flow::StepAll | Flow::AutoRollback),
         pause_between: None,
         stable_for: Duration::ZERO,
-        check_cmd: None,
-        check_http: None,
+        checks: ops::checks::Checks::none(),
         step_timeout: Duration::from_secs(30),
-        check_timeout: Duration::from_secs(5),
         dry_run: None,
         auto_rollback: flow == Flow::AutoRollback,
-        yes: true,
-        spinner: false,
     }
 }
 
@@ -154,25 +149,22 @@ fn step_options(flow: Flow) -> ops::step::Options {
 async fn run(flow: Flow, conn: &Connection) -> Result<(), String> {
     let target = Target::new("default", "web");
     let setup = setup();
-    let style = Style::plain();
-    let mut out = Vec::new();
+    let mut recorded = ops::Recorded::new(kubectl_sts::event::Given::Flag);
+    let io = &mut recorded.io();
     let r = match flow {
         Flow::StepOne | Flow::StepTwo | Flow::StepTo | Flow::StepAll | Flow::AutoRollback => {
-            ops::step::run(conn, &target, &setup, &step_options(flow), style, &mut out).await
+            ops::step::run(conn, &target, &setup, &step_options(flow), io).await
         }
         Flow::PauseResume => {
-            let mut r = Ok(String::new());
+            let mut r = Ok(());
             for pause in [true, false] {
-                let opts = ops::pause::Options {
-                    yes: true,
-                    dry_run: None,
-                };
-                r = ops::pause::run(conn, &target, &setup, pause, &opts, &mut out).await;
+                let opts = ops::pause::Options { dry_run: None };
+                r = ops::pause::run(conn, io, &target, &setup, pause, &opts).await;
                 if r.is_err() {
                     break;
                 }
             }
-            r.map(drop)
+            r
         }
         Flow::Undo => {
             let go = async {
@@ -187,12 +179,8 @@ async fn run(flow: Flow, conn: &Connection) -> Result<(), String> {
                 let opts = ops::undo::Options {
                     to_revision: 1,
                     dry_run: None,
-                    yes: true,
                 };
-                ops::undo::run(
-                    conn, &target, &snap, &entries, &setup, &opts, style, &mut out,
-                )
-                .await
+                ops::undo::run(conn, io, &target, (&snap, &entries), &setup, &opts).await
             };
             go.await
         }
@@ -201,24 +189,22 @@ async fn run(flow: Flow, conn: &Connection) -> Result<(), String> {
                 to_revision: None,
                 all_bad: false,
                 force: false,
-                yes: true,
                 dry_run: None,
                 wait: true,
                 timeout: Duration::from_secs(30),
             };
-            ops::force_rollback::run(conn, &target, &setup, &opts, style, &mut out).await
+            ops::force_rollback::run(conn, io, &target, &setup, &opts).await
         }
         Flow::Delete | Flow::DeletePvcs => {
             let opts = ops::delete::Options {
                 delete_pvcs: flow == Flow::DeletePvcs,
-                yes: true,
                 dry_run: None,
                 timeout: Duration::from_secs(30),
                 cascade: "Background".into(),
                 force: false,
                 abort: false,
             };
-            ops::delete::run(conn, &target, &setup.profile, &opts, &mut out).await
+            ops::delete::run(conn, io, &target, &setup.profile, &opts).await
         }
     };
     r.map_err(|e| e.to_string())

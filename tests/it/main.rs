@@ -10,6 +10,7 @@ mod conformance;
 mod dashboard;
 mod diagnosis;
 mod distribution;
+mod events;
 mod examples;
 mod invariants;
 mod kubectl;

@@ -102,9 +102,14 @@ fn uses_of<'t>(text: &'t str, module: &str) -> Vec<(usize, &'t str)> {
 /// the operations; the model nothing of any of them.
 #[test]
 fn dependencies_point_down_only() {
-    let rules: [(&str, &[&str]); 4] = [
-        ("ops", &["cmd", "cli", "tui"]),
-        ("output", &["cmd", "cli", "tui", "ops"]),
+    let rules: [(&str, &[&str]); 6] = [
+        ("ops", &["cmd", "cli", "tui", "output"]),
+        ("output", &["cmd", "cli", "tui", "ops", "sim"]),
+        (
+            "event",
+            &["cmd", "cli", "tui", "ops", "output", "cluster", "sim"],
+        ),
+        ("tui", &["cmd", "cli"]),
         ("cluster", &["cmd", "cli", "tui", "ops", "output"]),
         (
             "model",
@@ -137,4 +142,33 @@ fn dependencies_point_down_only() {
     // The check itself can fail.
     assert_eq!(uses_of("use crate::cmd::ModelSetup;", "cmd").len(), 1);
     assert!(uses_of("use crate::cmdline::X; // crate::cmd", "cmd").is_empty());
+}
+
+/// Operations are engines of events: they never print, read the terminal or ask whether
+/// there is one (renderers and consent sources in `cmd`, `output` and `tui` do).
+#[test]
+fn operations_never_touch_the_terminal() {
+    let forbidden = [
+        "print",
+        "stdin",
+        "stdout",
+        "stderr",
+        "IsTerminal",
+        "std::io::Write",
+    ];
+    let files = files_under("ops");
+    assert!(files.len() >= 8, "{files:?}");
+    let mut breaches = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        // As `grep -rn "print\|stdin\|IsTerminal" src/ops`: comments too.
+        for (n, line) in text.lines().enumerate() {
+            for word in forbidden {
+                if line.contains(word) {
+                    breaches.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(breaches.is_empty(), "{}", breaches.join("\n"));
 }

@@ -199,6 +199,7 @@ async fn a_pod_changed_or_recreated_since_the_plan_is_not_deleted() {
     let live = serve(scenario("stuck", &[])).await;
     let conn = super::safety::connection(&live).await;
     let target = kubectl_sts::ops::Target::new("default", "web");
+    let mut recorded = kubectl_sts::ops::Recorded::new(kubectl_sts::event::Given::Flag);
     let snap = kubectl_sts::cluster::load::snapshot(&conn.client, "default", "web")
         .await
         .unwrap();
@@ -210,9 +211,10 @@ async fn a_pod_changed_or_recreated_since_the_plan_is_not_deleted() {
             .update(Kind::Pod, "default", "web-4", pod, false, false)
             .unwrap();
     });
-    let err = kubectl_sts::ops::delete_controlled_pod(&conn, &target, &snap, "web-4")
-        .await
-        .unwrap_err();
+    let err =
+        kubectl_sts::ops::delete_controlled_pod(&conn, &mut recorded.io(), &target, &snap, "web-4")
+            .await
+            .unwrap_err();
     assert!(
         matches!(&err, kubectl_sts::ops::PodDeleteError::Api(e) if e.is_conflict()),
         "{err:?}"
@@ -233,9 +235,10 @@ async fn a_pod_changed_or_recreated_since_the_plan_is_not_deleted() {
     let snap = kubectl_sts::cluster::load::snapshot(&conn.client, "default", "web")
         .await
         .unwrap();
-    let err = kubectl_sts::ops::delete_controlled_pod(&conn, &target, &snap, "web-3")
-        .await
-        .unwrap_err();
+    let err =
+        kubectl_sts::ops::delete_controlled_pod(&conn, &mut recorded.io(), &target, &snap, "web-3")
+            .await
+            .unwrap_err();
     assert!(
         matches!(&err, kubectl_sts::ops::PodDeleteError::Refused(m) if m.contains("not controlled by statefulset/web")),
         "{err:?}"

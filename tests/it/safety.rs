@@ -104,7 +104,7 @@ async fn the_dashboard_acts_on_the_namespace_of_the_set_it_shows() {
     // What the event loop runs for it.
     let setup = ModelSetup { now, profile };
     let target = Target::new(namespace.clone(), name.clone());
-    let mut out = Vec::new();
+    let mut recorded = kubectl_sts::ops::Recorded::new(kubectl_sts::event::Given::Dialog);
     // Run it until db/web's partition moves (the step then waits out --stable-for).
     let moved = async {
         for _ in 0..400 {
@@ -116,15 +116,31 @@ async fn the_dashboard_acts_on_the_namespace_of_the_set_it_shows() {
         }
         panic!("db/web's partition never moved");
     };
-    tokio::select! {
-        r = kubectl_sts::tui::run_op(&conn, &setup, &target, op, &mut out) => r.unwrap(),
-        _ = moved => {}
+    {
+        let mut io = recorded.io();
+        tokio::select! {
+            r = kubectl_sts::tui::run_op(&conn, &setup, &target, op, &mut io) => r.unwrap(),
+            _ = moved => {}
+        }
     }
-    assert_eq!(
-        partition(&live, "db"),
-        2,
-        "{}",
-        String::from_utf8_lossy(&out)
+    assert_eq!(partition(&live, "db"), 2, "{:?}", recorded.events);
+    // What it wrote, it said: one patch of db/web's partition, nothing elsewhere.
+    let writes: Vec<_> = recorded
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            kubectl_sts::event::Event::Write { object, verb, .. } => {
+                Some((verb.clone(), object.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(!writes.is_empty());
+    assert!(
+        writes
+            .iter()
+            .all(|(_, o)| o.namespace == "db" && o.name == "web"),
+        "{writes:?}"
     );
     assert_eq!(
         partition(&live, "default"),

@@ -479,7 +479,7 @@ async fn stability_is_waited_for_and_bad_usage_is_refused() {
         "waited --stable-for"
     );
     assert!(
-        out.contains("stable in"),
+        out.contains("watching that it stays Ready for 2s"),
         "progress says what it waits for: {out}"
     );
     for args in [

@@ -13,27 +13,26 @@
 //! - only pods this set controls are force-deleted (`--force`), each at the uid and
 //!   resourceVersion it was seen with.
 
-use std::io::Write;
+mod claims;
+
 use std::time::Duration;
 
-use futures::StreamExt;
-use k8s_openapi::api::core::v1::PersistentVolumeClaim;
-use kube::api::{Api, ListParams};
 use serde_json::json;
 
-use super::Target;
+use super::{Io, Target};
 use crate::cluster::mutate::{self, Preconditions};
-use crate::cluster::{ClusterError, Connection, load, watch};
+use crate::cluster::{Connection, load, watch};
 use crate::error::{Error, Result};
+use crate::event::{Event, Intended, Object};
 use crate::model::Snapshot;
 use crate::model::pod::Owner;
 use crate::model::profile::Profile;
 use crate::model::teardown::{self, CLAIM_MARK, ClaimPlan, FROM_REPLICAS, Fate};
-use crate::output::io_error;
+use crate::ops::wait::{Check, Stop, wait_until};
+use claims::{delete_marked_claims, finish_marked_claims};
 
 pub struct Options {
     pub delete_pvcs: bool,
-    pub yes: bool,
     pub dry_run: Option<String>,
     pub timeout: Duration,
     pub cascade: String,
@@ -49,30 +48,26 @@ fn controlled(r: &crate::model::pod::PodRecord) -> bool {
     r.owner == Owner::ThisSet && r.member
 }
 
-fn say(out: &mut dyn Write, s: String) -> Result<()> {
-    out.write_all(s.as_bytes()).map_err(io_error)
-}
-
 pub async fn run(
     conn: &Connection,
+    io: &mut Io<'_>,
     target: &Target,
     profile: &Profile,
     opts: &Options,
-    out: &mut dyn Write,
 ) -> Result<()> {
     let (ns, name) = (target.namespace.as_str(), target.name.as_str());
     let snap = match load::snapshot(&conn.client, ns, name).await {
         Ok(s) => s,
         Err(e) if e.is_not_found() && !opts.abort => {
-            return finish_marked_claims(conn, target, opts, out).await;
+            return finish_marked_claims(conn, io, target, opts).await;
         }
         Err(e) => return Err(e.into()),
     };
     if opts.abort {
-        return abort(conn, target, &snap, opts, out).await;
+        return abort(conn, io, target, &snap, opts).await;
     }
     let claims = teardown::claim_plan(&snap, profile, opts.delete_pvcs);
-    show_plan(&snap, &claims, out)?;
+    io.emit(plan(&snap, &claims));
     let by_policy: Vec<&str> = claims
         .iter()
         .filter(|c| matches!(c.fate, Fate::DeletedWithItsPod | Fate::DeletedWithTheSet))
@@ -88,11 +83,14 @@ pub async fn run(
         ));
     }
     let server_dry = match super::go_ahead(
+        io,
         opts.dry_run.as_deref(),
-        opts.yes,
         &format!("Delete statefulset/{name} in namespace {ns}?"),
     )? {
-        super::Go::NoChange => return say(out, "(dry run: nothing changed)\n".into()),
+        super::Go::NoChange => {
+            io.info("(dry run: nothing changed)");
+            return Ok(());
+        }
         super::Go::Ahead { server_dry } => server_dry,
     };
     // Mark the claims this command deletes, before anything else changes.
@@ -108,41 +106,49 @@ pub async fn run(
         )
         .await
         .map_err(|e| super::write_error(e, &format!("persistentvolumeclaim/{}", c.name)))?;
+        io.wrote(
+            "patch",
+            Object::new("persistentvolumeclaim", ns, &c.name),
+            (Some(&c.uid), Some(&c.resource_version)),
+            server_dry,
+            format!("  pvc/{} marked for deletion after the set", c.name),
+        );
     }
     let replicas = crate::model::set::replicas(snap.set());
     let mut latest = snap.clone();
     if replicas != 0 || server_dry {
         // One write: the replicas to come back to, and zero.
+        let rv = snap.resource_version();
         let patched = mutate::patch_set(
             &conn.client,
             ns,
             name,
             &json!({"metadata": {"annotations": {FROM_REPLICAS: replicas.to_string()}},
                     "spec": {"replicas": 0}}),
-            &snap.resource_version(),
+            &rv,
             server_dry,
         )
         .await
         .map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?;
         if server_dry {
-            return say(
-                out,
-                "scale to 0 accepted by the server (dry run: nothing changed)\n".into(),
-            );
+            io.info("scale to 0 accepted by the server (dry run: nothing changed)");
+            return Ok(());
         }
-        say(
-            out,
+        io.wrote(
+            "patch",
+            Object::new("statefulset", ns, name),
+            (snap.set().metadata.uid.as_deref(), Some(&rv)),
+            false,
             format!(
-                "scaled statefulset/{name} to 0 (from {replicas}; `kubectl sts delete {name} -n {ns} --abort` scales it back)\n"
+                "scaled statefulset/{name} to 0 (from {replicas}; `kubectl sts delete {name} -n {ns} --abort` scales it back)"
             ),
-        )?;
+        );
         latest = latest
             .with_set(patched)
             .map_err(|e| Error::failed(e.to_string()))?;
     }
-    let latest = wait_for_pods(conn, target, &snap, latest, opts, out).await?;
-    delete_set(conn, target, &snap, latest, opts).await?;
-    say(out, format!("deleted statefulset/{name}\n"))?;
+    let latest = wait_for_pods(conn, io, target, &snap, latest, opts).await?;
+    delete_set(conn, io, target, &snap, latest, opts).await?;
     // Exactly the claims planned and marked, each at its current version.
     let planned: Vec<&str> = claims
         .iter()
@@ -150,7 +156,7 @@ pub async fn run(
         .map(|c| c.uid.as_str())
         .collect();
     if !planned.is_empty() {
-        delete_marked_claims(conn, ns, name, Some(&planned), false, out).await?;
+        delete_marked_claims(conn, io, (ns, name), Some(&planned), false).await?;
     }
     let kept: Vec<&str> = claims
         .iter()
@@ -158,14 +164,11 @@ pub async fn run(
         .map(|c| c.name.as_str())
         .collect();
     if !kept.is_empty() {
-        say(
-            out,
-            format!(
-                "retained claims: {}\n  delete them with: kubectl delete pvc -n {ns} {}\n",
-                kept.join(", "),
-                kept.join(" ")
-            ),
-        )?;
+        io.info(format!(
+            "retained claims: {}\n  delete them with: kubectl delete pvc -n {ns} {}",
+            kept.join(", "),
+            kept.join(" ")
+        ));
     }
     Ok(())
 }
@@ -176,6 +179,7 @@ pub async fn run(
 /// still at zero, same uid); a change of its spec stops the teardown.
 async fn delete_set(
     conn: &Connection,
+    io: &mut Io<'_>,
     target: &Target,
     first: &Snapshot,
     mut latest: Snapshot,
@@ -199,7 +203,16 @@ async fn delete_set(
         )
         .await;
         match result {
-            Ok(_) => return Ok(()),
+            Ok(_) => {
+                io.wrote(
+                    "delete",
+                    Object::new("statefulset", ns, name),
+                    (Some(&set_uid), Some(&rv)),
+                    false,
+                    format!("deleted statefulset/{name}"),
+                );
+                return Ok(());
+            }
             Err(e) if e.is_conflict() => {
                 latest = load::snapshot(&conn.client, ns, name).await?;
                 let set = latest.set();
@@ -225,8 +238,8 @@ async fn delete_set(
 }
 
 /// The plan, before consent: the pods in the order they go, and each claim's fate.
-fn show_plan(snap: &Snapshot, claims: &[ClaimPlan], out: &mut dyn Write) -> Result<()> {
-    let name = snap.name();
+fn plan(snap: &Snapshot, claims: &[ClaimPlan]) -> Event {
+    let (ns, name) = (snap.namespace(), snap.name());
     let spec = snap.set().spec.as_ref();
     let parallel = spec.and_then(|s| s.pod_management_policy.as_deref()) == Some("Parallel");
     let mut pods: Vec<(i32, &str)> = snap
@@ -237,29 +250,14 @@ fn show_plan(snap: &Snapshot, claims: &[ClaimPlan], out: &mut dyn Write) -> Resu
         .collect();
     pods.sort_by_key(|(o, _)| std::cmp::Reverse(*o));
     let order = pods.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ");
-    say(
-        out,
-        format!(
-            "Ordered teardown of statefulset/{name} in namespace {}:\n",
-            snap.namespace()
-        ),
-    )?;
-    if parallel {
-        say(
-            out,
-            format!(
-                "  warning: podManagementPolicy is Parallel — all pods terminate at once: {order}\n"
-            ),
-        )?;
+    let mut lines = vec![if parallel {
+        format!("  warning: podManagementPolicy is Parallel — all pods terminate at once: {order}")
     } else {
-        say(
-            out,
-            format!(
-                "  pods terminate one at a time, highest ordinal first: {}\n",
-                if order.is_empty() { "none" } else { &order }
-            ),
-        )?;
-    }
+        format!(
+            "  pods terminate one at a time, highest ordinal first: {}",
+            if order.is_empty() { "none" } else { &order }
+        )
+    }];
     let policy = spec.and_then(|s| s.persistent_volume_claim_retention_policy.as_ref());
     let scaled = policy
         .and_then(|p| p.when_scaled.as_deref())
@@ -267,18 +265,52 @@ fn show_plan(snap: &Snapshot, claims: &[ClaimPlan], out: &mut dyn Write) -> Resu
     let deleted = policy
         .and_then(|p| p.when_deleted.as_deref())
         .unwrap_or("Retain");
-    say(
-        out,
-        format!(
-            "  claims ({}), retention policy whenScaled={scaled}, whenDeleted={deleted}:{}\n",
-            claims.len(),
-            if claims.is_empty() { " none" } else { "" }
-        ),
-    )?;
-    for c in claims {
-        say(out, format!("    {}: {}\n", c.name, c.fate.describe()))?;
+    lines.push(format!(
+        "  claims ({}), retention policy whenScaled={scaled}, whenDeleted={deleted}:{}",
+        claims.len(),
+        if claims.is_empty() { " none" } else { "" }
+    ));
+    lines.extend(
+        claims
+            .iter()
+            .map(|c| format!("    {}: {}", c.name, c.fate.describe())),
+    );
+    let mut writes = vec![Intended {
+        verb: "patch".into(),
+        object: Object::new("statefulset", ns, name),
+        reason: "spec.replicas → 0 (the replicas it had are recorded for --abort)".into(),
+    }];
+    writes.extend(
+        claims
+            .iter()
+            .filter(|c| c.fate == Fate::DeletedOnRequest)
+            .map(|c| Intended {
+                verb: "delete".into(),
+                object: Object::new("persistentvolumeclaim", ns, &c.name),
+                reason: "--delete-pvcs (marked first, deleted after the set)".into(),
+            }),
+    );
+    writes.push(Intended {
+        verb: "delete".into(),
+        object: Object::new("statefulset", ns, name),
+        reason: "once every pod is gone, at the uid and resourceVersion last seen".into(),
+    });
+    Event::Plan {
+        message: format!("Ordered teardown of statefulset/{name} in namespace {ns}:"),
+        lines,
+        writes,
+        template: None,
     }
-    Ok(())
+}
+
+/// What a look at the set during the teardown's wait found.
+enum Look {
+    /// Every pod is gone.
+    Gone(Box<Snapshot>),
+    /// Another client changed the set: stop.
+    Changed(Error),
+    /// `--force` is on and pods are still terminating: remove them.
+    Force(Box<Snapshot>),
 }
 
 /// Waits until every pod of the set is gone. Stops when another client changes the set
@@ -286,113 +318,166 @@ fn show_plan(snap: &Snapshot, claims: &[ClaimPlan], out: &mut dyn Write) -> Resu
 /// the pods the set controls that are still terminating.
 async fn wait_for_pods(
     conn: &Connection,
+    io: &mut Io<'_>,
     target: &Target,
     first: &Snapshot,
-    mut latest: Snapshot,
+    latest: Snapshot,
     opts: &Options,
-    out: &mut dyn Write,
 ) -> Result<Snapshot> {
     let (ns, name) = (target.namespace.as_str(), target.name.as_str());
     let set_uid = first.set().metadata.uid.clone().unwrap_or_default();
     let template = first.set_json().pointer("/spec/template").cloned();
+    let mut last = present(&latest);
+    if last.is_empty() {
+        return Ok(latest);
+    }
     let mut updates = std::pin::pin!(
         watch::snapshots(conn.watch_client.clone(), ns.to_string(), name.to_string()).await?
     );
     let mut deadline = tokio::time::Instant::now() + opts.timeout;
-    let mut forced = false;
-    let mut forced_uids: Vec<String> = Vec::new();
-    let mut last: Vec<(String, bool)> = Vec::new();
-    let mut errors = super::wait::Errors::default();
+    io.emit(Event::Wait {
+        for_: format!("every pod of statefulset/{name} to be gone"),
+        deadline: super::force_rollback::deadline_of(io, opts.timeout),
+        message: format!("waiting for the pods of {name} to terminate, highest ordinal first"),
+    });
+    let mut forcing = false;
+    let mut forced: Vec<String> = Vec::new();
+    let mut latest = latest;
     loop {
-        let set = latest.set();
-        if set.metadata.uid.as_deref() != Some(set_uid.as_str()) {
-            return Err(Error::failed(format!(
-                "statefulset/{name} was replaced by another object (uid {}) during the teardown; stopped, nothing more deleted",
-                set.metadata.uid.as_deref().unwrap_or("?")
-            )));
-        }
-        let replicas = crate::model::set::replicas(set);
-        if replicas != 0 {
-            return Err(Error::failed(format!(
-                "statefulset/{name} was scaled to {replicas} by another client during the teardown; stopped without deleting it"
-            ))
-            .with_hint(format!(
-                "if the teardown should go on, run `kubectl sts delete {name} -n {ns}` again"
-            )));
-        }
-        if latest.set_json().pointer("/spec/template").cloned() != template {
-            return Err(Error::failed(format!(
-                "the template of statefulset/{name} was changed by another client during the teardown; stopped without deleting it"
-            )));
-        }
-        let present: Vec<(String, bool)> = latest
-            .records()
-            .iter()
-            .filter(|r| controlled(r))
-            .map(|r| (r.name.clone(), r.terminating))
-            .collect();
-        for (pod, terminating) in &present {
-            if *terminating && !last.iter().any(|(p, t)| p == pod && *t) {
-                say(out, format!("  {pod} terminating\n"))?;
+        let events = std::cell::RefCell::new(&mut *io.events);
+        let check = |s: &Snapshot| {
+            if let Err(e) = unchanged(s, &set_uid, template.as_ref()) {
+                return Check::Done(Look::Changed(e));
             }
-        }
-        for (pod, _) in &last {
-            if !present.iter().any(|(p, _)| p == pod) {
-                say(out, format!("  {pod} gone\n"))?;
-            }
-        }
-        if present.is_empty() {
-            return Ok(latest);
-        }
-        if forced {
-            force_terminating(conn, ns, &latest, &mut forced_uids, out).await?;
-        }
-        last = present;
-        match tokio::time::timeout_at(deadline, updates.next()).await {
-            Ok(Some(watch::Update::Snapshot(s))) => {
-                errors.seen();
-                latest = *s;
-            }
-            // Claims do not gate the teardown's wait (its plan read them).
-            Ok(Some(watch::Update::Unread(_))) => {}
-            Ok(Some(watch::Update::Reconnecting(why))) => {
-                // The wait's policy (ops::wait): said, and a repeated error stops it.
-                say(out, format!("  watch interrupted ({why}); reconnecting\n"))?;
-                if errors.failed(tokio::time::Instant::now()) {
-                    return Err(Error::failed(format!(
-                        "the watch of statefulset/{name} kept failing: {why}; stopped while its pods were terminating"
-                    ))
-                    .with_hint(format!(
-                        "run `kubectl sts delete {name} -n {ns}` again: it continues"
-                    )));
+            let now = present(s);
+            let mut events = events.borrow_mut();
+            for (pod, ordinal, terminating) in &now {
+                if *terminating && !last.iter().any(|(p, _, t)| p == pod && *t) {
+                    events.emit(observed(pod, *ordinal, "terminating"));
                 }
             }
-            Ok(None) => {
-                return Err(Error::failed(format!(
-                    "the watch of statefulset/{name} ended; stopped while its pods were terminating"
-                ))
-                .with_hint(format!(
-                    "run `kubectl sts delete {name} -n {ns}` again: it continues"
-                )));
+            for (pod, ordinal, _) in &last {
+                if !now.iter().any(|(p, _, _)| p == pod) {
+                    events.emit(observed(pod, *ordinal, "gone"));
+                }
             }
-            Err(_) if opts.force && !forced => {
-                // From here on every pod of the set still terminating is removed at once.
-                forced = true;
-                deadline = tokio::time::Instant::now() + opts.timeout.max(Duration::from_secs(30));
+            last = now;
+            if last.is_empty() {
+                Check::Done(Look::Gone(Box::new(s.clone())))
+            } else if forcing
+                && s.records()
+                    .iter()
+                    .any(|r| controlled(r) && r.terminating && !forced.contains(&r.uid))
+            {
+                Check::Done(Look::Force(Box::new(s.clone())))
+            } else {
+                Check::Wait { recheck: None }
             }
-            Err(_) => return Err(stuck_pods(name, &latest)),
+        };
+        let on_error = |why: &str| {
+            events.borrow_mut().emit(Event::warning(format!(
+                "watch interrupted ({why}); reconnecting"
+            )));
+        };
+        let ended = wait_until(&mut updates, deadline, check, on_error).await;
+        match ended {
+            Ok((Look::Gone(s), _)) => return Ok(*s),
+            Ok((Look::Changed(e), _)) => return Err(e),
+            Ok((Look::Force(s), _)) => {
+                force_terminating(conn, io, ns, &s, &mut forced).await?;
+                latest = *s;
+            }
+            Err(stopped) => {
+                if let Some(s) = stopped.last {
+                    latest = *s;
+                }
+                match stopped.why {
+                    Stop::Timeout if opts.force && !forcing => {
+                        // From here on every pod of the set still terminating is removed
+                        // at once.
+                        forcing = true;
+                        deadline =
+                            tokio::time::Instant::now() + opts.timeout.max(Duration::from_secs(30));
+                        force_terminating(conn, io, ns, &latest, &mut forced).await?;
+                    }
+                    Stop::Timeout => return Err(stuck_pods(name, &latest)),
+                    Stop::Errors(why) => {
+                        return Err(Error::failed(format!(
+                            "the watch of statefulset/{name} kept failing: {why}; stopped while its pods were terminating"
+                        ))
+                        .with_hint(format!(
+                            "run `kubectl sts delete {name} -n {ns}` again: it continues"
+                        )));
+                    }
+                    Stop::Ended => {
+                        return Err(Error::failed(format!(
+                            "the watch of statefulset/{name} ended; stopped while its pods were terminating"
+                        ))
+                        .with_hint(format!(
+                            "run `kubectl sts delete {name} -n {ns}` again: it continues"
+                        )));
+                    }
+                }
+            }
         }
     }
+}
+
+/// The pods the teardown waits for: (name, ordinal, terminating).
+fn present(snap: &Snapshot) -> Vec<(String, i32, bool)> {
+    snap.records()
+        .iter()
+        .filter(|r| controlled(r))
+        .map(|r| (r.name.clone(), r.ordinal, r.terminating))
+        .collect()
+}
+
+fn observed(pod: &str, ordinal: i32, change: &str) -> Event {
+    Event::Observed {
+        pod: pod.into(),
+        ordinal: Some(ordinal),
+        change: change.into(),
+        revision: None,
+        message: format!("{pod} {change}"),
+    }
+}
+
+/// The set is still the one the teardown scaled down: same uid, zero replicas, same
+/// template.
+fn unchanged(snap: &Snapshot, uid: &str, template: Option<&serde_json::Value>) -> Result<()> {
+    let (ns, name) = (snap.namespace(), snap.name());
+    let set = snap.set();
+    if set.metadata.uid.as_deref() != Some(uid) {
+        return Err(Error::failed(format!(
+            "statefulset/{name} was replaced by another object (uid {}) during the teardown; stopped, nothing more deleted",
+            set.metadata.uid.as_deref().unwrap_or("?")
+        )));
+    }
+    let replicas = crate::model::set::replicas(set);
+    if replicas != 0 {
+        return Err(Error::failed(format!(
+            "statefulset/{name} was scaled to {replicas} by another client during the teardown; stopped without deleting it"
+        ))
+        .with_hint(format!(
+            "if the teardown should go on, run `kubectl sts delete {name} -n {ns}` again"
+        )));
+    }
+    if snap.set_json().pointer("/spec/template") != template {
+        return Err(Error::failed(format!(
+            "the template of statefulset/{name} was changed by another client during the teardown; stopped without deleting it"
+        )));
+    }
+    Ok(())
 }
 
 /// `--force`: deletes with grace period 0 the terminating pods this set controls, each
 /// at the uid and resourceVersion it was seen with.
 async fn force_terminating(
     conn: &Connection,
+    io: &mut Io<'_>,
     ns: &str,
     snap: &Snapshot,
     done: &mut Vec<String>,
-    out: &mut dyn Write,
 ) -> Result<()> {
     let due: Vec<(String, String, String)> = snap
         .records()
@@ -422,7 +507,13 @@ async fn force_terminating(
         )
         .await;
         match result {
-            Ok(true) => say(out, format!("  {pod} force-deleted (grace period 0)\n"))?,
+            Ok(true) => io.wrote(
+                "delete",
+                Object::new("pod", ns, &pod),
+                (Some(&uid), Some(&rv)),
+                false,
+                format!("  {pod} force-deleted (grace period 0)"),
+            ),
             Ok(false) => {}
             // Changed since seen: the next snapshot decides again.
             Err(e) if e.is_conflict() => {
@@ -434,133 +525,13 @@ async fn force_terminating(
     Ok(())
 }
 
-/// The claims of the namespace that carry a teardown mark of `ns/name`, as they are now.
-async fn marked_claims(
-    conn: &Connection,
-    ns: &str,
-    name: &str,
-) -> Result<Vec<PersistentVolumeClaim>> {
-    let api: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), ns);
-    let all = crate::cluster::retry::read(|| async {
-        api.list(&ListParams::default()).await.map_err(|e| {
-            ClusterError::from_kube(
-                format!("list persistentvolumeclaims in namespace {ns:?}"),
-                e,
-            )
-        })
-    })
-    .await?;
-    Ok(all
-        .items
-        .into_iter()
-        .filter(|c| teardown::marked_for(c, ns, name))
-        .collect())
-}
-
-/// Deletes the marked claims of `ns/name` (only those with a uid in `only`, when given),
-/// each at its uid and the resourceVersion it was read at. A claim changed in between
-/// (409) is read again and deleted at its new version if it still carries the mark.
-async fn delete_marked_claims(
-    conn: &Connection,
-    ns: &str,
-    name: &str,
-    only: Option<&[&str]>,
-    server_dry: bool,
-    out: &mut dyn Write,
-) -> Result<()> {
-    for _ in 0..3 {
-        let mut changed = false;
-        for c in marked_claims(conn, ns, name).await? {
-            let claim = c.metadata.name.as_deref().unwrap_or("");
-            let uid = c.metadata.uid.as_deref().unwrap_or("");
-            if only.is_some_and(|o| !o.contains(&uid)) {
-                continue;
-            }
-            let result = mutate::delete_preconditioned(
-                &conn.client,
-                &mutate::claim_path(ns, claim),
-                &format!("persistentvolumeclaims {claim:?} in namespace {ns:?}"),
-                &Preconditions {
-                    uid,
-                    resource_version: c.metadata.resource_version.as_deref(),
-                    dry_run: server_dry,
-                    ..Preconditions::default()
-                },
-            )
-            .await;
-            match result {
-                Ok(true) => say(out, format!("deleted pvc/{claim}\n"))?,
-                Ok(false) => {}
-                Err(e) if e.is_conflict() => changed = true,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        if !changed {
-            return Ok(());
-        }
-    }
-    Err(Error::failed(format!(
-        "claims of statefulset/{name} kept changing while being deleted"
-    ))
-    .with_hint(format!(
-        "run `kubectl sts delete {name} -n {ns} --delete-pvcs` again: it deletes the claims still marked"
-    )))
-}
-
-/// The set is gone: finish the claims an earlier run of this teardown marked, or say
-/// that there is no such set.
-async fn finish_marked_claims(
-    conn: &Connection,
-    target: &Target,
-    opts: &Options,
-    out: &mut dyn Write,
-) -> Result<()> {
-    let (ns, name) = (target.namespace.as_str(), target.name.as_str());
-    let marked = marked_claims(conn, ns, name).await?;
-    if marked.is_empty() {
-        return Err(Error::failed(format!(
-            "statefulsets.apps {name:?} not found in namespace {ns:?}: nothing to tear down"
-        ))
-        .with_hint("if an earlier `kubectl sts delete` of it finished, there is nothing left to do; else check the name and the namespace (-n)"));
-    }
-    let names: Vec<&str> = marked
-        .iter()
-        .filter_map(|c| c.metadata.name.as_deref())
-        .collect();
-    say(
-        out,
-        format!(
-            "statefulset/{name} is gone; an earlier `kubectl sts delete {name} --delete-pvcs` marked claims for deletion: {}\n",
-            names.join(", ")
-        ),
-    )?;
-    if !opts.delete_pvcs {
-        return Err(Error::input(format!(
-            "claims of the deleted statefulset/{name} are still marked for deletion: {}",
-            names.join(", ")
-        ))
-        .with_hint(format!(
-            "run `kubectl sts delete {name} -n {ns} --delete-pvcs` to finish"
-        )));
-    }
-    let server_dry = match super::go_ahead(
-        opts.dry_run.as_deref(),
-        opts.yes,
-        &format!("Delete these {} claim(s)?", names.len()),
-    )? {
-        super::Go::NoChange => return say(out, "(dry run: nothing changed)\n".into()),
-        super::Go::Ahead { server_dry } => server_dry,
-    };
-    delete_marked_claims(conn, ns, name, None, server_dry, out).await
-}
-
 /// `--abort`: scales the set back to the replicas the teardown recorded.
 async fn abort(
     conn: &Connection,
+    io: &mut Io<'_>,
     target: &Target,
     snap: &Snapshot,
     opts: &Options,
-    out: &mut dyn Write,
 ) -> Result<()> {
     let (ns, name) = (target.namespace.as_str(), target.name.as_str());
     let recorded = snap
@@ -579,34 +550,48 @@ async fn abort(
             "statefulset/{name}: annotation {FROM_REPLICAS}={text:?} is not a number of replicas"
         ))
     })?;
-    say(
-        out,
-        format!(
-            "Abort the teardown of statefulset/{name} in namespace {ns}: scale back to {replicas} replicas\n"
+    io.emit(Event::Plan {
+        message: format!(
+            "Abort the teardown of statefulset/{name} in namespace {ns}: scale back to {replicas} replicas"
         ),
-    )?;
+        lines: vec![],
+        writes: vec![Intended {
+            verb: "patch".into(),
+            object: Object::new("statefulset", ns, name),
+            reason: format!("spec.replicas → {replicas}, as recorded by the teardown"),
+        }],
+        template: None,
+    });
     let server_dry = match super::go_ahead(
+        io,
         opts.dry_run.as_deref(),
-        opts.yes,
         &format!("Scale statefulset/{name} back to {replicas}?"),
     )? {
-        super::Go::NoChange => return say(out, "(dry run: nothing changed)\n".into()),
+        super::Go::NoChange => {
+            io.info("(dry run: nothing changed)");
+            return Ok(());
+        }
         super::Go::Ahead { server_dry } => server_dry,
     };
+    let rv = snap.resource_version();
     mutate::patch_set(
         &conn.client,
         ns,
         name,
         &json!({"metadata": {"annotations": {FROM_REPLICAS: null}}, "spec": {"replicas": replicas}}),
-        &snap.resource_version(),
+        &rv,
         server_dry,
     )
     .await
     .map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?;
-    say(
-        out,
-        format!("scaled statefulset/{name} back to {replicas}; the teardown is aborted\n"),
-    )
+    io.wrote(
+        "patch",
+        Object::new("statefulset", ns, name),
+        (snap.set().metadata.uid.as_deref(), Some(&rv)),
+        server_dry,
+        format!("scaled statefulset/{name} back to {replicas}; the teardown is aborted"),
+    );
+    Ok(())
 }
 
 /// Which pods did not go, and why.

@@ -1,0 +1,351 @@
+//! A step's gate: wait (on watches, with [`wait_until`]) until the included ordinals are
+//! updated, Running, Ready, available and stable; run the user's checks; on a failure
+//! stop with it, or under `--auto-rollback` perform the forced rollback first.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use serde_json::json;
+use tokio::time::Instant;
+
+use super::{CONFLICT_RETRIES, Options, partition_of};
+use crate::cluster::{Connection, load, mutate, watch};
+use crate::error::{Error, Result};
+use crate::event::{Event, Given, Object, Sink, Verdict};
+use crate::model::stepping::{self, Gate, ORIGIN_ANNOTATION, VERIFIED_ANNOTATION};
+use crate::model::{self, ModelSetup, Snapshot, report};
+use crate::ops::wait::{Check, Stop, wait_until};
+use crate::ops::{Io, Target};
+
+/// Waits for `wait` to pass the gate, then runs the user's checks on `check`; on a
+/// failure, with `--auto-rollback`, performs the forced rollback and puts the original
+/// partition back.
+pub(super) async fn gate(
+    conn: &Connection,
+    io: &mut Io<'_>,
+    target: &Target,
+    snap: &Snapshot,
+    setup: &ModelSetup,
+    opts: &Options,
+    (wait, check): (&[i32], &[i32]),
+) -> Result<()> {
+    let result = match wait_gate(conn, io, target, setup, opts, wait).await {
+        Ok(()) => crate::ops::checks::run(&opts.checks, io, target, snap, check).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(()),
+        Err(failure) => recover(conn, io, target, setup, opts, failure).await,
+    }
+}
+
+/// Stops with the failure, or with `--auto-rollback` rolls back first.
+async fn recover(
+    conn: &Connection,
+    io: &mut Io<'_>,
+    target: &Target,
+    setup: &ModelSetup,
+    opts: &Options,
+    failure: Error,
+) -> Result<()> {
+    let name = target.name.as_str();
+    if !opts.auto_rollback {
+        return Err(failure.with_hint(format!(
+            "to recover: kubectl sts force-rollback {name} (or re-run with --auto-rollback)"
+        )));
+    }
+    io.emit(Event::Warning {
+        message: format!("step failed: {failure}"),
+        hint: None,
+    });
+    io.info(format!("Auto-rollback: forced rollback of {name}"));
+    rollback(conn, io, target, setup, opts).await?;
+    Err(Error::failed(format!(
+        "the rollout of {name} failed and was rolled back: {failure}"
+    )))
+}
+
+/// The forced rollback (`ops::force_rollback`, consent given by `--auto-rollback`), then
+/// the partition from before the first step.
+pub async fn rollback(
+    conn: &Connection,
+    io: &mut Io<'_>,
+    target: &Target,
+    setup: &ModelSetup,
+    opts: &Options,
+) -> Result<()> {
+    let name = target.name.as_str();
+    let fr = crate::ops::force_rollback::Options {
+        to_revision: None,
+        all_bad: false,
+        force: true,
+        dry_run: None,
+        wait: true,
+        timeout: opts.step_timeout,
+    };
+    let mut flag = Given::Flag;
+    crate::ops::force_rollback::run(conn, &mut io.with_consent(&mut flag), target, setup, &fr)
+        .await?;
+    for _ in 0..CONFLICT_RETRIES {
+        let snap = load::snapshot(&conn.client, &target.namespace, name).await?;
+        let Some(origin) = snap
+            .set()
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(ORIGIN_ANNOTATION))
+            .and_then(|o| o.parse::<i32>().ok())
+        else {
+            return Ok(());
+        };
+        let rv = snap.resource_version();
+        let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null, VERIFIED_ANNOTATION: null}},
+                           "spec": {"updateStrategy": {"rollingUpdate": {"partition": origin}}}});
+        match mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false).await {
+            Ok(_) => {
+                io.wrote(
+                    "patch",
+                    Object::new("statefulset", &target.namespace, name),
+                    (snap.set().metadata.uid.as_deref(), Some(&rv)),
+                    false,
+                    format!("statefulset.apps/{name} partition restored to {origin}"),
+                );
+                return Ok(());
+            }
+            Err(e) if e.is_conflict() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::failed(format!(
+        "could not restore the partition of {name}: it kept changing (409 Conflict)"
+    )))
+}
+
+/// Records that the step to `partition` passed every gate, if the set is still there.
+pub(super) async fn mark_verified(
+    conn: &Connection,
+    io: &mut Io<'_>,
+    target: &Target,
+    partition: i32,
+) -> Result<()> {
+    let name = target.name.as_str();
+    for _ in 0..CONFLICT_RETRIES {
+        let snap = load::snapshot(&conn.client, &target.namespace, name).await?;
+        if partition_of(&snap) != partition {
+            // Moved meanwhile: the next read stops on it.
+            return Ok(());
+        }
+        let patch =
+            json!({"metadata": {"annotations": {VERIFIED_ANNOTATION: partition.to_string()}}});
+        let rv = snap.resource_version();
+        match mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false).await {
+            Ok(_) => {
+                io.wrote(
+                    "patch",
+                    Object::new("statefulset", &target.namespace, name),
+                    (snap.set().metadata.uid.as_deref(), Some(&rv)),
+                    false,
+                    format!("  statefulset/{name}: the step to partition {partition} is recorded as passed"),
+                );
+                return Ok(());
+            }
+            Err(e) if e.is_conflict() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Error::failed(format!(
+        "could not record the passed step of {name}: it kept changing (409 Conflict)"
+    )))
+}
+
+/// Follows the set's watches until `ordinals` pass the structural gate and have stayed
+/// Ready, with the same pod and no restart, for `stable_for` (timed on this machine's
+/// monotonic clock from when the tool saw them Ready, so clock skew cannot pass a gate
+/// early; and only while the watch is live: a reconnect starts it over).
+async fn wait_gate(
+    conn: &Connection,
+    io: &mut Io<'_>,
+    target: &Target,
+    setup: &ModelSetup,
+    opts: &Options,
+    ordinals: &[i32],
+) -> Result<()> {
+    let name = target.name.as_str();
+    let pods: Vec<String> = ordinals.iter().map(|o| format!("{name}-{o}")).collect();
+    let stream = watch::snapshots(
+        conn.watch_client.clone(),
+        target.namespace.clone(),
+        name.to_string(),
+    )
+    .await?;
+    let mut stream = std::pin::pin!(stream);
+    let deadline = Instant::now() + opts.step_timeout;
+    let stable = crate::duration::human(opts.stable_for);
+    io.emit(Event::Wait {
+        for_: format!(
+            "{} updated, Running, Ready, available and stable for {stable}",
+            pods.join(", ")
+        ),
+        deadline: jiff::SignedDuration::try_from(opts.step_timeout)
+            .ok()
+            .and_then(|d| io.clock.now().checked_add(d).ok()),
+        message: format!(
+            "waiting for {} (at most {})",
+            pods.join(", "),
+            crate::duration::human(opts.step_timeout)
+        ),
+    });
+    let clock = io.clock;
+    let events: RefCell<&mut dyn Sink> = RefCell::new(&mut *io.events);
+    // ordinal → (pod uid, restarts, first seen Ready)
+    let seen: RefCell<HashMap<i32, (String, i32, Instant)>> = RefCell::default();
+    let mut last = String::new();
+    let check = |s: &Snapshot| -> Check<Result<()>> {
+        let now_t = clock.now().max(setup.now);
+        let plan = model::plan(s, now_t, &setup.profile);
+        let r = report::report(s, &plan, now_t, &setup.profile);
+        let status = match stepping::gate(&r, ordinals) {
+            Gate::Failed(why) => {
+                return Check::Done(Err(Error::failed(format!("step failed: {why}"))));
+            }
+            Gate::Pending(msg) => {
+                seen.borrow_mut().clear();
+                msg
+            }
+            Gate::Passed => {
+                let now = Instant::now();
+                let mut seen = seen.borrow_mut();
+                let mut unstable: Option<(String, Instant)> = None;
+                for &o in ordinals {
+                    let Some(row) = r.rows.iter().find(|row| row.ordinal == o) else {
+                        continue;
+                    };
+                    let pod = row.pod.clone().unwrap_or_default();
+                    let uid = s
+                        .pod(&pod)
+                        .and_then(|p| p.metadata.uid.clone())
+                        .unwrap_or_default();
+                    let entry = seen
+                        .entry(o)
+                        .or_insert_with(|| (uid.clone(), row.restarts, now));
+                    if entry.0 != uid || entry.1 != row.restarts {
+                        if row.restarts > entry.1 && entry.0 == uid {
+                            return Check::Done(Err(Error::failed(format!(
+                                "step failed: {pod} restarted ({} restarts) while being watched for stability",
+                                row.restarts
+                            ))));
+                        }
+                        *entry = (uid, row.restarts, now);
+                    }
+                    let stable_at = entry.2 + opts.stable_for;
+                    if stable_at > now && unstable.as_ref().is_none_or(|(_, at)| stable_at > *at) {
+                        unstable = Some((pod, stable_at));
+                    }
+                }
+                match unstable {
+                    None => return Check::Done(Ok(())),
+                    Some((pod, at)) => {
+                        let msg =
+                            format!("{pod} is Ready; watching that it stays Ready for {stable}");
+                        if msg != last {
+                            events.borrow_mut().emit(Event::progress(msg.clone()));
+                            last = msg;
+                        }
+                        return Check::Wait { recheck: Some(at) };
+                    }
+                }
+            }
+        };
+        if status != last {
+            events.borrow_mut().emit(Event::progress(status.clone()));
+            last = status;
+        }
+        Check::Wait { recheck: None }
+    };
+    let on_error = |why: &str| {
+        // Blind from here until the watch is back: stability counts only observed time,
+        // so it starts over then.
+        seen.borrow_mut().clear();
+        events.borrow_mut().emit(Event::warning(format!(
+            "watch interrupted ({why}); reconnecting; stability is timed again once it is back"
+        )));
+    };
+    let ended = wait_until(&mut stream, deadline, check, on_error).await;
+    let events = events.into_inner();
+    let gate = |result: Verdict, evidence: String, message: String| Event::Gate {
+        name: "ready".into(),
+        pod: None,
+        result,
+        evidence,
+        message,
+    };
+    match ended {
+        Ok((Ok(()), _)) => {
+            let evidence = format!(
+                "{} updated, Ready, available and stable for {stable}",
+                pods.join(", ")
+            );
+            events.emit(gate(
+                Verdict::Passed,
+                evidence,
+                format!("✓ {} updated, Ready, available and stable", pods.join(", ")),
+            ));
+            Ok(())
+        }
+        Ok((Err(e), _)) => {
+            events.emit(gate(
+                Verdict::Failed,
+                e.message.clone(),
+                format!("✗ {}", e.message),
+            ));
+            Err(e)
+        }
+        Err(stopped) => {
+            let (verdict, err) = match &stopped.why {
+                Stop::Timeout => (
+                    Verdict::Failed,
+                    Error::failed(format!(
+                        "step failed: not healthy after --step-timeout {}: {}",
+                        crate::duration::human(opts.step_timeout),
+                        stopped_status(&stopped, setup, clock, ordinals)
+                    )),
+                ),
+                Stop::Errors(why) => (
+                    Verdict::Inconclusive,
+                    Error::failed(format!(
+                        "the watch of {name} kept failing: {why}; the step was not judged"
+                    ))
+                    .with_hint(format!("run `kubectl sts rollout {name} --step` again once the cluster can be seen: it gates this step first")),
+                ),
+                Stop::Ended => (
+                    Verdict::Inconclusive,
+                    Error::failed(format!("the watches of {name} ended; the step was not judged")),
+                ),
+            };
+            events.emit(gate(
+                verdict,
+                err.message.clone(),
+                format!("✗ {}", err.message),
+            ));
+            Err(err)
+        }
+    }
+}
+
+/// Where the gate stood when the wait stopped.
+fn stopped_status(
+    stopped: &crate::ops::wait::Stopped,
+    setup: &ModelSetup,
+    clock: &dyn crate::event::Clock,
+    ordinals: &[i32],
+) -> String {
+    let Some(s) = &stopped.last else {
+        return "no state was seen".into();
+    };
+    let now = clock.now().max(setup.now);
+    let plan = model::plan(s, now, &setup.profile);
+    match stepping::gate(&report::report(s, &plan, now, &setup.profile), ordinals) {
+        Gate::Pending(msg) | Gate::Failed(msg) => msg,
+        Gate::Passed => "Ready, not yet stable".into(),
+    }
+}

@@ -1,0 +1,259 @@
+//! `-o json` on the mutating commands: the whole event stream of `rollout --all`,
+//! `force-rollback` and `delete` against the simulated cluster, each line validated
+//! against the published schema (`docs/events.schema.json`), and the stream's own rules:
+//! `start` first, `end` last with the process's exit code, every write named exactly and
+//! preconditioned, and nothing but JSON on stdout.
+
+use serde_json::Value;
+
+use super::live::{Live, scenario, serve};
+use super::recovery::run_advancing;
+use super::stepping::held;
+use super::support::root;
+
+/// Every line of `out`, parsed and validated against the schema.
+fn stream(out: &str) -> Vec<Value> {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/events.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(!out.trim().is_empty(), "no events");
+    out.lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("not one JSON object per line ({e}): {line}"));
+            let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{line}\n{}", errors.join("\n"));
+            v
+        })
+        .collect()
+}
+
+/// The rules every stream keeps: start first, end last with `code`, one target.
+fn well_formed(events: &[Value], code: i32, name: &str) {
+    assert_eq!(events[0]["type"], "start", "{:?}", events[0]);
+    assert_eq!(events[0]["schemaVersion"], 1);
+    let end = events.last().unwrap();
+    assert_eq!(end["type"], "end", "{end}");
+    assert_eq!(end["exitCode"], code, "{end}");
+    assert_eq!(
+        end["outcome"],
+        if code == 0 { "succeeded" } else { "failed" },
+        "{end}"
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e["type"] == "start" || e["type"] == "end")
+            .count(),
+        2,
+        "one start, one end"
+    );
+    for e in events {
+        assert_eq!(e["target"]["namespace"], "default", "{e}");
+        assert_eq!(e["target"]["name"], name, "{e}");
+    }
+    let times: Vec<jiff::Timestamp> = events
+        .iter()
+        .map(|e| e["time"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "time runs forward");
+}
+
+fn of_type<'e>(events: &'e [Value], kind: &str) -> Vec<&'e Value> {
+    events.iter().filter(|e| e["type"] == kind).collect()
+}
+
+/// Each write names its object in the target's namespace and carries the uid and
+/// resourceVersion it was made at.
+fn writes_are_preconditioned(events: &[Value]) -> Vec<(String, String, String)> {
+    of_type(events, "write")
+        .into_iter()
+        .map(|w| {
+            assert_eq!(w["object"]["namespace"], "default", "{w}");
+            assert!(w["uid"].as_str().is_some_and(|u| !u.is_empty()), "uid: {w}");
+            assert!(
+                w["resourceVersion"].as_str().is_some_and(|r| !r.is_empty()),
+                "resourceVersion: {w}"
+            );
+            assert_eq!(w["dryRun"], false, "{w}");
+            (
+                w["verb"].as_str().unwrap().to_string(),
+                w["object"]["kind"].as_str().unwrap().to_string(),
+                w["object"]["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn json_run(live: &Live, args: &[&str]) -> (i32, Vec<Value>, String) {
+    let mut args = args.to_vec();
+    args.extend(["-o", "json"]);
+    let (code, out, err) = run_advancing(live, &args).await;
+    (code, stream(&out), err)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollout_all_streams_every_step_as_events() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let (code, events, err) = json_run(
+        &live,
+        &["rollout", "web", "--all", "--yes", "--stable-for", "0s"],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    well_formed(&events, 0, "web");
+    // Five steps, each planned, consented to, written, waited on and gated.
+    let plans = of_type(&events, "plan");
+    assert_eq!(plans.len(), 5, "{plans:?}");
+    for p in &plans {
+        assert_eq!(p["writes"][0]["object"]["name"], "web");
+        assert_eq!(p["writes"][0]["verb"], "patch");
+    }
+    assert!(
+        of_type(&events, "consent")
+            .iter()
+            .all(|c| c["given"] == "flag")
+    );
+    let writes = writes_are_preconditioned(&events);
+    let partition_moves = of_type(&events, "write")
+        .iter()
+        .filter(|w| {
+            w["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("statefulset.apps/web partition")
+        })
+        .count();
+    assert_eq!(partition_moves, 5, "{writes:?}");
+    assert!(
+        writes
+            .iter()
+            .all(|(_, kind, name)| kind == "statefulset" && name == "web")
+    );
+    assert!(of_type(&events, "wait").len() >= 5);
+    let gates = of_type(&events, "gate");
+    assert_eq!(gates.len(), 5, "{gates:?}");
+    assert!(
+        gates
+            .iter()
+            .all(|g| g["result"] == "passed" && g["name"] == "ready")
+    );
+    // Each write comes after its plan and consent.
+    let first = |kind: &str| events.iter().position(|e| e["type"] == kind).unwrap();
+    assert!(first("plan") < first("consent") && first("consent") < first("write"));
+    // Human text is not on stdout in this mode (stderr carries nothing but warnings).
+    assert!(!err.contains("partition"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn force_rollback_streams_its_plan_deletions_and_recovery() {
+    let live = serve(scenario("stuck", &[])).await;
+    let (code, events, err) = json_run(
+        &live,
+        &["force-rollback", "web", "--yes", "--timeout", "2m"],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    well_formed(&events, 0, "web");
+    let plan = &of_type(&events, "plan")[0];
+    let planned: Vec<(&str, &str)> = plan["writes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["verb"].as_str().unwrap(),
+                w["object"]["name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(planned, [("patch", "web"), ("delete", "web-4")]);
+    assert!(plan["template"]["from"].is_object() && plan["template"]["to"].is_object());
+    let writes = writes_are_preconditioned(&events);
+    assert_eq!(
+        writes,
+        [
+            ("patch".into(), "statefulset".into(), "web".into()),
+            ("delete".into(), "pod".into(), "web-4".into())
+        ],
+        "exactly what was planned"
+    );
+    assert!(of_type(&events, "wait").len() >= 2);
+    let state = &of_type(&events, "state")[0];
+    assert_eq!(state["message"], "recovered:");
+    assert!(
+        state["report"]["rows"]
+            .as_array()
+            .is_some_and(|r| r.len() == 5)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_streams_the_pods_going_highest_ordinal_first() {
+    let live = serve(scenario("default", &[])).await;
+    let (code, events, err) = json_run(&live, &["delete", "web", "--yes"]).await;
+    assert_eq!(code, 0, "{err}");
+    well_formed(&events, 0, "web");
+    let plan = &of_type(&events, "plan")[0];
+    let planned: Vec<(&str, &str)> = plan["writes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["verb"].as_str().unwrap(),
+                w["object"]["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        planned,
+        [("patch", "statefulset"), ("delete", "statefulset")]
+    );
+    let writes = writes_are_preconditioned(&events);
+    assert_eq!(
+        writes,
+        [
+            ("patch".into(), "statefulset".into(), "web".into()),
+            ("delete".into(), "statefulset".into(), "web".into())
+        ]
+    );
+    let gone: Vec<&str> = of_type(&events, "observed")
+        .iter()
+        .filter(|o| o["change"] == "gone")
+        .map(|o| o["pod"].as_str().unwrap())
+        .collect();
+    assert_eq!(gone, ["web-4", "web-3", "web-2", "web-1", "web-0"]);
+    assert_eq!(of_type(&events, "wait").len(), 1);
+    assert!(live.server.shared.read(|c| {
+        c.store
+            .get(kubectl_sts::sim::store::Kind::StatefulSet, "default", "web")
+            .is_none()
+    }));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_is_an_error_event_and_the_end_carries_the_exit_code() {
+    let live = serve(scenario("default", &[])).await;
+    let (code, events, err) = json_run(&live, &["delete", "nosuch", "--yes"]).await;
+    assert_eq!(code, 1);
+    well_formed(&events, 1, "nosuch");
+    let error = &of_type(&events, "error")[0];
+    assert!(
+        error["message"].as_str().unwrap().contains("not found"),
+        "{error}"
+    );
+    assert!(error["hint"].is_string());
+    assert!(of_type(&events, "write").is_empty());
+    // The error is said for people on stderr too.
+    assert!(err.contains("not found"), "{err}");
+    // A dry run consents as a dry run and writes nothing.
+    let live = serve(scenario("stuck", &[])).await;
+    let (code, events, _) = json_run(&live, &["force-rollback", "web", "--dry-run=client"]).await;
+    assert_eq!(code, 0);
+    well_formed(&events, 0, "web");
+    assert_eq!(of_type(&events, "consent")[0]["given"], "dryRun");
+    assert!(of_type(&events, "write").is_empty());
+}
