@@ -261,7 +261,13 @@ async fn wait_for_rollout(
                 done => Check::Done((done, r.diagnosis.remedy.clone())),
             }
         },
-        |e| eprintln!("watch error (reconnecting): {e}"),
+        |u| match u {
+            crate::cluster::watch::Update::Reconnecting(e) => {
+                eprintln!("watch error (reconnecting): {}", output::sanitize(e))
+            }
+            crate::cluster::watch::Update::Unread(u) => super::warn_unread(u),
+            crate::cluster::watch::Update::Snapshot(_) => {}
+        },
     )
     .await;
     if let Some(e) = write_err {

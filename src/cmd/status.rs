@@ -67,7 +67,8 @@ pub fn run(args: &StatusArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write
     })
 }
 
-/// Redraws the status on every change the watches report, until interrupted.
+/// Redraws the status on every change the watches report, until interrupted — a wait
+/// (`ops::wait::wait_until`) whose check never ends.
 async fn watch(
     conn: &cluster::Connection,
     name: &str,
@@ -76,7 +77,7 @@ async fn watch(
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
-    use futures::StreamExt;
+    use crate::ops::wait::{Check, wait_until};
     use std::io::IsTerminal;
     let stream = cluster::watch::snapshots(
         conn.watch_client.clone(),
@@ -88,43 +89,53 @@ async fn watch(
     let fixed_now = args.model.now.is_some();
     let clear = std::io::stdout().is_terminal();
     let mut last = String::new();
-    loop {
-        let update = tokio::select! {
-            u = stream.next() => u,
-            _ = tokio::signal::ctrl_c() => return Ok(()),
+    let draw = |snap: &model::Snapshot| {
+        let now = if fixed_now {
+            setup.now
+        } else {
+            Timestamp::now()
         };
-        let Some(update) = update else {
-            return Err(Error::failed(format!("the watches of {name} ended")));
+        let plan = model::plan(snap, now, &setup.profile);
+        let r = report::report(snap, &plan, now, &setup.profile);
+        let frame = match args.output {
+            OutputFormat::Json => serde_json::to_string(&r).unwrap_or_default() + "\n",
+            OutputFormat::Yaml => serde_saphyr::to_string(&r).unwrap_or_default() + "---\n",
+            f => output::status::table(&r, f == OutputFormat::Wide, style),
         };
-        match update {
-            cluster::watch::Update::Reconnecting(e) => eprintln!("reconnecting: {e}"),
-            cluster::watch::Update::Unread(u) => super::warn_unread(&u),
-            cluster::watch::Update::Snapshot(snap) => {
-                let now = if fixed_now {
-                    setup.now
-                } else {
-                    Timestamp::now()
-                };
-                let plan = model::plan(&snap, now, &setup.profile);
-                let r = report::report(&snap, &plan, now, &setup.profile);
-                let frame = match args.output {
-                    OutputFormat::Json => serde_json::to_string(&r).unwrap_or_default() + "\n",
-                    OutputFormat::Yaml => serde_saphyr::to_string(&r).unwrap_or_default() + "---\n",
-                    f => output::status::table(&r, f == OutputFormat::Wide, style),
-                };
-                if frame != last {
-                    let table = matches!(args.output, OutputFormat::Table | OutputFormat::Wide);
-                    let text = match (clear, table) {
-                        (true, _) => format!("\x1b[H\x1b[2J{frame}"),
-                        (false, true) => format!("{frame}\n"),
-                        (false, false) => frame.clone(),
-                    };
-                    out.write_all(text.as_bytes()).map_err(io_error)?;
-                    out.flush().map_err(io_error)?;
-                    last = frame;
-                }
+        if frame != last {
+            let table = matches!(args.output, OutputFormat::Table | OutputFormat::Wide);
+            let text = match (clear, table) {
+                (true, _) => format!("\x1b[H\x1b[2J{frame}"),
+                (false, true) => format!("{frame}\n"),
+                (false, false) => frame.clone(),
+            };
+            if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                // A closed pipe ends the watch.
+                return Check::Done(Err(io_error(e)));
             }
+            last = frame;
         }
+        Check::Wait { recheck: None }
+    };
+    let other = |u: &cluster::watch::Update| match u {
+        cluster::watch::Update::Reconnecting(e) => {
+            eprintln!("reconnecting: {}", output::sanitize(e))
+        }
+        cluster::watch::Update::Unread(u) => super::warn_unread(u),
+        cluster::watch::Update::Snapshot(_) => {}
+    };
+    // No deadline: until interrupted, or until the watch keeps failing.
+    let forever = tokio::time::Instant::now() + std::time::Duration::from_secs(100 * 365 * 86_400);
+    let ended = tokio::select! {
+        r = wait_until(&mut stream, forever, draw, other) => r,
+        _ = tokio::signal::ctrl_c() => return Ok(()),
+    };
+    match ended {
+        Ok((result, _)) => result,
+        Err(stopped) => Err(Error::failed(format!(
+            "{} while watching {name}",
+            stopped.describe()
+        ))),
     }
 }
 

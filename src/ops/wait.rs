@@ -86,12 +86,17 @@ pub enum Check<T> {
 }
 
 /// Follows `stream` until `check` is done, `deadline` passes, the stream ends or errors
-/// repeat. `on_error` hears of each watch error (the watch reconnects by itself).
+/// repeat. `on_other` hears of every update that is not a state: each watch error (the
+/// watch reconnects by itself) and each list that could not be read.
+///
+/// This is the one way anything in the tool follows a StatefulSet: the step's gate, the
+/// forced rollback's and the teardown's waits, `rollout status`, `status --watch` and the
+/// dashboard (the last two with a check that never ends).
 pub async fn wait_until<T, S>(
     stream: &mut std::pin::Pin<&mut S>,
     deadline: Instant,
     mut check: impl FnMut(&Snapshot) -> Check<T>,
-    mut on_error: impl FnMut(&str),
+    mut on_other: impl FnMut(&Update),
 ) -> Result<(T, Box<Snapshot>), Stopped>
 where
     S: Stream<Item = Update> + ?Sized,
@@ -121,9 +126,15 @@ where
                 });
             }
             // What a wait judges comes from the set and its pods, not its claims.
-            Some(Some(Update::Unread(_))) => continue,
-            Some(Some(Update::Reconnecting(e))) => {
-                on_error(&e);
+            Some(Some(u @ Update::Unread(_))) => {
+                on_other(&u);
+                continue;
+            }
+            Some(Some(u @ Update::Reconnecting(_))) => {
+                on_other(&u);
+                let Update::Reconnecting(e) = u else {
+                    continue;
+                };
                 // Blind until the next snapshot: nothing time-based is judged on a
                 // state that may be stale.
                 recheck = None;
@@ -232,7 +243,11 @@ mod tests {
             &mut s,
             start + Duration::from_secs(600),
             |_| Check::<()>::Wait { recheck: None },
-            |_| heard += 1,
+            |u| {
+                if matches!(u, Update::Reconnecting(_)) {
+                    heard += 1
+                }
+            },
         )
         .await
         .unwrap_err();

@@ -12,7 +12,7 @@ use crate::ops::{Io, Target};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
+use crate::ops::wait::{Check, wait_until};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
@@ -195,28 +195,53 @@ fn spawn_watch(
 ) -> tokio::task::JoinHandle<()> {
     let (client, tx) = (conn.watch_client.clone(), tx.clone());
     tokio::spawn(async move {
-        let stream = match watch::snapshots(client, ns, name.clone()).await {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = tx.send(Msg::Reconnecting(e.to_string()));
-                return;
-            }
-        };
-        let mut stream = std::pin::pin!(stream);
-        while let Some(update) = stream.next().await {
-            let msg = match update {
-                watch::Update::Snapshot(s) => Msg::Snapshot(s),
-                watch::Update::Reconnecting(why) => Msg::Reconnecting(why),
-                watch::Update::Unread(unread) => Msg::Note(
-                    unread
-                        .iter()
-                        .map(|u| crate::output::sanitize(&u.to_string()).into_owned())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
+        // The one wait primitive, with a check that never ends; if the watch keeps
+        // failing it stops, and the dashboard says so and starts a new one.
+        loop {
+            let stream = match watch::snapshots(client.clone(), ns.clone(), name.clone()).await {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = tx.send(Msg::Reconnecting(e.to_string()));
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    continue;
+                }
             };
-            if tx.send(msg).is_err() {
-                return;
+            let mut stream = std::pin::pin!(stream);
+            let forever = tokio::time::Instant::now() + Duration::from_secs(100 * 365 * 86_400);
+            let show = |s: &crate::model::Snapshot| {
+                if tx.send(Msg::Snapshot(Box::new(s.clone()))).is_err() {
+                    // The dashboard is gone.
+                    return Check::Done(());
+                }
+                Check::Wait { recheck: None }
+            };
+            let other = |u: &watch::Update| {
+                let _ = tx.send(match u {
+                    watch::Update::Reconnecting(why) => Msg::Reconnecting(why.clone()),
+                    watch::Update::Unread(unread) => Msg::Note(
+                        unread
+                            .iter()
+                            .map(|u| crate::output::sanitize(&u.to_string()).into_owned())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
+                    watch::Update::Snapshot(_) => return,
+                });
+            };
+            match wait_until(&mut stream, forever, show, other).await {
+                Ok(((), _)) => return,
+                Err(stopped) => {
+                    if tx
+                        .send(Msg::Reconnecting(format!(
+                            "{}; watching again",
+                            stopped.describe()
+                        )))
+                        .is_err()
+                    {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
             }
         }
     })

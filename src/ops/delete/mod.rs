@@ -374,10 +374,13 @@ async fn wait_for_pods(
                 Check::Wait { recheck: None }
             }
         };
-        let on_error = |why: &str| {
-            events.borrow_mut().emit(Event::warning(format!(
-                "watch interrupted ({why}); reconnecting"
-            )));
+        let on_error = |u: &watch::Update| {
+            // Claims do not gate the teardown's wait (its plan read them).
+            if let watch::Update::Reconnecting(why) = u {
+                events.borrow_mut().emit(Event::warning(format!(
+                    "watch interrupted ({why}); reconnecting"
+                )));
+            }
         };
         let ended = wait_until(&mut updates, deadline, check, on_error).await;
         match ended {

@@ -262,13 +262,16 @@ async fn wait_gate(
         }
         Check::Wait { recheck: None }
     };
-    let on_error = |why: &str| {
-        // Blind from here until the watch is back: stability counts only observed time,
-        // so it starts over then.
-        seen.borrow_mut().clear();
-        events.borrow_mut().emit(Event::warning(format!(
-            "watch interrupted ({why}); reconnecting; stability is timed again once it is back"
-        )));
+    let on_error = |u: &watch::Update| {
+        // A step's gate reads the set and its pods, not its claims.
+        if let watch::Update::Reconnecting(why) = u {
+            // Blind from here until the watch is back: stability counts only observed
+            // time, so it starts over then.
+            seen.borrow_mut().clear();
+            events.borrow_mut().emit(Event::warning(format!(
+                "watch interrupted ({why}); reconnecting; stability is timed again once it is back"
+            )));
+        }
     };
     let ended = wait_until(&mut stream, deadline, check, on_error).await;
     let events = events.into_inner();
