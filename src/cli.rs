@@ -471,6 +471,9 @@ Examples:
   # All the way down, a pause between steps; revert everything if a step fails
   kubectl sts rollout web --all --pause-between 5m --auto-rollback
 
+  # For a pipeline: no questions, every step as JSON Lines events on stdout
+  kubectl sts rollout web --all --yes -o json
+
   # Revisions with the ordinals running each
   kubectl sts rollout history web
 
@@ -876,7 +879,10 @@ const DELETE_EXAMPLES: &str = "\
 Examples:
   kubectl sts delete web --dry-run=client
   kubectl sts delete web --yes
-  kubectl sts delete web --yes --delete-pvcs";
+  kubectl sts delete web --yes --delete-pvcs
+
+  # The teardown as JSON Lines events (start, plan, consent, write, wait, observed, end)
+  kubectl sts delete web --yes -o json";
 
 #[derive(Debug, clap::Args)]
 pub struct DeleteArgs {

@@ -286,7 +286,7 @@ impl Clock for WallClock {
 
 /// Time counted on tokio's clock from an origin: the wall clock's pace on a normal
 /// runtime, virtual (and as fast as the work allows) on a paused one.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TokioClock {
     origin: Timestamp,
     at: tokio::time::Instant,

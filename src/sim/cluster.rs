@@ -18,6 +18,10 @@ pub enum Clock {
     Virtual,
     /// Time is the machine's clock.
     Wall,
+    /// Time is tokio's clock from an origin: virtual on a paused runtime (the headless
+    /// demo, where the tool's own commands run against the cluster in-process), the
+    /// machine's pace otherwise.
+    Tokio(crate::event::TokioClock),
 }
 
 /// Requests answered with an error instead of being served, and watches cut short.
@@ -114,6 +118,7 @@ impl Cluster {
         match self.config.clock {
             Clock::Virtual => self.virtual_now,
             Clock::Wall => Timestamp::now(),
+            Clock::Tokio(c) => crate::event::Clock::now(&c),
         }
     }
 
@@ -146,7 +151,7 @@ impl Cluster {
         // would be skipped, and the cluster would stall until the next write.
         let since = match self.config.clock {
             Clock::Virtual => self.now(),
-            Clock::Wall => self.settled_at.unwrap_or_else(|| self.now()),
+            Clock::Wall | Clock::Tokio(_) => self.settled_at.unwrap_or_else(|| self.now()),
         };
         let kubelet = kubelet::next_change(&self.store, since, &self.config.kubelet);
         match (kubelet, self.next_available(since)) {

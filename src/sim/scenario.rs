@@ -1,7 +1,7 @@
 //! Scenarios: YAML files (built in from `examples/scenarios/`, or a path) with the
 //! objects that seed the cluster, setup steps fast-forwarded before it starts, and a
 //! story of steps a person would take (set an image, move the partition, wait, undo,
-//! delete a pod) that `demo --headless` narrates.
+//! delete a pod, run a `kubectl sts` command) that `demo --headless` narrates.
 
 use jiff::SignedDuration;
 use serde::Deserialize;
@@ -67,6 +67,9 @@ pub enum Step {
     Undo(String),
     /// `kubectl delete pod`.
     DeletePod(String),
+    /// A `kubectl sts` command line, without `kubectl sts` (`rollout web --step`): run by
+    /// the demo through the tool's own engine, its output in the story.
+    Sts(String),
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -176,6 +179,9 @@ fn write(cluster: &mut Cluster, name: &str, change: impl FnOnce(&mut Value)) -> 
 pub fn apply(cluster: &mut Cluster, step: &Step) -> Result<Vec<Record>, String> {
     match step {
         Step::Say(_) | Step::Show(_) => Ok(Vec::new()),
+        Step::Sts(line) => Err(format!(
+            "`kubectl sts {line}` is run by the demo (the tool's own command), not by the simulated cluster"
+        )),
         Step::SetImage {
             set,
             container,
@@ -216,7 +222,7 @@ pub fn apply(cluster: &mut Cluster, step: &Step) -> Result<Vec<Record>, String> 
             let d = crate::duration::parse(d)?;
             Ok(match cluster.config.clock {
                 super::cluster::Clock::Virtual => cluster.advance(d),
-                super::cluster::Clock::Wall => cluster.settle(),
+                super::cluster::Clock::Wall | super::cluster::Clock::Tokio(_) => cluster.settle(),
             })
         }
         Step::Undo(name) => {

@@ -134,6 +134,49 @@ impl Server {
         })
     }
 
+    /// Serves `cluster` to in-process clients only ([`Server::client`]; no socket). The
+    /// headless demo runs the tool's commands against it on a paused clock, where time
+    /// jumps whenever every task waits: an in-memory connection wakes its reader at
+    /// once, a socket's readiness could lose that race.
+    pub fn in_process(cluster: Cluster) -> Server {
+        let rv = cluster.store.resource_version();
+        let (changed, _) = watch::channel(rv);
+        let shared = Arc::new(Shared {
+            cluster: Mutex::new(cluster),
+            changed,
+            log: Mutex::new(Vec::new()),
+        });
+        let driver = tokio::spawn(drive(shared.clone()));
+        Server {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            shared,
+            tasks: vec![driver],
+        }
+    }
+
+    /// A kube-rs client of this server over in-memory HTTP/1.1 connections (one per
+    /// request), served by the same handler as the socket.
+    pub fn client(&self, namespace: &str) -> kube::Client {
+        let shared = self.shared.clone();
+        let service = tower::service_fn(move |req: http::Request<kube::client::Body>| {
+            let shared = shared.clone();
+            async move {
+                let (client_io, server_io) = tokio::io::duplex(1 << 16);
+                tokio::spawn(async move {
+                    let service = service_fn(move |req| serve(shared.clone(), req));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(server_io), service)
+                        .await;
+                });
+                let (mut sender, connection) =
+                    hyper::client::conn::http1::handshake(TokioIo::new(client_io)).await?;
+                tokio::spawn(connection);
+                sender.send_request(req).await
+            }
+        });
+        kube::Client::new(service, namespace)
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
@@ -189,14 +232,12 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 async fn drive(shared: Arc<Shared>) {
     let mut rx = shared.changed.subscribe();
     loop {
-        let (wall, next) = shared.read(|c| (c.config.clock == Clock::Wall, c.next_change()));
+        let (wall, next, now) =
+            shared.read(|c| (c.config.clock != Clock::Virtual, c.next_change(), c.now()));
         let sleep = match (wall, next) {
-            (true, Some(t)) => {
-                let now = jiff::Timestamp::now();
-                Duration::try_from(t.duration_since(now))
-                    .unwrap_or(Duration::ZERO)
-                    .max(Duration::from_millis(5))
-            }
+            (true, Some(t)) => Duration::try_from(t.duration_since(now))
+                .unwrap_or(Duration::ZERO)
+                .max(Duration::from_millis(5)),
             _ => Duration::from_secs(3600),
         };
         tokio::select! {

@@ -33,6 +33,14 @@ fn restore() {
     );
 }
 
+/// The demo's story beside the dashboard: its narration comes in; each operation the
+/// user runs goes out when it starts (`None`) and when it ends (its outcome), so the
+/// story can wait for the user's keys.
+pub struct Story {
+    pub notes: tokio::sync::mpsc::UnboundedReceiver<String>,
+    pub outcomes: UnboundedSender<Option<Result<String, String>>>,
+}
+
 /// Runs the dashboard on this terminal until the user quits.
 pub async fn run(
     conn: Connection,
@@ -40,12 +48,13 @@ pub async fn run(
     namespace: Option<String>,
     initial: Option<String>,
     color: bool,
-    narration: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
+    story: Option<Story>,
 ) -> Result<()> {
     let conn = Arc::new(conn);
     let setup = Arc::new(setup);
     let (tx, mut rx) = unbounded_channel::<Msg>();
-    if let Some(mut notes) = narration {
+    let outcomes = story.as_ref().map(|s| s.outcomes.clone());
+    if let Some(Story { mut notes, .. }) = story {
         let tx = tx.clone();
         tokio::spawn(async move {
             while let Some(n) = notes.recv().await {
@@ -71,7 +80,15 @@ pub async fn run(
         crossterm::cursor::Hide
     )
     .map_err(|e| Error::failed(format!("cannot use the terminal: {e}")))?;
-    let result = event_loop(&conn, &setup, namespace, initial, color, &tx, &mut rx).await;
+    let result = event_loop(
+        &conn,
+        &setup,
+        (namespace, initial),
+        color,
+        (&tx, &mut rx),
+        outcomes,
+    )
+    .await;
     restore();
     result
 }
@@ -79,11 +96,13 @@ pub async fn run(
 async fn event_loop(
     conn: &Arc<Connection>,
     setup: &Arc<ModelSetup>,
-    namespace: Option<String>,
-    initial: Option<String>,
+    (namespace, initial): (Option<String>, Option<String>),
     color: bool,
-    tx: &UnboundedSender<Msg>,
-    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
+    (tx, rx): (
+        &UnboundedSender<Msg>,
+        &mut tokio::sync::mpsc::UnboundedReceiver<Msg>,
+    ),
+    outcomes: Option<UnboundedSender<Option<Result<String, String>>>>,
 ) -> Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))
         .map_err(|e| Error::failed(format!("cannot use the terminal: {e}")))?;
@@ -138,6 +157,9 @@ async fn event_loop(
             m = rx.recv() => match m { Some(m) => m, None => return Ok(()) },
             _ = tokio::time::sleep(Duration::from_secs(1)), if tick => Msg::Tick(jiff::Timestamp::now()),
         };
+        if let (Msg::Done(outcome), Some(o)) = (&msg, &outcomes) {
+            let _ = o.send(Some(outcome.clone()));
+        }
         // The clock is the runtime's: ages and countdowns are judged at arrival.
         if matches!(msg, Msg::Snapshot(_) | Msg::Sets(_)) {
             app.now = jiff::Timestamp::now();
@@ -165,7 +187,12 @@ async fn event_loop(
                     namespace,
                     name,
                     op,
-                } => spawn_op(conn, setup, Target::new(namespace, name), op, tx),
+                } => {
+                    if let Some(o) = &outcomes {
+                        let _ = o.send(None);
+                    }
+                    spawn_op(conn, setup, Target::new(namespace, name), op, tx)
+                }
             }
         }
     }

@@ -401,18 +401,56 @@ async fn a_broken_image_stops_at_the_highest_ordinal() {
 fn demo_headless_tells_the_story() {
     let r = super::support::run(&["demo", "--headless"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stdout.contains("[complete] rollout complete"),
-        "{}",
-        r.stdout
+    let out = &r.stdout;
+    // The tool's own commands run in the story, each followed by what it printed.
+    let after = |command: &str, printed: &str| {
+        // `[t+5s] $ …`: a step of the story, not a remedy quoted in a status.
+        let head = format!("] $ {command}\n");
+        let at = out
+            .find(&head)
+            .unwrap_or_else(|| panic!("no `$ {command}` in:\n{out}"))
+            + head.len();
+        let next = out[at..].find("] $ ").map_or(out.len(), |n| at + n);
+        assert!(
+            out[at..next].contains(printed),
+            "`{command}` should print {printed:?}:\n{}",
+            &out[at..next]
+        );
+    };
+    after(
+        "kubectl sts rollout web --step",
+        "statefulset.apps/web partition 5 → 4",
     );
-    assert!(
-        r.stdout.contains("[STUCK] web-4 runs revision"),
-        "{}",
-        r.stdout
+    after(
+        "kubectl sts rollout web --step",
+        "✓ web-4 updated, Ready, available and stable",
     );
-    assert!(r.stdout.contains("kubectl sts force-rollback web"));
-    assert!(r.stdout.contains("kubectl rollout undo statefulset/web"));
+    after(
+        "kubectl sts rollout web --all --stable-for 10s",
+        "every ordinal is on the update revision",
+    );
+    after(
+        "kubectl sts rollout status web --timeout 1m",
+        "is stuck: web-4",
+    );
+    after("kubectl sts force-rollback web", "Proceed? [y/N] y");
+    after("kubectl sts force-rollback web", "deleted web-4 (uid ");
+    after(
+        "kubectl sts force-rollback web",
+        "[complete] rollout complete",
+    );
+    after("kubectl sts delete web", "web-0 gone");
+    after("kubectl sts delete web", "deleted statefulset/web");
+    assert!(out.contains("[STUCK] web-4 still runs revision"), "{out}");
+    assert!(out.contains("kubectl rollout undo statefulset/web"));
+    // It ends with the set gone.
+    assert!(
+        out.trim_end()
+            .ends_with("error: statefulsets.apps \"web\" not found in namespace \"default\""),
+        "{out}"
+    );
+    // On the virtual clock: 17 minutes of story in well under a minute.
+    assert!(out.contains("[t+16m]"), "{out}");
     for scenario in ["default", "partitioned", "stuck", "parallel", "ondelete"] {
         let r = super::support::run(&["demo", "--headless", "--scenario", scenario]);
         assert_eq!(r.code, 0, "{scenario}: {}", r.stderr);

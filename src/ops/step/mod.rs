@@ -119,8 +119,19 @@ pub async fn run(
                     "lower the partition of {name} from {from} to {to} (ordinals {})",
                     list(&ordinals)
                 );
+                let gated: Vec<i32> =
+                    (to + r.start_ordinal..r.start_ordinal + r.replicas).collect();
                 io.emit(Event::Plan {
-                    message: format!("Next step: {what}"),
+                    message: format!(
+                        "Step: statefulset/{name} partition {from} → {to}; then ordinals {} must be updated, Ready, available and stable for {}{}",
+                        list(&gated),
+                        crate::duration::human(opts.stable_for),
+                        if opts.checks.command.is_some() || opts.checks.http.is_some() {
+                            format!(" and pass the checks on ordinals {}", list(&ordinals))
+                        } else {
+                            String::new()
+                        }
+                    ),
                     lines: vec![],
                     writes: vec![Intended {
                         verb: "patch".into(),
@@ -165,8 +176,6 @@ pub async fn run(
                 );
                 // Every ordinal at or above the new partition must be healthy, not only the
                 // new ones: an earlier one that broke meanwhile fails the step too.
-                let gated: Vec<i32> =
-                    (to + r.start_ordinal..r.start_ordinal + r.replicas).collect();
                 gate::gate(conn, io, target, &snap, setup, opts, (&gated, &ordinals)).await?;
                 gate::mark_verified(conn, io, target, to).await?;
                 steps += 1;
@@ -175,7 +184,11 @@ pub async fn run(
             Next::Delete { pod, ordinal } => {
                 let what = format!("delete {pod} so it is recreated on {}", r.update_revision);
                 io.emit(Event::Plan {
-                    message: format!("Next step (OnDelete): {what}"),
+                    message: format!(
+                        "Step (OnDelete): delete pod/{pod} at its uid; then its replacement on {} must be updated, Ready, available and stable for {}",
+                        r.update_revision,
+                        crate::duration::human(opts.stable_for)
+                    ),
                     lines: vec![],
                     writes: vec![Intended {
                         verb: "delete".into(),

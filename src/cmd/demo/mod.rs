@@ -2,9 +2,20 @@
 //! virtual clock and prints its story: what a person does, what the controller does, and
 //! the per-ordinal state with the diagnosis at each look.
 
+mod interactive;
+
+use std::cell::RefCell;
 use std::io::Write;
+use std::rc::Rc;
 
 use jiff::Timestamp;
+
+use super::operate::Session;
+use crate::cluster::Connection;
+use crate::event::{Clock as _, Given, TokioClock};
+use crate::ops::Consent;
+use crate::sim::cluster::Clock;
+use crate::sim::server::Server;
 
 use crate::cli::DemoArgs;
 use crate::error::{Error, Result};
@@ -17,12 +28,71 @@ use crate::sim::{Cluster, Config, controller};
 
 pub fn run(args: &DemoArgs, style: Style, out: &mut dyn Write) -> Result<()> {
     if !args.headless {
-        return interactive(args, style);
+        return interactive::run(args, style);
     }
     let scenario = Scenario::load(&args.scenario).map_err(Error::input)?;
+    // Virtual time: the clock jumps whenever every task waits, so a 15-minute crash loop
+    // takes as long as the work does.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .map_err(|e| Error::failed(format!("cannot start the async runtime: {e}")))?;
+    rt.block_on(headless(&scenario, style, out))
+}
+
+/// The transcript the commands of the story write to, in order (their output and the
+/// questions they ask).
+#[derive(Clone, Default)]
+struct Transcript(Rc<RefCell<Vec<u8>>>);
+
+impl Transcript {
+    fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
+}
+
+impl Write for Transcript {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The person at the keyboard in the story: answers `y`, and the transcript shows it.
+struct Typed(Transcript);
+
+impl Consent for Typed {
+    fn ask(&mut self, question: &str) -> Result<Given> {
+        let _ = writeln!(self.0, "{question} [y/N] y");
+        Ok(Given::Prompt)
+    }
+}
+
+/// `demo --headless`: the scenario served in-process on the paused clock; the story's
+/// `kubectl` steps applied to it, its `kubectl sts` steps run by the tool's own commands
+/// through the same engine and renderers as on a terminal.
+async fn headless(scenario: &Scenario, style: Style, out: &mut dyn Write) -> Result<()> {
     let mut cluster = Cluster::new(Config::default());
     scenario.start(&mut cluster).map_err(Error::failed)?;
     let start = cluster.now();
+    let clock = TokioClock::starting_at(start);
+    cluster.set_clock(Clock::Tokio(clock));
+    let setup = crate::model::ModelSetup {
+        now: start,
+        profile: cluster.config.profile,
+    };
+    let server = Server::in_process(cluster);
+    let client = server.client("default");
+    let conn = Connection {
+        client: client.clone(),
+        watch_client: client,
+        namespace: "default".into(),
+        server: "in-process".into(),
+    };
     let w = |out: &mut dyn Write, text: &str| out.write_all(text.as_bytes()).map_err(io_error);
     w(
         out,
@@ -33,20 +103,54 @@ pub fn run(args: &DemoArgs, style: Style, out: &mut dyn Write) -> Result<()> {
             scenario.metadata.description
         ),
     )?;
+    let transcript = Transcript::default();
     for step in &scenario.story {
-        let t = elapsed(start, cluster.now());
+        let t = elapsed(start, clock.now());
+        let seen = server.shared.read(|c| c.log.len());
         match step {
             Step::Say(text) => w(out, &format!("\n[{t}] {text}\n"))?,
             Step::Show(name) => w(
                 out,
                 &format!(
                     "\n[{t}] $ kubectl sts status {name}\n{}",
-                    show(&mut cluster, name, style)?
+                    server.shared.read(|c| show(c, name, style))
                 ),
             )?,
+            Step::Wait(d) => {
+                w(out, &format!("[{t}] $ sleep {d}\n"))?;
+                let d = crate::duration::parse_std(d).map_err(Error::input)?;
+                tokio::time::sleep(d).await;
+                let records = server.shared.read(|c| c.log[seen..].to_vec());
+                w(out, &narrate(&records, start))?;
+            }
+            Step::Sts(line) => {
+                w(out, &format!("\n[{t}] $ kubectl sts {line}\n"))?;
+                let mut consent = Typed(transcript.clone());
+                let mut sink = transcript.clone();
+                let mut session = Session {
+                    out: &mut sink,
+                    style,
+                    clock: &clock,
+                    consent: &mut consent,
+                    spinner: false,
+                    command: Vec::new(),
+                };
+                let result = super::inprocess::run_line(&conn, &setup, line, &mut session).await;
+                if let Err(e) = result {
+                    let _ = writeln!(session.out, "error: {}", e.message);
+                    if let Some(h) = &e.hint {
+                        let _ = writeln!(session.out, "  hint: {h}");
+                    }
+                    let _ = writeln!(session.out, "(exit {})", e.code as i32);
+                }
+                out.write_all(&transcript.take()).map_err(io_error)?;
+            }
             other => {
                 w(out, &format!("[{t}] $ {}\n", command_of(other)))?;
-                let records = apply(&mut cluster, other).map_err(Error::failed)?;
+                let records = server
+                    .shared
+                    .with(|c| apply(c, other))
+                    .map_err(Error::failed)?;
                 w(out, &narrate(&records, start))?;
             }
         }
@@ -83,6 +187,7 @@ fn command_of(step: &Step) -> String {
         Step::Wait(d) => format!("sleep {d}"),
         Step::Undo(set) => format!("kubectl rollout undo statefulset/{set}"),
         Step::DeletePod(pod) => format!("kubectl delete pod {pod}"),
+        Step::Sts(line) => format!("kubectl sts {line}"),
         Step::Say(_) | Step::Show(_) => String::new(),
     }
 }
@@ -120,93 +225,24 @@ fn narrate(records: &[Record], start: Timestamp) -> String {
     s
 }
 
-fn show(cluster: &mut Cluster, name: &str, style: Style) -> Result<String> {
+/// `kubectl sts status NAME` as the story's cluster stands (or the error it would print
+/// for a set that is gone).
+fn show(cluster: &Cluster, name: &str, style: Style) -> String {
     let now = cluster.now();
     let profile = cluster.config.profile;
     let mut cache = controller::DecodeCache::default();
-    let snap = controller::snapshot(&cluster.store, "default", name, &mut cache)
-        .ok_or_else(|| Error::failed(format!("no StatefulSet {name} in the scenario")))?;
-    let plan = model::plan(&snap, now, &profile);
-    let r = report::report(&snap, &plan, now, &profile);
-    Ok(output::status::table(&r, false, style))
-}
-
-/// Wait steps of the story are capped at this on the wall clock, so the interactive tour
-/// moves along (a crash loop looks the same after 10s as after 15m).
-const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// `demo` on a terminal: the simulated cluster served on loopback (wall clock), the
-/// dashboard connected to it through a kubeconfig like any cluster, and the scenario's
-/// story played in the background, narrated in the events pane.
-fn interactive(args: &DemoArgs, style: Style) -> Result<()> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(Error::input(
-            "the interactive demo needs a terminal; run `kubectl sts demo --headless` for the text version",
-        ));
+    match controller::snapshot(&cluster.store, "default", name, &mut cache) {
+        Some(snap) => {
+            let plan = model::plan(&snap, now, &profile);
+            let r = report::report(&snap, &plan, now, &profile);
+            output::status::table(&r, false, style)
+        }
+        None => format!("error: statefulsets.apps {name:?} not found in namespace \"default\"\n"),
     }
-    let scenario = Scenario::load(&args.scenario).map_err(Error::input)?;
-    let cluster = scenario
-        .on_wall_clock(Config::default())
-        .map_err(Error::failed)?;
-    let dir = std::env::temp_dir().join(format!("kubectl-sts-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::failed(format!("{}: {e}", dir.display())))?;
-    let kubeconfig = dir.join("kubeconfig");
-    let result = super::runtime()?.block_on(async {
-        let server = crate::sim::server::Server::start(cluster, 0)
-            .await
-            .map_err(|e| Error::failed(format!("cannot start the simulated cluster: {e}")))?;
-        server
-            .write_kubeconfig(&kubeconfig)
-            .map_err(|e| Error::failed(format!("{}: {e}", kubeconfig.display())))?;
-        let (notes, narration) = tokio::sync::mpsc::unbounded_channel::<String>();
-        let shared = server.shared.clone();
-        let story = scenario.story.clone();
-        let player = tokio::spawn(async move {
-            for step in story {
-                match &step {
-                    Step::Say(text) => {
-                        let _ = notes.send(text.clone());
-                    }
-                    Step::Show(_) => {}
-                    Step::Wait(d) => {
-                        let d = crate::duration::parse_std(d)
-                            .unwrap_or(MAX_WAIT)
-                            .min(MAX_WAIT);
-                        tokio::time::sleep(d).await;
-                    }
-                    other => {
-                        let _ = notes.send(describe(other));
-                        let _ = shared.with(|c| apply(c, other));
-                    }
-                }
-            }
-            let _ = notes.send("The story is over; the cluster is yours (s, p, f, u, D …).".into());
-        });
-        let kube = crate::cli::KubeArgs {
-            kubeconfig: Some(kubeconfig.clone()),
-            ..Default::default()
-        };
-        let model = crate::cli::ModelArgs::default();
-        let (conn, setup) = super::connect(&kube, &model).await?;
-        let r = crate::tui::run(
-            conn,
-            setup,
-            Some("default".into()),
-            None,
-            style.color,
-            Some(narration),
-        )
-        .await;
-        player.abort();
-        r
-    });
-    let _ = std::fs::remove_dir_all(&dir);
-    result
 }
 
 /// A story step in words, for the narration.
-fn describe(step: &Step) -> String {
+pub(super) fn describe(step: &Step) -> String {
     match step {
         Step::SetImage { set, image, .. } => {
             format!("kubectl set image statefulset/{set} … ={image}")
@@ -217,6 +253,7 @@ fn describe(step: &Step) -> String {
         }
         Step::Undo(set) => format!("kubectl rollout undo statefulset/{set}"),
         Step::DeletePod(pod) => format!("kubectl delete pod {pod}"),
+        Step::Sts(line) => format!("kubectl sts {line}"),
         Step::Say(t) => t.clone(),
         Step::Show(s) => format!("look at {s}"),
         Step::Wait(d) => format!("wait {d}"),
