@@ -1,0 +1,199 @@
+//! Deletion as the API server does it: preconditions, graceful pod deletion, finalizers,
+//! propagation policies, and owner-reference garbage collection.
+
+use jiff::SignedDuration;
+use serde_json::{Value, json};
+
+use super::{DeleteOptions, EventType, Key, Kind, Store, format_time, meta_str, refs};
+use crate::sim::error::ApiError;
+
+impl Store {
+    /// DELETE: preconditions, graceful pod deletion, finalizers, propagation.
+    pub fn delete(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Value, ApiError> {
+        let current = self.get_or_404(kind, ns, name)?.clone();
+        if let Some(uid) = &opts.precondition_uid
+            && uid != meta_str(&current, "uid")
+        {
+            return Err(ApiError::conflict(
+                kind,
+                name,
+                &format!(
+                    "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                    meta_str(&current, "uid")
+                ),
+            ));
+        }
+        if let Some(rv) = &opts.precondition_rv
+            && rv != meta_str(&current, "resourceVersion")
+        {
+            return Err(ApiError::conflict(
+                kind,
+                name,
+                &format!(
+                    "Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {}",
+                    meta_str(&current, "resourceVersion")
+                ),
+            ));
+        }
+        if opts.dry_run {
+            return Ok(current);
+        }
+        if opts.propagation.as_deref() == Some("Orphan") {
+            self.orphan_dependents(meta_str(&current, "uid"));
+        }
+        let has_finalizers = current
+            .pointer("/metadata/finalizers")
+            .and_then(Value::as_array)
+            .is_some_and(|f| !f.is_empty());
+        let grace = if kind == Kind::Pod {
+            opts.grace_period_seconds
+                .or_else(|| {
+                    current
+                        .pointer("/spec/terminationGracePeriodSeconds")
+                        .and_then(Value::as_i64)
+                })
+                .unwrap_or(30)
+        } else {
+            0
+        };
+        let terminating = current.pointer("/metadata/deletionTimestamp").is_some();
+        if kind == Kind::Pod
+            && terminating
+            && opts.grace_period_seconds == Some(0)
+            && !has_finalizers
+        {
+            let gone = self.remove(kind, ns, name).unwrap_or(current);
+            self.collect_garbage();
+            return Ok(gone);
+        }
+        if grace > 0 || has_finalizers {
+            if current.pointer("/metadata/deletionTimestamp").is_some() {
+                return Ok(current); // already terminating
+            }
+            let mut next = current;
+            let at = self
+                .now
+                .checked_add(SignedDuration::from_secs(grace))
+                .unwrap_or(self.now);
+            next["metadata"]["deletionTimestamp"] = json!(format_time(at));
+            next["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
+            self.rv += 1;
+            next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+            self.objects
+                .insert((kind, ns.to_string(), name.to_string()), next.clone());
+            self.record(kind, EventType::Modified, next.clone());
+            return Ok(next);
+        }
+        let gone = self.remove(kind, ns, name).unwrap_or(current);
+        self.collect_garbage();
+        Ok(gone)
+    }
+
+    /// A write by the cluster itself (kubelet status, scheduler binding, controller
+    /// status): `change` edits the stored object; one resourceVersion bump when anything
+    /// changed.
+    pub fn write_system(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        change: impl FnOnce(&mut Value),
+    ) -> Result<Value, ApiError> {
+        let current = self.get_or_404(kind, ns, name)?.clone();
+        let mut next = current.clone();
+        change(&mut next);
+        if next == current {
+            return Ok(current);
+        }
+        self.rv += 1;
+        next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+        self.objects
+            .insert((kind, ns.to_string(), name.to_string()), next.clone());
+        self.record(kind, EventType::Modified, next.clone());
+        Ok(next)
+    }
+
+    /// Removes an object for good (a pod whose grace period ended, say).
+    pub fn remove(&mut self, kind: Kind, ns: &str, name: &str) -> Option<Value> {
+        let mut obj = self
+            .objects
+            .remove(&(kind, ns.to_string(), name.to_string()))?;
+        self.rv += 1;
+        obj["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+        self.record(kind, EventType::Deleted, obj.clone());
+        Some(obj)
+    }
+
+    fn orphan_dependents(&mut self, owner_uid: &str) {
+        let keys: Vec<Key> = self
+            .objects
+            .iter()
+            .filter(|(_, v)| {
+                refs(v)
+                    .iter()
+                    .any(|r| r.get("uid").and_then(Value::as_str) == Some(owner_uid))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for (kind, ns, name) in keys {
+            if let Some(mut v) = self.get(kind, &ns, &name).cloned() {
+                let kept: Vec<Value> = refs(&v)
+                    .into_iter()
+                    .filter(|r| r.get("uid").and_then(Value::as_str) != Some(owner_uid))
+                    .collect();
+                v["metadata"]["ownerReferences"] = Value::Array(kept);
+                let _ = self.update(kind, &ns, &name, v, false, false);
+            }
+        }
+    }
+
+    /// Background garbage collection: objects all of whose owners are gone are deleted
+    /// (pods gracefully), until nothing changes.
+    pub fn collect_garbage(&mut self) {
+        loop {
+            let live: std::collections::HashSet<String> = self
+                .objects
+                .values()
+                .map(|v| meta_str(v, "uid").to_string())
+                .collect();
+            let orphans: Vec<Key> = self
+                .objects
+                .iter()
+                .filter(|(_, v)| {
+                    let r = refs(v);
+                    !r.is_empty()
+                        && v.pointer("/metadata/deletionTimestamp").is_none()
+                        && r.iter().all(|o| {
+                            !live.contains(o.get("uid").and_then(Value::as_str).unwrap_or(""))
+                        })
+                })
+                .map(|(k, _)| k.clone())
+                .collect();
+            if orphans.is_empty() {
+                return;
+            }
+            for (kind, ns, name) in orphans {
+                if kind == Kind::Pod {
+                    if let Some(mut v) = self.get(kind, &ns, &name).cloned() {
+                        // Terminating now; the kubelet finishes it.
+                        v["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+                        v["metadata"]["deletionTimestamp"] = json!(format_time(self.now));
+                        self.rv += 1;
+                        v["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+                        self.objects
+                            .insert((kind, ns.clone(), name.clone()), v.clone());
+                        self.record(kind, EventType::Modified, v);
+                    }
+                } else {
+                    self.remove(kind, &ns, &name);
+                }
+            }
+        }
+    }
+}
