@@ -1,0 +1,516 @@
+//! The preview's world: the pods' simulated lives, a "kubelet" that moves them on, and
+//! the controller model's actions applied to the snapshot, instant after instant.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap};
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use k8s_openapi::api::core::v1::{
+    ContainerState, ContainerStateWaiting, ContainerStatus, Pod, PodCondition, PodStatus,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use serde_json::{Value, json};
+
+use super::super::plan::{Action, Plan};
+use super::super::profile::Profile;
+use super::super::{Snapshot, objects, revision};
+use super::timeline::action_reason;
+use super::{Assumptions, Event};
+
+/// Phase, readiness and since when, as the kubelet reports them.
+type Reported = (&'static str, bool, Timestamp);
+
+/// A pod's simulated life.
+#[derive(Clone, Debug)]
+pub(super) struct Life {
+    pub(super) running_at: Timestamp,
+    pub(super) ready_at: Option<Timestamp>,
+    pub(super) gone_at: Option<Timestamp>,
+    /// Phase and readiness last reported for the pod.
+    pub(super) reported: Option<(&'static str, bool)>,
+    /// Failed or Succeeded: the kubelet leaves it as it is.
+    pub(super) frozen: bool,
+    /// There before the preview started.
+    pub(super) adopted: bool,
+    /// Counted as an available ordinal (see [`World::refresh`]).
+    pub(super) counted: bool,
+}
+
+impl Life {
+    /// The instants at which the pod changes by itself (or becomes available).
+    pub(super) fn instants(&self, min_ready: SignedDuration) -> impl Iterator<Item = Timestamp> {
+        let alive = self.gone_at.is_none();
+        let warm = self.ready_at.filter(|_| min_ready.is_positive());
+        self.gone_at.into_iter().chain(
+            [
+                Some(self.running_at),
+                self.ready_at,
+                warm.map(|r| add(r, min_ready)),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(move |_| alive),
+        )
+    }
+}
+
+pub(super) struct World<'p> {
+    pub(super) snap: Snapshot,
+    /// The set as served, for the objects the controller creates from it (the preview
+    /// changes only its status, which they do not read).
+    pub(super) set: Arc<Value>,
+    pub(super) profile: &'p Profile,
+    pub(super) start: Timestamp,
+    pub(super) now: Timestamp,
+    pub(super) lives: rustc_hash::FxHashMap<String, Life>,
+    pub(super) assume: Assumptions,
+    pub(super) update_revision: String,
+    pub(super) events: Vec<Event>,
+    pub(super) passes: usize,
+    pub(super) uid: u64,
+    /// The instant at which a pass was a no-op and nothing changed since: another pass
+    /// would see the same snapshot at the same time, and the model is a pure function.
+    pub(super) quiet_at: Option<Timestamp>,
+    /// When pods change by themselves, earliest first: (instant, pod). An entry that is
+    /// no longer one of its pod's instants (the pod was deleted since) is passed over.
+    pub(super) due: BinaryHeap<Reverse<(Timestamp, String)>>,
+    /// The set's ordinal range `[start, start + replicas)` and minReadySeconds (the
+    /// preview never changes the spec).
+    pub(super) first_ordinal: i32,
+    pub(super) replicas: i32,
+    pub(super) min_ready: i32,
+    /// Ordinals in range that are available now, kept as pods change.
+    pub(super) available: usize,
+    /// Pods in range that are Running and Ready but not yet available (minReadySeconds):
+    /// looked at again at every instant.
+    pub(super) warming: BTreeSet<String>,
+}
+
+/// The object of `items` called `name`.
+fn named<'a, T>(items: &'a [T], name: &str) -> Option<&'a T>
+where
+    T: k8s_openapi::Metadata<Ty = k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+{
+    items
+        .iter()
+        .find(|o| o.metadata().name.as_deref() == Some(name))
+}
+
+impl World<'_> {
+    pub(super) fn offset(&self) -> i64 {
+        self.now.duration_since(self.start).as_secs()
+    }
+
+    /// Lifecycles for the pods already there: Ready ones stay Ready, pending ones become
+    /// Ready `ready_after` after creation (unless they crash-loop or are assumed to fail),
+    /// terminating ones are gone after `terminate_after`.
+    pub(super) fn adopt_existing_pods(&mut self) {
+        let now = self.now;
+        let ready_after = self.assume.ready_after;
+        let terminate_after = self.assume.terminate_after;
+        let mut adopted = Vec::new();
+        for (pod, rec) in self.snap.pods().iter().zip(self.snap.records()) {
+            let created = pod
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .map_or(now, |t| t.0);
+            let crash_looping = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.container_statuses.as_ref())
+                .is_some_and(|cs| {
+                    cs.iter().any(|c| {
+                        c.state
+                            .as_ref()
+                            .and_then(|s| s.waiting.as_ref())
+                            .and_then(|w| w.reason.as_deref())
+                            .is_some_and(|r| r == "CrashLoopBackOff" || r.ends_with("Error"))
+                    })
+                });
+            let running_at = if rec.phase == "Running" || rec.phase == "Succeeded" {
+                now.min(created)
+            } else {
+                add(created, ready_after / 2).max(now)
+            };
+            let fails = crash_looping || self.fails(rec.ordinal, &rec.revision);
+            let ready_at = if rec.ready {
+                Some(rec.ready_since.unwrap_or(created).min(now))
+            } else if fails || rec.phase == "Failed" || rec.phase == "Succeeded" {
+                None
+            } else {
+                Some(add(created, ready_after).max(now))
+            };
+            let gone_at = rec.terminating.then(|| add(now, terminate_after));
+            adopted.push((
+                rec.name.clone(),
+                Life {
+                    running_at,
+                    ready_at,
+                    gone_at,
+                    reported: Some((rec.phase, rec.ready)).filter(|(p, _)| !p.is_empty()),
+                    frozen: matches!(rec.phase, "Failed" | "Succeeded" | "Unknown"),
+                    adopted: true,
+                    counted: false,
+                },
+            ));
+        }
+        for (name, life) in adopted {
+            self.live(name, life);
+        }
+    }
+
+    /// Starts following a pod: the kubelet looks at it now and at each of its instants.
+    pub(super) fn live(&mut self, name: String, life: Life) {
+        let min_ready = SignedDuration::from_secs(i64::from(self.min_ready));
+        for t in life.instants(min_ready).chain([self.now]) {
+            self.due.push(Reverse((t, name.clone())));
+        }
+        self.lives.insert(name.clone(), life);
+        self.refresh(&name);
+    }
+
+    /// Counts the pod named `name` as an available ordinal or not, as it is now (called
+    /// whenever its record changes, and every instant while it waits out minReadySeconds).
+    pub(super) fn refresh(&mut self, name: &str) {
+        let (start, end) = (
+            self.first_ordinal,
+            i64::from(self.first_ordinal) + i64::from(self.replicas),
+        );
+        let (ok, warming) = match self.snap.record(name) {
+            Some(rec) if rec.member && rec.ordinal >= start && i64::from(rec.ordinal) < end => {
+                let pod = rec;
+                let up = pod.is_running_and_ready() && !pod.terminating;
+                let available = pod.is_available(self.min_ready, self.now, self.profile);
+                (up && available, up && !available)
+            }
+            _ => (false, false),
+        };
+        if let Some(life) = self.lives.get_mut(name) {
+            match (life.counted, ok) {
+                (false, true) => self.available += 1,
+                (true, false) => self.available -= 1,
+                _ => {}
+            }
+            life.counted = ok;
+        }
+        if warming {
+            self.warming.insert(name.to_string());
+        } else {
+            self.warming.remove(name);
+        }
+    }
+
+    /// Stops following a pod that is gone.
+    pub(super) fn forget(&mut self, name: &str) {
+        if self.lives.remove(name).is_some_and(|l| l.counted) {
+            self.available -= 1;
+        }
+        self.warming.remove(name);
+    }
+
+    pub(super) fn fails(&self, ordinal: i32, revision: &str) -> bool {
+        self.assume.fail_ordinals.contains(&ordinal)
+            || (self.assume.fail_update_revision && revision == self.update_revision)
+    }
+
+    /// One instant: the kubelet and the controller act until neither has anything to do
+    /// (as `sim::Cluster::settle`).
+    pub(super) fn settle(&mut self) {
+        for _ in 0..100 {
+            let changed = self.kubelet();
+            let acted = self.reconcile();
+            if changed == 0 && !acted {
+                break;
+            }
+        }
+    }
+
+    /// Brings every pod due to change by `now` to its state at `now`; returns how many
+    /// changed. Each life remembers the state last reported, so only real changes count.
+    pub(super) fn kubelet(&mut self) -> usize {
+        let now = self.now;
+        let mut due = Vec::new();
+        while self.due.peek().is_some_and(|Reverse((t, _))| *t <= now) {
+            if let Some(Reverse((_, name))) = self.due.pop() {
+                due.push(name);
+            }
+        }
+        due.sort();
+        due.dedup();
+        let mut changes: Vec<(String, Option<Reported>)> = Vec::new();
+        for name in due {
+            let Some(life) = self.lives.get_mut(&name) else {
+                continue;
+            };
+            if let Some(gone) = life.gone_at {
+                if now >= gone {
+                    changes.push((name, None));
+                }
+                continue;
+            }
+            if life.frozen {
+                continue;
+            }
+            let phase = if now >= life.running_at {
+                "Running"
+            } else {
+                "Pending"
+            };
+            let ready = life.ready_at.is_some_and(|r| now >= r);
+            if life.reported != Some((phase, ready)) {
+                life.reported = Some((phase, ready));
+                let since = if ready {
+                    life.ready_at.unwrap_or(now)
+                } else {
+                    now
+                };
+                changes.push((name, Some((phase, ready, since))));
+            }
+        }
+        let changed = changes.len();
+        if changed > 0 {
+            self.quiet_at = None;
+        }
+        for (name, change) in changes {
+            match change {
+                None => {
+                    self.forget(&name);
+                    if let Some(pod) = self.snap.remove_pod(&name) {
+                        self.event("gone", &pod, None);
+                    }
+                }
+                Some((phase, ready, since)) => {
+                    let Some(rec) = self.snap.record(&name) else {
+                        continue;
+                    };
+                    if rec.phase == phase && rec.ready == ready {
+                        continue;
+                    }
+                    let broken = !ready
+                        && phase == "Running"
+                        && self.lives.get(&name).is_some_and(|l| l.ready_at.is_none());
+                    self.snap.update_pod(&name, |pod| {
+                        pod.status = Some(pod_status(pod, phase, ready, since, broken));
+                    });
+                    if ready {
+                        self.record_event("ready", &name, None);
+                    }
+                    self.refresh(&name);
+                }
+            }
+        }
+        changed
+    }
+
+    /// Controller passes at this instant until one is a no-op (as `sim::controller::
+    /// reconcile`). True when anything was done.
+    pub(super) fn reconcile(&mut self) -> bool {
+        let mut acted = false;
+        if self.quiet_at == Some(self.now) {
+            return false;
+        }
+        for _ in 0..64 {
+            let plan = crate::model::sync::actions(&self.snap, self.now, self.profile);
+            self.passes += 1;
+            if plan.is_noop() {
+                self.quiet_at = Some(self.now);
+                break;
+            }
+            self.quiet_at = None;
+            let done = self.apply(&plan);
+            let wrote = plan.status_written && plan.status.current_replicas >= 0;
+            if wrote {
+                let _ = self.snap.set_status(objects::status_value(&plan.status));
+            }
+            acted |= done > 0 || wrote;
+            // A pass that failed (a create refused, say) is requeued with backoff, not run
+            // again at once: the next pass comes with the next change.
+            if (done == 0 && !wrote) || plan.error.is_some() {
+                break;
+            }
+        }
+        acted
+    }
+
+    /// Carries the plan's actions out in order; returns how many were done.
+    pub(super) fn apply(&mut self, plan: &Plan) -> usize {
+        let set = Arc::clone(&self.set);
+        let mut done = 0;
+        for action in &plan.actions {
+            match action {
+                Action::CreateControllerRevision { .. } => {
+                    if let Some(rev) = &plan.new_revision {
+                        let mut v = objects::new_revision(&set, rev);
+                        v["metadata"]["namespace"] = json!(self.snap.namespace());
+                        if let Ok(r) = serde_json::from_value(v) {
+                            self.snap.put_revision(r);
+                        }
+                    }
+                }
+                Action::UpdateControllerRevision {
+                    name,
+                    revision_number,
+                } => {
+                    if let Some(mut r) = named(self.snap.revisions(), name).cloned() {
+                        r.revision = *revision_number;
+                        self.snap.put_revision(r);
+                    }
+                }
+                Action::DeleteControllerRevision { name, .. } => self.snap.remove_revision(name),
+                Action::CreatePvc { name, ordinal } => {
+                    if let Some(mut claim) = objects::claim_for_name(&set, name, *ordinal) {
+                        claim["metadata"]["namespace"] = json!(self.snap.namespace());
+                        if let Ok(c) = serde_json::from_value(claim) {
+                            self.snap.put_pvc(c);
+                        }
+                    }
+                }
+                // As the API server stores them (the simulated controller does the same):
+                // left undone, the next pass plans them again and the instant never settles.
+                Action::UpdatePvc {
+                    name,
+                    owner_references,
+                    ..
+                } => {
+                    if let Some(mut claim) = named(self.snap.pvcs(), name).cloned() {
+                        claim.metadata.owner_references = Some(owner_references.clone());
+                        self.snap.put_pvc(claim);
+                    }
+                }
+                Action::UpdatePod {
+                    name,
+                    ordinal,
+                    reason,
+                    ..
+                } => {
+                    if *reason == crate::model::plan::UpdateReason::Identity {
+                        let (ordinal, profile) = (*ordinal, self.profile);
+                        self.snap.update_pod(name, |pod| {
+                            if let Ok(mut v) = serde_json::to_value(&*pod) {
+                                objects::repair_identity(&mut v, ordinal, profile);
+                                if let Ok(repaired) = serde_json::from_value(v) {
+                                    *pod = repaired;
+                                }
+                            }
+                        });
+                        self.refresh(name);
+                    }
+                }
+                Action::CreatePod {
+                    ordinal,
+                    revision: rev,
+                    ..
+                } => {
+                    // The API refuses a second pod of the same name (AlreadyExists).
+                    let name = format!("{}-{ordinal}", self.snap.name());
+                    if self.snap.record(&name).is_some() {
+                        break;
+                    }
+                    let template = self
+                        .snap
+                        .revisions()
+                        .iter()
+                        .find(|r| r.metadata.name.as_deref() == Some(rev.as_str()))
+                        .map(revision::stored_template)
+                        .unwrap_or_else(|| {
+                            set.pointer("/spec/template").cloned().unwrap_or_default()
+                        });
+                    let mut v = objects::new_pod(&set, &template, rev, *ordinal, self.profile);
+                    self.uid += 1;
+                    v["metadata"]["uid"] = json!(format!("preview-{}", self.uid));
+                    v["metadata"]["namespace"] = json!(self.snap.namespace());
+                    v["metadata"]["creationTimestamp"] = json!(self.now.to_string());
+                    let Ok(mut pod) = serde_json::from_value::<Pod>(v) else {
+                        break;
+                    };
+                    // The API server creates a pod Pending (a pass that follows sees it
+                    // created, as the controller's next sync would).
+                    pod.status = Some(pod_status(&pod, "Pending", false, self.now, false));
+                    let ready_at = (!self.fails(*ordinal, rev))
+                        .then(|| add(self.now, self.assume.ready_after));
+                    let name = pod.metadata.name.clone().unwrap_or_default();
+                    let pod = Arc::new(pod);
+                    self.action_event(action, &pod);
+                    self.snap.put_pod(pod);
+                    let life = Life {
+                        running_at: add(self.now, self.assume.ready_after / 2),
+                        ready_at,
+                        gone_at: None,
+                        reported: Some(("Pending", false)),
+                        frozen: false,
+                        adopted: false,
+                        counted: false,
+                    };
+                    self.live(name, life);
+                }
+                Action::DeletePod { name, .. } => {
+                    let now = self.now;
+                    let found = self.snap.update_pod(name, |pod| {
+                        if pod.metadata.deletion_timestamp.is_none() {
+                            pod.metadata.deletion_timestamp = Some(Time(now));
+                            pod.metadata.deletion_grace_period_seconds = Some(30);
+                        }
+                    });
+                    if !found {
+                        break;
+                    }
+                    let gone_at = add(self.now, self.assume.terminate_after);
+                    if let Some(life) = self.lives.get_mut(name) {
+                        life.gone_at = Some(gone_at);
+                        self.due.push(Reverse((gone_at, name.clone())));
+                    }
+                    self.record_event("delete", name, action_reason(action));
+                    self.refresh(name);
+                }
+            }
+            done += 1;
+        }
+        done
+    }
+}
+
+fn add(t: Timestamp, d: SignedDuration) -> Timestamp {
+    t.checked_add(d).unwrap_or(t)
+}
+
+/// The status the simulated kubelet reports: phase, Ready (with its transition time) and,
+/// for a pod that never becomes Ready, a crash-looping container.
+fn pod_status(pod: &Pod, phase: &str, ready: bool, since: Timestamp, broken: bool) -> PodStatus {
+    let containers = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.as_slice())
+        .unwrap_or(&[]);
+    let statuses = containers
+        .iter()
+        .map(|c| ContainerStatus {
+            name: c.name.clone(),
+            image: c.image.clone().unwrap_or_default(),
+            ready,
+            restart_count: i32::from(broken),
+            state: broken.then(|| ContainerState {
+                waiting: Some(ContainerStateWaiting {
+                    reason: Some("CrashLoopBackOff".into()),
+                    message: None,
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .collect();
+    let cond = |t: &str| PodCondition {
+        type_: t.into(),
+        status: if ready { "True" } else { "False" }.into(),
+        last_transition_time: Some(Time(since)),
+        ..Default::default()
+    };
+    PodStatus {
+        phase: Some(phase.into()),
+        conditions: Some(vec![cond("ContainersReady"), cond("Ready")]),
+        container_statuses: Some(statuses),
+        ..Default::default()
+    }
+}
+
