@@ -14,9 +14,9 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::Snapshot;
 use super::profile::Profile;
 use super::set::SetView;
-use super::Snapshot;
 
 mod timeline;
 mod world;

@@ -43,7 +43,13 @@ impl World<'_> {
         self.push_event(what, name, revision, reason);
     }
 
-    pub(super) fn push_event(&mut self, what: &str, name: String, revision: String, reason: Option<String>) {
+    pub(super) fn push_event(
+        &mut self,
+        what: &str,
+        name: String,
+        revision: String,
+        reason: Option<String>,
+    ) {
         let ordinal = crate::model::pod::parent_and_ordinal(&name).map(|(_, o)| o);
         self.events.push(Event {
             at_seconds: self.offset(),
@@ -183,4 +189,3 @@ pub(super) fn action_reason(action: &Action) -> Option<String> {
         _ => None,
     }
 }
-

@@ -513,4 +513,3 @@ fn pod_status(pod: &Pod, phase: &str, ready: bool, since: Timestamp, broken: boo
         ..Default::default()
     }
 }
-
