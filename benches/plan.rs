@@ -5,8 +5,8 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use kubectl_sts::manifest::snapshot_from_text;
+use kubectl_sts::model::fixture::{Fixture, PodState};
 use kubectl_sts::model::profile::{Profile, Version};
-use kubectl_sts::model::scenario::{PodState, Scenario};
 use kubectl_sts::model::{Snapshot, plan};
 use serde_json::json;
 
@@ -14,7 +14,7 @@ use serde_json::json;
 #[allow(dead_code)]
 mod big;
 
-fn big_scenario(replicas: i32) -> Scenario {
+fn big_scenario(replicas: i32) -> Fixture {
     let (mut sc, a, b) = big::rolling(replicas);
     // Mid-rollout: the top tenth is updated, everything Ready.
     for o in 0..replicas {

@@ -6,16 +6,16 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use kubectl_sts::model::Snapshot;
+use kubectl_sts::model::fixture::{Fixture, PodState, Strategy};
 use kubectl_sts::model::preview::{Assumptions, End, preview, with_image};
 use kubectl_sts::model::profile::{Profile, Version};
-use kubectl_sts::model::scenario::{PodState, Scenario, Strategy};
 
 fn settled(replicas: i32, profile: &Profile, now: Timestamp) -> Snapshot {
-    settled_as(Scenario::new("web", replicas), profile, now)
+    settled_as(Fixture::new("web", replicas), profile, now)
 }
 
 /// `sc`'s pods all Running and Ready on the old image, the template on the new one.
-fn settled_as(mut sc: Scenario, profile: &Profile, now: Timestamp) -> Snapshot {
+fn settled_as(mut sc: Fixture, profile: &Profile, now: Timestamp) -> Snapshot {
     let replicas = sc.replicas;
     let a = sc.revision("nginx:1.24");
     sc.status_current = Some(a);
@@ -56,7 +56,7 @@ fn benches(c: &mut Criterion) {
     let mut snap = None;
     g.bench_function("1000-ordinals-parallel-max-unavailable-min-ready", |b| {
         let snap = snap.get_or_insert_with(|| {
-            let mut sc = Scenario::new("web", 1_000);
+            let mut sc = Fixture::new("web", 1_000);
             sc.parallel = true;
             sc.min_ready_seconds = 5;
             sc.strategy = Strategy::RollingUpdate {

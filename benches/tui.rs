@@ -4,8 +4,8 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
+use kubectl_sts::model::fixture::{Fixture, PodState, Strategy};
 use kubectl_sts::model::profile::{Profile, Version};
-use kubectl_sts::model::scenario::{PodState, Scenario, Strategy};
 use kubectl_sts::tui::app::{App, Msg, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -13,7 +13,7 @@ use ratatui::backend::TestBackend;
 fn benches(c: &mut Criterion) {
     let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
     let profile = Profile::for_version(Version::parse("1.36").unwrap()).unwrap();
-    let mut sc = Scenario::new("web", 1000);
+    let mut sc = Fixture::new("web", 1000);
     let a = sc.revision("nginx:1.25");
     let b = sc.revision("nginx:1.26");
     sc.template = "nginx:1.26".into();

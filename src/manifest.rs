@@ -469,11 +469,11 @@ mod tests {
 #[cfg(test)]
 mod parallel_tests {
     use super::*;
+    use crate::model::fixture::{Fixture, PodState};
     use crate::model::profile::Profile;
-    use crate::model::scenario::{PodState, Scenario};
 
     fn list_of(pods: i32) -> Value {
-        let mut sc = Scenario::new("web", pods);
+        let mut sc = Fixture::new("web", pods);
         let a = sc.revision("nginx:1.24");
         sc.template = "nginx:1.24".into();
         sc.pods(0..pods, a, PodState::RunningReady);

@@ -5,6 +5,7 @@
 
 pub mod claims;
 pub mod diagnose;
+pub mod fixture;
 pub mod gojson;
 pub mod history;
 pub mod objects;
@@ -16,7 +17,6 @@ pub mod progress;
 pub mod recovery;
 pub mod report;
 pub mod revision;
-pub mod scenario;
 pub mod selector;
 pub mod set;
 pub mod slots;

@@ -279,12 +279,12 @@ pub fn gate(r: &Report, ordinals: &[i32]) -> Gate {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::model::fixture::{Fixture, PodState, Strategy};
     use crate::model::profile::{Profile, Version};
-    use crate::model::scenario::{PodState, Scenario, Strategy};
     use crate::model::{plan, report};
     use jiff::Timestamp;
 
-    fn report_of(sc: &Scenario) -> Report {
+    fn report_of(sc: &Fixture) -> Report {
         let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
         let profile = Profile::for_version(Version::parse("1.34").unwrap()).unwrap();
         let snap = sc.snapshot(&profile, now).unwrap();
@@ -293,8 +293,8 @@ mod tests {
     }
 
     /// 5 replicas, template on b; ordinals at or above `updated_from` run b.
-    fn partitioned(partition: i32, updated_from: i32) -> Scenario {
-        let mut sc = Scenario::new("web", 5);
+    fn partitioned(partition: i32, updated_from: i32) -> Fixture {
+        let mut sc = Fixture::new("web", 5);
         let a = sc.revision("nginx:1.24");
         let b = sc.revision("nginx:1.25");
         sc.template = "nginx:1.25".into();
@@ -420,7 +420,7 @@ mod tests {
 
     #[test]
     fn refuses_when_there_is_nothing_to_do_deleting_or_paused() {
-        let mut sc = Scenario::new("web", 3);
+        let mut sc = Fixture::new("web", 3);
         let a = sc.revision("nginx:1.24");
         sc.status_current = Some(a);
         sc.status_update = Some(a);

@@ -5,14 +5,14 @@
 //! Shared by the big-input tests and `benches/big_input.rs` (included with `#[path]`).
 
 use jiff::Timestamp;
+use kubectl_sts::model::fixture::{Fixture, PodState};
 use kubectl_sts::model::profile::Profile;
-use kubectl_sts::model::scenario::{PodState, Scenario};
 use serde_json::{Value, json};
 
 /// `web` rolling from nginx:1.24 (revision `a`) to nginx:1.25 (`b`), with a `data` claim
 /// template and no pods yet: `(scenario, a, b)`.
-pub fn rolling(replicas: i32) -> (Scenario, usize, usize) {
-    let mut sc = Scenario::new("web", replicas);
+pub fn rolling(replicas: i32) -> (Fixture, usize, usize) {
+    let mut sc = Fixture::new("web", replicas);
     let a = sc.revision("nginx:1.24");
     let b = sc.revision("nginx:1.25");
     sc.template = "nginx:1.25".into();

@@ -6,8 +6,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use kubectl_sts::model::Snapshot;
+use kubectl_sts::model::fixture::{Fixture, PodState, Strategy};
 use kubectl_sts::model::profile::{Profile, Version};
-use kubectl_sts::model::scenario::{PodState, Scenario, Strategy};
 use kubectl_sts::tui::app::{App, Command, Dialog, Msg, Op, SetItem, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -21,8 +21,8 @@ fn profile() -> Profile {
 }
 
 /// web, `replicas`, template on nginx:1.26; ordinals ≥ `updated_from` updated.
-fn rollout(replicas: i32, partition: i32, updated_from: i32) -> Scenario {
-    let mut sc = Scenario::new("web", replicas);
+fn rollout(replicas: i32, partition: i32, updated_from: i32) -> Fixture {
+    let mut sc = Fixture::new("web", replicas);
     let a = sc.revision("nginx:1.25");
     let b = sc.revision("nginx:1.26");
     sc.template = "nginx:1.26".into();
@@ -42,7 +42,7 @@ fn rollout(replicas: i32, partition: i32, updated_from: i32) -> Scenario {
     sc
 }
 
-fn app_with(sc: &Scenario, color: bool) -> App {
+fn app_with(sc: &Fixture, color: bool) -> App {
     let snap: Snapshot = sc.snapshot(&profile(), now()).unwrap();
     let mut app = App::new("default", now(), profile(), color);
     let item = SetItem::of(&snap, now(), &profile());
@@ -240,7 +240,7 @@ fn snapshot_parallel_set() {
 
 #[test]
 fn snapshot_zero_replicas() {
-    let mut sc = Scenario::new("web", 0);
+    let mut sc = Fixture::new("web", 0);
     let a = sc.revision("nginx:1.25");
     sc.status_current = Some(a);
     sc.status_update = Some(a);

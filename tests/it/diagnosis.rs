@@ -4,8 +4,8 @@
 //! rollback when it would wait for it (kubernetes#67250).
 
 use jiff::Timestamp;
+use kubectl_sts::model::fixture::{Fixture, PodState, Strategy};
 use kubectl_sts::model::profile::{Profile, Version};
-use kubectl_sts::model::scenario::{PodState, Scenario, Strategy};
 use kubectl_sts::model::{RolloutState, plan};
 use serde_json::json;
 
@@ -14,8 +14,8 @@ fn now() -> Timestamp {
 }
 
 /// Five pods; the top one was replaced by a broken revision and crash-loops.
-fn stuck(parallel: bool, max_unavailable: Option<i32>) -> Scenario {
-    let mut sc = Scenario::new("web", 5);
+fn stuck(parallel: bool, max_unavailable: Option<i32>) -> Fixture {
+    let mut sc = Fixture::new("web", 5);
     let good = sc.revision("nginx:1.25");
     let bad = sc.revision("nginx:broken");
     sc.template = "nginx:broken".into();
@@ -33,7 +33,7 @@ fn stuck(parallel: bool, max_unavailable: Option<i32>) -> Scenario {
 }
 
 /// The remedy command the diagnosis gives for `sc` under release `version`.
-fn remedy(sc: &Scenario, version: &str, gate: bool) -> String {
+fn remedy(sc: &Fixture, version: &str, gate: bool) -> String {
     let mut profile = Profile::for_version(Version::parse(version).unwrap()).unwrap();
     profile.gates.max_unavailable_stateful_set = gate;
     let snap = sc.snapshot(&profile, now()).unwrap();

@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 
 use jiff::Timestamp;
+use kubectl_sts::model::fixture::{Fixture, PodState, Strategy as Update};
 use kubectl_sts::model::plan::{Action, DeleteReason};
 use kubectl_sts::model::profile::{Profile, Version};
-use kubectl_sts::model::scenario::{PodState, Scenario, Strategy as Update};
 use kubectl_sts::model::{Snapshot, plan};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -15,7 +15,7 @@ const IMAGES: [&str; 3] = ["nginx:1.24", "nginx:1.25", "nginx:broken"];
 
 #[derive(Debug, Clone)]
 struct Case {
-    sc: Scenario,
+    sc: Fixture,
     version: &'static str,
     gate: bool,
     /// Ordinals of pods that belong to another controller (same names, foreign uid).
@@ -65,7 +65,7 @@ fn case() -> impl Strategy<Value = Case> {
                 version,
                 foreign,
             )| {
-                let mut sc = Scenario::new("web", replicas);
+                let mut sc = Fixture::new("web", replicas);
                 for img in IMAGES {
                     sc.revision(img);
                 }
@@ -211,7 +211,7 @@ fn change() -> impl Strategy<Value = Change> {
     ]
 }
 
-fn apply(snap: &mut Snapshot, sc: &Scenario, profile: &Profile, change: &Change) {
+fn apply(snap: &mut Snapshot, sc: &Fixture, profile: &Profile, change: &Change) {
     use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
     let name = |o: &i32| format!("web-{o}");
     let at = |secs: u64| json!((now() - jiff::SignedDuration::from_secs(secs as i64)).to_string());
@@ -257,7 +257,7 @@ fn apply(snap: &mut Snapshot, sc: &Scenario, profile: &Profile, change: &Change)
                 "metadata": {"name": format!("data-web-{o}"), "namespace": "default"}});
             if *owned {
                 claim["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps/v1",
-                    "kind": "StatefulSet", "name": "web", "uid": kubectl_sts::model::scenario::SET_UID,
+                    "kind": "StatefulSet", "name": "web", "uid": kubectl_sts::model::fixture::SET_UID,
                     "controller": true}]);
             }
             snap.put_pvc(serde_json::from_value::<PersistentVolumeClaim>(claim).unwrap());
@@ -316,7 +316,7 @@ proptest! {
 fn a_settled_set_goes_through_the_index_and_a_crowded_one_walks_every_slot() {
     use kubectl_sts::model::sync::{actions, actions_walking_every_slot, goes_through_the_index};
     let profile = Profile::for_version(Version::parse("1.36").unwrap()).unwrap();
-    let mut sc = Scenario::new("web", 5);
+    let mut sc = Fixture::new("web", 5);
     let (a, b) = (sc.revision("nginx:1.24"), sc.revision("nginx:1.25"));
     sc.template = "nginx:1.25".into();
     sc.status_current = Some(a);

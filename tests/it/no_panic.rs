@@ -5,9 +5,9 @@
 
 use jiff::Timestamp;
 use kubectl_sts::manifest::snapshot_from_text;
+use kubectl_sts::model::fixture::PodState;
 use kubectl_sts::model::preview::{Assumptions, preview};
 use kubectl_sts::model::profile::Profile;
-use kubectl_sts::model::scenario::PodState;
 use kubectl_sts::model::{plan, report};
 use proptest::prelude::*;
 use serde_json::{Value, json};

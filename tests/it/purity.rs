@@ -172,3 +172,30 @@ fn operations_never_touch_the_terminal() {
     }
     assert!(breaches.is_empty(), "{}", breaches.join("\n"));
 }
+
+/// Long files hide their seams: every source file stays at or under 600 lines (split
+/// along what it does — decode, mutate, world, timeline, keys …).
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let mut files = Vec::new();
+    let mut dirs = vec![root().join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 50, "{}", files.len());
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|p| {
+            let n = std::fs::read_to_string(p).unwrap().lines().count();
+            (n > 600).then(|| format!("{}: {n} lines", p.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "{}", long.join("\n"));
+}

@@ -14,9 +14,9 @@
 use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
+use kubectl_sts::model::fixture::{Fixture, PodState, Strategy as Update};
 use kubectl_sts::model::plan::{Action, DeleteReason, Plan};
 use kubectl_sts::model::profile::{Profile, Version};
-use kubectl_sts::model::scenario::{PodState, Scenario, Strategy as Update};
 use kubectl_sts::model::set::SetView;
 use kubectl_sts::model::squat::{Holder, squatters};
 use kubectl_sts::model::sync::actions_walking_every_slot;
@@ -76,7 +76,7 @@ fn state() -> impl Strategy<Value = PodState> {
 
 #[derive(Debug, Clone)]
 struct Case {
-    sc: Scenario,
+    sc: Fixture,
     version: &'static str,
     gate: bool,
     /// Per generated pod (in `sc.pods` order): what it is to the set.
@@ -122,7 +122,7 @@ fn case() -> impl Strategy<Value = Case> {
                 version,
                 (gate, deleting, foreign_revision),
             )| {
-                let mut sc = Scenario::new("web", replicas);
+                let mut sc = Fixture::new("web", replicas);
                 for img in IMAGES {
                     sc.revision(img);
                 }

@@ -2,8 +2,8 @@
 #![allow(clippy::unwrap_used)]
 
 use super::*;
+use crate::model::fixture::{Fixture, PodState, Strategy};
 use crate::model::profile::Version;
-use crate::model::scenario::{PodState, Scenario, Strategy};
 
 fn now() -> Timestamp {
     "2026-01-01T00:00:00Z".parse().unwrap()
@@ -14,8 +14,8 @@ fn profile() -> Profile {
 }
 
 /// A settled set of `replicas` on nginx:1.24, with its template moved to nginx:1.25.
-fn rollout(replicas: i32, edit: impl FnOnce(&mut Scenario)) -> Snapshot {
-    let mut sc = Scenario::new("web", replicas);
+fn rollout(replicas: i32, edit: impl FnOnce(&mut Fixture)) -> Snapshot {
+    let mut sc = Fixture::new("web", replicas);
     let a = sc.revision("nginx:1.24");
     sc.status_current = Some(a);
     sc.status_update = Some(a);
@@ -196,7 +196,7 @@ fn min_ready_seconds_and_ordinals_start_are_honoured() {
 
 #[test]
 fn an_unchanged_template_has_nothing_to_roll_out() {
-    let mut sc = Scenario::new("web", 2);
+    let mut sc = Fixture::new("web", 2);
     let a = sc.revision("nginx:1.24");
     sc.status_current = Some(a);
     sc.status_update = Some(a);

@@ -5,9 +5,9 @@
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
+use super::fixture::{Fixture, PodState::*, PvcFixture, SET_UID, Strategy};
 use super::plan::{Action, Plan, WaitFor};
 use super::profile::{Profile, Version};
-use super::scenario::{PodState::*, PvcSpec, SET_UID, Scenario, Strategy};
 
 const A: &str = "nginx:1.24";
 const B: &str = "nginx:1.25";
@@ -27,7 +27,7 @@ fn gate_on(v: &str) -> Profile {
     p
 }
 
-fn letter(sc: &Scenario, p: &Profile, name: &str) -> String {
+fn letter(sc: &Fixture, p: &Profile, name: &str) -> String {
     for (img, l) in [(A, "A"), (B, "B"), (C, "C")] {
         if sc.revision_name(img, p) == name {
             return l.into();
@@ -37,7 +37,7 @@ fn letter(sc: &Scenario, p: &Profile, name: &str) -> String {
 }
 
 /// Compact action: `CreatePod web-1@A`, `DeletePod web-2`, `CreateControllerRevision B#2`.
-fn show(sc: &Scenario, p: &Profile, a: &Action) -> String {
+fn show(sc: &Fixture, p: &Profile, a: &Action) -> String {
     match a {
         Action::CreateControllerRevision {
             name,
@@ -66,7 +66,7 @@ struct Run {
     status: (i32, i32, i32, i32, i32, String, String),
 }
 
-fn run_with(sc: &Scenario, p: &Profile) -> Run {
+fn run_with(sc: &Fixture, p: &Profile) -> Run {
     let snap = sc.snapshot(p, now()).unwrap();
     let plan = super::plan(&snap, now(), p);
     let actions = plan.actions.iter().map(|a| show(sc, p, a)).collect();
@@ -87,7 +87,7 @@ fn run_with(sc: &Scenario, p: &Profile) -> Run {
     }
 }
 
-fn run(sc: &Scenario) -> Run {
+fn run(sc: &Fixture) -> Run {
     run_with(sc, &profile("1.36"))
 }
 
@@ -104,8 +104,8 @@ fn st(
 }
 
 /// A set with revision A stored and current; template A.
-fn base(replicas: i32) -> Scenario {
-    let mut sc = Scenario::new("web", replicas);
+fn base(replicas: i32) -> Fixture {
+    let mut sc = Fixture::new("web", replicas);
     sc.revision(A);
     sc.template = A.into();
     sc.status_current = Some(0);
@@ -114,7 +114,7 @@ fn base(replicas: i32) -> Scenario {
 }
 
 /// A set mid-update: revisions A (current) and B (template).
-fn updating(replicas: i32) -> Scenario {
+fn updating(replicas: i32) -> Fixture {
     let mut sc = base(replicas);
     sc.revision(B);
     sc.template = B.into();

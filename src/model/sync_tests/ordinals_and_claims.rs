@@ -6,7 +6,7 @@ use super::*;
 
 #[test]
 fn s51_to_s54_start_ordinal() {
-    let mut sc = Scenario::new("web", 2);
+    let mut sc = Fixture::new("web", 2);
     sc.template = A.into();
     sc.start = Some(5);
     assert_eq!(
@@ -43,14 +43,14 @@ fn s51_to_s54_start_ordinal() {
 
 // ---- PVCs and retention -------------------------------------------------------------
 
-fn with_claims(replicas: i32) -> Scenario {
+fn with_claims(replicas: i32) -> Fixture {
     let mut sc = base(replicas);
     sc.volume_claim_templates = vec!["data".into()];
     sc
 }
 
-fn pvc(name: &str, owners: &[(&str, &str, &str, bool)]) -> PvcSpec {
-    PvcSpec {
+fn pvc(name: &str, owners: &[(&str, &str, &str, bool)]) -> PvcFixture {
+    PvcFixture {
         name: name.into(),
         terminating: false,
         owners: owners
@@ -62,7 +62,7 @@ fn pvc(name: &str, owners: &[(&str, &str, &str, bool)]) -> PvcSpec {
 
 #[test]
 fn s55_claims_are_created_before_the_pod() {
-    let mut sc = Scenario::new("web", 1);
+    let mut sc = Fixture::new("web", 1);
     sc.template = A.into();
     sc.volume_claim_templates = vec!["data".into()];
     assert_eq!(

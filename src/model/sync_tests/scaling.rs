@@ -6,7 +6,7 @@ use super::*;
 
 #[test]
 fn s01_fresh_set_creates_revision_and_first_pod() {
-    let mut sc = Scenario::new("web", 3);
+    let mut sc = Fixture::new("web", 3);
     sc.template = A.into();
     let r = run(&sc);
     assert_eq!(
@@ -53,7 +53,7 @@ fn s04_waits_on_not_ready() {
 
 #[test]
 fn s05_parallel_fresh_creates_in_slow_start_batches() {
-    let mut sc = Scenario::new("web", 5);
+    let mut sc = Fixture::new("web", 5);
     sc.template = A.into();
     sc.parallel = true;
     let r = run(&sc);

@@ -1,4 +1,4 @@
-//! Building snapshots from a compact description: a StatefulSet, numbered revisions of
+//! Fixtures: snapshots built from a compact description: a StatefulSet, numbered revisions of
 //! its template (told apart by image), and pods in named states. The objects are shaped
 //! as an API server serves them (defaulted templates, owner references, conditions), so
 //! unit tests, property tests, benchmarks and simulated-cluster scenarios share one
@@ -11,7 +11,7 @@ use super::profile::Profile;
 use super::revision;
 use super::snapshot::{Snapshot, SnapshotError};
 
-/// A pod's state in a scenario (SPEC §7 notation).
+/// A pod's state in a fixture (SPEC §7 notation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PodState {
     /// Running and Ready (ready since `ready_for` before now).
@@ -26,9 +26,9 @@ pub enum PodState {
 }
 
 #[derive(Clone, Debug)]
-pub struct PodSpec {
+pub struct PodFixture {
     pub ordinal: i32,
-    /// Index into the scenario's revisions.
+    /// Index into the fixture's revisions.
     pub revision: usize,
     pub state: PodState,
     pub terminating: bool,
@@ -39,17 +39,17 @@ pub struct PodSpec {
 }
 
 #[derive(Clone, Debug)]
-pub struct PvcSpec {
+pub struct PvcFixture {
     pub name: String,
     pub terminating: bool,
     /// (kind, name, uid, controller)
     pub owners: Vec<(String, String, String, bool)>,
 }
 
-/// A StatefulSet scenario. Revisions are numbered 1, 2, … in the order added; the set's
+/// A StatefulSet fixture. Revisions are numbered 1, 2, … in the order added; the set's
 /// template is the image of `template`.
 #[derive(Clone, Debug)]
-pub struct Scenario {
+pub struct Fixture {
     pub name: String,
     pub namespace: String,
     pub replicas: i32,
@@ -70,8 +70,8 @@ pub struct Scenario {
     pub status_update: Option<usize>,
     pub status_current_replicas: i32,
     pub deleting: bool,
-    pub pods: Vec<PodSpec>,
-    pub pvcs: Vec<PvcSpec>,
+    pub pods: Vec<PodFixture>,
+    pub pvcs: Vec<PvcFixture>,
     pub generation: i64,
     pub observed_generation: i64,
 }
@@ -89,10 +89,10 @@ pub enum Strategy {
 
 pub const SET_UID: &str = "5f0c3c2e-0d4a-4b8e-9a51-2a1d6f0c7e11";
 
-impl Scenario {
+impl Fixture {
     /// A set `name` in `ns` with `replicas`, one revision of image `nginx:1.24`, no pods.
-    pub fn new(name: &str, replicas: i32) -> Scenario {
-        Scenario {
+    pub fn new(name: &str, replicas: i32) -> Fixture {
+        Fixture {
             name: name.into(),
             namespace: "default".into(),
             replicas,
@@ -125,8 +125,8 @@ impl Scenario {
         self.revisions.len() - 1
     }
 
-    pub fn pod(&mut self, ordinal: i32, revision: usize, state: PodState) -> &mut PodSpec {
-        self.pods.push(PodSpec {
+    pub fn pod(&mut self, ordinal: i32, revision: usize, state: PodState) -> &mut PodFixture {
+        self.pods.push(PodFixture {
             ordinal,
             revision,
             state,
@@ -312,7 +312,7 @@ impl Scenario {
         out
     }
 
-    fn pod_json(&self, p: &PodSpec, profile: &Profile, now: Timestamp) -> Value {
+    fn pod_json(&self, p: &PodFixture, profile: &Profile, now: Timestamp) -> Value {
         let ts = |d: SignedDuration| now.checked_sub(d).unwrap_or(now).to_string();
         let name = format!("{}-{}", self.name, p.ordinal);
         let image = &self.revisions[p.revision];
