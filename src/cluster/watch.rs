@@ -126,7 +126,10 @@ pub async fn snapshots(
         revs,
         pvcs,
     };
-    let mut last_key = fingerprint(&first);
+    // The last state sent; none after an error, so the first state seen once the watch
+    // is back is sent even when nothing changed (a wait that went blind on the error
+    // must see the cluster again to judge it).
+    let mut last_key = Some(fingerprint(&first));
     let mut initial = Vec::new();
     if !unread.is_empty() {
         initial.push(Update::Unread(unread));
@@ -136,7 +139,10 @@ pub async fn snapshots(
     let mut synced = [false; 5];
     let updates = events.filter_map(move |sig| {
         let out = match sig {
-            Sig::Error(e) => Some(Update::Reconnecting(e)),
+            Sig::Error(e) => {
+                last_key = None;
+                Some(Update::Reconnecting(e))
+            }
             Sig::Synced(i) => {
                 synced[i] = true;
                 None
@@ -150,10 +156,10 @@ pub async fn snapshots(
             }
             let snap = caches.snapshot()?;
             let key = fingerprint(&snap);
-            if key == last_key {
+            if last_key.as_ref() == Some(&key) {
                 return None;
             }
-            last_key = key;
+            last_key = Some(key);
             Some(Update::Snapshot(Box::new(snap)))
         });
         futures::future::ready(out)

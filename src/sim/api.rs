@@ -140,7 +140,9 @@ fn resource(cluster: &mut Cluster, req: &Request, group: &str, rest: &[&str]) ->
         return err(ApiError::path_not_found(&req.path));
     };
     match (req.method.as_str(), &r.name) {
-        ("GET", None) if matches!(req.param("watch"), Some("1" | "true")) => watch(req, &r),
+        ("GET", None) if matches!(req.param("watch"), Some("1" | "true")) => {
+            watch(cluster, req, &r)
+        }
         ("GET", None) => list(cluster, req, &r),
         ("POST", None) => create(cluster, req, &r),
         ("GET", Some(name)) => get(cluster, &r, name),
@@ -230,10 +232,57 @@ fn list(cluster: &mut Cluster, req: &Request, r: &Route) -> Response {
         metadata: Value,
         items: Vec<&'a Value>,
     }
-    let items = cluster
+    let current = cluster.store.resource_version();
+    if let Err(e) = not_too_large(req.param("resourceVersion"), current) {
+        return err(e);
+    }
+    // Paging (`limit`, `continue`): pages after the first are served from the objects
+    // as they are now, after the last key of the page before (kube-apiserver serves
+    // them at the first page's resourceVersion from etcd's history; the sim keeps no
+    // snapshots). A token older than the kept history is 410 Expired, as there.
+    let (list_rv, after) = match req.param("continue").filter(|c| !c.is_empty()) {
+        None => (current, None),
+        Some(token) => match decode_continue(token) {
+            Some((rv, _)) if rv < cluster.store.compacted() => {
+                return err(ApiError::expired_continue());
+            }
+            Some((rv, key)) => (rv, Some(key)),
+            None => return err(ApiError::bad_request("invalid continue token")),
+        },
+    };
+    let key_of = |o: &Value| {
+        (
+            o.pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            o.pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+        )
+    };
+    let mut items: Vec<&Value> = cluster
         .store
-        .list(r.kind, r.namespace.as_deref(), &labels, &fields);
-    let metadata = json!({"resourceVersion": cluster.store.resource_version().to_string()});
+        .list(r.kind, r.namespace.as_deref(), &labels, &fields)
+        .into_iter()
+        .filter(|o| after.as_ref().is_none_or(|a| key_of(o) > *a))
+        .collect();
+    let mut metadata = json!({"resourceVersion": list_rv.to_string()});
+    let limit = req
+        .param("limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .filter(|l| *l > 0);
+    if let Some(limit) = limit
+        && items.len() > limit
+    {
+        let remaining = items.len() - limit;
+        items.truncate(limit);
+        if let Some(last) = items.last() {
+            metadata["continue"] = json!(encode_continue(list_rv, &key_of(last)));
+            metadata["remainingItemCount"] = json!(remaining);
+        }
+    }
     if metadata_only(req) {
         // What kube-apiserver answers a metadata-only list with: no spec, no status.
         let items: Vec<Value> = items.iter().map(|o| partial(o)).collect();
@@ -256,7 +305,46 @@ fn list(cluster: &mut Cluster, req: &Request, r: &Route) -> Response {
     }
 }
 
-fn watch(req: &Request, r: &Route) -> Response {
+/// A `resourceVersion` the store has not reached is 504 (`ResourceVersionTooLarge`).
+fn not_too_large(rv: Option<&str>, current: u64) -> Result<(), ApiError> {
+    match rv
+        .filter(|r| !r.is_empty() && *r != "0")
+        .map(str::parse::<u64>)
+    {
+        None => Ok(()),
+        Some(Ok(rv)) if rv > current => Err(ApiError::too_large_resource_version(rv, current)),
+        Some(Ok(_)) => Ok(()),
+        Some(Err(_)) => Err(ApiError::bad_request(&format!(
+            "invalid resourceVersion {:?}",
+            rv.unwrap_or("")
+        ))),
+    }
+}
+
+/// An opaque continue token: the list's resourceVersion and the last key served, as
+/// hex of `rv/namespace/name`.
+fn encode_continue(rv: u64, (ns, name): &(String, String)) -> String {
+    format!("{rv}/{ns}/{name}")
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn decode_continue(token: &str) -> Option<(u64, (String, String))> {
+    if !token.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..token.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(token.get(i..i + 2)?, 16).ok())
+        .collect();
+    let text = String::from_utf8(bytes?).ok()?;
+    let mut parts = text.splitn(3, '/');
+    let rv = parts.next()?.parse().ok()?;
+    Some((rv, (parts.next()?.to_string(), parts.next()?.to_string())))
+}
+
+fn watch(cluster: &Cluster, req: &Request, r: &Route) -> Response {
     let (labels, fields) = match selectors(req) {
         Ok(s) => s,
         Err(e) => return err(e),
@@ -264,6 +352,12 @@ fn watch(req: &Request, r: &Route) -> Response {
     let start = match req.param("resourceVersion") {
         None | Some("") | Some("0") => WatchStart::Initial,
         Some(rv) => match rv.parse::<u64>() {
+            Ok(rv) if rv > cluster.store.resource_version() => {
+                return err(ApiError::too_large_resource_version(
+                    rv,
+                    cluster.store.resource_version(),
+                ));
+            }
             Ok(rv) => WatchStart::After(rv),
             Err(_) => {
                 return err(ApiError::bad_request(&format!(

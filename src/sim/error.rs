@@ -88,6 +88,25 @@ impl ApiError {
         ApiError::new(410, "Expired", format!("too old resource version: {rv}"))
     }
 
+    /// A resourceVersion the server has not reached (kube-apiserver waits up to 3 s
+    /// for it, then answers this).
+    pub fn too_large_resource_version(rv: u64, current: u64) -> ApiError {
+        ApiError::new(
+            504,
+            "Timeout",
+            format!("Too large resource version: {rv}, current: {current}"),
+        )
+    }
+
+    /// A `continue` token from before the oldest change the server still keeps.
+    pub fn expired_continue() -> ApiError {
+        ApiError::new(
+            410,
+            "Expired",
+            "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.".into(),
+        )
+    }
+
     pub fn bad_request(why: &str) -> ApiError {
         ApiError::new(400, "BadRequest", why.to_string())
     }
@@ -167,6 +186,10 @@ impl ApiError {
         // details.retryAfterSeconds) when it sheds load (429) or is not ready (503).
         if matches!(self.reason, "TooManyRequests" | "ServiceUnavailable") {
             status["details"] = json!({"retryAfterSeconds": 1});
+        }
+        if self.code == 504 && self.message.starts_with("Too large resource version") {
+            status["details"] = json!({"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+                                       "retryAfterSeconds": 1});
         }
         status
     }

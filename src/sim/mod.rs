@@ -2,6 +2,27 @@
 //! `kubectl sts demo`. Its StatefulSet controller is the project's controller model; a
 //! kubelet model moves pods through their lives on a virtual or wall clock; faults can be
 //! injected. kube-rs and the real kubectl talk to it unchanged.
+//!
+//! Served as kube-apiserver serves them: one monotonic resourceVersion; watches that
+//! resume from it (410 Gone past the kept history), send an object that stops matching
+//! a selector as DELETED (its previous content) and one that starts as ADDED, and
+//! bookmarks; lists paged with `limit`/`continue` (`remainingItemCount`); a
+//! resourceVersion the store has not reached is 504 `ResourceVersionTooLarge`;
+//! preconditioned deletes and updates answer 409; graceful pod deletion; 403/429/503 in
+//! the API server's words.
+//!
+//! Where it still differs from a real API server (issue: the simulated cluster's
+//! fidelity):
+//! - the controller and kubelet react inside each write, so a client never sees a
+//!   status lag (`observedGeneration < generation`); there is no work queue per set;
+//! - pages after the first come from the objects as they are now, not from the first
+//!   page's resourceVersion; `resourceVersionMatch=Exact` is not honoured;
+//! - one change history shared by every kind; no `sendInitialEvents`;
+//! - no OpenAPI documents (`kubectl apply` needs `--validate=false`), no server-side
+//!   apply (415); `$retainKeys`/`$setElementOrder` patch directives are dropped;
+//! - only StatefulSets are validated, and only partly;
+//! - Foreground propagation behaves as Background; garbage collection is immediate; no
+//!   finalizer is added by the server (`kubernetes.io/pvc-protection`).
 
 pub mod api;
 pub mod cluster;

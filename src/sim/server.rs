@@ -20,6 +20,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::api::{self, Request, Response, Watch, WatchStart};
 use super::cluster::{Clock, Cluster};
+use super::store;
 
 /// One request as the server saw it.
 #[derive(Clone, Debug)]
@@ -480,15 +481,28 @@ fn stream_watch(shared: Arc<Shared>, w: Watch) -> HttpResponse<Body> {
                 }
                 Ok((changes, rv)) => {
                     for ch in changes {
-                        if !matches(&w, &ch.object) {
-                            continue;
-                        }
-                        let object = if w.metadata_only {
-                            api::partial(&ch.object)
-                        } else {
-                            (*ch.object).clone()
+                        // As the API server's watch cache: an object that starts
+                        // matching is ADDED, one that stops matching is DELETED (its
+                        // previous content at the change's resourceVersion).
+                        let now_in =
+                            ch.event != store::EventType::Deleted && matches(&w, &ch.object);
+                        let was_in = ch.prev.as_deref().is_some_and(|p| matches(&w, p));
+                        let (event, object) = match (now_in, was_in) {
+                            (true, false) => ("ADDED", (*ch.object).clone()),
+                            (true, true) => ("MODIFIED", (*ch.object).clone()),
+                            (false, true) => {
+                                let mut prev = ch.prev.as_deref().cloned().unwrap_or(Value::Null);
+                                prev["metadata"]["resourceVersion"] = json!(ch.rv.to_string());
+                                ("DELETED", prev)
+                            }
+                            (false, false) => continue,
                         };
-                        if !send(event_line(ch.event.as_str(), &object)).await {
+                        let object = if w.metadata_only {
+                            api::partial(&object)
+                        } else {
+                            object
+                        };
+                        if !send(event_line(event, &object)).await {
                             return;
                         }
                         sent += 1;

@@ -187,3 +187,76 @@ fn kubectl_works_against_sim_serve() {
             && serde_json::from_str::<Value>(&out).is_ok_and(|p| p["metadata"]["uid"] != before)
     });
 }
+
+/// `kubectl get --chunk-size` pages (one request per page), and `kubectl get -w` sees a
+/// pod relabelled out of its selector as DELETED.
+#[test]
+fn kubectl_pages_lists_and_sees_pods_leave_a_selector() {
+    let sim = serve();
+    let (code, out, err) = kubectl(
+        &sim,
+        &["get", "pods", "--chunk-size=2", "-o", "name", "-v=6"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 5, "{out}");
+    let pages = err
+        .lines()
+        .filter(|l| l.contains("GET") && l.contains("limit=2"))
+        .count();
+    assert_eq!(pages, 3, "{err}");
+    // Watch the selector, then move web-1 out of it.
+    let mut watch = Command::new("kubectl")
+        .args([
+            "get",
+            "pods",
+            "-l",
+            "app=web",
+            "-w",
+            "--output-watch-events",
+            "-o",
+            "json",
+        ])
+        .env("KUBECONFIG", &sim.kubeconfig)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = watch.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            text.push_str(&line);
+            text.push('\n');
+            let _ = tx.send(text.clone());
+        }
+    });
+    // The initial state first (five ADDED), then the change.
+    let start = Instant::now();
+    let mut text = String::new();
+    while text.matches("\"type\":\"ADDED\"").count() < 5 {
+        assert!(start.elapsed() < Duration::from_secs(20), "{text}");
+        if let Ok(t) = rx.recv_timeout(Duration::from_millis(200)) {
+            text = t;
+        }
+    }
+    let (code, _, err) = kubectl(&sim, &["label", "pod", "web-1", "app=other", "--overwrite"]);
+    assert_eq!(code, 0, "{err}");
+    // One event per line (-o json with --output-watch-events prints them compact).
+    let deleted = |t: &str| {
+        t.lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .any(|ev| ev["type"] == "DELETED" && ev["object"]["metadata"]["name"] == "web-1")
+    };
+    while !deleted(&text) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no DELETED web-1 in:\n{text}"
+        );
+        if let Ok(t) = rx.recv_timeout(Duration::from_millis(200)) {
+            text = t;
+        }
+    }
+    let _ = watch.kill();
+    let _ = watch.wait();
+}

@@ -483,3 +483,161 @@ async fn injected_watch_drops_end_the_stream() {
     }
     assert_eq!(events, 2, "the watch was cut after two events");
 }
+
+/// Lists page as kube-apiserver's do: `limit` cuts, `continue` resumes after the last
+/// key at the first page's resourceVersion, `remainingItemCount` counts the rest; a
+/// bad token is 400.
+#[tokio::test]
+async fn lists_page_with_limit_and_continue() {
+    let (_server, client) = start("default", Config::default()).await;
+    let pods: Api<Pod> = Api::default_namespaced(client);
+    let mut names = Vec::new();
+    let mut pages = 0;
+    let mut token: Option<String> = None;
+    let mut first_rv = None;
+    loop {
+        let mut lp = ListParams::default().limit(2);
+        if let Some(t) = &token {
+            lp = lp.continue_token(t);
+        }
+        let page = pods.list(&lp).await.unwrap();
+        pages += 1;
+        assert!(page.items.len() <= 2);
+        let rv = page.metadata.resource_version.clone();
+        assert_eq!(
+            *first_rv.get_or_insert(rv.clone()),
+            rv,
+            "every page at the first's rv"
+        );
+        names.extend(page.items.iter().map(|p| p.metadata.name.clone().unwrap()));
+        match page.metadata.continue_.filter(|c| !c.is_empty()) {
+            Some(t) => {
+                assert!(page.metadata.remaining_item_count.unwrap() > 0);
+                token = Some(t);
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(names, ["web-0", "web-1", "web-2", "web-3", "web-4"]);
+    let bad = pods
+        .list(&ListParams::default().limit(2).continue_token("zz"))
+        .await
+        .unwrap_err();
+    assert_eq!(api_err(bad), 400);
+}
+
+/// A resourceVersion the server has not reached is 504 ResourceVersionTooLarge, for a
+/// list and for a watch. (Raw HTTP: kube-rs retries 504s by itself.)
+#[tokio::test]
+async fn a_future_resource_version_is_too_large() {
+    let (server, client) = start("default", Config::default()).await;
+    let pods: Api<Pod> = Api::default_namespaced(client);
+    let rv: u64 = current_rv(&pods).await.parse().unwrap();
+    let future = rv + 1000;
+    for query in [
+        format!("resourceVersion={future}&resourceVersionMatch=NotOlderThan"),
+        format!("watch=1&resourceVersion={future}"),
+    ] {
+        let (status, body) =
+            raw_get(&server, &format!("/api/v1/namespaces/default/pods?{query}")).await;
+        assert_eq!(status, 504, "{query}: {body}");
+        assert!(body.contains("Too large resource version"), "{body}");
+        assert!(body.contains("ResourceVersionTooLarge"), "{body}");
+    }
+    let (status, _) = raw_get(
+        &server,
+        &format!("/api/v1/namespaces/default/pods?resourceVersion={rv}"),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+/// One GET over a fresh connection: the status code and the body.
+async fn raw_get(server: &Server, path: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).await.unwrap();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// An object relabelled out of a watch's selector arrives as DELETED (its previous
+/// content), and back in as ADDED — as the API server's watch cache sends them.
+#[tokio::test]
+async fn an_object_leaving_the_selector_is_deleted_from_the_watch() {
+    let (_server, client) = start("default", Config::default()).await;
+    let pods: Api<Pod> = Api::default_namespaced(client);
+    let rv = current_rv(&pods).await;
+    let mut events = pods
+        .watch(&WatchParams::default().labels("app=web"), &rv)
+        .await
+        .unwrap()
+        .boxed();
+    let relabel = |value: &str| json!({"metadata": {"labels": {"app": value}}});
+    pods.patch(
+        "web-1",
+        &PatchParams::default(),
+        &Patch::Merge(relabel("other")),
+    )
+    .await
+    .unwrap();
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !seen
+        .iter()
+        .any(|(t, n): &(String, String)| t == "DELETED" && n == "web-1")
+    {
+        let ev = tokio::time::timeout_at(deadline, events.try_next())
+            .await
+            .expect("a DELETED event for web-1")
+            .unwrap()
+            .unwrap();
+        match ev {
+            WatchEvent::Deleted(p) => {
+                // The content before the change: still in the selector.
+                assert_eq!(p.metadata.labels.unwrap()["app"], "web");
+                seen.push(("DELETED".into(), p.metadata.name.unwrap()));
+            }
+            WatchEvent::Added(p) => seen.push(("ADDED".into(), p.metadata.name.unwrap())),
+            WatchEvent::Modified(p) => {
+                assert_eq!(
+                    p.metadata.labels.as_ref().unwrap()["app"],
+                    "web",
+                    "only matching objects are MODIFIED"
+                );
+                seen.push(("MODIFIED".into(), p.metadata.name.unwrap()));
+            }
+            _ => {}
+        }
+    }
+    pods.patch(
+        "web-1",
+        &PatchParams::default(),
+        &Patch::Merge(relabel("web")),
+    )
+    .await
+    .unwrap();
+    loop {
+        let ev = tokio::time::timeout_at(deadline, events.try_next())
+            .await
+            .expect("an ADDED event for web-1")
+            .unwrap()
+            .unwrap();
+        if let WatchEvent::Added(p) = ev
+            && p.metadata.name.as_deref() == Some("web-1")
+        {
+            break;
+        }
+    }
+}

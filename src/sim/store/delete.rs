@@ -85,9 +85,10 @@ impl Store {
             next["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
             self.rv += 1;
             next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
-            self.objects
+            let prev = self
+                .objects
                 .insert((kind, ns.to_string(), name.to_string()), next.clone());
-            self.record(kind, EventType::Modified, next.clone());
+            self.record(kind, EventType::Modified, next.clone(), prev);
             return Ok(next);
         }
         let gone = self.remove(kind, ns, name).unwrap_or(current);
@@ -113,9 +114,10 @@ impl Store {
         }
         self.rv += 1;
         next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
-        self.objects
+        let prev = self
+            .objects
             .insert((kind, ns.to_string(), name.to_string()), next.clone());
-        self.record(kind, EventType::Modified, next.clone());
+        self.record(kind, EventType::Modified, next.clone(), prev);
         Ok(next)
     }
 
@@ -126,7 +128,7 @@ impl Store {
             .remove(&(kind, ns.to_string(), name.to_string()))?;
         self.rv += 1;
         obj["metadata"]["resourceVersion"] = json!(self.rv.to_string());
-        self.record(kind, EventType::Deleted, obj.clone());
+        self.record(kind, EventType::Deleted, obj.clone(), Some(obj.clone()));
         Some(obj)
     }
 
@@ -186,9 +188,10 @@ impl Store {
                         v["metadata"]["deletionTimestamp"] = json!(format_time(self.now));
                         self.rv += 1;
                         v["metadata"]["resourceVersion"] = json!(self.rv.to_string());
-                        self.objects
+                        let prev = self
+                            .objects
                             .insert((kind, ns.clone(), name.clone()), v.clone());
-                        self.record(kind, EventType::Modified, v);
+                        self.record(kind, EventType::Modified, v, prev);
                     }
                 } else {
                     self.remove(kind, &ns, &name);

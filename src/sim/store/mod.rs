@@ -91,6 +91,10 @@ pub struct Change {
     pub kind: Kind,
     pub event: EventType,
     pub object: Arc<Value>,
+    /// The object before this change (none for a creation): a watch with a selector
+    /// sends DELETED when an object stops matching, ADDED when it starts, as the API
+    /// server's watch cache does.
+    pub prev: Option<Arc<Value>>,
 }
 
 type Key = (Kind, String, String);
@@ -175,13 +179,20 @@ impl Store {
         format!("5e1d0000-0000-4000-8000-{:012x}", self.uid_counter)
     }
 
-    fn record(&mut self, kind: Kind, event: EventType, object: Value) -> Arc<Value> {
+    fn record(
+        &mut self,
+        kind: Kind,
+        event: EventType,
+        object: Value,
+        prev: Option<Value>,
+    ) -> Arc<Value> {
         let object = Arc::new(object);
         self.history.push_back(Change {
             rv: self.rv,
             kind,
             event,
             object: object.clone(),
+            prev: prev.map(Arc::new),
         });
         while self.history.len() > self.history_limit {
             if let Some(c) = self.history.pop_front() {
@@ -281,9 +292,10 @@ impl Store {
         if kind == Kind::StatefulSet {
             m["generation"] = json!(1);
         }
-        self.objects
+        let prev = self
+            .objects
             .insert((kind, ns.to_string(), name), obj.clone());
-        self.record(kind, EventType::Added, obj.clone());
+        self.record(kind, EventType::Added, obj.clone(), prev);
         Ok(obj)
     }
 
@@ -371,9 +383,10 @@ impl Store {
                 .and_then(Value::as_array)
                 .is_none_or(Vec::is_empty)
             && kind != Kind::Pod;
-        self.objects
+        let prev = self
+            .objects
             .insert((kind, ns.to_string(), name.to_string()), next.clone());
-        self.record(kind, EventType::Modified, next.clone());
+        self.record(kind, EventType::Modified, next.clone(), prev);
         if finalized {
             self.remove(kind, ns, name);
             self.collect_garbage();
