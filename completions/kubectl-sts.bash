@@ -1986,7 +1986,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__sim__subcmd__serve)
-            opts="-v -n -h -V --scenario --port --write-kubeconfig --ready-after --max-grace --fault-rate --fault-codes --drop-watch-after --forbid --latency --seed --now --kubernetes-version --feature-gates --no-color --verbose --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-v -n -h -V --scenario --port --write-kubeconfig --controller-delay --ready-after --max-grace --fault-rate --fault-codes --drop-watch-after --forbid --latency --seed --now --kubernetes-version --feature-gates --no-color --verbose --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2001,6 +2001,10 @@ _kubectl__sts() {
                     return 0
                     ;;
                 --write-kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --controller-delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

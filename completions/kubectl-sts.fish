@@ -324,6 +324,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l scenario -d 'A built-in scenario (default, partitioned, stuck, parallel, ondelete, tour) or a file' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l port -d 'Port on 127.0.0.1 (0: any free port)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l write-kubeconfig -d 'Where to write the kubeconfig (default: in the temp directory, named after the port)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l controller-delay -d 'How long the controller and the kubelet take to react to a write (0: before the write is answered). A real cluster lags: right after a change, its status still shows the generation before it' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l ready-after -d 'How long a new pod takes to become Ready' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l max-grace -d 'Cap on pods\' termination grace periods' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from serve" -l fault-rate -d 'Share of API requests (0 to 1) answered with an error from --fault-codes' -r

@@ -168,6 +168,12 @@ pub struct SimServeArgs {
     #[arg(long = "write-kubeconfig", value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
 
+    /// How long the controller and the kubelet take to react to a write (0: before the
+    /// write is answered). A real cluster lags: right after a change, its status still
+    /// shows the generation before it.
+    #[arg(long, allow_hyphen_values = true, default_value = "20ms", value_parser = crate::duration::parse_std)]
+    pub controller_delay: std::time::Duration,
+
     /// How long a new pod takes to become Ready.
     #[arg(long, allow_hyphen_values = true, default_value = "1s", value_parser = crate::duration::parse_std)]
     pub ready_after: std::time::Duration,

@@ -53,6 +53,7 @@ pub fn run(args: &SimArgs, out: &mut dyn Write) -> Result<()> {
                     unreachable: false,
                     forbidden: serve.forbid.clone(),
                 },
+                controller_delay: serve.controller_delay,
                 ..Config::default()
             };
             let cluster = scenario.on_wall_clock(config).map_err(Error::failed)?;

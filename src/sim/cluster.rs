@@ -55,6 +55,11 @@ pub struct Config {
     pub faults: Faults,
     /// How many changes the store keeps for watches to resume from.
     pub history: usize,
+    /// Served (not on the virtual clock): how long the controller and the kubelet take to
+    /// react to a write. Zero: inside the write, before it is answered. Otherwise the
+    /// write is answered at once and a client sees the state before the reaction — a
+    /// status with `observedGeneration < generation` — as on a real cluster.
+    pub controller_delay: std::time::Duration,
 }
 
 impl Default for Config {
@@ -65,6 +70,7 @@ impl Default for Config {
             kubelet: KubeletConfig::default(),
             faults: Faults::default(),
             history: super::store::HISTORY,
+            controller_delay: std::time::Duration::ZERO,
         }
     }
 }

@@ -13,8 +13,9 @@
 //!
 //! Where it still differs from a real API server (issue: the simulated cluster's
 //! fidelity):
-//! - the controller and kubelet react inside each write, so a client never sees a
-//!   status lag (`observedGeneration < generation`); there is no work queue per set;
+//! - the controller and kubelet react to every change at once over the whole store
+//!   (`sim serve` after `--controller-delay`, the virtual clock inside the write): there
+//!   is no work queue per set, and no jitter;
 //! - pages after the first come from the objects as they are now, not from the first
 //!   page's resourceVersion; `resourceVersionMatch=Exact` is not honoured;
 //! - one change history shared by every kind; no `sendInitialEvents`;

@@ -70,7 +70,9 @@ impl Shared {
             let mut c = lock(&self.cluster);
             let before = c.store.resource_version();
             let r = f(&mut c);
-            if c.store.resource_version() != before {
+            // With a controller delay the reaction comes later, from the driver.
+            let lag = c.config.clock != Clock::Virtual && !c.config.controller_delay.is_zero();
+            if c.store.resource_version() != before && !lag {
                 c.settle();
             }
             (r, c.store.resource_version())
@@ -229,10 +231,12 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-/// Wall clock: acts whenever a pod changes by itself. Both clocks: reacts to writes.
+/// Wall clock: acts whenever a pod changes by itself. Both clocks: reacts to writes —
+/// after `controller_delay`, when one is set.
 async fn drive(shared: Arc<Shared>) {
     let mut rx = shared.changed.subscribe();
     loop {
+        let delay = shared.read(|c| c.config.controller_delay);
         let (wall, next, now) =
             shared.read(|c| (c.config.clock != Clock::Virtual, c.next_change(), c.now()));
         let sleep = match (wall, next) {
@@ -242,7 +246,15 @@ async fn drive(shared: Arc<Shared>) {
             _ => Duration::from_secs(3600),
         };
         tokio::select! {
-            r = rx.changed() => if r.is_err() { return },
+            r = rx.changed() => {
+                if r.is_err() {
+                    return;
+                }
+                // The controller's informers see the change, its work queue runs it.
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+            }
             _ = tokio::time::sleep(sleep) => {}
         }
         shared.with(|c| {

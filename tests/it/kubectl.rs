@@ -28,6 +28,11 @@ fn serve() -> Sim {
 
 /// `kubectl-sts sim serve --scenario NAME` (wall clock, pods Ready after 300 ms).
 pub fn serve_scenario(scenario: &str) -> Sim {
+    serve_with(scenario, &[])
+}
+
+/// `sim serve` with more flags.
+pub fn serve_with(scenario: &str, extra: &[&str]) -> Sim {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kubeconfig");
     let mut child = super::support::bin()
@@ -40,8 +45,9 @@ pub fn serve_scenario(scenario: &str) -> Sim {
             "300ms",
             "--max-grace",
             "300ms",
-            "--write-kubeconfig",
         ])
+        .args(extra)
+        .arg("--write-kubeconfig")
         .arg(&path)
         .stdout(Stdio::piped())
         // "serving scenario … (Ctrl-C to stop)", once per cluster: not the test's output.
@@ -259,4 +265,50 @@ fn kubectl_pages_lists_and_sees_pods_leave_a_selector() {
     }
     let _ = watch.kill();
     let _ = watch.wait();
+}
+
+/// A real cluster lags: right after a template change the StatefulSet's status still
+/// shows the generation before it (`observedGeneration < generation`) until the
+/// controller has reacted. `sim serve --controller-delay` does the same; the tool's
+/// commands wait it out.
+#[test]
+fn the_controller_lags_behind_writes_as_a_real_one_does() {
+    let sim = serve_with("default", &["--controller-delay", "1500ms"]);
+    let generation = |s: &Value| {
+        (
+            s["metadata"]["generation"].as_i64().unwrap(),
+            s["status"]["observedGeneration"].as_i64().unwrap_or(0),
+        )
+    };
+    let before = json(&sim, &["get", "sts", "web"]);
+    let (g0, o0) = generation(&before);
+    assert_eq!(g0, o0, "settled at the start");
+    let (code, _, err) = kubectl(&sim, &["set", "image", "sts/web", "web=nginx:1.26"]);
+    assert_eq!(code, 0, "{err}");
+    let right_after = json(&sim, &["get", "sts", "web"]);
+    let (g1, o1) = generation(&right_after);
+    assert_eq!(g1, g0 + 1);
+    assert!(
+        o1 < g1,
+        "the status lags: observedGeneration {o1} < generation {g1}"
+    );
+    wait_for("the controller to observe the change", || {
+        let (g, o) = generation(&json(&sim, &["get", "sts", "web"]));
+        o == g
+    });
+    // The tool waits it out: rollout status follows the rollout to the end.
+    let (code, out, err) = {
+        let out = super::support::bin()
+            .args(["rollout", "status", "web", "--timeout", "60s"])
+            .env("KUBECONFIG", &sim.kubeconfig)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("rollout complete"), "{out}");
 }
