@@ -272,6 +272,12 @@ impl Sink for Vec<Event> {
 /// clock for the CLI, the simulated cluster's virtual clock in the demo.
 pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
+
+    /// The monotonic instant deadlines and stability windows are measured on (tokio's:
+    /// virtual on a paused runtime).
+    fn monotonic(&self) -> tokio::time::Instant {
+        tokio::time::Instant::now()
+    }
 }
 
 /// The machine's clock.

@@ -7,6 +7,7 @@ pub mod error;
 pub mod load;
 pub mod mutate;
 pub mod retry;
+pub mod wait;
 pub mod watch;
 
 pub use client::{Connection, connect};

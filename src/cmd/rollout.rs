@@ -229,8 +229,8 @@ async fn wait_for_rollout(
 ) -> Result<()> {
     let clock = session.clock;
     let out = &mut *session.out;
+    use crate::cluster::wait::{Check, wait_until};
     use crate::model::progress::{Outcome, judge};
-    use crate::ops::wait::{Check, wait_until};
     let stream = crate::cluster::watch::snapshots(
         conn.watch_client.clone(),
         conn.namespace.clone(),

@@ -68,7 +68,7 @@ pub fn run(args: &StatusArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write
 }
 
 /// Redraws the status on every change the watches report, until interrupted — a wait
-/// (`ops::wait::wait_until`) whose check never ends.
+/// (`cluster::wait::wait_until`) whose check never ends.
 async fn watch(
     conn: &cluster::Connection,
     name: &str,
@@ -77,7 +77,7 @@ async fn watch(
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
-    use crate::ops::wait::{Check, wait_until};
+    use crate::cluster::wait::{Check, wait_until};
     use std::io::IsTerminal;
     let stream = cluster::watch::snapshots(
         conn.watch_client.clone(),

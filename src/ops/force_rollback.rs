@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::cluster::wait::wait_for;
 use crate::cluster::{Connection, load, watch};
 use crate::error::{Error, Result};
 use crate::event::{Event, Intended, Object, TemplateChange};
@@ -14,7 +15,6 @@ use crate::model::ModelSetup;
 use crate::model::diagnose::RolloutState;
 use crate::model::progress::{Outcome, judge};
 use crate::model::{self, history, recovery, report};
-use crate::ops::wait::wait_for;
 
 pub struct Options {
     pub to_revision: Option<i64>,
@@ -166,7 +166,7 @@ pub async fn run(
         io.info("(dry run: nothing changed)");
         return Ok(());
     }
-    let deadline = tokio::time::Instant::now() + opts.timeout;
+    let deadline = io.clock.monotonic() + opts.timeout;
     io.emit(Event::Wait {
         for_: format!("the controller to observe revision {}", to.name),
         deadline: deadline_of(io, opts.timeout),
@@ -275,6 +275,10 @@ async fn delete_stuck(
                 return Ok(());
             }
             Err(super::PodDeleteError::Api(e)) if e.is_conflict() => {
+                io.emit(Event::warning(format!(
+                    "{} changed since the plan (409 Conflict); reading it again and deciding anew",
+                    pod.name
+                )));
                 snap = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
                 let again = recovery::recovery(&snap, to, bad, opts.all_bad, &setup.profile);
                 if !again.delete.iter().any(|p| p.uid == pod.uid) {

@@ -5,7 +5,7 @@
 //! An operation is a function of its target (namespace/name), its options, a cluster
 //! connection and an [`Io`]: the sink its typed events go to, the source of consent and
 //! the clock. It never writes to a terminal, prompts, or asks whether there is one:
-//! renderers do that (`output::events`). Every wait is [`wait::wait_until`].
+//! renderers do that (`output::events`). Every wait is [`crate::cluster::wait::wait_until`].
 
 pub mod checks;
 pub mod delete;
@@ -13,7 +13,6 @@ pub mod force_rollback;
 pub mod pause;
 pub mod step;
 pub mod undo;
-pub mod wait;
 
 use crate::error::{Error, Result};
 pub use crate::event::Given;

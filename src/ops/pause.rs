@@ -189,7 +189,12 @@ async fn decide_and_patch(
         )
         .await
         {
-            Err(e) if e.is_conflict() => continue,
+            Err(e) if e.is_conflict() => {
+                io.emit(crate::event::Event::warning(format!(
+                    "statefulset/{name} changed since it was read (409 Conflict); reading it again"
+                )));
+                continue;
+            }
             r => r.map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?,
         };
         io.wrote(

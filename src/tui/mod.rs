@@ -12,7 +12,7 @@ use crate::ops::{Io, Target};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::ops::wait::{Check, wait_until};
+use crate::cluster::wait::{Check, wait_until};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};

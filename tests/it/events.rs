@@ -257,3 +257,107 @@ async fn a_failure_is_an_error_event_and_the_end_carries_the_exit_code() {
     assert_eq!(of_type(&events, "consent")[0]["given"], "dryRun");
     assert!(of_type(&events, "write").is_empty());
 }
+
+/// A clock stopped at one instant (golden JSON).
+struct Stopped(jiff::Timestamp);
+
+impl kubectl_sts::event::Clock for Stopped {
+    fn now(&self) -> jiff::Timestamp {
+        self.0
+    }
+}
+
+/// One recorded event list — the forced rollback of `stuck`, run in-process on a paused
+/// clock with a recording sink — rendered by each renderer, each golden: the text a
+/// person reads and the JSON Lines a pipeline reads say the same things.
+#[test]
+fn each_renderer_is_golden_from_one_recorded_event_list() {
+    use kubectl_sts::cluster::Connection;
+    use kubectl_sts::event::{Clock as _, Event, Given, Sink, TokioClock};
+    use kubectl_sts::model::ModelSetup;
+    use kubectl_sts::ops;
+    use kubectl_sts::output::events::{Json, Text};
+    use kubectl_sts::sim::scenario::Scenario;
+    use kubectl_sts::sim::server::Server;
+    use kubectl_sts::sim::{Clock, Cluster, Config};
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let events: Vec<Event> = rt.block_on(async {
+        let mut cluster = Cluster::new(Config::default());
+        Scenario::load("stuck")
+            .unwrap()
+            .start(&mut cluster)
+            .unwrap();
+        let start = cluster.now();
+        let clock = TokioClock::starting_at(start);
+        cluster.set_clock(Clock::Tokio(clock));
+        let setup = ModelSetup {
+            now: start,
+            profile: cluster.config.profile,
+        };
+        let server = Server::in_process(cluster);
+        let client = server.client("default");
+        let conn = Connection {
+            client: client.clone(),
+            watch_client: client,
+            namespace: "default".into(),
+            server: "in-process".into(),
+        };
+        let mut events = Vec::new();
+        let mut consent = Given::Flag;
+        let mut io = ops::Io {
+            events: &mut events,
+            consent: &mut consent,
+            clock: &clock,
+        };
+        let opts = ops::force_rollback::Options {
+            to_revision: None,
+            all_bad: false,
+            force: false,
+            dry_run: None,
+            wait: true,
+            timeout: std::time::Duration::from_secs(300),
+        };
+        ops::force_rollback::run(
+            &conn,
+            &mut io,
+            &ops::Target::new("default", "web"),
+            &setup,
+            &opts,
+        )
+        .await
+        .unwrap();
+        // The virtual clock moved: the recovery took time it did not wait for on the wall.
+        assert!(clock.now() > start);
+        events
+    });
+    let kinds: Vec<&str> = events.iter().map(Event::kind).collect();
+    assert_eq!(kinds.first(), Some(&"plan"), "{kinds:?}");
+    assert!(kinds.contains(&"consent") && kinds.contains(&"write") && kinds.contains(&"state"));
+    let mut text = Vec::new();
+    {
+        let mut t = Text::new(&mut text, kubectl_sts::output::Style::plain(), false);
+        for e in &events {
+            t.emit(e.clone());
+        }
+    }
+    let mut json = Vec::new();
+    {
+        let at = Stopped("2027-01-01T00:00:00Z".parse().unwrap());
+        let mut j = Json::new(&mut json, "default", "web", &at);
+        for e in &events {
+            j.emit(e.clone());
+        }
+    }
+    super::support::golden(
+        "events/force-rollback.txt",
+        &String::from_utf8(text).unwrap(),
+    );
+    let json = String::from_utf8(json).unwrap();
+    stream(&json);
+    super::support::golden("events/force-rollback.jsonl", &json);
+}

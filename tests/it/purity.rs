@@ -145,7 +145,8 @@ fn dependencies_point_down_only() {
 }
 
 /// Operations are engines of events: they never print, read the terminal or ask whether
-/// there is one (renderers and consent sources in `cmd`, `output` and `tui` do).
+/// there is one (renderers and consent sources in `cmd`, `output` and `tui` do), and
+/// never read a clock but the one they are given.
 #[test]
 fn operations_never_touch_the_terminal() {
     let forbidden = [

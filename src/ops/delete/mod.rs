@@ -215,6 +215,9 @@ async fn delete_set(
                 return Ok(());
             }
             Err(e) if e.is_conflict() => {
+                io.emit(Event::warning(format!(
+                    "statefulset/{name} changed since it was last seen (409 Conflict); reading it again"
+                )));
                 latest = load::snapshot(&conn.client, ns, name).await?;
                 let set = latest.set();
                 let same = set.metadata.uid.as_deref() == Some(set_uid.as_str())

@@ -1,4 +1,4 @@
-//! The teardown's wait: follow the set (with `ops::wait::wait_until`) until every pod it
+//! The teardown's wait: follow the set (with `cluster::wait::wait_until`) until every pod it
 //! controls is gone, stop if another client changes the set, and under `--force` remove
 //! the pods still terminating after the timeout.
 
@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use super::{Options, controlled};
 use crate::cluster::mutate::{self, Preconditions};
+use crate::cluster::wait::{Check, Stop, wait_until};
 use crate::cluster::{Connection, watch};
 use crate::error::{Error, Result};
 use crate::event::{Event, Object};
 use crate::model::Snapshot;
-use crate::ops::wait::{Check, Stop, wait_until};
 use crate::ops::{Io, Target};
 
 /// What a look at the set during the teardown's wait found.
@@ -44,7 +44,7 @@ pub(super) async fn wait_for_pods(
     let mut updates = std::pin::pin!(
         watch::snapshots(conn.watch_client.clone(), ns.to_string(), name.to_string()).await?
     );
-    let mut deadline = tokio::time::Instant::now() + opts.timeout;
+    let mut deadline = io.clock.monotonic() + opts.timeout;
     io.emit(Event::Wait {
         for_: format!("every pod of statefulset/{name} to be gone"),
         deadline: crate::ops::force_rollback::deadline_of(io, opts.timeout),
@@ -109,8 +109,7 @@ pub(super) async fn wait_for_pods(
                         // From here on every pod of the set still terminating is removed
                         // at once.
                         forcing = true;
-                        deadline =
-                            tokio::time::Instant::now() + opts.timeout.max(Duration::from_secs(30));
+                        deadline = io.clock.monotonic() + opts.timeout.max(Duration::from_secs(30));
                         force_terminating(conn, io, ns, &latest, &mut forced).await?;
                     }
                     Stop::Timeout => return Err(stuck_pods(name, &latest)),

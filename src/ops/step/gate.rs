@@ -9,12 +9,12 @@ use serde_json::json;
 use tokio::time::Instant;
 
 use super::{CONFLICT_RETRIES, Options, partition_of};
+use crate::cluster::wait::{Check, Stop, wait_until};
 use crate::cluster::{Connection, load, mutate, watch};
 use crate::error::{Error, Result};
 use crate::event::{Event, Given, Object, Sink, Verdict};
 use crate::model::stepping::{self, Gate, ORIGIN_ANNOTATION, VERIFIED_ANNOTATION};
 use crate::model::{self, ModelSetup, Snapshot, report};
-use crate::ops::wait::{Check, Stop, wait_until};
 use crate::ops::{Io, Target};
 
 /// Waits for `wait` to pass the gate, then runs the user's checks on `check`; on a
@@ -179,7 +179,7 @@ async fn wait_gate(
     )
     .await?;
     let mut stream = std::pin::pin!(stream);
-    let deadline = Instant::now() + opts.step_timeout;
+    let deadline = io.clock.monotonic() + opts.step_timeout;
     let stable = crate::duration::human(opts.stable_for);
     io.emit(Event::Wait {
         for_: format!(
@@ -213,7 +213,7 @@ async fn wait_gate(
                 msg
             }
             Gate::Passed => {
-                let now = Instant::now();
+                let now = clock.monotonic();
                 let mut seen = seen.borrow_mut();
                 let mut unstable: Option<(String, Instant)> = None;
                 for &o in ordinals {
@@ -337,7 +337,7 @@ async fn wait_gate(
 
 /// Where the gate stood when the wait stopped.
 fn stopped_status(
-    stopped: &crate::ops::wait::Stopped,
+    stopped: &crate::cluster::wait::Stopped,
     setup: &ModelSetup,
     clock: &dyn crate::event::Clock,
     ordinals: &[i32],

@@ -155,9 +155,9 @@ pub async fn run(
                     Ok(_) => {}
                     Err(e) if e.is_conflict() && conflicts < CONFLICT_RETRIES => {
                         conflicts += 1;
-                        io.info(format!(
-                            "{name} changed since it was read (409 Conflict); reading it again"
-                        ));
+                        io.emit(Event::warning(format!(
+                            "statefulset/{name} changed since it was read (409 Conflict); reading it again and deciding anew"
+                        )));
                         continue;
                     }
                     Err(e) => return Err(e.into()),

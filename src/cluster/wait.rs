@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures::{Stream, StreamExt};
 use tokio::time::Instant;
 
-use crate::cluster::watch::Update;
+use super::watch::Update;
 use crate::model::Snapshot;
 
 /// How long watch errors may keep coming before a wait stops on them.
