@@ -35,6 +35,19 @@ pub struct Connection {
     pub server: String,
 }
 
+impl Connection {
+    /// A connection over one client for requests and watches alike (the demo's
+    /// in-process transport, tests); `server` names it in messages.
+    pub fn of(client: Client, namespace: &str, server: &str) -> Connection {
+        Connection {
+            watch_client: client.clone(),
+            client,
+            namespace: namespace.into(),
+            server: server.into(),
+        }
+    }
+}
+
 /// How long a request may take when `--request-timeout` is not given: a server that
 /// accepts connections and never answers fails a command after this long.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::operate::{Session, Terminal, operate};
+use super::operate::{Session, on_terminal, operate};
 use crate::cli::{ForceRollbackArgs, KubeArgs};
 use crate::cluster::Connection;
 use crate::error::Result;
@@ -17,12 +17,13 @@ pub fn run(
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
-    super::runtime()?.block_on(async {
-        let (conn, setup) = super::connect(kube, &args.model).await?;
-        let mut consent = Terminal { yes: args.yes };
-        let mut session = Session::terminal(out, style, &mut consent);
-        execute(&conn, &setup, args, &mut session).await
-    })
+    on_terminal(
+        kube,
+        &args.model,
+        args.yes,
+        (style, out),
+        async |conn, setup, session| execute(conn, setup, args, session).await,
+    )
 }
 
 /// The forced rollback on an open connection (the CLI's, or the demo's).

@@ -45,6 +45,28 @@ impl<'a> Session<'a> {
     }
 }
 
+/// A command that writes, as typed at a terminal: a runtime, the connection kubectl's
+/// flags name, consent from `--yes` or the prompt, the CLI's session; then `execute`
+/// (the same function the demo runs on its own connection).
+pub fn on_terminal(
+    kube: &crate::cli::KubeArgs,
+    model: &crate::cli::ModelArgs,
+    yes: bool,
+    (style, out): (Style, &mut dyn Write),
+    execute: impl AsyncFnOnce(
+        &crate::cluster::Connection,
+        &crate::model::ModelSetup,
+        &mut Session<'_>,
+    ) -> Result<()>,
+) -> Result<()> {
+    super::runtime()?.block_on(async {
+        let (conn, setup) = super::connect(kube, model).await?;
+        let mut consent = Terminal { yes };
+        let mut session = Session::terminal(out, style, &mut consent);
+        execute(&conn, &setup, &mut session).await
+    })
+}
+
 /// Consent at a terminal: `--yes` gives it; without a terminal the flags decide, as with
 /// kubectl; on a terminal the question is asked on standard error (`[y/N]`, default no).
 pub struct Terminal {

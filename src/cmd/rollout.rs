@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::operate::{Session, Terminal, operate};
+use super::operate::{Session, on_terminal, operate};
 use crate::cli::{KubeArgs, OutputFormat, RolloutArgs, RolloutCommand};
 use crate::cluster::{Connection, load};
 use crate::error::{Error, Result};
@@ -29,12 +29,13 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
         Some(RolloutCommand::Preview(p)) => return super::preview::run(p, kube, style, out),
         Some(c) => c,
     };
-    super::runtime()?.block_on(async {
-        let (conn, setup) = super::connect(kube, command.model()).await?;
-        let mut consent = Terminal { yes: command.yes() };
-        let mut session = Session::terminal(out, style, &mut consent);
-        execute(&conn, &setup, command, &mut session).await
-    })
+    on_terminal(
+        kube,
+        command.model(),
+        command.yes(),
+        (style, out),
+        async |conn, setup, session| execute(conn, setup, command, session).await,
+    )
 }
 
 /// A `rollout` subcommand other than `step` and `preview`, on an open connection (the

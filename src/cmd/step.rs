@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::operate::{Session, Terminal, operate};
+use super::operate::{Session, on_terminal, operate};
 use crate::cli::{KubeArgs, StepArgs};
 use crate::cluster::Connection;
 use crate::error::{Error, Result};
@@ -22,12 +22,13 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<()> {
     let opts = options(by, args)?;
-    super::runtime()?.block_on(async {
-        let (conn, setup) = super::connect(kube, &args.model).await?;
-        let mut consent = Terminal { yes: args.yes };
-        let mut session = Session::terminal(out, style, &mut consent);
-        execute(&conn, &setup, name, &opts, args, &mut session).await
-    })
+    on_terminal(
+        kube,
+        &args.model,
+        args.yes,
+        (style, out),
+        async |conn, setup, session| execute(conn, setup, name, &opts, args, session).await,
+    )
 }
 
 /// The step on an open connection (the CLI's, or the demo's).

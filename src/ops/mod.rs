@@ -178,21 +178,11 @@ pub async fn revert_template(
     server_dry_run: bool,
 ) -> Result<serde_json::Value> {
     let name = target.name.as_str();
-    let rv = snap.resource_version();
-    let patched = crate::cluster::mutate::patch_set(
-        &conn.client,
-        &target.namespace,
-        name,
+    let patched = patch_set(
+        conn,
+        io,
+        (target, snap),
         &crate::model::revision::replace_patch(template),
-        &rv,
-        server_dry_run,
-    )
-    .await
-    .map_err(|e| write_error(e, name))?;
-    io.wrote(
-        "patch",
-        Object::new("statefulset", &target.namespace, name),
-        (snap.set().metadata.uid.as_deref(), Some(&rv)),
         server_dry_run,
         format!(
             "template of statefulset/{name} set to revision {revision}{}",
@@ -202,6 +192,39 @@ pub async fn revert_template(
                 ""
             }
         ),
+    )
+    .await
+    .map_err(|e| write_error(e, name))?;
+    Ok(patched)
+}
+
+/// Patches the statefulset `target` at the resourceVersion `snap` read it at (a 409 when
+/// it changed since, for the caller to re-read); once accepted, a `write` event names it
+/// with its preconditions and says `said`.
+pub async fn patch_set(
+    conn: &crate::cluster::Connection,
+    io: &mut Io<'_>,
+    (target, snap): (&Target, &crate::model::Snapshot),
+    patch: &serde_json::Value,
+    server_dry_run: bool,
+    said: impl Into<String>,
+) -> std::result::Result<serde_json::Value, crate::cluster::ClusterError> {
+    let rv = snap.resource_version();
+    let patched = crate::cluster::mutate::patch_set(
+        &conn.client,
+        &target.namespace,
+        &target.name,
+        patch,
+        &rv,
+        server_dry_run,
+    )
+    .await?;
+    io.wrote(
+        "patch",
+        Object::new("statefulset", &target.namespace, &target.name),
+        (snap.set().metadata.uid.as_deref(), Some(&rv)),
+        server_dry_run,
+        said,
     );
     Ok(patched)
 }

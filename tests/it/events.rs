@@ -300,13 +300,7 @@ fn each_renderer_is_golden_from_one_recorded_event_list() {
             profile: cluster.config.profile,
         };
         let server = Server::in_process(cluster);
-        let client = server.client("default");
-        let conn = Connection {
-            client: client.clone(),
-            watch_client: client,
-            namespace: "default".into(),
-            server: "in-process".into(),
-        };
+        let conn = Connection::of(server.client("default"), "default", "in-process");
         let mut events = Vec::new();
         let mut consent = Given::Flag;
         let mut io = ops::Io {

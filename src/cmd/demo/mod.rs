@@ -86,13 +86,7 @@ async fn headless(scenario: &Scenario, style: Style, out: &mut dyn Write) -> Res
         profile: cluster.config.profile,
     };
     let server = Server::in_process(cluster);
-    let client = server.client("default");
-    let conn = Connection {
-        client: client.clone(),
-        watch_client: client,
-        namespace: "default".into(),
-        server: "in-process".into(),
-    };
+    let conn = Connection::of(server.client("default"), "default", "in-process");
     let w = |out: &mut dyn Write, text: &str| out.write_all(text.as_bytes()).map_err(io_error);
     w(
         out,

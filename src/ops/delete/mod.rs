@@ -119,31 +119,27 @@ pub async fn run(
     let mut latest = snap.clone();
     if replicas != 0 || server_dry {
         // One write: the replicas to come back to, and zero.
-        let rv = snap.resource_version();
-        let patched = mutate::patch_set(
-            &conn.client,
-            ns,
-            name,
+        let said = if server_dry {
+            "scale to 0 accepted by the server (dry run: nothing changed)".to_string()
+        } else {
+            format!(
+                "scaled statefulset/{name} to 0 (from {replicas}; `kubectl sts delete {name} -n {ns} --abort` scales it back)"
+            )
+        };
+        let patched = super::patch_set(
+            conn,
+            io,
+            (target, &snap),
             &json!({"metadata": {"annotations": {FROM_REPLICAS: replicas.to_string()}},
                     "spec": {"replicas": 0}}),
-            &rv,
             server_dry,
+            said,
         )
         .await
         .map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?;
         if server_dry {
-            io.info("scale to 0 accepted by the server (dry run: nothing changed)");
             return Ok(());
         }
-        io.wrote(
-            "patch",
-            Object::new("statefulset", ns, name),
-            (snap.set().metadata.uid.as_deref(), Some(&rv)),
-            false,
-            format!(
-                "scaled statefulset/{name} to 0 (from {replicas}; `kubectl sts delete {name} -n {ns} --abort` scales it back)"
-            ),
-        );
         latest = latest
             .with_set(patched)
             .map_err(|e| Error::failed(e.to_string()))?;
@@ -355,23 +351,15 @@ async fn abort(
         }
         super::Go::Ahead { server_dry } => server_dry,
     };
-    let rv = snap.resource_version();
-    mutate::patch_set(
-        &conn.client,
-        ns,
-        name,
+    super::patch_set(
+        conn,
+        io,
+        (target, snap),
         &json!({"metadata": {"annotations": {FROM_REPLICAS: null}}, "spec": {"replicas": replicas}}),
-        &rv,
         server_dry,
+        format!("scaled statefulset/{name} back to {replicas}; the teardown is aborted"),
     )
     .await
     .map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?;
-    io.wrote(
-        "patch",
-        Object::new("statefulset", ns, name),
-        (snap.set().metadata.uid.as_deref(), Some(&rv)),
-        server_dry,
-        format!("scaled statefulset/{name} back to {replicas}; the teardown is aborted"),
-    );
     Ok(())
 }

@@ -10,9 +10,9 @@ use tokio::time::Instant;
 
 use super::{CONFLICT_RETRIES, Options, partition_of};
 use crate::cluster::wait::{Check, Stop, wait_until};
-use crate::cluster::{Connection, load, mutate, watch};
+use crate::cluster::{Connection, load, watch};
 use crate::error::{Error, Result};
-use crate::event::{Event, Given, Object, Sink, Verdict};
+use crate::event::{Event, Given, Sink, Verdict};
 use crate::model::stepping::{self, Gate, ORIGIN_ANNOTATION, VERIFIED_ANNOTATION};
 use crate::model::{self, ModelSetup, Snapshot, report};
 use crate::ops::{Io, Target};
@@ -98,20 +98,11 @@ pub async fn rollback(
         else {
             return Ok(());
         };
-        let rv = snap.resource_version();
         let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null, VERIFIED_ANNOTATION: null}},
                            "spec": {"updateStrategy": {"rollingUpdate": {"partition": origin}}}});
-        match mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false).await {
-            Ok(_) => {
-                io.wrote(
-                    "patch",
-                    Object::new("statefulset", &target.namespace, name),
-                    (snap.set().metadata.uid.as_deref(), Some(&rv)),
-                    false,
-                    format!("statefulset.apps/{name} partition restored to {origin}"),
-                );
-                return Ok(());
-            }
+        let said = format!("statefulset.apps/{name} partition restored to {origin}");
+        match crate::ops::patch_set(conn, io, (target, &snap), &patch, false, said).await {
+            Ok(_) => return Ok(()),
             Err(e) if e.is_conflict() => continue,
             Err(e) => return Err(e.into()),
         }
@@ -137,18 +128,11 @@ pub(super) async fn mark_verified(
         }
         let patch =
             json!({"metadata": {"annotations": {VERIFIED_ANNOTATION: partition.to_string()}}});
-        let rv = snap.resource_version();
-        match mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false).await {
-            Ok(_) => {
-                io.wrote(
-                    "patch",
-                    Object::new("statefulset", &target.namespace, name),
-                    (snap.set().metadata.uid.as_deref(), Some(&rv)),
-                    false,
-                    format!("  statefulset/{name}: the step to partition {partition} is recorded as passed"),
-                );
-                return Ok(());
-            }
+        let said = format!(
+            "  statefulset/{name}: the step to partition {partition} is recorded as passed"
+        );
+        match crate::ops::patch_set(conn, io, (target, &snap), &patch, false, said).await {
+            Ok(_) => return Ok(()),
             Err(e) if e.is_conflict() => continue,
             Err(e) => return Err(e.into()),
         }

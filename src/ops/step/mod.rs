@@ -148,10 +148,12 @@ pub async fn run(
                     patch["metadata"] =
                         json!({"annotations": {ORIGIN_ANNOTATION: from.to_string()}});
                 }
-                let rv = snap.resource_version();
-                match mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false)
-                    .await
-                {
+                let said = format!(
+                    "statefulset.apps/{name} partition {from} → {to}: ordinals {} move to {}",
+                    list(&ordinals),
+                    r.update_revision
+                );
+                match super::patch_set(conn, io, (target, &snap), &patch, false, said).await {
                     Ok(_) => {}
                     Err(e) if e.is_conflict() && conflicts < CONFLICT_RETRIES => {
                         conflicts += 1;
@@ -163,17 +165,6 @@ pub async fn run(
                     Err(e) => return Err(e.into()),
                 }
                 conflicts = 0;
-                io.wrote(
-                    "patch",
-                    Object::new("statefulset", &target.namespace, name),
-                    (snap.set().metadata.uid.as_deref(), Some(&rv)),
-                    false,
-                    format!(
-                        "statefulset.apps/{name} partition {from} → {to}: ordinals {} move to {}",
-                        list(&ordinals),
-                        r.update_revision
-                    ),
-                );
                 // Every ordinal at or above the new partition must be healthy, not only the
                 // new ones: an earlier one that broke meanwhile fails the step too.
                 gate::gate(conn, io, target, &snap, setup, opts, (&gated, &ordinals)).await?;
@@ -291,17 +282,11 @@ async fn dry_run(
             super::go_ahead(io, Some(mode), &what)?;
             if server {
                 let patch = json!({"spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": to}}}});
-                let rv = snap.resource_version();
-                mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, true)
+                let said =
+                    format!("statefulset.apps/{name} partition {from} → {to} (server dry run)");
+                super::patch_set(conn, io, (target, snap), &patch, true, said)
                     .await
                     .map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?;
-                io.wrote(
-                    "patch",
-                    Object::new("statefulset", &target.namespace, name),
-                    (snap.set().metadata.uid.as_deref(), Some(&rv)),
-                    true,
-                    format!("statefulset.apps/{name} partition {from} → {to} (server dry run)"),
-                );
             }
             what
         }
@@ -393,21 +378,10 @@ async fn finish(
         .as_ref()
         .is_some_and(|a| a.contains_key(ORIGIN_ANNOTATION));
     if partition == 0 && has_origin {
-        let rv = snap.resource_version();
         let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null, VERIFIED_ANNOTATION: null}}});
+        let said = format!("  statefulset/{name}: the rollout's bookkeeping annotations removed");
         // Best effort: a conflict here only leaves a stale note behind.
-        if mutate::patch_set(&conn.client, &target.namespace, name, &patch, &rv, false)
-            .await
-            .is_ok()
-        {
-            io.wrote(
-                "patch",
-                Object::new("statefulset", &target.namespace, name),
-                (snap.set().metadata.uid.as_deref(), Some(&rv)),
-                false,
-                format!("  statefulset/{name}: the rollout's bookkeeping annotations removed"),
-            );
-        }
+        let _ = super::patch_set(conn, io, (target, snap), &patch, false, said).await;
     }
     io.info(if outdated <= 0 {
         format!("statefulset.apps/{name}: every ordinal is on the update revision")
