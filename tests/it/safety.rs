@@ -297,10 +297,13 @@ async fn the_plan_shows_what_the_retention_policy_deletes() {
 async fn an_interrupted_teardown_can_be_aborted_and_another_clients_scale_stops_it() {
     let mut c = Cluster::new(Config::default());
     c.config.kubelet.max_grace = jiff::SignedDuration::from_secs(3600);
-    c.seed(vec![set_with_claims("web", 3, json!({}))]).unwrap();
+    // Pods take an hour to go (their grace period, capped at an hour): the teardown
+    // times out, the set stays at zero. (With the default 30 s grace, a slow start of the
+    // command let the virtual clock run past it and the pods went in time.)
+    let hour = json!({"spec": {"template": {"spec": {"terminationGracePeriodSeconds": 3600}}}});
+    c.seed(vec![set_with_claims("web", 3, hour)]).unwrap();
     c.advance(jiff::SignedDuration::from_secs(60));
     let live = serve(c).await;
-    // Pods take an hour to go: the teardown times out, the set stays at zero.
     let (code, _, err) =
         super::recovery::run_advancing(&live, &["delete", "web", "--yes", "--timeout", "3s"]).await;
     assert_eq!(code, 1, "{err}");
