@@ -8,8 +8,9 @@
 //! a selector as DELETED (its previous content) and one that starts as ADDED, and
 //! bookmarks; lists paged with `limit`/`continue` (`remainingItemCount`); a
 //! resourceVersion the store has not reached is 504 `ResourceVersionTooLarge`;
-//! preconditioned deletes and updates answer 409; graceful pod deletion; 403/429/503 in
-//! the API server's words.
+//! preconditioned deletes and updates answer 409; graceful pod deletion; Foreground
+//! deletion (the owner stays until its dependents are gone); 403/429/503 in the API
+//! server's words.
 //!
 //! Where it still differs from a real API server (issue: the simulated cluster's
 //! fidelity):
@@ -22,8 +23,9 @@
 //! - no OpenAPI documents (`kubectl apply` needs `--validate=false`), no server-side
 //!   apply (415); `$retainKeys`/`$setElementOrder` patch directives are dropped;
 //! - only StatefulSets are validated, and only partly;
-//! - Foreground propagation behaves as Background; garbage collection is immediate; no
-//!   finalizer is added by the server (`kubernetes.io/pvc-protection`).
+//! - garbage collection is immediate (Foreground deletion holds the owner with the
+//!   foregroundDeletion finalizer until its dependents are gone, as there); the server
+//!   adds no other finalizer (`kubernetes.io/pvc-protection`).
 
 pub mod api;
 pub mod cluster;

@@ -43,9 +43,13 @@ pub fn serve_with(scenario: &str, extra: &[&str]) -> Sim {
             scenario,
             "--ready-after",
             "300ms",
-            "--max-grace",
-            "300ms",
         ])
+        // The default grace cap, unless the test sets its own.
+        .args(if extra.contains(&"--max-grace") {
+            &[][..]
+        } else {
+            &["--max-grace", "300ms"][..]
+        })
         .args(extra)
         .arg("--write-kubeconfig")
         .arg(&path)
@@ -311,4 +315,44 @@ fn the_controller_lags_behind_writes_as_a_real_one_does() {
     };
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("rollout complete"), "{out}");
+}
+
+/// `kubectl delete sts --cascade=foreground`: the set stays, marked with the
+/// foregroundDeletion finalizer, until the garbage collector has deleted its pods; then it
+/// goes too. (Background deletion removes the set at once and the pods after.)
+#[test]
+fn foreground_deletion_keeps_the_set_until_its_pods_are_gone() {
+    let sim = serve_with("default", &["--max-grace", "2s"]);
+    let (code, _, err) = kubectl(
+        &sim,
+        &[
+            "delete",
+            "sts",
+            "web",
+            "--cascade=foreground",
+            "--wait=false",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let set = json(&sim, &["get", "sts", "web"]);
+    assert!(set["metadata"]["deletionTimestamp"].is_string(), "{set}");
+    assert!(
+        set["metadata"]["finalizers"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|x| x == "foregroundDeletion")),
+        "{set}"
+    );
+    let pods = json(&sim, &["get", "pods"]);
+    let items = pods["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5, "the pods are still there, terminating");
+    assert!(
+        items
+            .iter()
+            .all(|p| p["metadata"]["deletionTimestamp"].is_string())
+    );
+    wait_for("the set and its pods to go", || {
+        let (code, _, _) = kubectl(&sim, &["get", "sts", "web"]);
+        let pods = json(&sim, &["get", "pods"]);
+        code != 0 && pods["items"].as_array().is_some_and(Vec::is_empty)
+    });
 }

@@ -47,6 +47,35 @@ impl Store {
         if opts.propagation.as_deref() == Some("Orphan") {
             self.orphan_dependents(meta_str(&current, "uid"));
         }
+        // Foreground: the owner stays, marked (deletionTimestamp, the foregroundDeletion
+        // finalizer, its generation bumped), until the garbage collector has deleted its
+        // dependents; then the finalizer goes, and the owner with it.
+        if opts.propagation.as_deref() == Some("Foreground")
+            && kind != Kind::Pod
+            && current.pointer("/metadata/deletionTimestamp").is_none()
+        {
+            let mut next = current;
+            next["metadata"]["deletionTimestamp"] = json!(format_time(self.now));
+            next["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+            let mut finalizers = next
+                .pointer("/metadata/finalizers")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            finalizers.push(json!(FOREGROUND));
+            next["metadata"]["finalizers"] = Value::Array(finalizers);
+            if let Some(g) = next.pointer("/metadata/generation").and_then(Value::as_i64) {
+                next["metadata"]["generation"] = json!(g + 1);
+            }
+            self.rv += 1;
+            next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+            let prev = self
+                .objects
+                .insert((kind, ns.to_string(), name.to_string()), next.clone());
+            self.record(kind, EventType::Modified, next.clone(), prev);
+            self.collect_garbage();
+            return Ok(next);
+        }
         let has_finalizers = current
             .pointer("/metadata/finalizers")
             .and_then(Value::as_array)
@@ -159,6 +188,7 @@ impl Store {
     /// (pods gracefully), until nothing changes.
     pub fn collect_garbage(&mut self) {
         loop {
+            let foreground = self.foreground_step();
             let live: std::collections::HashSet<String> = self
                 .objects
                 .values()
@@ -177,7 +207,7 @@ impl Store {
                 })
                 .map(|(k, _)| k.clone())
                 .collect();
-            if orphans.is_empty() {
+            if orphans.is_empty() && !foreground {
                 return;
             }
             for (kind, ns, name) in orphans {
@@ -199,4 +229,73 @@ impl Store {
             }
         }
     }
+
+    /// One round of foreground deletion: the dependents of each owner marked with the
+    /// foregroundDeletion finalizer are deleted (pods gracefully); an owner with none
+    /// left loses the finalizer (and is removed when it was the last). True when
+    /// anything changed.
+    fn foreground_step(&mut self) -> bool {
+        let owners: Vec<(Key, String)> = self
+            .objects
+            .iter()
+            .filter(|(_, v)| {
+                v.pointer("/metadata/deletionTimestamp").is_some()
+                    && v.pointer("/metadata/finalizers")
+                        .and_then(Value::as_array)
+                        .is_some_and(|f| f.iter().any(|x| x == FOREGROUND))
+            })
+            .map(|(k, v)| (k.clone(), meta_str(v, "uid").to_string()))
+            .collect();
+        let mut changed = false;
+        for ((kind, ns, name), uid) in owners {
+            let dependents: Vec<(Key, bool)> = self
+                .objects
+                .iter()
+                .filter(|(_, v)| {
+                    refs(v)
+                        .iter()
+                        .any(|r| r.get("uid").and_then(Value::as_str) == Some(uid.as_str()))
+                })
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.pointer("/metadata/deletionTimestamp").is_some(),
+                    )
+                })
+                .collect();
+            if dependents.is_empty() {
+                let Some(mut owner) = self.get(kind, &ns, &name).cloned() else {
+                    continue;
+                };
+                let kept: Vec<Value> = owner
+                    .pointer("/metadata/finalizers")
+                    .and_then(Value::as_array)
+                    .map(|f| f.iter().filter(|x| *x != FOREGROUND).cloned().collect())
+                    .unwrap_or_default();
+                if kept.is_empty() {
+                    self.remove(kind, &ns, &name);
+                } else {
+                    owner["metadata"]["finalizers"] = Value::Array(kept);
+                    let _ = self.write_system(kind, &ns, &name, |o| *o = owner);
+                }
+                changed = true;
+                continue;
+            }
+            for ((dk, dns, dname), terminating) in dependents {
+                if terminating {
+                    continue;
+                }
+                if dk == Kind::Pod {
+                    let _ = self.delete(dk, &dns, &dname, &DeleteOptions::default());
+                } else {
+                    self.remove(dk, &dns, &dname);
+                }
+                changed = true;
+            }
+        }
+        changed
+    }
 }
+
+/// The finalizer that holds an owner deleted with `propagationPolicy: Foreground`.
+const FOREGROUND: &str = "foregroundDeletion";
