@@ -495,6 +495,7 @@ fn patch_object(cluster: &mut Cluster, req: &Request, r: &Route, name: &str) -> 
                     message: format!("the JSON patch cannot be applied: {e}"),
                     kind: None,
                     name: None,
+                    causes: Vec::new(),
                 })?
             }
             other => return Err(ApiError::unsupported_media_type(other)),

@@ -119,6 +119,9 @@ pub fn apply(kind: Kind, obj: &mut Value) {
 
 /// Rejects what the real API server rejects (the subset tools trip over).
 pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>) -> Result<(), ApiError> {
+    if kind == Kind::Pod {
+        return validate_pod(obj);
+    }
     if kind != Kind::StatefulSet {
         return Ok(());
     }
@@ -196,6 +199,34 @@ pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>) -> Result<(), ApiE
             return invalid(
                 "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
             );
+        }
+    }
+    Ok(())
+}
+
+/// A pod needs containers, each with a name and an image (core/v1 validation, the
+/// subset a hand-written manifest trips over).
+fn validate_pod(obj: &Value) -> Result<(), ApiError> {
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let invalid = |why: String| Err(ApiError::invalid(Kind::Pod, name, &why));
+    let containers = obj
+        .pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .filter(|c| !c.is_empty());
+    let Some(containers) = containers else {
+        return invalid("spec.containers: Required value".into());
+    };
+    for (i, c) in containers.iter().enumerate() {
+        for field in ["name", "image"] {
+            if c.get(field)
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                return invalid(format!("spec.containers[{i}].{field}: Required value"));
+            }
         }
     }
     Ok(())

@@ -11,6 +11,8 @@ pub struct ApiError {
     pub message: String,
     pub kind: Option<&'static str>,
     pub name: Option<String>,
+    /// What was invalid, field by field (422 `details.causes`): reason, message, field.
+    pub causes: Vec<(&'static str, String, String)>,
 }
 
 impl ApiError {
@@ -21,6 +23,7 @@ impl ApiError {
             message,
             kind: None,
             name: None,
+            causes: Vec::new(),
         }
     }
 
@@ -75,13 +78,32 @@ impl ApiError {
         .about(kind, name)
     }
 
+    /// 422 Invalid; `why` is `field: Reason[: detail]`, as the API server words a cause
+    /// (`spec.containers[0].image: Required value`), and becomes `details.causes` too.
     pub fn invalid(kind: Kind, name: &str, why: &str) -> ApiError {
-        ApiError::new(
+        let group = if kind.api_version() == "apps/v1" {
+            ".apps"
+        } else {
+            ""
+        };
+        let mut e = ApiError::new(
             422,
             "Invalid",
-            format!("{} \"{name}\" is invalid: {why}", kind.name()),
+            format!("{}{group} \"{name}\" is invalid: {why}", kind.name()),
         )
-        .about(kind, name)
+        .about(kind, name);
+        // An Invalid status names the kind, not the resource.
+        e.kind = Some(kind.name());
+        let (field, message) = why.split_once(": ").unwrap_or(("", why));
+        let reason = match message.split(':').next().unwrap_or("") {
+            "Required value" => "FieldValueRequired",
+            "Forbidden" => "FieldValueForbidden",
+            "Unsupported value" => "FieldValueNotSupported",
+            "Duplicate value" => "FieldValueDuplicate",
+            _ => "FieldValueInvalid",
+        };
+        e.causes = vec![(reason, message.to_string(), field.to_string())];
+        e
     }
 
     pub fn gone(rv: u64) -> ApiError {
@@ -175,12 +197,24 @@ impl ApiError {
             "code": self.code,
         });
         if let (Some(kind), Some(name)) = (self.kind, &self.name) {
-            let group = if matches!(kind, "statefulsets" | "controllerrevisions") {
+            let group = if matches!(
+                kind,
+                "statefulsets" | "controllerrevisions" | "StatefulSet" | "ControllerRevision"
+            ) {
                 "apps"
             } else {
                 ""
             };
             status["details"] = json!({"name": name, "group": group, "kind": kind});
+            if !self.causes.is_empty() {
+                status["details"]["causes"] = self
+                    .causes
+                    .iter()
+                    .map(|(reason, message, field)| {
+                        json!({"reason": reason, "message": message, "field": field})
+                    })
+                    .collect();
+            }
         }
         // kube-apiserver asks a client to come back (Retry-After and
         // details.retryAfterSeconds) when it sheds load (429) or is not ready (503).

@@ -22,7 +22,8 @@
 //! - one change history shared by every kind; no `sendInitialEvents`;
 //! - no OpenAPI documents (`kubectl apply` needs `--validate=false`), no server-side
 //!   apply (415); `$retainKeys`/`$setElementOrder` patch directives are dropped;
-//! - only StatefulSets are validated, and only partly;
+//! - StatefulSets are validated partly, pods only for containers with a name and an
+//!   image (422 with `details.causes`), ControllerRevisions not at all;
 //! - garbage collection is immediate (Foreground deletion holds the owner with the
 //!   foregroundDeletion finalizer until its dependents are gone, as there); the server
 //!   adds no other finalizer (`kubernetes.io/pvc-protection`).

@@ -356,3 +356,45 @@ fn foreground_deletion_keeps_the_set_until_its_pods_are_gone() {
         code != 0 && pods["items"].as_array().is_some_and(Vec::is_empty)
     });
 }
+
+/// An invalid object is 422 with its causes, field by field, as kube-apiserver answers;
+/// kubectl shows them.
+#[test]
+fn an_invalid_pod_is_refused_with_its_causes() {
+    let sim = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers: [{name: app}]\n",
+    )
+    .unwrap();
+    // (--validate=false: the simulated cluster serves no OpenAPI documents yet.)
+    let (code, _, err) = kubectl(
+        &sim,
+        &["create", "--validate=false", "-f", path.to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("Pod \"bad\" is invalid: spec.containers[0].image: Required value"),
+        "{err}"
+    );
+    let (code, out, err) = kubectl(
+        &sim,
+        &[
+            "create",
+            "--validate=false",
+            "-f",
+            path.to_str().unwrap(),
+            "-v=8",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        // The response body as kubectl logs it (quotes escaped).
+        err.contains(r#"\"causes\":[{\"field\":\"spec.containers[0].image\",\"message\":\"Required value\",\"reason\":\"FieldValueRequired\"}]"#),
+        "{err}"
+    );
+    let (code, _, _) = kubectl(&sim, &["get", "pod", "bad"]);
+    assert_ne!(code, 0, "nothing was created");
+}
