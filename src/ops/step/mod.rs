@@ -133,13 +133,22 @@ pub async fn run(
                         }
                     ),
                     lines: vec![],
-                    writes: vec![Intended {
-                        verb: "patch".into(),
-                        object: Object::new("statefulset", &target.namespace, name),
-                        reason: format!(
-                            "spec.updateStrategy.rollingUpdate.partition {from} → {to}"
-                        ),
-                    }],
+                    writes: vec![
+                        Intended {
+                            verb: "patch".into(),
+                            object: Object::new("statefulset", &target.namespace, name),
+                            reason: format!(
+                                "spec.updateStrategy.rollingUpdate.partition {from} → {to} (and the partition it started from, in {ORIGIN_ANNOTATION})"
+                            ),
+                        },
+                        Intended {
+                            verb: "patch".into(),
+                            object: Object::new("statefulset", &target.namespace, name),
+                            reason: format!(
+                                "once the step passes its gates: {VERIFIED_ANNOTATION}={to}"
+                            ),
+                        },
+                    ],
                     template: None,
                 });
                 ask(io, opts, steps, &what).await?;
