@@ -1,5 +1,7 @@
-//! Writes, each with a precondition: patches carry the resourceVersion they were planned
-//! from (a concurrent change answers 409 and nothing is overwritten).
+//! Writes, each with a precondition: patches carry the uid and the resourceVersion they
+//! were planned from (in the body's metadata: another object by that name, or a change
+//! since, answers 409 and nothing is overwritten); deletes carry them as
+//! `preconditions`.
 //!
 //! Because of the precondition a write is safe to send again after a transient failure
 //! (429, 5xx, a refused connection): had the first one been applied, the second answers
@@ -40,12 +42,11 @@ pub async fn patch_set(
     ns: &str,
     name: &str,
     patch: &Value,
-    resource_version: &str,
+    (uid, resource_version): (&str, &str),
     server_dry_run: bool,
 ) -> Result<Value, ClusterError> {
     let call = format!("patch statefulsets.apps {name:?} in namespace {ns:?}");
-    let mut body = patch.clone();
-    body["metadata"]["resourceVersion"] = Value::from(resource_version);
+    let body = preconditioned(patch, uid, resource_version);
     let bytes = serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?;
     let dry = if server_dry_run { "?dryRun=All" } else { "" };
     let path = format!("/apis/apps/v1/namespaces/{ns}/statefulsets/{name}{dry}");
@@ -59,6 +60,18 @@ pub async fn patch_set(
     )
     .await?;
     serde_json::from_str(&text).map_err(|e| ClusterError::other(call, format!("invalid JSON: {e}")))
+}
+
+/// `patch` with the preconditions in its metadata: the API server refuses (409) a patch
+/// whose uid is not the object's ("Precondition failed: UID in precondition") or whose
+/// resourceVersion is not the current one. An empty uid is not sent.
+fn preconditioned(patch: &Value, uid: &str, resource_version: &str) -> Value {
+    let mut body = patch.clone();
+    body["metadata"]["resourceVersion"] = Value::from(resource_version);
+    if !uid.is_empty() {
+        body["metadata"]["uid"] = Value::from(uid);
+    }
+    body
 }
 
 /// Sends one preconditioned write, again after transient failures ([`write`]).
@@ -92,12 +105,11 @@ pub async fn merge_patch(
     path: &str,
     what: &str,
     patch: &Value,
-    resource_version: &str,
+    (uid, resource_version): (&str, &str),
     dry_run: bool,
 ) -> Result<Value, ClusterError> {
     let call = format!("patch {what}");
-    let mut body = patch.clone();
-    body["metadata"]["resourceVersion"] = Value::from(resource_version);
+    let body = preconditioned(patch, uid, resource_version);
     let bytes = serde_json::to_vec(&body).map_err(|e| ClusterError::other(&call, e.to_string()))?;
     let dry = if dry_run { "?dryRun=All" } else { "" };
     let text = send(

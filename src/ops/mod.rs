@@ -198,9 +198,10 @@ pub async fn revert_template(
     Ok(patched)
 }
 
-/// Patches the statefulset `target` at the resourceVersion `snap` read it at (a 409 when
-/// it changed since, for the caller to re-read); once accepted, a `write` event names it
-/// with its preconditions and says `said`.
+/// Patches the statefulset `target` as `snap` read it — its uid and resourceVersion sent
+/// as preconditions (a 409 when it changed since or is another object, for the caller
+/// to re-read); once accepted, a `write` event names it with those preconditions and
+/// says `said`.
 pub async fn patch_set(
     conn: &crate::cluster::Connection,
     io: &mut Io<'_>,
@@ -210,19 +211,20 @@ pub async fn patch_set(
     said: impl Into<String>,
 ) -> std::result::Result<serde_json::Value, crate::cluster::ClusterError> {
     let rv = snap.resource_version();
+    let uid = snap.set().metadata.uid.as_deref().unwrap_or("");
     let patched = crate::cluster::mutate::patch_set(
         &conn.client,
         &target.namespace,
         &target.name,
         patch,
-        &rv,
+        (uid, &rv),
         server_dry_run,
     )
     .await?;
     io.wrote(
         "patch",
         Object::new("statefulset", &target.namespace, &target.name),
-        (snap.set().metadata.uid.as_deref(), Some(&rv)),
+        (Some(uid), Some(&rv)),
         server_dry_run,
         said,
     );

@@ -4,7 +4,6 @@
 use super::Target;
 use serde_json::{Value, json};
 
-use crate::cluster::mutate;
 use crate::error::{Error, Result};
 use crate::model;
 
@@ -178,32 +177,20 @@ async fn decide_and_patch(
             }
             Some(_) => {}
         }
-        let rv = snap.resource_version();
-        let patched = match mutate::patch_set(
-            &conn.client,
-            &target.namespace,
-            name,
-            &patch,
-            &rv,
-            server_dry,
-        )
-        .await
-        {
-            Err(e) if e.is_conflict() => {
-                io.emit(crate::event::Event::warning(format!(
+        let said = format!(
+            "  statefulset/{name} patched at resourceVersion {}",
+            snap.resource_version()
+        );
+        let patched =
+            match super::patch_set(conn, io, (target, &snap), &patch, server_dry, said).await {
+                Err(e) if e.is_conflict() => {
+                    io.emit(crate::event::Event::warning(format!(
                     "statefulset/{name} changed since it was read (409 Conflict); reading it again"
                 )));
-                continue;
-            }
-            r => r.map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?,
-        };
-        io.wrote(
-            "patch",
-            crate::event::Object::new("statefulset", &target.namespace, name),
-            (snap.set().metadata.uid.as_deref(), Some(&rv)),
-            server_dry,
-            format!("  statefulset/{name} patched at resourceVersion {rv}"),
-        );
+                    continue;
+                }
+                r => r.map_err(|e| super::write_error(e, &format!("statefulset/{name}")))?,
+            };
         if server_dry {
             return Ok("accepted by the server (dry run: nothing changed)".into());
         }

@@ -151,6 +151,27 @@ async fn rollout_all_streams_every_step_as_events() {
     assert!(first("plan") < first("consent") && first("consent") < first("write"));
     // Human text is not on stdout in this mode (stderr carries nothing but warnings).
     assert!(!err.contains("partition"), "{err}");
+    // The preconditions a write event names are the ones sent: every patch of the set
+    // carried its uid and a resourceVersion in the body.
+    let uid = live.server.shared.read(|c| {
+        c.store
+            .get(kubectl_sts::sim::store::Kind::StatefulSet, "default", "web")
+            .unwrap()["metadata"]["uid"]
+            .clone()
+    });
+    let patches: Vec<_> = live
+        .server
+        .shared
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH" && r.path.ends_with("/statefulsets/web"))
+        .collect();
+    assert!(patches.len() >= 10, "{}", patches.len());
+    for p in patches {
+        let body = p.body.unwrap();
+        assert_eq!(body["metadata"]["uid"], uid, "{body}");
+        assert!(body["metadata"]["resourceVersion"].is_string(), "{body}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

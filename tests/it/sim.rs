@@ -641,3 +641,32 @@ async fn an_object_leaving_the_selector_is_deleted_from_the_watch() {
         }
     }
 }
+
+/// A uid in an update or patch body is a precondition: another object by that name (or
+/// one recreated since) answers 409, as kube-apiserver does.
+#[tokio::test]
+async fn a_uid_in_the_body_is_a_precondition() {
+    let (_server, client) = start("default", Config::default()).await;
+    let sets: Api<StatefulSet> = Api::default_namespaced(client);
+    let stale = json!({"metadata": {"uid": "not-the-uid", "annotations": {"a": "b"}}});
+    let err = sets
+        .patch("web", &PatchParams::default(), &Patch::Merge(&stale))
+        .await
+        .unwrap_err();
+    let kube::Error::Api(status) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(status.code, 409);
+    assert!(
+        status
+            .message
+            .contains("Precondition failed: UID in precondition"),
+        "{}",
+        status.message
+    );
+    let uid = sets.get("web").await.unwrap().metadata.uid.unwrap();
+    let same = json!({"metadata": {"uid": uid, "annotations": {"a": "b"}}});
+    sets.patch("web", &PatchParams::default(), &Patch::Merge(&same))
+        .await
+        .unwrap();
+}

@@ -68,7 +68,7 @@ pub async fn run(
         return abort(conn, io, target, &snap, opts).await;
     }
     let claims = teardown::claim_plan(&snap, profile, opts.delete_pvcs);
-    io.emit(plan(&snap, &claims));
+    io.emit(plan(&snap, &claims, opts.force));
     let by_policy: Vec<&str> = claims
         .iter()
         .filter(|c| matches!(c.fate, Fate::DeletedWithItsPod | Fate::DeletedWithTheSet))
@@ -102,7 +102,7 @@ pub async fn run(
             &mutate::claim_path(ns, &c.name),
             &format!("persistentvolumeclaims {:?} in namespace {ns:?}", c.name),
             &json!({"metadata": {"annotations": {CLAIM_MARK: mark}}}),
-            &c.resource_version,
+            (&c.uid, &c.resource_version),
             server_dry,
         )
         .await
@@ -238,7 +238,7 @@ async fn delete_set(
 }
 
 /// The plan, before consent: the pods in the order they go, and each claim's fate.
-fn plan(snap: &Snapshot, claims: &[ClaimPlan]) -> Event {
+fn plan(snap: &Snapshot, claims: &[ClaimPlan], force: bool) -> Event {
     let (ns, name) = (snap.namespace(), snap.name());
     let spec = snap.set().spec.as_ref();
     let parallel = spec.and_then(|s| s.pod_management_policy.as_deref()) == Some("Parallel");
@@ -275,26 +275,36 @@ fn plan(snap: &Snapshot, claims: &[ClaimPlan]) -> Event {
             .iter()
             .map(|c| format!("    {}: {}", c.name, c.fate.describe())),
     );
-    let mut writes = vec![Intended {
+    let to_delete = || claims.iter().filter(|c| c.fate == Fate::DeletedOnRequest);
+    let mut writes: Vec<Intended> = to_delete()
+        .map(|c| Intended {
+            verb: "patch".into(),
+            object: Object::new("persistentvolumeclaim", ns, &c.name),
+            reason: format!("annotation {CLAIM_MARK}: marked for deletion after the set"),
+        })
+        .collect();
+    writes.push(Intended {
         verb: "patch".into(),
         object: Object::new("statefulset", ns, name),
         reason: "spec.replicas → 0 (the replicas it had are recorded for --abort)".into(),
-    }];
-    writes.extend(
-        claims
-            .iter()
-            .filter(|c| c.fate == Fate::DeletedOnRequest)
-            .map(|c| Intended {
-                verb: "delete".into(),
-                object: Object::new("persistentvolumeclaim", ns, &c.name),
-                reason: "--delete-pvcs (marked first, deleted after the set)".into(),
-            }),
-    );
+    });
+    if force {
+        writes.extend(pods.iter().map(|(_, pod)| Intended {
+            verb: "delete".into(),
+            object: Object::new("pod", ns, pod),
+            reason: "--force: only if still terminating at --timeout, with grace period 0".into(),
+        }));
+    }
     writes.push(Intended {
         verb: "delete".into(),
         object: Object::new("statefulset", ns, name),
         reason: "once every pod is gone, at the uid and resourceVersion last seen".into(),
     });
+    writes.extend(to_delete().map(|c| Intended {
+        verb: "delete".into(),
+        object: Object::new("persistentvolumeclaim", ns, &c.name),
+        reason: "--delete-pvcs (marked first, deleted after the set)".into(),
+    }));
     Event::Plan {
         message: format!("Ordered teardown of statefulset/{name} in namespace {ns}:"),
         lines,

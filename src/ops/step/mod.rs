@@ -86,12 +86,12 @@ pub async fn run(
         match next {
             Next::Refuse { reason } if steps == 0 => return Err(Error::failed(reason)),
             Next::Refuse { .. } | Next::Complete { .. } if steps > 0 => {
-                return finish(conn, io, target, &snap, setup).await;
+                return finish(conn, io, target, &snap, setup, true).await;
             }
             Next::Refuse { reason } => return Err(Error::failed(reason)),
             Next::Complete { message } => {
                 io.info(format!("{message}; nothing to step"));
-                return finish(conn, io, target, &snap, setup).await;
+                return finish(conn, io, target, &snap, setup, false).await;
             }
             Next::Regate {
                 partition,
@@ -144,9 +144,13 @@ pub async fn run(
                         Intended {
                             verb: "patch".into(),
                             object: Object::new("statefulset", &target.namespace, name),
-                            reason: format!(
-                                "once the step passes its gates: {VERIFIED_ANNOTATION}={to}"
-                            ),
+                            reason: if to == 0 {
+                                format!(
+                                    "once the step passes its gates: {VERIFIED_ANNOTATION}={to}, then both annotations removed (every ordinal updated)"
+                                )
+                            } else {
+                                format!("once the step passes its gates: {VERIFIED_ANNOTATION}={to}")
+                            },
                         },
                     ],
                     template: None,
@@ -227,7 +231,7 @@ pub async fn run(
         };
         if !opts.all && steps >= wanted {
             let snap = load::snapshot(&conn.client, &target.namespace, name).await?;
-            return finish(conn, io, target, &snap, setup).await;
+            return finish(conn, io, target, &snap, setup, true).await;
         }
     }
 }
@@ -366,13 +370,15 @@ fn changed_by_another_client(
 }
 
 /// After the last step: say where the rollout stands; once every ordinal is done the
-/// origin annotation has served its purpose and is removed.
+/// origin annotation has served its purpose and is removed — by a run that stepped (its
+/// plan said so before consent), never by one that only looked.
 async fn finish(
     conn: &Connection,
     io: &mut Io<'_>,
     target: &Target,
     snap: &Snapshot,
     setup: &ModelSetup,
+    stepped: bool,
 ) -> Result<()> {
     let name = target.name.as_str();
     // What the pods run, not what the partition says: an OnDelete set has no partition,
@@ -386,7 +392,7 @@ async fn finish(
         .annotations
         .as_ref()
         .is_some_and(|a| a.contains_key(ORIGIN_ANNOTATION));
-    if partition == 0 && has_origin {
+    if stepped && partition == 0 && has_origin {
         let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null, VERIFIED_ANNOTATION: null}}});
         let said = format!("  statefulset/{name}: the rollout's bookkeeping annotations removed");
         // Best effort: a conflict here only leaves a stale note behind.

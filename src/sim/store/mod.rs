@@ -319,6 +319,18 @@ impl Store {
                 "the object has been modified; please apply your changes to the latest version and try again",
             ));
         }
+        // A uid in the body is a precondition, as in kube-apiserver's update.
+        let sent_uid = meta_str(&obj, "uid");
+        if !sent_uid.is_empty() && sent_uid != meta_str(&current, "uid") {
+            return Err(ApiError::conflict(
+                kind,
+                name,
+                &format!(
+                    "Precondition failed: UID in precondition: {sent_uid}, UID in object meta: {}",
+                    meta_str(&current, "uid")
+                ),
+            ));
+        }
         if !obj.is_object() {
             return Err(ApiError::bad_request("the body must be a JSON object"));
         }
