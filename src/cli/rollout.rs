@@ -246,38 +246,10 @@ pub enum RolloutCommand {
     #[command(
         after_help = "Examples:\n  kubectl sts rollout pause web\n  kubectl sts rollout resume web"
     )]
-    Pause {
-        name: String,
-        /// Do not ask for confirmation on a terminal.
-        #[arg(long, short = 'y')]
-        yes: bool,
-        /// client: show the change only; server: send it with dryRun=All.
-        #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
-        dry_run: Option<String>,
-        /// text (for people), or json: the event stream, one JSON object per line (start,
-        /// plan, consent, write, wait, observed, gate, warning, error, end; see the README).
-        #[arg(short, long, value_enum, default_value_t = EventFormat::Text)]
-        output: EventFormat,
-        #[command(flatten)]
-        model: ModelArgs,
-    },
+    Pause(HoldArgs),
     /// Undo `pause`: restore the recorded partition (0 when none was recorded).
     #[command(after_help = "Examples:\n  kubectl sts rollout resume web")]
-    Resume {
-        name: String,
-        /// Do not ask for confirmation on a terminal.
-        #[arg(long, short = 'y')]
-        yes: bool,
-        /// client: show the change only; server: send it with dryRun=All.
-        #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
-        dry_run: Option<String>,
-        /// text (for people), or json: the event stream, one JSON object per line (start,
-        /// plan, consent, write, wait, observed, gate, warning, error, end; see the README).
-        #[arg(short, long, value_enum, default_value_t = EventFormat::Text)]
-        output: EventFormat,
-        #[command(flatten)]
-        model: ModelArgs,
-    },
+    Resume(HoldArgs),
     /// Revert the template to a revision (no pod is deleted; see force-rollback).
     #[command(
         after_help = "Examples:\n  kubectl sts rollout undo web --dry-run=client\n  kubectl sts rollout undo web --to-revision 2 --yes"
@@ -302,14 +274,32 @@ pub enum RolloutCommand {
     },
 }
 
+/// `rollout pause` and `rollout resume`: the set, consent, dry run, output.
+#[derive(Debug, clap::Args)]
+pub struct HoldArgs {
+    pub name: String,
+    /// Do not ask for confirmation on a terminal.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// client: show the change only; server: send it with dryRun=All.
+    #[arg(long, value_parser = ["client", "server"], num_args = 0..=1, default_missing_value = "client", require_equals = true)]
+    pub dry_run: Option<String>,
+    /// text (for people), or json: the event stream, one JSON object per line (start,
+    /// plan, consent, write, wait, observed, gate, warning, error, end; see the README).
+    #[arg(short, long, value_enum, default_value_t = EventFormat::Text)]
+    pub output: EventFormat,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
 impl RolloutCommand {
     pub fn name(&self) -> &str {
         match self {
             RolloutCommand::History { name, .. }
             | RolloutCommand::Diff { name, .. }
             | RolloutCommand::Status { name, .. }
-            | RolloutCommand::Pause { name, .. }
-            | RolloutCommand::Resume { name, .. }
+            | RolloutCommand::Pause(HoldArgs { name, .. })
+            | RolloutCommand::Resume(HoldArgs { name, .. })
             | RolloutCommand::Undo { name, .. }
             | RolloutCommand::Step { name, .. } => name,
             RolloutCommand::Preview(p) => p.name.as_deref().unwrap_or(""),
@@ -321,8 +311,8 @@ impl RolloutCommand {
             RolloutCommand::History { model, .. }
             | RolloutCommand::Diff { model, .. }
             | RolloutCommand::Status { model, .. }
-            | RolloutCommand::Pause { model, .. }
-            | RolloutCommand::Resume { model, .. }
+            | RolloutCommand::Pause(HoldArgs { model, .. })
+            | RolloutCommand::Resume(HoldArgs { model, .. })
             | RolloutCommand::Undo { model, .. } => model,
             RolloutCommand::Step { gates, .. } => &gates.model,
             RolloutCommand::Preview(p) => &p.model,
@@ -332,8 +322,8 @@ impl RolloutCommand {
     /// `--yes` of the commands that write.
     pub fn yes(&self) -> bool {
         match self {
-            RolloutCommand::Pause { yes, .. }
-            | RolloutCommand::Resume { yes, .. }
+            RolloutCommand::Pause(HoldArgs { yes, .. })
+            | RolloutCommand::Resume(HoldArgs { yes, .. })
             | RolloutCommand::Undo { yes, .. } => *yes,
             RolloutCommand::Step { gates, .. } => gates.yes,
             _ => false,

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::operate::{Session, on_terminal, operate};
-use crate::cli::{KubeArgs, OutputFormat, RolloutArgs, RolloutCommand};
+use crate::cli::{HoldArgs, KubeArgs, OutputFormat, RolloutArgs, RolloutCommand};
 use crate::cluster::{Connection, load};
 use crate::error::{Error, Result};
 use crate::model::{self, ModelSetup, history};
@@ -49,13 +49,13 @@ pub async fn execute(
     let name = command.name();
     let target = Target::new(conn.namespace.clone(), name);
     match command {
-        RolloutCommand::Pause {
+        RolloutCommand::Pause(HoldArgs {
             dry_run, output, ..
-        }
-        | RolloutCommand::Resume {
+        })
+        | RolloutCommand::Resume(HoldArgs {
             dry_run, output, ..
-        } => {
-            let pause = matches!(command, RolloutCommand::Pause { .. });
+        }) => {
+            let pause = matches!(command, RolloutCommand::Pause(_));
             let opts = crate::ops::pause::Options {
                 dry_run: dry_run.clone(),
             };
@@ -162,8 +162,8 @@ pub async fn execute(
             })
             .await
         }
-        RolloutCommand::Pause { .. }
-        | RolloutCommand::Resume { .. }
+        RolloutCommand::Pause(_)
+        | RolloutCommand::Resume(_)
         | RolloutCommand::Status { .. }
         | RolloutCommand::Step { .. }
         | RolloutCommand::Preview(_) => Ok(()),

@@ -61,6 +61,21 @@ fn well_formed(events: &[Value], code: i32, name: &str) {
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "time runs forward");
 }
 
+/// A plan's writes as (verb, the object's `field`).
+fn planned<'p>(plan: &'p Value, field: &str) -> Vec<(&'p str, &'p str)> {
+    plan["writes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["verb"].as_str().unwrap(),
+                w["object"][field].as_str().unwrap(),
+            )
+        })
+        .collect()
+}
+
 fn of_type<'e>(events: &'e [Value], kind: &str) -> Vec<&'e Value> {
     events.iter().filter(|e| e["type"] == kind).collect()
 }
@@ -185,17 +200,7 @@ async fn force_rollback_streams_its_plan_deletions_and_recovery() {
     assert_eq!(code, 0, "{err}");
     well_formed(&events, 0, "web");
     let plan = &of_type(&events, "plan")[0];
-    let planned: Vec<(&str, &str)> = plan["writes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| {
-            (
-                w["verb"].as_str().unwrap(),
-                w["object"]["name"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let planned = planned(plan, "name");
     assert_eq!(planned, [("patch", "web"), ("delete", "web-4")]);
     assert!(plan["template"]["from"].is_object() && plan["template"]["to"].is_object());
     let writes = writes_are_preconditioned(&events);
@@ -224,17 +229,7 @@ async fn delete_streams_the_pods_going_highest_ordinal_first() {
     assert_eq!(code, 0, "{err}");
     well_formed(&events, 0, "web");
     let plan = &of_type(&events, "plan")[0];
-    let planned: Vec<(&str, &str)> = plan["writes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| {
-            (
-                w["verb"].as_str().unwrap(),
-                w["object"]["kind"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let planned = planned(plan, "kind");
     assert_eq!(
         planned,
         [("patch", "statefulset"), ("delete", "statefulset")]
