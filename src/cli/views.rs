@@ -168,9 +168,9 @@ pub struct SimServeArgs {
     #[arg(long = "write-kubeconfig", value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
 
-    /// How long the controller and the kubelet take to react to a write (0: before the
-    /// write is answered). A real cluster lags: right after a change, its status still
-    /// shows the generation before it.
+    /// How long the controller and the kubelet take to react to a write, jittered ±50%
+    /// (0: before the write is answered). A real cluster lags: right after a change, its
+    /// status still shows the generation before it.
     #[arg(long, allow_hyphen_values = true, default_value = "20ms", value_parser = crate::duration::parse_std)]
     pub controller_delay: std::time::Duration,
 

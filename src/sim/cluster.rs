@@ -10,6 +10,11 @@ use crate::model::profile::Profile;
 use super::controller::{self, DecodeCache, Record};
 use super::error::ApiError;
 use super::kubelet::{self, KubeletConfig};
+use super::queue::Queues;
+
+/// How long the controller waits before syncing a set again after a failed pass (the
+/// real one backs off exponentially from 5 ms; one second keeps virtual time moving).
+const RETRY_AFTER: SignedDuration = SignedDuration::from_secs(1);
 use super::store::{Kind, Store};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,14 +85,27 @@ pub fn epoch() -> Timestamp {
     Timestamp::from_second(1_798_761_600).unwrap_or(Timestamp::UNIX_EPOCH) // 2027-01-01T00:00:00Z
 }
 
+/// Counts of the control plane's work since the cluster started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkDone {
+    /// Sets the controller synced (one key of its queue each).
+    pub syncs: u64,
+    /// Pods the kubelet looked at.
+    pub pods: u64,
+}
+
 pub struct Cluster {
     pub store: Store,
     pub config: Config,
     virtual_now: Timestamp,
     cache: DecodeCache,
+    queues: Queues,
+    /// How much work the control plane has done, for tests and benches of its cost.
+    pub work: WorkDone,
     /// Everything the controller did, oldest first.
     pub log: Vec<Record>,
     rng: u64,
+    jitter: u64,
     /// The instant the last settle acted at (None before the first).
     settled_at: Option<Timestamp>,
 }
@@ -97,9 +115,12 @@ impl Cluster {
         let mut c = Cluster {
             store: Store::with_history(config.history),
             rng: config.faults.seed | 1,
+            jitter: config.faults.seed ^ 0x9E37_79B9_7F4A_7C15,
             config,
             virtual_now: epoch(),
             cache: DecodeCache::default(),
+            queues: Queues::default(),
+            work: WorkDone::default(),
             log: Vec::new(),
             settled_at: None,
         };
@@ -129,20 +150,46 @@ impl Cluster {
     }
 
     /// Lets the kubelet and the controller act at the current instant until neither has
-    /// anything left to do. Returns what the controller did.
+    /// anything left to do: each looks only at what changed since it last looked and at
+    /// what fell due (the work queues). Returns what the controller did.
     pub fn settle(&mut self) -> Vec<Record> {
         let mut done = Vec::new();
         for _ in 0..100 {
             let now = self.now();
             self.store.now = now;
             self.settled_at = Some(now);
-            let changed = kubelet::step(&mut self.store, now, &self.config.kubelet);
-            let records =
-                controller::reconcile(&mut self.store, &self.config.profile, now, &mut self.cache);
-            let quiet = changed == 0 && records.is_empty();
-            done.extend(records);
-            if quiet {
+            self.store.collect_garbage();
+            let work = self.queues.take(&self.store, now);
+            if work.is_empty() {
                 break;
+            }
+            self.work.syncs += work.sets.len() as u64;
+            self.work.pods += work.pods.len() as u64;
+            let kubelet = self.config.kubelet;
+            kubelet::step(&mut self.store, &work.pods, now, &kubelet);
+            for (ns, name) in work.pods {
+                let at = self
+                    .store
+                    .get(Kind::Pod, &ns, &name)
+                    .and_then(|p| kubelet::next_change(p, now, &kubelet));
+                self.queues.pod_at((ns, name), at);
+            }
+            for (ns, name) in work.sets {
+                let synced = controller::sync(
+                    &mut self.store,
+                    &self.config.profile,
+                    now,
+                    &mut self.cache,
+                    &ns,
+                    &name,
+                );
+                done.extend(synced.records);
+                let at = if synced.failed {
+                    now.checked_add(RETRY_AFTER).ok()
+                } else {
+                    self.next_available(&ns, &name, now)
+                };
+                self.queues.set_at((ns, name), at);
             }
         }
         self.log.extend(done.iter().cloned());
@@ -150,50 +197,26 @@ impl Cluster {
     }
 
     /// When something next happens by itself (a pod starts, becomes Ready, restarts or
-    /// finishes terminating).
+    /// finishes terminating; the controller's requeue of a set falls due). On the wall
+    /// clock this may be in the past: a change due since the last settle has not happened
+    /// yet, and must not be skipped (the cluster would stall until the next write).
     pub fn next_change(&self) -> Option<Timestamp> {
-        // On the wall clock, counted from the instant the last settle acted at: a change
-        // due between that instant and now has not happened yet. Counted from now, it
-        // would be skipped, and the cluster would stall until the next write.
-        let since = match self.config.clock {
-            Clock::Virtual => self.now(),
-            Clock::Wall | Clock::Tokio(_) => self.settled_at.unwrap_or_else(|| self.now()),
-        };
-        let kubelet = kubelet::next_change(&self.store, since, &self.config.kubelet);
-        match (kubelet, self.next_available(since)) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        self.queues.next()
     }
 
-    /// When a Ready pod of a set with minReadySeconds becomes available: the controller
-    /// requeues itself for that moment (`requeueAfter`), so the sim wakes then too.
-    fn next_available(&self, now: Timestamp) -> Option<Timestamp> {
-        let min_ready: std::collections::HashMap<(String, String), i64> = self
-            .store
-            .all(Kind::StatefulSet)
-            .filter_map(|s| {
-                let m = s
-                    .pointer("/spec/minReadySeconds")?
-                    .as_i64()
-                    .filter(|m| *m > 0)?;
-                let ns = s.pointer("/metadata/namespace")?.as_str()?.to_string();
-                let name = s.pointer("/metadata/name")?.as_str()?.to_string();
-                Some(((ns, name), m))
-            })
-            .collect();
-        if min_ready.is_empty() {
-            return None;
-        }
+    /// When a Ready pod of the set `ns/name` with minReadySeconds becomes available: the
+    /// controller requeues the set for that moment (`requeueAfter`).
+    fn next_available(&self, ns: &str, name: &str, now: Timestamp) -> Option<Timestamp> {
+        let set = self.store.get(Kind::StatefulSet, ns, name)?;
+        let m = set
+            .pointer("/spec/minReadySeconds")?
+            .as_i64()
+            .filter(|m| *m > 0)?;
+        let uid = set.pointer("/metadata/uid")?.as_str()?;
         self.store
-            .all(Kind::Pod)
-            .filter_map(|p| {
-                let ns = p.pointer("/metadata/namespace")?.as_str()?.to_string();
-                let owner = p
-                    .pointer("/metadata/ownerReferences/0/name")?
-                    .as_str()?
-                    .to_string();
-                let m = *min_ready.get(&(ns, owner))?;
+            .dependents(uid)
+            .filter(|((kind, _, _), _)| *kind == Kind::Pod)
+            .filter_map(|(_, p)| {
                 let ready = p
                     .pointer("/status/conditions")?
                     .as_array()?
@@ -287,6 +310,23 @@ impl Cluster {
         (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
     }
 
+    /// How long the controller and the kubelet take to react to a write this time: the
+    /// configured delay, jittered uniformly over ±50% (its own seeded sequence, so
+    /// fault injection draws the same with or without it).
+    pub fn reaction_delay(&mut self) -> std::time::Duration {
+        let d = self.config.controller_delay;
+        if d.is_zero() {
+            return d;
+        }
+        let mut x = self.jitter | 1;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.jitter = x;
+        let u = (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64;
+        d.mul_f64(0.5 + u)
+    }
+
     /// Whether this request gets an injected error, and which.
     pub fn injected_fault(&mut self) -> Option<ApiError> {
         let f = &self.config.faults;
@@ -307,6 +347,46 @@ impl Cluster {
 mod tests {
     use super::*;
     use crate::sim::store::DeleteOptions;
+
+    fn set(name: &str) -> Value {
+        serde_json::json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"replicas": 3, "serviceName": name, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": {"labels": {"app": name}},
+                                  "spec": {"containers": [{"name": "c", "image": "nginx:1"}]}}}})
+    }
+
+    /// The control plane costs per change: with 40 settled sets, deleting one pod makes
+    /// the controller sync that pod's set (and nothing else), and the kubelet look at
+    /// that set's pods only.
+    #[test]
+    fn a_change_wakes_only_the_set_it_touches() {
+        let mut c = Cluster::new(Config::default());
+        c.seed((0..40).map(|i| set(&format!("db{i}"))).collect())
+            .unwrap();
+        c.advance(SignedDuration::from_secs(30));
+        assert_eq!(c.store.all(Kind::Pod).count(), 120, "every set is up");
+        let before = c.work;
+        let logged = c.log.len();
+        c.store
+            .delete(Kind::Pod, "default", "db7-1", &DeleteOptions::default())
+            .unwrap();
+        c.advance(SignedDuration::from_secs(30));
+        assert!(
+            c.store.get(Kind::Pod, "default", "db7-1").is_some(),
+            "recreated"
+        );
+        let syncs = c.work.syncs - before.syncs;
+        let pods = c.work.pods - before.pods;
+        assert!(syncs > 0 && syncs <= 20, "{syncs} syncs for one pod's life");
+        assert!(
+            pods > 0 && pods <= 20,
+            "{pods} pod looks for one pod's life"
+        );
+        let synced: std::collections::BTreeSet<&str> =
+            c.log[logged..].iter().map(|r| r.set.as_str()).collect();
+        assert_eq!(synced, ["db7"].into());
+    }
 
     /// A change that falls due after a settle but before the driver asks what is next (a
     /// request came in, the thread was descheduled) must still be the next change: the

@@ -2,7 +2,7 @@
 //! sync pass from the store's objects, and this carries the actions out against the
 //! store exactly in order, then writes the status — as kube-controller-manager would.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -50,79 +50,100 @@ impl DecodeCache {
     }
 }
 
-/// The snapshot of the set `ns/name` as the controller's informers would see it.
+/// The snapshot of the set `ns/name` as the controller's informers would see it: the
+/// pods and revisions it controls, those with no controller (it may adopt them), and
+/// those named like its own (a squatter on an ordinal's name); its claims by name.
 pub fn snapshot(store: &Store, ns: &str, name: &str, cache: &mut DecodeCache) -> Option<Snapshot> {
     let set = store.get(Kind::StatefulSet, ns, name)?.clone();
-    let in_ns = |v: &&Value| v.pointer("/metadata/namespace").and_then(Value::as_str) == Some(ns);
-    let pods: Vec<Arc<Pod>> = store
-        .all(Kind::Pod)
-        .filter(in_ns)
+    let uid = set
+        .pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let prefix = format!("{name}-");
+    let related = |kind: Kind| -> Vec<&Value> {
+        let mut found: BTreeMap<&str, &Value> = BTreeMap::new();
+        let named = store.named_from(kind, ns, &prefix);
+        let owned = store
+            .dependents(&uid)
+            .filter(|((k, n, _), _)| *k == kind && n == ns)
+            .map(|(_, v)| v);
+        for v in named.chain(owned).chain(store.uncontrolled(kind, ns)) {
+            if let Some(n) = v.pointer("/metadata/name").and_then(Value::as_str) {
+                found.insert(n, v);
+            }
+        }
+        found.into_values().collect()
+    };
+    let pods: Vec<Arc<Pod>> = related(Kind::Pod)
+        .into_iter()
         .filter_map(|v| cache.pod(v))
         .collect();
-    let revisions: Vec<ControllerRevision> = store
-        .all(Kind::ControllerRevision)
-        .filter(in_ns)
+    let revisions: Vec<ControllerRevision> = related(Kind::ControllerRevision)
+        .into_iter()
         .filter_map(|v| serde_json::from_value(v.clone()).ok())
         .collect();
-    let pvcs: Vec<PersistentVolumeClaim> = store
-        .all(Kind::PersistentVolumeClaim)
-        .filter(in_ns)
+    let templates: Vec<String> = set
+        .pointer("/spec/volumeClaimTemplates")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.pointer("/metadata/name").and_then(Value::as_str))
+        .map(|t| format!("{t}-{name}-"))
+        .collect();
+    let pvcs: Vec<PersistentVolumeClaim> = templates
+        .iter()
+        .flat_map(|p| store.named_from(Kind::PersistentVolumeClaim, ns, p))
         .filter_map(|v| serde_json::from_value(v.clone()).ok())
         .collect();
     Snapshot::new(set, pods, revisions, pvcs).ok()
 }
 
-/// Runs sync passes for every StatefulSet until none has anything left to do at this
-/// instant. Returns what was done.
-pub fn reconcile(
+/// What one sync of a set did.
+#[derive(Debug, Default)]
+pub struct Synced {
+    pub records: Vec<Record>,
+    /// A pass stopped at a failed action (the controller requeues the set with a
+    /// back-off).
+    pub failed: bool,
+}
+
+/// Syncs the set `ns/name` (passes until it has nothing left to do at this instant), as
+/// the controller's worker does for one key of its queue.
+pub fn sync(
     store: &mut Store,
     profile: &Profile,
     now: Timestamp,
     cache: &mut DecodeCache,
-) -> Vec<Record> {
-    let mut log = Vec::new();
-    let sets: Vec<(String, String)> = store
-        .all(Kind::StatefulSet)
-        .map(|s| {
-            let ns = s
-                .pointer("/metadata/namespace")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            let name = s
-                .pointer("/metadata/name")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            (ns, name)
-        })
-        .collect();
-    for (ns, name) in sets {
-        // Bounded: a pass that keeps writing (a status the API refuses, say) must not
-        // spin forever.
-        for _ in 0..64 {
-            let Some(snap) = snapshot(store, &ns, &name, cache) else {
-                break;
-            };
-            let plan = crate::model::sync::actions(&snap, now, profile);
-            if plan.is_noop() {
-                break;
-            }
-            let done = apply(store, &snap, &plan, profile);
-            for action in &plan.actions[..done] {
-                log.push(Record {
-                    at: now,
-                    set: name.clone(),
-                    action: action.clone(),
-                });
-            }
-            let wrote_status = write_status(store, &ns, &name, &plan);
-            if done == 0 && !wrote_status {
-                break;
-            }
+    ns: &str,
+    name: &str,
+) -> Synced {
+    let mut synced = Synced::default();
+    // Bounded: a pass that keeps writing (a status the API refuses, say) must not spin
+    // forever.
+    for _ in 0..64 {
+        let Some(snap) = snapshot(store, ns, name, cache) else {
+            break;
+        };
+        let plan = crate::model::sync::actions(&snap, now, profile);
+        if plan.is_noop() {
+            break;
+        }
+        let done = apply(store, &snap, &plan, profile);
+        synced.failed = done < plan.actions.len();
+        for action in &plan.actions[..done] {
+            synced.records.push(Record {
+                at: now,
+                set: name.to_string(),
+                action: action.clone(),
+            });
+        }
+        let wrote_status = write_status(store, ns, name, &plan);
+        if done == 0 && !wrote_status {
+            break;
         }
     }
-    log
+    synced
 }
 
 /// Carries out the plan's actions in order; stops at the first failure, like the

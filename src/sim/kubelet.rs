@@ -128,23 +128,18 @@ fn desired(pod: &Value, now: Timestamp, cfg: &KubeletConfig) -> Option<(Value, S
     Some((status, node))
 }
 
-/// Brings every pod to its state at `now`; returns how many objects changed.
-pub fn step(store: &mut Store, now: Timestamp, cfg: &KubeletConfig) -> usize {
-    enum Change {
-        Remove,
-        Report(Value, String),
-    }
-    // Decide from borrowed pods; write only what changes.
-    let mut changes = Vec::new();
-    for pod in store.all(Kind::Pod) {
-        let key = || {
-            let field = |f: &str| {
-                pod.pointer(f)
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string()
-            };
-            (field("/metadata/namespace"), field("/metadata/name"))
+/// Brings the pods `keys` (namespace, name) to their state at `now`; returns how many
+/// changed. A pod that is gone is skipped.
+pub fn step<'k>(
+    store: &mut Store,
+    keys: impl IntoIterator<Item = &'k (String, String)>,
+    now: Timestamp,
+    cfg: &KubeletConfig,
+) -> usize {
+    let mut changed = 0;
+    for (ns, name) in keys {
+        let Some(pod) = store.get(Kind::Pod, ns, name) else {
+            continue;
         };
         if let Some(at) = removal_time(pod, cfg) {
             // Finalizers hold a terminating pod until someone removes them.
@@ -153,7 +148,8 @@ pub fn step(store: &mut Store, now: Timestamp, cfg: &KubeletConfig) -> usize {
                 .and_then(Value::as_array)
                 .is_some_and(|f| !f.is_empty());
             if now >= at && !held {
-                changes.push((key(), Change::Remove));
+                store.remove(Kind::Pod, ns, name);
+                changed += 1;
             }
             continue;
         }
@@ -163,21 +159,11 @@ pub fn step(store: &mut Store, now: Timestamp, cfg: &KubeletConfig) -> usize {
         if pod.get("status") != Some(&status)
             || pod.pointer("/spec/nodeName").and_then(Value::as_str) != Some(&node)
         {
-            changes.push((key(), Change::Report(status, node)));
-        }
-    }
-    let changed = changes.len();
-    for ((ns, name), change) in changes {
-        match change {
-            Change::Remove => {
-                store.remove(Kind::Pod, &ns, &name);
-            }
-            Change::Report(status, node) => {
-                let _ = store.write_system(Kind::Pod, &ns, &name, |p| {
-                    p["status"] = status;
-                    p["spec"]["nodeName"] = json!(node);
-                });
-            }
+            let _ = store.write_system(Kind::Pod, ns, name, |p| {
+                p["status"] = status;
+                p["spec"]["nodeName"] = json!(node);
+            });
+            changed += 1;
         }
     }
     if changed > 0 {
@@ -186,36 +172,32 @@ pub fn step(store: &mut Store, now: Timestamp, cfg: &KubeletConfig) -> usize {
     changed
 }
 
-/// The next instant at which some pod changes by itself.
-pub fn next_change(store: &Store, now: Timestamp, cfg: &KubeletConfig) -> Option<Timestamp> {
+/// The next instant after `now` at which `pod` changes by itself (starts, becomes Ready,
+/// restarts, or finishes terminating).
+pub fn next_change(pod: &Value, now: Timestamp, cfg: &KubeletConfig) -> Option<Timestamp> {
     let mut next: Option<Timestamp> = None;
     let mut consider = |t: Timestamp| {
         if t > now && next.is_none_or(|n| t < n) {
             next = Some(t);
         }
     };
-    for pod in store.all(Kind::Pod) {
-        if let Some(at) = removal_time(pod, cfg) {
-            consider(at);
-            continue;
+    if let Some(at) = removal_time(pod, cfg) {
+        consider(at);
+        return next;
+    }
+    let created = pod
+        .pointer("/metadata/creationTimestamp")
+        .and_then(parse_time)?;
+    let started = add(created, cfg.ready_after / 2);
+    consider(started);
+    if is_broken(pod) {
+        if now >= started {
+            let secs = cfg.crash_every.as_secs().max(1);
+            let n = now.duration_since(started).as_secs() / secs + 1;
+            consider(add(started, SignedDuration::from_secs(n * secs)));
         }
-        let Some(created) = pod
-            .pointer("/metadata/creationTimestamp")
-            .and_then(parse_time)
-        else {
-            continue;
-        };
-        let started = add(created, cfg.ready_after / 2);
-        consider(started);
-        if is_broken(pod) {
-            if now >= started {
-                let secs = cfg.crash_every.as_secs().max(1);
-                let n = now.duration_since(started).as_secs() / secs + 1;
-                consider(add(started, SignedDuration::from_secs(n * secs)));
-            }
-        } else {
-            consider(add(created, cfg.ready_after));
-        }
+    } else {
+        consider(add(created, cfg.ready_after));
     }
     next
 }

@@ -14,9 +14,11 @@
 //!
 //! Where it still differs from a real API server (issue: the simulated cluster's
 //! fidelity):
-//! - the controller and kubelet react to every change at once over the whole store
-//!   (`sim serve` after `--controller-delay`, the virtual clock inside the write): there
-//!   is no work queue per set, and no jitter;
+//! - the control plane (`queue`) reacts to what changed, as informers and work queues
+//!   do — a pod's change syncs the set that controls it, a set's change the set — after
+//!   `--controller-delay` (jittered ±50%; 0: inside the write). The real controller
+//!   backs off exponentially after a failed sync; this one retries after 1 s. It does
+//!   not resync periodically (real: 12–24 h);
 //! - pages after the first come from the objects as they are now, not from the first
 //!   page's resourceVersion; `resourceVersionMatch=Exact` is not honoured;
 //! - one change history shared by every kind; no `sendInitialEvents`;
@@ -36,6 +38,7 @@ pub mod error;
 pub mod kubelet;
 pub mod patch;
 pub mod query;
+pub mod queue;
 pub mod scenario;
 pub mod server;
 pub mod store;

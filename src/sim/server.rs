@@ -71,7 +71,7 @@ impl Shared {
             let before = c.store.resource_version();
             let r = f(&mut c);
             // With a controller delay the reaction comes later, from the driver.
-            let lag = c.config.clock != Clock::Virtual && !c.config.controller_delay.is_zero();
+            let lag = !c.config.controller_delay.is_zero();
             if c.store.resource_version() != before && !lag {
                 c.settle();
             }
@@ -84,6 +84,11 @@ impl Shared {
             changed
         });
         result
+    }
+
+    /// Runs `f` on the cluster without a reaction or a wake-up (`f` changes no object).
+    fn with_quietly<R>(&self, f: impl FnOnce(&mut Cluster) -> R) -> R {
+        f(&mut lock(&self.cluster))
     }
 
     /// Reads the cluster without changing it.
@@ -118,7 +123,8 @@ impl Drop for Server {
 
 impl Server {
     /// Binds 127.0.0.1:`port` (0: any free port) and serves `cluster`.
-    pub async fn start(cluster: Cluster, port: u16) -> std::io::Result<Server> {
+    pub async fn start(mut cluster: Cluster, port: u16) -> std::io::Result<Server> {
+        lag_for_test_runs(&mut cluster);
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let rv = cluster.store.resource_version();
@@ -211,6 +217,24 @@ impl Server {
     }
 }
 
+/// Set (e.g. `20ms`), every simulated cluster served over a socket without a delay of
+/// its own reacts to writes that long after them (jittered), on any clock: the whole
+/// test suite runs against a control plane that lags as a real one does.
+pub const DELAY_ENV: &str = "KUBECTL_STS_SIM_CONTROLLER_DELAY";
+
+fn lag_for_test_runs(cluster: &mut Cluster) {
+    if !cluster.config.controller_delay.is_zero() || matches!(cluster.config.clock, Clock::Tokio(_))
+    {
+        return;
+    }
+    if let Some(d) = std::env::var(DELAY_ENV)
+        .ok()
+        .and_then(|v| crate::duration::parse_std(&v).ok())
+    {
+        cluster.config.controller_delay = d;
+    }
+}
+
 /// A default place for the kubeconfig: the system temp directory.
 pub fn default_kubeconfig_path(port: u16) -> PathBuf {
     std::env::temp_dir().join(format!("kubectl-sts-sim-{port}.kubeconfig"))
@@ -236,7 +260,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
 async fn drive(shared: Arc<Shared>) {
     let mut rx = shared.changed.subscribe();
     loop {
-        let delay = shared.read(|c| c.config.controller_delay);
+        let delay = shared.with_quietly(Cluster::reaction_delay);
         let (wall, next, now) =
             shared.read(|c| (c.config.clock != Clock::Virtual, c.next_change(), c.now()));
         let sleep = match (wall, next) {

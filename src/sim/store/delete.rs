@@ -4,7 +4,7 @@
 use jiff::SignedDuration;
 use serde_json::{Value, json};
 
-use super::{DeleteOptions, EventType, Key, Kind, Store, format_time, meta_str, refs};
+use super::{DeleteOptions, EventType, Gc, Key, Kind, Store, format_time, meta_str, refs};
 use crate::sim::error::ApiError;
 
 impl Store {
@@ -69,9 +69,7 @@ impl Store {
             }
             self.rv += 1;
             next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
-            let prev = self
-                .objects
-                .insert((kind, ns.to_string(), name.to_string()), next.clone());
+            let prev = self.put((kind, ns.to_string(), name.to_string()), next.clone());
             self.record(kind, EventType::Modified, next.clone(), prev);
             self.collect_garbage();
             return Ok(next);
@@ -114,9 +112,7 @@ impl Store {
             next["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
             self.rv += 1;
             next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
-            let prev = self
-                .objects
-                .insert((kind, ns.to_string(), name.to_string()), next.clone());
+            let prev = self.put((kind, ns.to_string(), name.to_string()), next.clone());
             self.record(kind, EventType::Modified, next.clone(), prev);
             return Ok(next);
         }
@@ -143,18 +139,14 @@ impl Store {
         }
         self.rv += 1;
         next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
-        let prev = self
-            .objects
-            .insert((kind, ns.to_string(), name.to_string()), next.clone());
+        let prev = self.put((kind, ns.to_string(), name.to_string()), next.clone());
         self.record(kind, EventType::Modified, next.clone(), prev);
         Ok(next)
     }
 
     /// Removes an object for good (a pod whose grace period ended, say).
     pub fn remove(&mut self, kind: Kind, ns: &str, name: &str) -> Option<Value> {
-        let mut obj = self
-            .objects
-            .remove(&(kind, ns.to_string(), name.to_string()))?;
+        let mut obj = self.take(&(kind, ns.to_string(), name.to_string()))?;
         self.rv += 1;
         obj["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         self.record(kind, EventType::Deleted, obj.clone(), Some(obj.clone()));
@@ -162,16 +154,7 @@ impl Store {
     }
 
     fn orphan_dependents(&mut self, owner_uid: &str) {
-        let keys: Vec<Key> = self
-            .objects
-            .iter()
-            .filter(|(_, v)| {
-                refs(v)
-                    .iter()
-                    .any(|r| r.get("uid").and_then(Value::as_str) == Some(owner_uid))
-            })
-            .map(|(k, _)| k.clone())
-            .collect();
+        let keys: Vec<Key> = self.dependents(owner_uid).map(|(k, _)| k.clone()).collect();
         for (kind, ns, name) in keys {
             if let Some(mut v) = self.get(kind, &ns, &name).cloned() {
                 let kept: Vec<Value> = refs(&v)
@@ -184,118 +167,108 @@ impl Store {
         }
     }
 
-    /// Background garbage collection: objects all of whose owners are gone are deleted
-    /// (pods gracefully), until nothing changes.
+    /// Garbage collection, from what the writes since the last run left for it: objects
+    /// all of whose owners are gone are deleted (pods gracefully), and owners held by the
+    /// foregroundDeletion finalizer have their dependents deleted, then lose the
+    /// finalizer. Costs what changed, not the size of the store.
     pub fn collect_garbage(&mut self) {
-        loop {
-            let foreground = self.foreground_step();
-            let live: std::collections::HashSet<String> = self
-                .objects
-                .values()
-                .map(|v| meta_str(v, "uid").to_string())
-                .collect();
-            let orphans: Vec<Key> = self
-                .objects
-                .iter()
-                .filter(|(_, v)| {
-                    let r = refs(v);
-                    !r.is_empty()
-                        && v.pointer("/metadata/deletionTimestamp").is_none()
-                        && r.iter().all(|o| {
-                            !live.contains(o.get("uid").and_then(Value::as_str).unwrap_or(""))
-                        })
-                })
-                .map(|(k, _)| k.clone())
-                .collect();
-            if orphans.is_empty() && !foreground {
-                return;
-            }
-            for (kind, ns, name) in orphans {
-                if kind == Kind::Pod {
-                    if let Some(mut v) = self.get(kind, &ns, &name).cloned() {
-                        // Terminating now; the kubelet finishes it.
-                        v["metadata"]["deletionGracePeriodSeconds"] = json!(0);
-                        v["metadata"]["deletionTimestamp"] = json!(format_time(self.now));
-                        self.rv += 1;
-                        v["metadata"]["resourceVersion"] = json!(self.rv.to_string());
-                        let prev = self
-                            .objects
-                            .insert((kind, ns.clone(), name.clone()), v.clone());
-                        self.record(kind, EventType::Modified, v, prev);
+        while let Some(work) = self.index.gc.pop() {
+            match work {
+                Gc::OwnerGone(uid) => {
+                    let keys: Vec<Key> = self.dependents(&uid).map(|(k, _)| k.clone()).collect();
+                    for key in keys {
+                        self.collect_if_orphaned(&key);
                     }
-                } else {
-                    self.remove(kind, &ns, &name);
                 }
+                Gc::Object(key) => self.collect_if_orphaned(&key),
+                Gc::Foreground(uid) => self.finish_foreground(&uid),
             }
         }
     }
 
-    /// One round of foreground deletion: the dependents of each owner marked with the
-    /// foregroundDeletion finalizer are deleted (pods gracefully); an owner with none
-    /// left loses the finalizer (and is removed when it was the last). True when
-    /// anything changed.
-    fn foreground_step(&mut self) -> bool {
-        let owners: Vec<(Key, String)> = self
-            .objects
-            .iter()
-            .filter(|(_, v)| {
-                v.pointer("/metadata/deletionTimestamp").is_some()
-                    && v.pointer("/metadata/finalizers")
-                        .and_then(Value::as_array)
-                        .is_some_and(|f| f.iter().any(|x| x == FOREGROUND))
-            })
-            .map(|(k, v)| (k.clone(), meta_str(v, "uid").to_string()))
-            .collect();
-        let mut changed = false;
-        for ((kind, ns, name), uid) in owners {
-            let dependents: Vec<(Key, bool)> = self
-                .objects
+    /// Deletes `key` when it has owners and every one of them is gone.
+    fn collect_if_orphaned(&mut self, key: &Key) {
+        let Some(v) = self.objects.get(key) else {
+            return;
+        };
+        let owners = refs(v);
+        if owners.is_empty()
+            || v.pointer("/metadata/deletionTimestamp").is_some()
+            || owners
                 .iter()
-                .filter(|(_, v)| {
-                    refs(v)
-                        .iter()
-                        .any(|r| r.get("uid").and_then(Value::as_str) == Some(uid.as_str()))
-                })
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        v.pointer("/metadata/deletionTimestamp").is_some(),
-                    )
-                })
-                .collect();
-            if dependents.is_empty() {
-                let Some(mut owner) = self.get(kind, &ns, &name).cloned() else {
-                    continue;
-                };
-                let kept: Vec<Value> = owner
-                    .pointer("/metadata/finalizers")
-                    .and_then(Value::as_array)
-                    .map(|f| f.iter().filter(|x| *x != FOREGROUND).cloned().collect())
-                    .unwrap_or_default();
-                if kept.is_empty() {
-                    self.remove(kind, &ns, &name);
-                } else {
-                    owner["metadata"]["finalizers"] = Value::Array(kept);
-                    let _ = self.write_system(kind, &ns, &name, |o| *o = owner);
-                }
-                changed = true;
+                .any(|o| self.is_live(o.get("uid").and_then(Value::as_str).unwrap_or("")))
+        {
+            return;
+        }
+        let (kind, ns, name) = key.clone();
+        if kind == Kind::Pod {
+            let mut v = v.clone();
+            // Terminating now; the kubelet finishes it.
+            v["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+            v["metadata"]["deletionTimestamp"] = json!(format_time(self.now));
+            self.rv += 1;
+            v["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+            let prev = self.put(key.clone(), v.clone());
+            self.record(kind, EventType::Modified, v, prev);
+        } else {
+            self.remove(kind, &ns, &name);
+        }
+    }
+
+    /// Foreground deletion of the owner `uid`, if it is held by the finalizer: its
+    /// dependents are deleted (pods gracefully); with none left, the finalizer goes (and
+    /// the owner with it when it was the last).
+    fn finish_foreground(&mut self, uid: &str) {
+        let Some((kind, ns, name)) = self.index.uids.get(uid).cloned() else {
+            return;
+        };
+        let Some(owner) = self.get(kind, &ns, &name).cloned() else {
+            return;
+        };
+        let held = owner.pointer("/metadata/deletionTimestamp").is_some()
+            && owner
+                .pointer("/metadata/finalizers")
+                .and_then(Value::as_array)
+                .is_some_and(|f| f.iter().any(|x| x == FOREGROUND));
+        if !held {
+            return;
+        }
+        let dependents: Vec<(Key, bool)> = self
+            .dependents(uid)
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.pointer("/metadata/deletionTimestamp").is_some(),
+                )
+            })
+            .collect();
+        if dependents.is_empty() {
+            let kept: Vec<Value> = owner
+                .pointer("/metadata/finalizers")
+                .and_then(Value::as_array)
+                .map(|f| f.iter().filter(|x| *x != FOREGROUND).cloned().collect())
+                .unwrap_or_default();
+            if kept.is_empty() {
+                self.remove(kind, &ns, &name);
+            } else {
+                let _ = self.write_system(kind, &ns, &name, |o| {
+                    o["metadata"]["finalizers"] = Value::Array(kept)
+                });
+            }
+            return;
+        }
+        for ((dk, dns, dname), terminating) in dependents {
+            if terminating {
                 continue;
             }
-            for ((dk, dns, dname), terminating) in dependents {
-                if terminating {
-                    continue;
-                }
-                if dk == Kind::Pod {
-                    let _ = self.delete(dk, &dns, &dname, &DeleteOptions::default());
-                } else {
-                    self.remove(dk, &dns, &dname);
-                }
-                changed = true;
+            if dk == Kind::Pod {
+                let _ = self.delete(dk, &dns, &dname, &DeleteOptions::default());
+            } else {
+                self.remove(dk, &dns, &dname);
             }
         }
-        changed
     }
 }
 
 /// The finalizer that holds an owner deleted with `propagationPolicy: Foreground`.
-const FOREGROUND: &str = "foregroundDeletion";
+pub(super) const FOREGROUND: &str = "foregroundDeletion";

@@ -1,0 +1,163 @@
+//! The simulated control plane's informers and work queues: what the kubelet and the
+//! StatefulSet controller must look at next, read from the store's change history, so a
+//! change costs work for the objects it touches, not for the whole cluster.
+//!
+//! As in kube-controller-manager, a pod's change queues the set that controls it (an
+//! orphan: every set in its namespace, one may adopt it), a set's change queues the set,
+//! and claims and revisions queue nothing. The controller also queues a set for later:
+//! when a Ready pod becomes available (`minReadySeconds`), and after a failed pass (a
+//! fixed back-off). The kubelet's timers say when each pod next changes by itself.
+
+use std::collections::{BTreeSet, HashMap};
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use super::store::{Change, Kind, Store};
+
+/// A namespace and a name.
+pub type Name = (String, String);
+
+/// What to look at now.
+#[derive(Debug, Default)]
+pub struct Work {
+    pub pods: BTreeSet<Name>,
+    pub sets: BTreeSet<Name>,
+}
+
+impl Work {
+    pub fn is_empty(&self) -> bool {
+        self.pods.is_empty() && self.sets.is_empty()
+    }
+}
+
+/// Timers keyed by object: one pending instant per object.
+#[derive(Debug, Default)]
+struct Timers {
+    by_time: BTreeSet<(Timestamp, Name)>,
+    by_name: HashMap<Name, Timestamp>,
+}
+
+impl Timers {
+    fn set(&mut self, name: Name, at: Option<Timestamp>) {
+        if let Some(old) = self.by_name.remove(&name) {
+            self.by_time.remove(&(old, name.clone()));
+        }
+        if let Some(at) = at {
+            self.by_time.insert((at, name.clone()));
+            self.by_name.insert(name, at);
+        }
+    }
+
+    /// Removes and returns the names due at `now`.
+    fn due(&mut self, now: Timestamp) -> Vec<Name> {
+        let mut out = Vec::new();
+        while let Some((at, _)) = self.by_time.first()
+            && *at <= now
+        {
+            if let Some((_, name)) = self.by_time.pop_first() {
+                self.by_name.remove(&name);
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    fn first(&self) -> Option<Timestamp> {
+        self.by_time.first().map(|(t, _)| *t)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Queues {
+    /// The store's resourceVersion the informers have seen (0: nothing yet).
+    seen: u64,
+    kubelet: Timers,
+    controller: Timers,
+}
+
+fn name_of(v: &Value) -> Name {
+    let field = |f: &str| {
+        v.pointer(f)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    (field("/metadata/namespace"), field("/metadata/name"))
+}
+
+/// The StatefulSet that controls `v`, if one does.
+fn controlling_set(v: &Value) -> Option<String> {
+    v.pointer("/metadata/ownerReferences")?
+        .as_array()?
+        .iter()
+        .find(|r| r["controller"] == true && r["kind"] == "StatefulSet")?
+        .get("name")?
+        .as_str()
+        .map(str::to_string)
+}
+
+impl Queues {
+    /// Everything that changed since the last call, and every timer due at `now`.
+    pub fn take(&mut self, store: &Store, now: Timestamp) -> Work {
+        let mut work = Work::default();
+        match store.all_changes_after(self.seen) {
+            Some(changes) => {
+                for change in changes {
+                    queue_change(store, change, &mut work);
+                }
+            }
+            // Too far behind (or the first look): everything.
+            None => {
+                work.pods.extend(store.all(Kind::Pod).map(name_of));
+                work.sets.extend(store.all(Kind::StatefulSet).map(name_of));
+            }
+        }
+        self.seen = store.resource_version();
+        work.pods.extend(self.kubelet.due(now));
+        work.sets.extend(self.controller.due(now));
+        work
+    }
+
+    /// When the kubelet must look at `pod` again (None: only when it changes).
+    pub fn pod_at(&mut self, pod: Name, at: Option<Timestamp>) {
+        self.kubelet.set(pod, at);
+    }
+
+    /// When the controller must sync `set` again, whatever changes (None: only on a
+    /// change).
+    pub fn set_at(&mut self, set: Name, at: Option<Timestamp>) {
+        self.controller.set(set, at);
+    }
+
+    /// The earliest timer.
+    pub fn next(&self) -> Option<Timestamp> {
+        match (self.kubelet.first(), self.controller.first()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+fn queue_change(store: &Store, change: &Change, work: &mut Work) {
+    let (ns, name) = name_of(&change.object);
+    match change.kind {
+        Kind::StatefulSet => {
+            work.sets.insert((ns, name));
+        }
+        Kind::Pod => {
+            let owners: BTreeSet<String> = std::iter::once(&change.object)
+                .chain(change.prev.as_ref())
+                .filter_map(|v| controlling_set(v))
+                .collect();
+            if owners.is_empty() {
+                work.sets
+                    .extend(store.named_from(Kind::StatefulSet, &ns, "").map(name_of));
+            }
+            work.sets
+                .extend(owners.into_iter().map(|set| (ns.clone(), set)));
+            work.pods.insert((ns, name));
+        }
+        _ => {}
+    }
+}
