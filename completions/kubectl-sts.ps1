@@ -438,7 +438,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'A built-in scenario (default, partitioned, stuck, parallel, ondelete, tour) or a file')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1 (0: any free port)')
             [CompletionResult]::new('--write-kubeconfig', '--write-kubeconfig', [CompletionResultType]::ParameterName, 'Where to write the kubeconfig (default: in the temp directory, named after the port)')
-            [CompletionResult]::new('--controller-delay', '--controller-delay', [CompletionResultType]::ParameterName, 'How long the controller and the kubelet take to react to a write (0: before the write is answered). A real cluster lags: right after a change, its status still shows the generation before it')
+            [CompletionResult]::new('--controller-delay', '--controller-delay', [CompletionResultType]::ParameterName, 'How long the controller and the kubelet take to react to a write, jittered ±50% (0: before the write is answered). A real cluster lags: right after a change, its status still shows the generation before it')
             [CompletionResult]::new('--ready-after', '--ready-after', [CompletionResultType]::ParameterName, 'How long a new pod takes to become Ready')
             [CompletionResult]::new('--max-grace', '--max-grace', [CompletionResultType]::ParameterName, 'Cap on pods'' termination grace periods')
             [CompletionResult]::new('--fault-rate', '--fault-rate', [CompletionResultType]::ParameterName, 'Share of API requests (0 to 1) answered with an error from --fault-codes')

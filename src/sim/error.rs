@@ -78,6 +78,70 @@ impl ApiError {
         .about(kind, name)
     }
 
+    /// 409 of a server-side apply that would change fields other managers own (manager,
+    /// field), worded as kube-apiserver words it; one `FieldManagerConflict` cause each.
+    pub fn apply_conflicts(
+        kind: Kind,
+        name: &str,
+        group_version: &str,
+        conflicts: &[(String, String)],
+    ) -> ApiError {
+        let n = conflicts.len();
+        let mut by_manager: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (m, f) in conflicts {
+            match by_manager.iter_mut().find(|(x, _)| x == m) {
+                Some((_, fields)) => fields.push(f),
+                None => by_manager.push((m, vec![f])),
+            }
+        }
+        let text = match by_manager.as_slice() {
+            [(m, fields)] if fields.len() == 1 => {
+                format!("conflict with \"{m}\" using {group_version}: {}", fields[0])
+            }
+            _ => by_manager
+                .iter()
+                .map(|(m, fields)| {
+                    let list: Vec<String> = fields.iter().map(|f| format!("- {f}")).collect();
+                    format!(
+                        "conflicts with \"{m}\" using {group_version}:\n{}",
+                        list.join("\n")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+        let mut e = ApiError::new(
+            409,
+            "Conflict",
+            format!(
+                "Apply failed with {n} conflict{}: {text}",
+                if n == 1 { "" } else { "s" }
+            ),
+        );
+        e.kind = Some(kind.plural());
+        e.name = Some(name.to_string());
+        e.causes = conflicts
+            .iter()
+            .map(|(m, f)| {
+                (
+                    "FieldManagerConflict",
+                    format!("conflict with \"{m}\" using {group_version}"),
+                    f.clone(),
+                )
+            })
+            .collect();
+        e
+    }
+
+    /// 422 on the request's options (`PatchOptions`), as kube-apiserver words it.
+    pub fn invalid_options(why: &str) -> ApiError {
+        ApiError::new(
+            422,
+            "Invalid",
+            format!("PatchOptions.meta.k8s.io \"\" is invalid: {why}"),
+        )
+    }
+
     /// 422 Invalid; `why` is `field: Reason[: detail]`, as the API server words a cause
     /// (`spec.containers[0].image: Required value`), and becomes `details.causes` too.
     pub fn invalid(kind: Kind, name: &str, why: &str) -> ApiError {

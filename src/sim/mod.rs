@@ -8,9 +8,12 @@
 //! a selector as DELETED (its previous content) and one that starts as ADDED, and
 //! bookmarks; lists paged with `limit`/`continue` (`remainingItemCount`); a
 //! resourceVersion the store has not reached is 504 `ResourceVersionTooLarge`;
-//! preconditioned deletes and updates answer 409; graceful pod deletion; Foreground
+//! preconditioned deletes and updates answer 409 (a uid in the body, a resourceVersion
+//! in a merge patch's body or set by a JSON patch); graceful pod deletion; Foreground
 //! deletion (the owner stays until its dependents are gone); 403/429/503 in the API
-//! server's words.
+//! server's words; OpenAPI v3 documents (`openapi`: kubectl explain, apply, diff);
+//! `fieldValidation=Strict`; strategic merge patch with its directives; server-side
+//! apply with managed fields and conflicts between managers (`apply`).
 //!
 //! Where it still differs from a real API server (issue: the simulated cluster's
 //! fidelity):
@@ -22,20 +25,24 @@
 //! - pages after the first come from the objects as they are now, not from the first
 //!   page's resourceVersion; `resourceVersionMatch=Exact` is not honoured;
 //! - one change history shared by every kind; no `sendInitialEvents`;
-//! - no OpenAPI documents (`kubectl apply` needs `--validate=false`), no server-side
-//!   apply (415); `$retainKeys`/`$setElementOrder` patch directives are dropped;
+//! - no OpenAPI v2 (kubectl reads v3; v2 is protobuf-only for kubectl); unknown fields
+//!   are refused under `fieldValidation=Strict` but kept otherwise (a real server drops
+//!   them); server-side apply tracks managers per name and operation, not per API
+//!   version or subresource, and not the status;
 //! - StatefulSets are validated partly, pods only for containers with a name and an
 //!   image (422 with `details.causes`), ControllerRevisions not at all;
-//! - garbage collection is immediate (Foreground deletion holds the owner with the
-//!   foregroundDeletion finalizer until its dependents are gone, as there); the server
-//!   adds no other finalizer (`kubernetes.io/pvc-protection`).
+//! - garbage collection follows what was deleted at once (Foreground deletion holds
+//!   the owner with the foregroundDeletion finalizer until its dependents are gone, as
+//!   there); the server adds no other finalizer (`kubernetes.io/pvc-protection`).
 
 pub mod api;
+pub mod apply;
 pub mod cluster;
 pub mod controller;
 pub mod defaults;
 pub mod error;
 pub mod kubelet;
+pub mod openapi;
 pub mod patch;
 pub mod query;
 pub mod queue;

@@ -1,6 +1,8 @@
 //! PATCH bodies: JSON merge patch (RFC 7386), JSON patch (RFC 6902, with `test`), and the
 //! part of strategic merge patch that kubectl sends for pods and StatefulSets
-//! (`kubectl set image`, `kubectl rollout undo`'s `$patch: replace`, list merge by key).
+//! (`kubectl set image`, `kubectl rollout undo`'s `$patch: replace`, list merge by key,
+//! and the `$setElementOrder`, `$retainKeys` and `$deleteFromPrimitiveList` directives
+//! `kubectl apply` computes).
 
 use serde_json::{Map, Value};
 
@@ -71,7 +73,7 @@ pub fn strategic(target: &mut Value, patch: &Value) {
     };
     for (k, v) in p {
         if k.starts_with('$') {
-            continue; // $setElementOrder/…, $retainKeys, $deleteFromPrimitiveList/…
+            continue; // the directives, below
         }
         if v.is_null() {
             t.remove(k);
@@ -114,6 +116,40 @@ pub fn strategic(target: &mut Value, patch: &Value) {
                 }
             }
         }
+    }
+    directives(t, p);
+}
+
+/// The directives of one level of a strategic merge patch, after its fields are merged:
+/// `$deleteFromPrimitiveList/F` removes values from the list F, `$setElementOrder/F`
+/// orders the list F (items it names, in its order, then the others as they were), and
+/// `$retainKeys` drops every field it does not name.
+fn directives(t: &mut Map<String, Value>, p: &Map<String, Value>) {
+    for (k, v) in p {
+        let items = v.as_array().map(Vec::as_slice).unwrap_or_default();
+        if let Some(field) = k.strip_prefix("$deleteFromPrimitiveList/") {
+            if let Some(list) = t.get_mut(field).and_then(Value::as_array_mut) {
+                list.retain(|x| !items.contains(x));
+            }
+        } else if let Some(field) = k.strip_prefix("$setElementOrder/") {
+            let key = merge_key(field);
+            let id = |x: &Value| match key {
+                Some(key) => x.get(key).cloned(),
+                None => Some(x.clone()),
+            };
+            if let Some(list) = t.get_mut(field).and_then(Value::as_array_mut) {
+                let order: Vec<Option<Value>> = items.iter().map(id).collect();
+                let rank = |x: &Value| {
+                    let i = id(x);
+                    order.iter().position(|o| *o == i).unwrap_or(order.len())
+                };
+                // Stable: the items it does not name keep their order, after it.
+                list.sort_by_key(rank);
+            }
+        }
+    }
+    if let Some(keep) = p.get("$retainKeys").and_then(Value::as_array) {
+        t.retain(|k, _| keep.iter().any(|x| x.as_str() == Some(k.as_str())));
     }
 }
 
@@ -295,6 +331,36 @@ mod tests {
         assert_eq!(
             sts["spec"]["template"],
             json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "c"}]}})
+        );
+    }
+
+    #[test]
+    fn directives_order_retain_and_delete_from_lists() {
+        let mut pod = json!({"spec": {
+            "containers": [{"name": "a", "image": "1"}, {"name": "b", "image": "2"}, {"name": "c", "image": "3"}],
+            "volumes": [{"name": "data", "emptyDir": {}}],
+            "finalizers": ["x", "y", "z"]}});
+        strategic(
+            &mut pod,
+            &json!({"spec": {
+                "$setElementOrder/containers": [{"name": "c"}, {"name": "a"}],
+                "containers": [{"name": "a", "image": "9"}],
+                "$deleteFromPrimitiveList/finalizers": ["y"],
+                "volumes": [{"name": "data", "$retainKeys": ["name", "hostPath"], "hostPath": {"path": "/d"}}]}}),
+        );
+        let names: Vec<&str> = pod["spec"]["containers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["c", "a", "b"]);
+        assert_eq!(pod["spec"]["containers"][1]["image"], "9");
+        assert_eq!(pod["spec"]["finalizers"], json!(["x", "z"]));
+        assert_eq!(
+            pod["spec"]["volumes"][0],
+            json!({"name": "data", "hostPath": {"path": "/d"}}),
+            "emptyDir is not retained"
         );
     }
 

@@ -292,45 +292,6 @@ type Body = BoxBody<Bytes, Infallible>;
 /// An idle watch that asked for bookmarks gets one this often.
 const BOOKMARK_EVERY: Duration = Duration::from_secs(2);
 
-/// The 403 RBAC would answer if the request's resource is one of `denied`.
-fn forbidden(
-    denied: &[String],
-    request: &Request,
-    watching: bool,
-) -> Option<super::error::ApiError> {
-    if denied.is_empty() {
-        return None;
-    }
-    // /api/v1/[namespaces/NS/]PLURAL[/NAME] or /apis/GROUP/VERSION/[namespaces/NS/]PLURAL…
-    let parts: Vec<&str> = request.path.trim_matches('/').split('/').collect();
-    let (group, rest) = match parts.first() {
-        Some(&"api") => ("", parts.get(2..)?),
-        Some(&"apis") => (*parts.get(1)?, parts.get(3..)?),
-        _ => return None,
-    };
-    let (namespace, rest) = match rest {
-        ["namespaces", ns, rest @ ..] if !rest.is_empty() => (Some(*ns), rest),
-        _ => (None, rest),
-    };
-    let resource = *rest.first()?;
-    if !denied.iter().any(|d| d == resource) {
-        return None;
-    }
-    let verb = match (request.method.as_str(), rest.len(), watching) {
-        (_, _, true) => "watch",
-        ("GET", 1, _) => "list",
-        ("GET", _, _) => "get",
-        ("POST", _, _) => "create",
-        ("PUT", _, _) => "update",
-        ("PATCH", _, _) => "patch",
-        ("DELETE", _, _) => "delete",
-        _ => "access",
-    };
-    Some(super::error::ApiError::forbidden(
-        verb, resource, group, namespace,
-    ))
-}
-
 fn json_response(code: u16, v: &Value) -> HttpResponse<Body> {
     let mut resp = bytes_response(code, serde_json::to_vec(v).unwrap_or_default());
     // As kube-apiserver: a Status that says when to come back says it in the header too.
@@ -378,6 +339,12 @@ async fn serve(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    let user_agent = req
+        .headers()
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let impersonation: Vec<(String, String)> = req
         .headers()
         .iter()
@@ -394,6 +361,7 @@ async fn serve(
         query,
         content_type,
         accept,
+        user_agent,
         body,
     };
     let (latency, fault) = shared.with(|c| {
@@ -409,7 +377,7 @@ async fn serve(
         let fault = if api_call && c.config.faults.unreachable {
             Some(super::error::ApiError::injected(503))
         } else if let Some(denied) = api_call
-            .then(|| forbidden(&c.config.faults.forbidden, &request, watching))
+            .then(|| api::forbidden(&c.config.faults.forbidden, &request, watching))
             .flatten()
         {
             Some(denied)

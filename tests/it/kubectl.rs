@@ -75,7 +75,7 @@ pub fn serve_with(scenario: &str, extra: &[&str]) -> Sim {
     }
 }
 
-fn kubectl(sim: &Sim, args: &[&str]) -> (i32, String, String) {
+pub fn kubectl(sim: &Sim, args: &[&str]) -> (i32, String, String) {
     // Bounded: a request that never answers fails the test instead of hanging it.
     let out = Command::new("kubectl")
         .args(args)
@@ -90,7 +90,7 @@ fn kubectl(sim: &Sim, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn json(sim: &Sim, args: &[&str]) -> Value {
+pub fn json(sim: &Sim, args: &[&str]) -> Value {
     let mut a = args.to_vec();
     a.extend(["-o", "json"]);
     let (code, out, err) = kubectl(sim, &a);
@@ -369,26 +369,14 @@ fn an_invalid_pod_is_refused_with_its_causes() {
         "apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers: [{name: app}]\n",
     )
     .unwrap();
-    // (--validate=false: the simulated cluster serves no OpenAPI documents yet.)
-    let (code, _, err) = kubectl(
-        &sim,
-        &["create", "--validate=false", "-f", path.to_str().unwrap()],
-    );
+    // Validation on (the default): kubectl leaves it to the server (fieldValidation).
+    let (code, _, err) = kubectl(&sim, &["create", "-f", path.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("Pod \"bad\" is invalid: spec.containers[0].image: Required value"),
         "{err}"
     );
-    let (code, out, err) = kubectl(
-        &sim,
-        &[
-            "create",
-            "--validate=false",
-            "-f",
-            path.to_str().unwrap(),
-            "-v=8",
-        ],
-    );
+    let (code, out, err) = kubectl(&sim, &["create", "-f", path.to_str().unwrap(), "-v=8"]);
     assert_eq!(code, 1, "{out}");
     assert!(
         // The response body as kubectl logs it (quotes escaped).

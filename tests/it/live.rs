@@ -89,6 +89,24 @@ fn web(replicas: i32, extra: Value) -> Value {
     s
 }
 
+/// The set once the controller has seen its latest generation (a lagging control plane
+/// reacts some time after a write, as a real one does).
+pub async fn observed(live: &Live, name: &str) -> Value {
+    for _ in 0..500 {
+        let set = live.server.shared.read(|c| {
+            c.store
+                .get(Kind::StatefulSet, "default", name)
+                .cloned()
+                .unwrap_or(Value::Null)
+        });
+        if set["status"]["observedGeneration"] == set["metadata"]["generation"] {
+            return set;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the controller never observed {name}'s latest generation");
+}
+
 async fn status_json(live: &Live, name: &str) -> Value {
     let (code, out, err) = live.run(&["status", name, "-o", "json"]).await;
     assert_eq!(code, 0, "{err}");
@@ -452,11 +470,8 @@ async fn plan_with_a_template_names_the_exact_new_revision() {
             )
             .unwrap();
     });
-    let created = live.server.shared.read(|c| {
-        c.store.get(Kind::StatefulSet, "default", "web").unwrap()["status"]["updateRevision"]
-            .clone()
-    });
-    assert_eq!(created, json!(predicted));
+    let set = observed(&live, "web").await;
+    assert_eq!(set["status"]["updateRevision"], json!(predicted));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The integration tests: one binary, one module per area.
 
+mod battery;
 #[path = "../common/big.rs"]
 mod big;
 mod big_input;

@@ -670,3 +670,36 @@ async fn a_uid_in_the_body_is_a_precondition() {
         .await
         .unwrap();
 }
+
+/// A JSON patch that replaces `metadata.resourceVersion` makes it a precondition, as
+/// kube-apiserver does (kubectl's managed-fields upgrade relies on it): a stale one is
+/// 409 and changes nothing; the current one goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_json_patch_of_the_resource_version_is_a_precondition() {
+    let (_server, client) = start("default", Config::default()).await;
+    let sets: Api<StatefulSet> = Api::default_namespaced(client);
+    let patch = |rv: &str| {
+        let ops: json_patch::Patch = serde_json::from_value(json!([
+            {"op": "add", "path": "/spec/minReadySeconds", "value": 7},
+            {"op": "replace", "path": "/metadata/resourceVersion", "value": rv},
+        ]))
+        .unwrap();
+        Patch::<()>::Json(ops)
+    };
+    let err = sets
+        .patch("web", &PatchParams::default(), &patch("1"))
+        .await
+        .unwrap_err();
+    let kube::Error::Api(status) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(status.code, 409, "{}", status.message);
+    let set = sets.get("web").await.unwrap();
+    assert_eq!(set.spec.as_ref().unwrap().min_ready_seconds, None);
+    let rv = set.metadata.resource_version.unwrap();
+    let set = sets
+        .patch("web", &PatchParams::default(), &patch(&rv))
+        .await
+        .unwrap();
+    assert_eq!(set.spec.unwrap().min_ready_seconds, Some(7));
+}

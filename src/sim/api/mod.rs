@@ -7,10 +7,11 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::cluster::Cluster;
+
+mod write;
 use super::error::ApiError;
-use super::patch;
 use super::query::{FieldSelector, LabelSelector};
-use super::store::{DeleteOptions, Kind};
+use super::store::Kind;
 
 #[derive(Clone, Debug)]
 pub struct Request {
@@ -20,6 +21,9 @@ pub struct Request {
     pub content_type: String,
     /// The `Accept` header: `as=PartialObjectMetadataList` asks for metadata only.
     pub accept: String,
+    /// The `User-Agent` header: a write without `fieldManager` is managed under its first
+    /// part (`kubectl`, `kube-rs`), as kube-apiserver names it.
+    pub user_agent: String,
     pub body: Vec<u8>,
 }
 
@@ -33,6 +37,45 @@ impl Request {
 
     fn dry_run(&self) -> bool {
         self.param("dryRun") == Some("All")
+    }
+
+    /// Who manages the fields this write sets.
+    fn manager(&self) -> String {
+        match self.param("fieldManager").filter(|m| !m.is_empty()) {
+            Some(m) => m.to_string(),
+            None => self
+                .user_agent
+                .split('/')
+                .next()
+                .filter(|m| !m.is_empty())
+                .unwrap_or("unknown")
+                .to_string(),
+        }
+    }
+
+    /// `fieldValidation=Strict`: unknown fields are refused, as kube-apiserver's strict
+    /// decoding refuses them (Ignore and Warn, the default, let them through).
+    fn strict(&self, kind: Kind, obj: &Value) -> Result<(), ApiError> {
+        if self.param("fieldValidation") != Some("Strict") {
+            return Ok(());
+        }
+        let unknown = super::openapi::unknown_fields(kind, obj);
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let fields: Vec<String> = unknown
+            .iter()
+            .map(|f| format!("unknown field \"{f}\""))
+            .collect();
+        let (_, version) = kind
+            .api_version()
+            .split_once('/')
+            .unwrap_or(("", kind.api_version()));
+        Err(ApiError::bad_request(&format!(
+            "{k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
+            fields.join(", "),
+            k = kind.name()
+        )))
     }
 }
 
@@ -131,6 +174,11 @@ pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
         ["api", "v1", "namespaces", ns] if req.method == "GET" => ok(namespace(ns)),
         ["api", "v1", rest @ ..] => resource(cluster, req, "v1", rest),
         ["apis", "apps", "v1", rest @ ..] => resource(cluster, req, "apps/v1", rest),
+        ["openapi", "v3"] => ok(super::openapi::root()),
+        ["openapi", "v3", rest @ ..] => match super::openapi::document(&rest.join("/")) {
+            Some(doc) => ok(doc.clone()),
+            None => err(ApiError::path_not_found(&req.path)),
+        },
         _ => err(ApiError::path_not_found(&req.path)),
     }
 }
@@ -144,11 +192,11 @@ fn resource(cluster: &mut Cluster, req: &Request, group: &str, rest: &[&str]) ->
             watch(cluster, req, &r)
         }
         ("GET", None) => list(cluster, req, &r),
-        ("POST", None) => create(cluster, req, &r),
+        ("POST", None) => write::create(cluster, req, &r),
         ("GET", Some(name)) => get(cluster, &r, name),
-        ("PUT", Some(name)) => put(cluster, req, &r, name),
-        ("PATCH", Some(name)) => patch_object(cluster, req, &r, name),
-        ("DELETE", Some(name)) => delete(cluster, req, &r, name),
+        ("PUT", Some(name)) => write::put(cluster, req, &r, name),
+        ("PATCH", Some(name)) => write::patch_object(cluster, req, &r, name),
+        ("DELETE", Some(name)) => write::delete(cluster, req, &r, name),
         (m, _) => err(ApiError::method_not_allowed(m)),
     }
 }
@@ -382,176 +430,48 @@ fn watch(cluster: &Cluster, req: &Request, r: &Route) -> Response {
     })
 }
 
-fn body_json(req: &Request) -> Result<Value, ApiError> {
-    serde_json::from_slice(&req.body)
-        .map_err(|e| ApiError::bad_request(&format!("the request body is not valid JSON: {e}")))
-}
-
-fn namespace_of(r: &Route) -> Result<&str, ApiError> {
-    r.namespace
-        .as_deref()
-        .ok_or_else(|| ApiError::bad_request("a namespace is required"))
-}
-
-fn create(cluster: &mut Cluster, req: &Request, r: &Route) -> Response {
-    let result = namespace_of(r).and_then(|ns| {
-        let body = body_json(req)?;
-        let ns = ns.to_string();
-        cluster.store.create(r.kind, &ns, body, req.dry_run())
-    });
-    match result {
-        Ok(v) => Response::Json(201, v),
-        Err(e) => err(e),
-    }
-}
-
-fn scale_of(set: &Value) -> Value {
-    let selector = set
-        .pointer("/spec/selector/matchLabels")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                .collect::<Vec<_>>()
-                .join(",")
-        })
-        .unwrap_or_default();
-    let m = &set["metadata"];
-    json!({"kind": "Scale", "apiVersion": "autoscaling/v1",
-           "metadata": {"name": m["name"], "namespace": m["namespace"], "uid": m["uid"], "resourceVersion": m["resourceVersion"], "creationTimestamp": m["creationTimestamp"]},
-           "spec": {"replicas": set.pointer("/spec/replicas").cloned().unwrap_or(json!(1))},
-           "status": {"replicas": set.pointer("/status/replicas").cloned().unwrap_or(json!(0)), "selector": selector}})
-}
-
 fn get(cluster: &mut Cluster, r: &Route, name: &str) -> Response {
-    let ns = match namespace_of(r) {
+    let ns = match write::namespace_of(r) {
         Ok(ns) => ns,
         Err(e) => return err(e),
     };
     match (cluster.store.get_or_404(r.kind, ns, name), r.sub.as_deref()) {
         (Ok(v), None | Some("status")) => ok(v.clone()),
-        (Ok(v), Some("scale")) if r.kind == Kind::StatefulSet => ok(scale_of(v)),
+        (Ok(v), Some("scale")) if r.kind == Kind::StatefulSet => ok(write::scale_of(v)),
         (Ok(_), Some(_)) => err(ApiError::path_not_found(name)),
         (Err(e), _) => err(e),
     }
 }
 
-/// Writes `next` (the desired object, or Scale for the scale subresource).
-fn write(
-    cluster: &mut Cluster,
-    r: &Route,
-    name: &str,
-    next: Value,
-    dry_run: bool,
-) -> Result<Value, ApiError> {
-    let ns = namespace_of(r)?.to_string();
-    match r.sub.as_deref() {
-        None => cluster
-            .store
-            .update(r.kind, &ns, name, next, false, dry_run),
-        Some("status") => cluster.store.update(r.kind, &ns, name, next, true, dry_run),
-        Some("scale") if r.kind == Kind::StatefulSet => {
-            let mut set = cluster.store.get_or_404(r.kind, &ns, name)?.clone();
-            let sent_rv = next.pointer("/metadata/resourceVersion").cloned();
-            if let Some(rv) = sent_rv.filter(|v| !v.is_null()) {
-                set["metadata"]["resourceVersion"] = rv;
-            }
-            set["spec"]["replicas"] = next.pointer("/spec/replicas").cloned().unwrap_or(json!(0));
-            cluster
-                .store
-                .update(r.kind, &ns, name, set, false, dry_run)
-                .map(|s| scale_of(&s))
-        }
-        Some(_) => Err(ApiError::path_not_found(name)),
+/// The 403 RBAC would answer if the request's resource is one of `denied`.
+pub fn forbidden(denied: &[String], request: &Request, watching: bool) -> Option<ApiError> {
+    if denied.is_empty() {
+        return None;
     }
-}
-
-fn put(cluster: &mut Cluster, req: &Request, r: &Route, name: &str) -> Response {
-    match body_json(req).and_then(|body| write(cluster, r, name, body, req.dry_run())) {
-        Ok(v) => ok(v),
-        Err(e) => err(e),
-    }
-}
-
-fn patch_object(cluster: &mut Cluster, req: &Request, r: &Route, name: &str) -> Response {
-    let result = (|| {
-        let ns = namespace_of(r)?.to_string();
-        let body = body_json(req)?;
-        let current = cluster.store.get_or_404(r.kind, &ns, name)?.clone();
-        let mut doc = if r.sub.as_deref() == Some("scale") {
-            scale_of(&current)
-        } else {
-            current.clone()
-        };
-        let sent_rv = body.pointer("/metadata/resourceVersion").cloned();
-        let ct = req.content_type.split(';').next().unwrap_or("").trim();
-        match ct {
-            "application/merge-patch+json" => patch::merge(&mut doc, &body),
-            "application/strategic-merge-patch+json" => patch::strategic(&mut doc, &body),
-            "application/json-patch+json" => {
-                patch::json_patch(&mut doc, &body).map_err(|e| ApiError {
-                    code: 422,
-                    reason: "Invalid",
-                    message: format!("the JSON patch cannot be applied: {e}"),
-                    kind: None,
-                    name: None,
-                    causes: Vec::new(),
-                })?
-            }
-            other => return Err(ApiError::unsupported_media_type(other)),
-        }
-        // A patch only conflicts when it names a resourceVersion itself.
-        match sent_rv {
-            Some(rv) if !rv.is_null() => doc["metadata"]["resourceVersion"] = rv,
-            _ => {
-                if let Some(m) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
-                    m.remove("resourceVersion");
-                }
-            }
-        }
-        write(cluster, r, name, doc, req.dry_run())
-    })();
-    match result {
-        Ok(v) => ok(v),
-        Err(e) => err(e),
-    }
-}
-
-fn delete(cluster: &mut Cluster, req: &Request, r: &Route, name: &str) -> Response {
-    let body: Value = if req.body.is_empty() {
-        json!({})
-    } else {
-        serde_json::from_slice(&req.body).unwrap_or(json!({}))
+    // /api/v1/[namespaces/NS/]PLURAL[/NAME] or /apis/GROUP/VERSION/[namespaces/NS/]PLURAL…
+    let parts: Vec<&str> = request.path.trim_matches('/').split('/').collect();
+    let (group, rest) = match parts.first() {
+        Some(&"api") => ("", parts.get(2..)?),
+        Some(&"apis") => (*parts.get(1)?, parts.get(3..)?),
+        _ => return None,
     };
-    let opts = DeleteOptions {
-        grace_period_seconds: body
-            .get("gracePeriodSeconds")
-            .and_then(Value::as_i64)
-            .or_else(|| req.param("gracePeriodSeconds").and_then(|g| g.parse().ok())),
-        propagation: body
-            .get("propagationPolicy")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .or_else(|| req.param("propagationPolicy").map(str::to_string)),
-        precondition_uid: body
-            .pointer("/preconditions/uid")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        precondition_rv: body
-            .pointer("/preconditions/resourceVersion")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        dry_run: req.dry_run()
-            || body
-                .get("dryRun")
-                .and_then(Value::as_array)
-                .is_some_and(|d| d.iter().any(|x| x == "All")),
+    let (namespace, rest) = match rest {
+        ["namespaces", ns, rest @ ..] if !rest.is_empty() => (Some(*ns), rest),
+        _ => (None, rest),
     };
-    let result = namespace_of(r)
-        .map(str::to_string)
-        .and_then(|ns| cluster.store.delete(r.kind, &ns, name, &opts));
-    match result {
-        Ok(v) => ok(v),
-        Err(e) => err(e),
+    let resource = *rest.first()?;
+    if !denied.iter().any(|d| d == resource) {
+        return None;
     }
+    let verb = match (request.method.as_str(), rest.len(), watching) {
+        (_, _, true) => "watch",
+        ("GET", 1, _) => "list",
+        ("GET", _, _) => "get",
+        ("POST", _, _) => "create",
+        ("PUT", _, _) => "update",
+        ("PATCH", _, _) => "patch",
+        ("DELETE", _, _) => "delete",
+        _ => "access",
+    };
+    Some(ApiError::forbidden(verb, resource, group, namespace))
 }

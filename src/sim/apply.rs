@@ -1,0 +1,519 @@
+//! Server-side apply and field ownership, simplified from kube-apiserver's structured
+//! merge: each write records which manager set which fields (`metadata.managedFields`,
+//! `FieldsV1`); an apply (`application/apply-patch+yaml`) merges the applied
+//! configuration into the object — maps by key, lists with a merge key by item, other
+//! lists whole — removes fields its manager set before and no longer applies (when no
+//! other manager owns them), and answers 409 when it would change a field another
+//! manager owns, unless forced.
+//!
+//! Managers are kept per name and operation (`Apply`, `Update`), as there. Simplified:
+//! not per API version or subresource; the status is not tracked; a set-typed list
+//! (`finalizers`) is owned whole.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use super::error::ApiError;
+use super::openapi;
+use super::store::{Kind, format_time};
+
+/// A field's path: `f:spec`, `f:replicas`; a list item by its keys, `k:{"name":"web"}`.
+pub type Path = Vec<String>;
+
+/// The leaf fields of `obj` (and each keyed list item itself, ending in `.`), as the
+/// apply of `obj` would own them. Identity and status are not owned.
+pub fn fields(kind: Kind, obj: &Value) -> BTreeSet<Path> {
+    let mut out = BTreeSet::new();
+    let Some(m) = obj.as_object() else {
+        return out;
+    };
+    for (k, v) in m {
+        match k.as_str() {
+            "apiVersion" | "kind" | "status" => {}
+            "metadata" => {
+                for (mk, mv) in v.as_object().into_iter().flatten() {
+                    if matches!(
+                        mk.as_str(),
+                        "labels" | "annotations" | "finalizers" | "ownerReferences"
+                    ) {
+                        let path = vec!["f:metadata".to_string(), format!("f:{mk}")];
+                        let schema = openapi::property(kind, &["metadata", mk]);
+                        collect(schema, mv, path, &mut out);
+                    }
+                }
+            }
+            _ => {
+                let schema = openapi::property(kind, &[k]);
+                collect(schema, v, vec![format!("f:{k}")], &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn collect(schema: Option<&Value>, v: &Value, path: Path, out: &mut BTreeSet<Path>) {
+    let schema = schema.map(openapi::resolved);
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            let props = schema.and_then(|s| s.get("properties"));
+            let extra = schema.and_then(|s| s.get("additionalProperties"));
+            for (k, x) in m {
+                let sub = props.and_then(|p| p.get(k)).or(extra);
+                let mut here = path.clone();
+                here.push(format!("f:{k}"));
+                collect(sub, x, here, out);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => match keys(schema) {
+            Some(keys) => {
+                let item_schema = schema.and_then(|s| s.get("items"));
+                for item in items {
+                    let mut here = path.clone();
+                    here.push(item_key(&keys, item));
+                    let mut dot = here.clone();
+                    dot.push(".".into());
+                    out.insert(dot);
+                    collect(item_schema, item, here, out);
+                }
+            }
+            None => {
+                out.insert(path);
+            }
+        },
+        _ => {
+            out.insert(path);
+        }
+    }
+}
+
+/// The list-map keys of a list schema (`x-kubernetes-list-type: map`).
+fn keys(schema: Option<&Value>) -> Option<Vec<String>> {
+    let s = schema?;
+    if s.get("x-kubernetes-list-type").and_then(Value::as_str) != Some("map") {
+        return None;
+    }
+    s.get("x-kubernetes-list-map-keys")?
+        .as_array()?
+        .iter()
+        .map(|k| k.as_str().map(str::to_string))
+        .collect()
+}
+
+fn item_key(keys: &[String], item: &Value) -> String {
+    let m: BTreeMap<&str, &Value> = keys
+        .iter()
+        .filter_map(|k| item.get(k).map(|v| (k.as_str(), v)))
+        .collect();
+    format!("k:{}", serde_json::to_string(&m).unwrap_or_default())
+}
+
+/// The value at `path` in `obj` (None when absent).
+fn value_at<'v>(obj: &'v Value, path: &[String]) -> Option<&'v Value> {
+    let mut v = obj;
+    for step in path {
+        if step == "." {
+            return Some(v);
+        }
+        v = match (step.strip_prefix("f:"), step.strip_prefix("k:")) {
+            (Some(f), _) => v.get(f)?,
+            (_, Some(k)) => {
+                let want: Map<String, Value> = serde_json::from_str(k).ok()?;
+                v.as_array()?
+                    .iter()
+                    .find(|item| want.iter().all(|(kk, kv)| item.get(kk) == Some(kv)))?
+            }
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+/// Removes the field at `path` from `obj`.
+fn remove_at(obj: &mut Value, path: &[String]) {
+    let Some((last, parent)) = path.split_last() else {
+        return;
+    };
+    if last == "." {
+        // The keyed item itself.
+        if let Some((item, list_path)) = parent.split_last()
+            && let Some(k) = item.strip_prefix("k:")
+            && let Ok(want) = serde_json::from_str::<Map<String, Value>>(k)
+            && let Some(list) = value_mut(obj, list_path).and_then(Value::as_array_mut)
+        {
+            list.retain(|i| !want.iter().all(|(kk, kv)| i.get(kk) == Some(kv)));
+        }
+        return;
+    }
+    if let (Some(f), Some(Value::Object(m))) = (last.strip_prefix("f:"), value_mut(obj, parent)) {
+        m.remove(f);
+    }
+}
+
+fn value_mut<'v>(obj: &'v mut Value, path: &[String]) -> Option<&'v mut Value> {
+    let mut v = obj;
+    for step in path {
+        v = match (step.strip_prefix("f:"), step.strip_prefix("k:")) {
+            (Some(f), _) => v.get_mut(f)?,
+            (_, Some(k)) => {
+                let want: Map<String, Value> = serde_json::from_str(k).ok()?;
+                v.as_array_mut()?
+                    .iter_mut()
+                    .find(|item| want.iter().all(|(kk, kv)| item.get(kk) == Some(kv)))?
+            }
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+/// Merges `applied` into `live`: maps by key, keyed lists by item, the rest replaced.
+fn merge(schema: Option<&Value>, live: &mut Value, applied: &Value) {
+    let schema = schema.map(openapi::resolved);
+    match (live, applied) {
+        (Value::Object(l), Value::Object(a)) => {
+            let props = schema.and_then(|s| s.get("properties"));
+            let extra = schema.and_then(|s| s.get("additionalProperties"));
+            for (k, av) in a {
+                let sub = props.and_then(|p| p.get(k)).or(extra);
+                match l.get_mut(k) {
+                    Some(lv) => merge(sub, lv, av),
+                    None => {
+                        l.insert(k.clone(), av.clone());
+                    }
+                }
+            }
+        }
+        (Value::Array(l), Value::Array(a)) if keys(schema).is_some() => {
+            let keys = keys(schema).unwrap_or_default();
+            let item_schema = schema.and_then(|s| s.get("items"));
+            for item in a {
+                let k = item_key(&keys, item);
+                match l.iter_mut().find(|x| item_key(&keys, x) == k) {
+                    Some(x) => merge(item_schema, x, item),
+                    None => l.push(item.clone()),
+                }
+            }
+        }
+        (live, applied) => *live = applied.clone(),
+    }
+}
+
+/// A manager: its name and operation (`Apply` or `Update`).
+pub type Manager = (String, String);
+
+fn applier(name: &str) -> Manager {
+    (name.to_string(), "Apply".to_string())
+}
+
+fn updater(name: &str) -> Manager {
+    (name.to_string(), "Update".to_string())
+}
+
+/// Field sets by manager, read from `metadata.managedFields`.
+pub fn managers(obj: &Value) -> BTreeMap<Manager, BTreeSet<Path>> {
+    let mut out = BTreeMap::new();
+    for entry in obj
+        .pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(manager) = entry.get("manager").and_then(Value::as_str) else {
+            continue;
+        };
+        let operation = entry
+            .get("operation")
+            .and_then(Value::as_str)
+            .unwrap_or("Update");
+        let set: &mut BTreeSet<Path> = out
+            .entry((manager.to_string(), operation.to_string()))
+            .or_default();
+        if let Some(f) = entry.get("fieldsV1") {
+            unflatten(f, Vec::new(), set);
+        }
+    }
+    out
+}
+
+fn unflatten(v: &Value, path: Path, out: &mut BTreeSet<Path>) {
+    match v.as_object() {
+        Some(m) if !m.is_empty() => {
+            for (k, x) in m {
+                let mut here = path.clone();
+                here.push(k.clone());
+                unflatten(x, here, out);
+            }
+        }
+        _ => {
+            if !path.is_empty() {
+                out.insert(path);
+            }
+        }
+    }
+}
+
+fn flatten(set: &BTreeSet<Path>) -> Value {
+    let mut root = Map::new();
+    for path in set {
+        let mut m = &mut root;
+        for step in path {
+            let next = m.entry(step.clone()).or_insert_with(|| json!({}));
+            let Some(next) = next.as_object_mut() else {
+                break;
+            };
+            m = next;
+        }
+    }
+    Value::Object(root)
+}
+
+/// Writes `managers` into `obj`'s `metadata.managedFields`.
+fn record(obj: &mut Value, managers: &BTreeMap<Manager, BTreeSet<Path>>, now: &str) {
+    let api_version = obj.get("apiVersion").cloned().unwrap_or(Value::Null);
+    let entries: Vec<Value> = managers
+        .iter()
+        .filter(|(_, set)| !set.is_empty())
+        .map(|((manager, operation), set)| {
+            json!({"manager": manager, "operation": operation, "apiVersion": api_version,
+                   "time": now, "fieldsType": "FieldsV1", "fieldsV1": flatten(set)})
+        })
+        .collect();
+    if entries.is_empty() {
+        if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("managedFields");
+        }
+    } else {
+        obj["metadata"]["managedFields"] = Value::Array(entries);
+    }
+}
+
+/// A path as structured-merge-diff prints it: `.spec.template.spec.containers[name="db"].image`.
+fn dotted(path: &[String]) -> String {
+    path.iter()
+        .filter(|s| *s != ".")
+        .map(|s| match (s.strip_prefix("f:"), s.strip_prefix("k:")) {
+            (Some(f), _) => format!(".{f}"),
+            (_, Some(k)) => {
+                let keys: Map<String, Value> = serde_json::from_str(k).unwrap_or_default();
+                let parts: Vec<String> = keys.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!("[{}]", parts.join(","))
+            }
+            _ => s.clone(),
+        })
+        .collect()
+}
+
+/// An update by `manager` (a create, a PUT, a non-apply PATCH) from `old` (None: a
+/// create) to `next`: the fields it changed become its own, and no one else's — unless
+/// the request sets `metadata.managedFields` itself, which then stand.
+pub fn record_update(
+    kind: Kind,
+    old: Option<&Value>,
+    next: &mut Value,
+    manager: &str,
+    now: jiff::Timestamp,
+) {
+    let sent = next.pointer("/metadata/managedFields");
+    if sent.is_some() && sent != old.and_then(|o| o.pointer("/metadata/managedFields")) {
+        // The client wrote the managed fields themselves (kubectl's upgrade of
+        // client-side-apply ownership to its server-side apply manager): kept as sent.
+        return;
+    }
+    let mut owners = old.map(managers).unwrap_or_default();
+    let changed: BTreeSet<Path> = fields(kind, next)
+        .into_iter()
+        .filter(|p| old.and_then(|o| value_at(o, p)) != value_at(next, p))
+        .collect();
+    let now_fields = fields(kind, next);
+    for set in owners.values_mut() {
+        set.retain(|p| now_fields.contains(p) && !changed.contains(p));
+    }
+    owners.entry(updater(manager)).or_default().extend(changed);
+    record(next, &owners, &format_time(now));
+}
+
+/// Server-side apply of `config` by `manager` to `live` (None: the object does not
+/// exist and is created from `config`). Returns the object to write.
+pub fn apply(
+    kind: Kind,
+    live: Option<&Value>,
+    config: &Value,
+    manager: &str,
+    force: bool,
+    now: jiff::Timestamp,
+) -> Result<Value, ApiError> {
+    let applied = fields(kind, config);
+    let mut owners = live.map(managers).unwrap_or_default();
+    let mut next = live.cloned().unwrap_or_else(|| json!({}));
+    if let Some(live) = live {
+        let group_version = config
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or(kind.api_version());
+        let mut conflicts = Vec::new();
+        let me = applier(manager);
+        for ((other, _), set) in owners.iter().filter(|(m, _)| **m != me) {
+            for p in set.intersection(&applied) {
+                if p.last().map(String::as_str) != Some(".")
+                    && value_at(live, p) != value_at(config, p)
+                {
+                    conflicts.push((other.clone(), dotted(p)));
+                }
+            }
+        }
+        if !conflicts.is_empty() && !force {
+            let name = live
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            return Err(ApiError::apply_conflicts(
+                kind,
+                name,
+                group_version,
+                &conflicts,
+            ));
+        }
+        let before = owners.get(&me).cloned().unwrap_or_default();
+        for p in before.difference(&applied) {
+            let shared = owners.iter().any(|(m, set)| *m != me && set.contains(p));
+            if !shared {
+                remove_at(&mut next, p);
+            }
+        }
+    }
+    let mut body = config.clone();
+    if let Some(m) = body.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.remove("managedFields");
+        m.remove("resourceVersion");
+    }
+    merge(openapi::schema(kind), &mut next, &body);
+    let me = applier(manager);
+    for (m, set) in owners.iter_mut() {
+        if *m != me && force {
+            set.retain(|p| !applied.contains(p));
+        }
+    }
+    owners.insert(me, applied);
+    record(&mut next, &owners, &format_time(now));
+    Ok(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(replicas: i64, image: &str) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web", "labels": {"app": "web"}},
+               "spec": {"replicas": replicas, "serviceName": "web", "selector": {"matchLabels": {"app": "web"}},
+                        "template": {"metadata": {"labels": {"app": "web"}},
+                                     "spec": {"containers": [{"name": "web", "image": image}]}}}})
+    }
+
+    fn now() -> jiff::Timestamp {
+        jiff::Timestamp::UNIX_EPOCH
+    }
+
+    #[test]
+    fn an_apply_owns_what_it_sets_and_a_list_item_by_its_key() {
+        let next = apply(
+            Kind::StatefulSet,
+            None,
+            &set(3, "nginx:1"),
+            "me",
+            false,
+            now(),
+        )
+        .unwrap();
+        let owned = &managers(&next)[&applier("me")];
+        assert!(owned.contains(&vec!["f:spec".to_string(), "f:replicas".into()]));
+        assert!(
+            owned
+                .iter()
+                .any(|p| p.iter().any(|s| s == r#"k:{"name":"web"}"#))
+        );
+        assert_eq!(next["metadata"]["managedFields"][0]["operation"], "Apply");
+    }
+
+    #[test]
+    fn a_field_another_manager_changed_conflicts_unless_forced() {
+        let live = apply(
+            Kind::StatefulSet,
+            None,
+            &set(3, "nginx:1"),
+            "me",
+            false,
+            now(),
+        )
+        .unwrap();
+        let mut scaled = live.clone();
+        scaled["spec"]["replicas"] = json!(5);
+        record_update(
+            Kind::StatefulSet,
+            Some(&live),
+            &mut scaled,
+            "kubectl-scale",
+            now(),
+        );
+        let e = apply(
+            Kind::StatefulSet,
+            Some(&scaled),
+            &set(3, "nginx:2"),
+            "me",
+            false,
+            now(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, 409);
+        assert!(
+            e.message.contains("conflict with \"kubectl-scale\""),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains(".spec.replicas"), "{}", e.message);
+        let forced = apply(
+            Kind::StatefulSet,
+            Some(&scaled),
+            &set(3, "nginx:2"),
+            "me",
+            true,
+            now(),
+        )
+        .unwrap();
+        assert_eq!(forced["spec"]["replicas"], 3);
+        assert_eq!(
+            forced["spec"]["template"]["spec"]["containers"][0]["image"],
+            "nginx:2"
+        );
+        assert!(!managers(&forced).contains_key(&updater("kubectl-scale")));
+    }
+
+    #[test]
+    fn a_field_no_longer_applied_is_removed_and_others_are_kept() {
+        let mut first = set(3, "nginx:1");
+        first["metadata"]["labels"]["tier"] = json!("db");
+        let live = apply(Kind::StatefulSet, None, &first, "me", false, now()).unwrap();
+        let mut labelled = live.clone();
+        labelled["metadata"]["labels"]["team"] = json!("x");
+        record_update(
+            Kind::StatefulSet,
+            Some(&live),
+            &mut labelled,
+            "kubectl-label",
+            now(),
+        );
+        let next = apply(
+            Kind::StatefulSet,
+            Some(&labelled),
+            &set(3, "nginx:1"),
+            "me",
+            false,
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            next["metadata"]["labels"],
+            json!({"app": "web", "team": "x"})
+        );
+    }
+}
