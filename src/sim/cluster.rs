@@ -174,6 +174,9 @@ impl Cluster {
                     .and_then(|p| kubelet::next_change(p, now, &kubelet));
                 self.queues.pod_at((ns, name), at);
             }
+            for (ns, name) in &work.claims {
+                release_claim(&mut self.store, ns, name);
+            }
             for (ns, name) in work.sets {
                 let synced = controller::sync(
                     &mut self.store,
@@ -340,6 +343,57 @@ impl Cluster {
             return Some(ApiError::injected(codes[i.min(codes.len() - 1)]));
         }
         None
+    }
+}
+
+/// The pvc-protection controller: a deleted claim no pod uses loses its finalizer, and
+/// goes when it was the last.
+fn release_claim(store: &mut Store, ns: &str, name: &str) {
+    let Some(claim) = store.get(Kind::PersistentVolumeClaim, ns, name) else {
+        return;
+    };
+    let protected = claim
+        .pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .is_some_and(|f| f.iter().any(|x| x == super::store::PVC_PROTECTION));
+    if claim.pointer("/metadata/deletionTimestamp").is_none() || !protected {
+        return;
+    }
+    let in_use = store.named_from(Kind::Pod, ns, "").any(|p| {
+        let done = matches!(
+            p.pointer("/status/phase").and_then(Value::as_str),
+            Some("Succeeded" | "Failed")
+        );
+        !done
+            && p.pointer("/spec/volumes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|v| {
+                    v.pointer("/persistentVolumeClaim/claimName")
+                        .and_then(Value::as_str)
+                        == Some(name)
+                })
+    });
+    if in_use {
+        return;
+    }
+    let released = store.write_system(Kind::PersistentVolumeClaim, ns, name, |c| {
+        if let Some(f) = c
+            .pointer_mut("/metadata/finalizers")
+            .and_then(Value::as_array_mut)
+        {
+            f.retain(|x| x != super::store::PVC_PROTECTION);
+        }
+    });
+    let finished = released.is_ok_and(|c| {
+        c.pointer("/metadata/finalizers")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty)
+    });
+    if finished {
+        store.remove(Kind::PersistentVolumeClaim, ns, name);
+        store.collect_garbage();
     }
 }
 

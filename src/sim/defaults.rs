@@ -147,6 +147,58 @@ pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>) -> Result<(), ApiE
             "spec.updateStrategy.rollingUpdate.partition: Invalid value: must be greater than or equal to 0",
         );
     }
+    let unsupported = |field: &str, supported: &[&str]| -> Option<String> {
+        let v = spec.pointer(field)?.as_str()?;
+        (!supported.contains(&v)).then(|| {
+            let list: Vec<String> = supported.iter().map(|s| format!("\"{s}\"")).collect();
+            format!(
+                "spec{}: Unsupported value: \"{v}\": supported values: {}",
+                field.replace('/', "."),
+                list.join(", ")
+            )
+        })
+    };
+    for (field, supported) in [
+        ("/updateStrategy/type", &["OnDelete", "RollingUpdate"][..]),
+        ("/podManagementPolicy", &["OrderedReady", "Parallel"][..]),
+        ("/template/spec/restartPolicy", &["Always"][..]),
+    ] {
+        if let Some(why) = unsupported(field, supported) {
+            return invalid(&why);
+        }
+    }
+    for field in [
+        "/minReadySeconds",
+        "/ordinals/start",
+        "/revisionHistoryLimit",
+    ] {
+        if let Some(n) = spec
+            .pointer(field)
+            .and_then(Value::as_i64)
+            .filter(|n| *n < 0)
+        {
+            return invalid(&format!(
+                "spec{}: Invalid value: {n}: must be greater than or equal to 0",
+                field.replace('/', ".")
+            ));
+        }
+    }
+    if let Some(mu) = spec.pointer("/updateStrategy/rollingUpdate/maxUnavailable") {
+        let bad = match mu {
+            Value::Number(n) => n.as_i64().is_none_or(|n| n < 1),
+            Value::String(p) => p
+                .strip_suffix('%')
+                .and_then(|p| p.parse::<i64>().ok())
+                .is_none_or(|p| !(1..=100).contains(&p)),
+            _ => false,
+        };
+        if bad {
+            return invalid(&format!(
+                "spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: {mu}: must be greater than 0, or a percentage between 1% and 100%"
+            ));
+        }
+    }
+    containers(kind, name, &spec["template"], "spec.template.")?;
     if spec.pointer("/updateStrategy/type").and_then(Value::as_str) == Some("OnDelete")
         && spec
             .pointer("/updateStrategy/rollingUpdate")
@@ -211,7 +263,12 @@ fn validate_pod(obj: &Value) -> Result<(), ApiError> {
         .pointer("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
-    let invalid = |why: String| Err(ApiError::invalid(Kind::Pod, name, &why));
+    containers(Kind::Pod, name, obj, "")
+}
+
+/// The containers of the pod (or pod template) `obj`, whose fields are under `prefix`.
+fn containers(kind: Kind, name: &str, obj: &Value, prefix: &str) -> Result<(), ApiError> {
+    let invalid = |why: String| Err(ApiError::invalid(kind, name, &format!("{prefix}{why}")));
     let containers = obj
         .pointer("/spec/containers")
         .and_then(Value::as_array)

@@ -13,7 +13,10 @@
 //! deletion (the owner stays until its dependents are gone); 403/429/503 in the API
 //! server's words; OpenAPI v3 documents (`openapi`: kubectl explain, apply, diff);
 //! `fieldValidation=Strict`; strategic merge patch with its directives; server-side
-//! apply with managed fields and conflicts between managers (`apply`).
+//! apply with managed fields and conflicts between managers (`apply`); a create's
+//! status is the server's, a namespace or resourceVersion it should not name is 400,
+//! as is a PUT naming another object; the `kubernetes.io/pvc-protection` finalizer holds
+//! a deleted claim while a pod uses it; a pod no node has taken is deleted at once.
 //!
 //! Where it still differs from a real API server (issue: the simulated cluster's
 //! fidelity):
@@ -29,11 +32,13 @@
 //!   are refused under `fieldValidation=Strict` but kept otherwise (a real server drops
 //!   them); server-side apply tracks managers per name and operation, not per API
 //!   version or subresource, and not the status;
-//! - StatefulSets are validated partly, pods only for containers with a name and an
-//!   image (422 with `details.causes`), ControllerRevisions not at all;
-//! - garbage collection follows what was deleted at once (Foreground deletion holds
-//!   the owner with the foregroundDeletion finalizer until its dependents are gone, as
-//!   there); the server adds no other finalizer (`kubernetes.io/pvc-protection`).
+//! - StatefulSets are validated for what a manifest trips over (selector and labels,
+//!   strategy, policy, counts, maxUnavailable, containers, immutable fields), pods for
+//!   containers with a name and an image (422 with `details.causes`), ControllerRevisions
+//!   not at all;
+//! - garbage collection follows what was deleted at once, with no delay (Foreground
+//!   deletion holds the owner with the foregroundDeletion finalizer until its dependents
+//!   are gone, as there); faults are not injected into watches.
 
 pub mod api;
 pub mod apply;
@@ -41,6 +46,8 @@ pub mod cluster;
 pub mod controller;
 pub mod defaults;
 pub mod error;
+#[cfg(test)]
+mod fidelity_tests;
 pub mod kubelet;
 pub mod openapi;
 pub mod patch;

@@ -4,7 +4,8 @@
 //!
 //! As in kube-controller-manager, a pod's change queues the set that controls it (an
 //! orphan: every set in its namespace, one may adopt it), a set's change queues the set,
-//! and claims and revisions queue nothing. The controller also queues a set for later:
+//! and revisions queue nothing; a deleted claim, or a gone pod's claims, queue the
+//! pvc-protection controller. The controller also queues a set for later:
 //! when a Ready pod becomes available (`minReadySeconds`), and after a failed pass (a
 //! fixed back-off). The kubelet's timers say when each pod next changes by itself.
 
@@ -13,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::store::{Change, Kind, Store};
+use super::store::{Change, EventType, Kind, Store};
 
 /// A namespace and a name.
 pub type Name = (String, String);
@@ -23,12 +24,25 @@ pub type Name = (String, String);
 pub struct Work {
     pub pods: BTreeSet<Name>,
     pub sets: BTreeSet<Name>,
+    /// Claims the pvc-protection controller must look at: deleted ones, and those a
+    /// pod that went away used.
+    pub claims: BTreeSet<Name>,
 }
 
 impl Work {
     pub fn is_empty(&self) -> bool {
-        self.pods.is_empty() && self.sets.is_empty()
+        self.pods.is_empty() && self.sets.is_empty() && self.claims.is_empty()
     }
+}
+
+/// The claims a pod's volumes name.
+fn claims_of(pod: &Value) -> impl Iterator<Item = String> + '_ {
+    pod.pointer("/spec/volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.pointer("/persistentVolumeClaim/claimName")?.as_str())
+        .map(str::to_string)
 }
 
 /// Timers keyed by object: one pending instant per object.
@@ -111,6 +125,8 @@ impl Queues {
             None => {
                 work.pods.extend(store.all(Kind::Pod).map(name_of));
                 work.sets.extend(store.all(Kind::StatefulSet).map(name_of));
+                work.claims
+                    .extend(store.all(Kind::PersistentVolumeClaim).map(name_of));
             }
         }
         self.seen = store.resource_version();
@@ -156,7 +172,19 @@ fn queue_change(store: &Store, change: &Change, work: &mut Work) {
             }
             work.sets
                 .extend(owners.into_iter().map(|set| (ns.clone(), set)));
+            if change.event == EventType::Deleted {
+                work.claims
+                    .extend(claims_of(&change.object).map(|c| (ns.clone(), c)));
+            }
             work.pods.insert((ns, name));
+        }
+        Kind::PersistentVolumeClaim
+            if change
+                .object
+                .pointer("/metadata/deletionTimestamp")
+                .is_some() =>
+        {
+            work.claims.insert((ns, name));
         }
         _ => {}
     }

@@ -62,9 +62,22 @@ impl Live {
     }
 }
 
+/// The test suite's clusters lag as real ones do: the controller and the kubelet react
+/// some time after each write (`KUBECTL_STS_SIM_CONTROLLER_DELAY`, default 10 ms,
+/// jittered ±50%), so a test passes only if the tool waits for what it needs.
+pub fn lagging(mut cluster: Cluster) -> Cluster {
+    if cluster.config.controller_delay.is_zero() {
+        cluster.config.controller_delay = std::env::var(kubectl_sts::sim::server::DELAY_ENV)
+            .ok()
+            .and_then(|v| kubectl_sts::duration::parse_std(&v).ok())
+            .unwrap_or(std::time::Duration::from_millis(10));
+    }
+    cluster
+}
+
 pub async fn serve(cluster: Cluster) -> Live {
     let now = kubectl_sts::sim::store::format_time(cluster.now());
-    let server = Server::start(cluster, 0).await.unwrap();
+    let server = Server::start(lagging(cluster), 0).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     server
         .write_kubeconfig(&dir.path().join("kubeconfig"))

@@ -24,7 +24,9 @@ async fn start(scenario: &str, config: Config) -> (Server, Client) {
         .unwrap()
         .start(&mut cluster)
         .unwrap();
-    let server = Server::start(cluster, 0).await.unwrap();
+    let server = Server::start(super::live::lagging(cluster), 0)
+        .await
+        .unwrap();
     let mut cfg = kube::Config::new(server.url().parse().unwrap());
     cfg.default_namespace = "default".into();
     let client = Client::try_from(cfg).unwrap();

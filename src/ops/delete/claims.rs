@@ -91,6 +91,63 @@ pub(super) async fn delete_marked_claims(
     )))
 }
 
+/// Waits until the claims `uids` deleted in `ns` are gone, up to `timeout`: a deleted
+/// claim stays, terminating, while the `kubernetes.io/pvc-protection` finalizer holds it
+/// (a pod still uses it). Past the deadline, warns with the claims still there.
+pub(super) async fn wait_claims_gone(
+    conn: &Connection,
+    io: &mut Io<'_>,
+    ns: &str,
+    uids: &[&str],
+    timeout: std::time::Duration,
+) -> Result<()> {
+    let api: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), ns);
+    let deadline = io.clock.monotonic() + timeout;
+    let mut announced = false;
+    loop {
+        let all = crate::cluster::retry::read(|| async {
+            api.list(&ListParams::default()).await.map_err(|e| {
+                ClusterError::from_kube(
+                    format!("list persistentvolumeclaims in namespace {ns:?}"),
+                    e,
+                )
+            })
+        })
+        .await?;
+        let left: Vec<String> = all
+            .items
+            .iter()
+            .filter(|c| uids.contains(&c.metadata.uid.as_deref().unwrap_or("")))
+            .filter_map(|c| c.metadata.name.clone())
+            .collect();
+        if left.is_empty() {
+            return Ok(());
+        }
+        if io.clock.monotonic() >= deadline {
+            io.emit(Event::Warning {
+                message: format!(
+                    "claims still terminating after {}: {}",
+                    crate::duration::human(timeout),
+                    left.join(", ")
+                ),
+                hint: Some(format!(
+                    "the kubernetes.io/pvc-protection finalizer holds a claim while a pod uses it: kubectl get pods -n {ns} -o wide"
+                )),
+            });
+            return Ok(());
+        }
+        if !announced {
+            announced = true;
+            io.emit(Event::Wait {
+                for_: format!("persistentvolumeclaims {} to be gone", left.join(", ")),
+                deadline: crate::ops::force_rollback::deadline_of(io, timeout),
+                message: format!("waiting for the claims to go: {}", left.join(", ")),
+            });
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
 /// The set is gone: finish the claims an earlier run of this teardown marked, or say
 /// that there is no such set.
 pub(super) async fn finish_marked_claims(
@@ -147,5 +204,13 @@ pub(super) async fn finish_marked_claims(
         }
         crate::ops::Go::Ahead { server_dry } => server_dry,
     };
-    delete_marked_claims(conn, io, (ns, name), None, server_dry).await
+    let uids: Vec<&str> = marked
+        .iter()
+        .filter_map(|c| c.metadata.uid.as_deref())
+        .collect();
+    delete_marked_claims(conn, io, (ns, name), None, server_dry).await?;
+    if server_dry {
+        return Ok(());
+    }
+    wait_claims_gone(conn, io, ns, &uids, opts.timeout).await
 }

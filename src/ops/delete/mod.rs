@@ -29,7 +29,7 @@ use crate::model::Snapshot;
 use crate::model::pod::Owner;
 use crate::model::profile::Profile;
 use crate::model::teardown::{self, CLAIM_MARK, ClaimPlan, FROM_REPLICAS, Fate};
-use claims::{delete_marked_claims, finish_marked_claims};
+use claims::{delete_marked_claims, finish_marked_claims, wait_claims_gone};
 use wait::wait_for_pods;
 
 pub struct Options {
@@ -154,6 +154,7 @@ pub async fn run(
         .collect();
     if !planned.is_empty() {
         delete_marked_claims(conn, io, (ns, name), Some(&planned), false).await?;
+        wait_claims_gone(conn, io, ns, &planned, opts.timeout).await?;
     }
     let kept: Vec<&str> = claims
         .iter()

@@ -25,6 +25,31 @@ pub(super) fn create(cluster: &mut Cluster, req: &Request, r: &Route) -> Respons
     let result = namespace_of(r).and_then(|ns| {
         let mut body = body_json(req)?;
         req.strict(r.kind, &body)?;
+        let sent_ns = body.pointer("/metadata/namespace").and_then(Value::as_str);
+        if sent_ns.is_some_and(|n| !n.is_empty() && n != ns) {
+            return Err(ApiError::bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request",
+            ));
+        }
+        if body
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|rv| !rv.is_empty())
+        {
+            return Err(ApiError::bad_request(
+                "resourceVersion should not be set on objects to be created",
+            ));
+        }
+        // The status is the server's: a create starts it afresh.
+        let fresh = match r.kind {
+            Kind::StatefulSet => Some(json!({"replicas": 0, "availableReplicas": 0})),
+            Kind::Pod => Some(json!({"phase": "Pending", "qosClass": "BestEffort"})),
+            Kind::PersistentVolumeClaim => Some(json!({"phase": "Pending"})),
+            _ => None,
+        };
+        if let (Some(status), Some(o)) = (fresh, body.as_object_mut()) {
+            o.insert("status".into(), status);
+        }
         let ns = ns.to_string();
         crate::sim::apply::record_update(r.kind, None, &mut body, &req.manager(), cluster.now());
         cluster.store.create(r.kind, &ns, body, req.dry_run())
@@ -170,6 +195,12 @@ pub(super) fn put(cluster: &mut Cluster, req: &Request, r: &Route, name: &str) -
     let result = body_json(req).and_then(|body| {
         if r.sub.is_none() {
             req.strict(r.kind, &body)?;
+        }
+        let sent = body.pointer("/metadata/name").and_then(Value::as_str);
+        if let Some(sent) = sent.filter(|n| !n.is_empty() && *n != name) {
+            return Err(ApiError::bad_request(&format!(
+                "the name of the object ({sent}) does not match the name on the URL ({name})"
+            )));
         }
         write(cluster, req, r, name, body)
     });

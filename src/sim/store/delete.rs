@@ -78,7 +78,15 @@ impl Store {
             .pointer("/metadata/finalizers")
             .and_then(Value::as_array)
             .is_some_and(|f| !f.is_empty());
-        let grace = if kind == Kind::Pod {
+        // A pod no node has taken goes at once: no kubelet has anything to stop.
+        let unscheduled = kind == Kind::Pod
+            && current
+                .pointer("/spec/nodeName")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty);
+        let grace = if unscheduled {
+            0
+        } else if kind == Kind::Pod {
             opts.grace_period_seconds
                 .or_else(|| {
                     current
@@ -210,6 +218,9 @@ impl Store {
             v["metadata"]["resourceVersion"] = json!(self.rv.to_string());
             let prev = self.put(key.clone(), v.clone());
             self.record(kind, EventType::Modified, v, prev);
+        } else if kind == Kind::PersistentVolumeClaim {
+            // Through the API, as the collector deletes: the claim's finalizer holds it.
+            let _ = self.delete(kind, &ns, &name, &DeleteOptions::default());
         } else {
             self.remove(kind, &ns, &name);
         }
@@ -261,7 +272,7 @@ impl Store {
             if terminating {
                 continue;
             }
-            if dk == Kind::Pod {
+            if matches!(dk, Kind::Pod | Kind::PersistentVolumeClaim) {
                 let _ = self.delete(dk, &dns, &dname, &DeleteOptions::default());
             } else {
                 self.remove(dk, &dns, &dname);
