@@ -121,6 +121,7 @@ pub async fn run(
     ));
     lines.push("By hand this would be:".into());
     lines.extend(by_hand.iter().map(|c| format!("  {c}")));
+    crate::ops::gitops::warn(io, target, &snap, crate::ops::gitops::Change::Template);
     io.emit(Event::Plan {
         message: format!(
             "Forced rollback of statefulset/{name} to revision #{} ({})",

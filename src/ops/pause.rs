@@ -151,6 +151,7 @@ async fn decide_and_patch(
         };
         match &shown {
             None => {
+                crate::ops::gitops::warn(io, target, &snap, crate::ops::gitops::Change::Partition);
                 io.emit(crate::event::Event::Plan {
                     message: change.clone(),
                     lines: vec![],

@@ -46,6 +46,7 @@ pub async fn run(
         ));
         return Ok(());
     }
+    crate::ops::gitops::warn(io, target, snap, crate::ops::gitops::Change::Template);
     io.emit(Event::Plan {
         message: format!(
             "Roll back statefulset/{name} to revision #{} ({}):",

@@ -377,3 +377,70 @@ fn each_renderer_is_golden_from_one_recorded_event_list() {
     stream(&json);
     super::support::golden("events/force-rollback.jsonl", &json);
 }
+
+/// A set Argo CD manages: before the partition moves, the step warns that Argo CD may
+/// revert it and shows the ignoreDifferences snippet — in the text and in `-o json` —
+/// and `--yes` still proceeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_set_argo_cd_manages_gets_the_warning_and_the_snippet() {
+    let argo = |c: &mut kubectl_sts::sim::Cluster| {
+        c.store
+            .write_system(
+                kubectl_sts::sim::store::Kind::StatefulSet,
+                "default",
+                "web",
+                |s| {
+                    s["metadata"]["labels"]["argocd.argoproj.io/instance"] =
+                        serde_json::json!("shop")
+                },
+            )
+            .unwrap();
+    };
+    let mut c = scenario("default", &held("nginx:1.26"));
+    argo(&mut c);
+    let live = serve(c).await;
+    let (code, events, err) = json_run(
+        &live,
+        &["rollout", "web", "--step", "--yes", "--stable-for", "0s"],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    well_formed(&events, 0, "web");
+    let warnings = of_type(&events, "warning");
+    let w = warnings
+        .iter()
+        .find(|w| w["message"].as_str().unwrap_or("").contains("Argo CD"))
+        .unwrap_or_else(|| panic!("no Argo CD warning in {events:?}"));
+    assert!(
+        w["message"]
+            .as_str()
+            .unwrap()
+            .contains("Application \"shop\""),
+        "{w}"
+    );
+    let hint = w["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("ignoreDifferences")
+            && hint.contains("- /spec/updateStrategy/rollingUpdate/partition"),
+        "{hint}"
+    );
+    // Before the plan (so before consent), and the step still went ahead.
+    let at = |t: &str| events.iter().position(|e| e["type"] == t).unwrap();
+    assert!(at("warning") < at("plan"), "{events:?}");
+    assert!(!of_type(&events, "write").is_empty());
+
+    let mut c = scenario("default", &held("nginx:1.26"));
+    argo(&mut c);
+    let live = serve(c).await;
+    let (code, out, err) = super::recovery::run_advancing(
+        &live,
+        &["rollout", "web", "--step", "--yes", "--stable-for", "0s"],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    let text = format!("{out}{err}");
+    assert!(
+        text.contains("managed by Argo CD") && text.contains("jsonPointers:"),
+        "{text}"
+    );
+}

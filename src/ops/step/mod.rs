@@ -121,6 +121,14 @@ pub async fn run(
                 );
                 let gated: Vec<i32> =
                     (to + r.start_ordinal..r.start_ordinal + r.replicas).collect();
+                if steps == 0 && conflicts == 0 {
+                    crate::ops::gitops::warn(
+                        io,
+                        target,
+                        &snap,
+                        crate::ops::gitops::Change::Partition,
+                    );
+                }
                 io.emit(Event::Plan {
                     message: format!(
                         "Step: statefulset/{name} partition {from} → {to}; then ordinals {} must be updated, Ready, available and stable for {}{}",
