@@ -36,6 +36,7 @@ fn main() -> ExitCode {
             .write_all(&kubectl_sts::cli::completion_script(*shell))
             .map_err(kubectl_sts::output::io_error),
         Command::Sim(args) => cmd::sim::run(args, &mut out),
+        Command::Gates { command } => cmd::gates::run(command, &mut out),
         Command::Version { output } => cmd::version::run(*output, &mut out),
         Command::Complete { words } => cmd::complete::run(words, &mut out),
     };

@@ -158,6 +158,15 @@ pub enum Command {
     #[command(after_help = DELETE_EXAMPLES)]
     Delete(DeleteArgs),
 
+    /// The gate presets shipped with the tool, for `rollout NAME --all --gates preset:NAME`.
+    #[command(
+        after_help = "Examples:\n  kubectl sts gates list\n  kubectl sts gates show kafka > kafka-gates.yaml\n  kubectl sts rollout web --all --gates preset:elasticsearch"
+    )]
+    Gates {
+        #[command(subcommand)]
+        command: GatesCommand,
+    },
+
     /// Print a shell completion script (bash, zsh, fish, powershell).
     #[command(after_help = COMPLETION_EXAMPLES)]
     Completion {
@@ -189,6 +198,19 @@ pub enum Command {
     /// the next action, the diagnosis and events; step, pause, roll back from it.
     #[command(alias = "tui", after_help = DASHBOARD_EXAMPLES)]
     Dashboard(DashboardArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GatesCommand {
+    /// Each preset: its name, its gates and what it checks.
+    #[command(after_help = "Examples:\n  kubectl sts gates list")]
+    List,
+    /// A preset's gate file, to use as it is or copy and edit (its Prometheus address,
+    /// its ports).
+    #[command(
+        after_help = "Examples:\n  kubectl sts gates show etcd\n  kubectl sts gates show kafka > kafka-gates.yaml"
+    )]
+    Show { name: String },
 }
 
 /// `-o` of a mutating command: text for people, or the JSON Lines event stream.

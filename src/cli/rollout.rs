@@ -109,6 +109,12 @@ pub struct StepArgs {
     #[arg(long, value_name = "URL")]
     pub check_http: Option<String>,
 
+    /// Gates from a file (YAML: `gates:` of prometheus, http — a URL or a path on each pod
+    /// through the pod proxy —, command), or a shipped preset (`preset:NAME`, see `kubectl
+    /// sts gates list`); run on each step once its pods are healthy. Repeatable.
+    #[arg(long, value_name = "FILE|preset:NAME")]
+    pub gates: Vec<String>,
+
     /// Fail a step that has not passed its gates after this long.
     #[arg(long, allow_hyphen_values = true, value_name = "DUR", default_value = "10m", value_parser = crate::duration::parse_std)]
     pub step_timeout: std::time::Duration,

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod delete;
 pub mod demo;
 pub mod force_rollback;
+pub mod gates;
 pub mod inprocess;
 pub mod operate;
 pub mod plan;

@@ -68,6 +68,10 @@ pub fn options(by: u32, args: &StepArgs) -> Result<Options> {
     if args.pause_between.is_some() && !args.all {
         return Err(Error::input("--pause-between only applies with --all"));
     }
+    let mut gates = Vec::new();
+    for g in &args.gates {
+        gates.extend(crate::ops::gates::load(g).map_err(Error::input)?);
+    }
     Ok(Options {
         by,
         to: args.to,
@@ -78,6 +82,7 @@ pub fn options(by: u32, args: &StepArgs) -> Result<Options> {
             command: args.check_cmd.clone(),
             http: args.check_http.clone(),
             timeout: args.check_timeout,
+            gates,
             runner: Box::new(System),
         },
         step_timeout: args.step_timeout,

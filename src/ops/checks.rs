@@ -30,12 +30,12 @@ pub trait Runner: Send + Sync {
         timeout: Duration,
     ) -> BoxFuture<'a, std::result::Result<Exit, String>>;
 
-    /// GETs `url` (http only); the status code.
+    /// GETs `url` (http only); the status code and the body.
     fn http_get<'a>(
         &'a self,
         url: &'a str,
         timeout: Duration,
-    ) -> BoxFuture<'a, std::result::Result<u16, String>>;
+    ) -> BoxFuture<'a, std::result::Result<(u16, String), String>>;
 }
 
 /// The user's checks for a step.
@@ -44,6 +44,8 @@ pub struct Checks {
     pub http: Option<String>,
     /// A check that has not answered by then fails (a command is killed).
     pub timeout: Duration,
+    /// The gates of `--gates` files and presets.
+    pub gates: Vec<super::gates::Gate>,
     pub runner: Box<dyn Runner>,
 }
 
@@ -54,6 +56,7 @@ impl Checks {
             command: None,
             http: None,
             timeout: Duration::from_secs(60),
+            gates: Vec::new(),
             runner: Box::new(System),
         }
     }
@@ -133,10 +136,10 @@ pub async fn run(
                 u.replace(&format!("{{{}}}", k.to_lowercase()), v)
             });
             let (verdict, evidence) = match checks.runner.http_get(&url, checks.timeout).await {
-                Ok(code) if (200..300).contains(&code) => {
+                Ok((code, _)) if (200..300).contains(&code) => {
                     (Verdict::Passed, format!("answered {code}"))
                 }
-                Ok(code) => (Verdict::Failed, format!("answered {code}")),
+                Ok((code, _)) => (Verdict::Failed, format!("answered {code}")),
                 Err(e) => (Verdict::Failed, e),
             };
             verdict_of(
@@ -220,13 +223,14 @@ impl Runner for System {
         &'a self,
         url: &'a str,
         timeout: Duration,
-    ) -> BoxFuture<'a, std::result::Result<u16, String>> {
+    ) -> BoxFuture<'a, std::result::Result<(u16, String), String>> {
         Box::pin(http_get(url, timeout))
     }
 }
 
-/// A plain HTTP/1.1 GET; the status code. (https is for --check-cmd with curl.)
-async fn http_get(url: &str, timeout: Duration) -> std::result::Result<u16, String> {
+/// A plain HTTP/1.1 GET; the status code and the body (up to 1 MiB). (https is for
+/// --check-cmd with curl.)
+async fn http_get(url: &str, timeout: Duration) -> std::result::Result<(u16, String), String> {
     let uri: http::Uri = url.parse().map_err(|e| format!("invalid URL: {e}"))?;
     if uri.scheme_str() != Some("http") {
         return Err("only http:// URLs are supported; use --check-cmd with curl for https".into());
@@ -252,7 +256,13 @@ async fn http_get(url: &str, timeout: Duration) -> std::result::Result<u16, Stri
             .body(http_body_util::Empty::<bytes::Bytes>::new())
             .map_err(|e| e.to_string())?;
         let res = sender.send_request(req).await.map_err(|e| e.to_string())?;
-        Ok(res.status().as_u16())
+        let code = res.status().as_u16();
+        let body = http_body_util::Limited::new(res.into_body(), 1 << 20);
+        let bytes = http_body_util::BodyExt::collect(body)
+            .await
+            .map_err(|e| format!("reading the answer: {e}"))?
+            .to_bytes();
+        Ok((code, String::from_utf8_lossy(&bytes).into_owned()))
     };
     tokio::time::timeout(timeout, fut)
         .await
@@ -292,9 +302,9 @@ mod tests {
             &'a self,
             url: &'a str,
             _: Duration,
-        ) -> BoxFuture<'a, std::result::Result<u16, String>> {
+        ) -> BoxFuture<'a, std::result::Result<(u16, String), String>> {
             self.asked.lock().unwrap().push(url.to_string());
-            Box::pin(async move { Ok(self.code) })
+            Box::pin(async move { Ok((self.code, String::new())) })
         }
     }
 
@@ -321,6 +331,7 @@ mod tests {
             command: Some("probe".into()),
             http: Some("http://{dns}:8080/ready?o={ordinal}".into()),
             timeout: Duration::from_secs(1),
+            gates: Vec::new(),
             runner: Box::new(fake),
         };
         let mut events: Vec<Event> = Vec::new();
@@ -389,6 +400,7 @@ mod tests {
                 command: Some("probe".into()),
                 http: Some("http://{pod}.{service}.{namespace}.svc/".into()),
                 timeout: Duration::from_secs(1),
+                gates: Vec::new(),
                 runner: Box::new(Fake {
                     exit,
                     code,

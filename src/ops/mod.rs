@@ -10,6 +10,7 @@
 pub mod checks;
 pub mod delete;
 pub mod force_rollback;
+pub mod gates;
 pub mod gitops;
 pub mod pause;
 pub mod step;

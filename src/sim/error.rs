@@ -239,6 +239,11 @@ impl ApiError {
     }
 
     /// An injected fault.
+    /// 503 of a proxied request the API server cannot pass on.
+    pub fn unavailable(why: &str) -> ApiError {
+        ApiError::new(503, "ServiceUnavailable", why.to_string())
+    }
+
     pub fn injected(code: u16) -> ApiError {
         let reason = match code {
             409 => "Conflict",

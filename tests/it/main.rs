@@ -13,6 +13,7 @@ mod diagnosis;
 mod distribution;
 mod events;
 mod examples;
+mod gates;
 mod invariants;
 mod kubectl;
 mod live;

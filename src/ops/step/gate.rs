@@ -30,13 +30,57 @@ pub(super) async fn gate(
     (wait, check): (&[i32], &[i32]),
 ) -> Result<()> {
     let result = match wait_gate(conn, io, target, setup, opts, wait).await {
-        Ok(()) => crate::ops::checks::run(&opts.checks, io, target, snap, check).await,
+        Ok(()) => match crate::ops::checks::run(&opts.checks, io, target, snap, check).await {
+            Ok(()) => run_gates(conn, io, target, opts, check).await,
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(()),
         Err(failure) => recover(conn, io, target, setup, opts, failure).await,
     }
+}
+
+/// The `--gates` of the step that updated `ordinals`, against the set as it is now: the
+/// revision it rolls to, and only pods it controls.
+async fn run_gates(
+    conn: &Connection,
+    io: &mut Io<'_>,
+    target: &Target,
+    opts: &Options,
+    ordinals: &[i32],
+) -> Result<()> {
+    if opts.checks.gates.is_empty() || ordinals.is_empty() {
+        return Ok(());
+    }
+    let now = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
+    let set_uid = now.set().metadata.uid.clone().unwrap_or_default();
+    let revision = now
+        .set()
+        .status
+        .as_ref()
+        .and_then(|s| s.update_revision.clone())
+        .unwrap_or_default();
+    let controlled = |pod: &str| {
+        now.pods().iter().any(|p| {
+            p.metadata.name.as_deref() == Some(pod)
+                && p.metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|r| r.controller == Some(true) && r.uid == set_uid)
+        })
+    };
+    crate::ops::gates::run(
+        &opts.checks.gates,
+        opts.checks.runner.as_ref(),
+        &conn.client,
+        io,
+        target,
+        (&revision, ordinals, &controlled),
+    )
+    .await
 }
 
 /// Stops with the failure, or with `--auto-rollback` rolls back first.

@@ -183,7 +183,43 @@ pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
     }
 }
 
+/// Annotations that script a pod's answer through the pod proxy: the status (default
+/// 200) and the body (default `{"status":"ok"}`), for any port and path.
+pub const PROXY_STATUS: &str = "sim.kubectl-sts.io/proxy-status";
+pub const PROXY_BODY: &str = "sim.kubectl-sts.io/proxy-body";
+
+/// `GET /api/v1/namespaces/NS/pods/NAME[:PORT]/proxy/PATH`: the pod's scripted answer,
+/// when it is Running (the API server reaches it at its IP); 503 otherwise, as there.
+fn pod_proxy(cluster: &Cluster, ns: &str, name_port: &str, path: &[&str]) -> Response {
+    let name = name_port.split(':').next().unwrap_or(name_port);
+    let Some(pod) = cluster.store.get(Kind::Pod, ns, name) else {
+        return err(ApiError::not_found(Kind::Pod, name));
+    };
+    let running = pod.pointer("/status/phase").and_then(Value::as_str) == Some("Running")
+        && pod.pointer("/metadata/deletionTimestamp").is_none();
+    if !running {
+        return err(ApiError::unavailable(&format!(
+            "error trying to reach service: pod {name} is not running (/{})",
+            path.join("/")
+        )));
+    }
+    let note = |key: &str| {
+        pod.pointer(&format!("/metadata/annotations/{}", key.replace('/', "~1")))
+            .and_then(Value::as_str)
+    };
+    let code = note(PROXY_STATUS)
+        .and_then(|c| c.parse::<u16>().ok())
+        .unwrap_or(200);
+    let body = note(PROXY_BODY).unwrap_or(r#"{"status":"ok"}"#);
+    Response::Raw(code, body.as_bytes().to_vec())
+}
+
 fn resource(cluster: &mut Cluster, req: &Request, group: &str, rest: &[&str]) -> Response {
+    if let ("v1", "GET", ["namespaces", ns, "pods", pod, "proxy", path @ ..]) =
+        (group, req.method.as_str(), rest)
+    {
+        return pod_proxy(cluster, ns, pod, path);
+    }
     let Some(r) = route(group, rest) else {
         return err(ApiError::path_not_found(&req.path));
     };

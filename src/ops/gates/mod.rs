@@ -1,0 +1,394 @@
+//! Gates as data (`--gates FILE`, `--gates preset:NAME`): checks run on each step of a
+//! rollout once its pods are healthy — a Prometheus query with a success condition, an
+//! HTTP endpoint (a URL, or a path on each pod through the API server's pod proxy), a
+//! command. Placeholders `{{ordinal}}`, `{{pod}}`, `{{namespace}}`, `{{set}}` and
+//! `{{revision}}` are filled per pod; a gate that names a pod runs on each pod of the
+//! step, the others once per step.
+//!
+//! ```yaml
+//! gates:
+//! - name: error-rate
+//!   prometheus:
+//!     address: http://prometheus.monitoring:9090
+//!     query: sum(rate(http_errors_total{pod="{{pod}}"}[1m]))
+//!     successCondition: result < 1
+//! ```
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+pub mod condition;
+mod run;
+
+pub use condition::Condition;
+pub use run::run;
+
+/// The placeholders a gate may use.
+pub const PLACEHOLDERS: [&str; 5] = ["ordinal", "pod", "namespace", "set", "revision"];
+
+/// A gate file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateFile {
+    /// What the file is for (presets say which system they gate).
+    #[serde(default)]
+    pub description: Option<String>,
+    pub gates: Vec<Spec>,
+}
+
+/// One gate as written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Spec {
+    pub name: String,
+    #[serde(default)]
+    pub prometheus: Option<Prometheus>,
+    #[serde(default)]
+    pub http: Option<Http>,
+    #[serde(default)]
+    pub command: Option<Command>,
+    /// Measurements that must pass (each `interval` apart).
+    #[serde(default)]
+    pub count: Option<u32>,
+    #[serde(default)]
+    pub interval: Option<String>,
+    /// Failed measurements tolerated before the gate fails.
+    #[serde(default)]
+    pub failure_limit: Option<u32>,
+    /// Measurements without data (no series, no answer) tolerated, each retried after
+    /// `interval`, before the gate fails.
+    #[serde(default)]
+    pub inconclusive_limit: Option<u32>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Prometheus {
+    pub address: String,
+    pub query: String,
+    pub success_condition: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Http {
+    #[serde(default)]
+    pub url: Option<String>,
+    /// A path on each pod, through the API server's pod proxy.
+    #[serde(default)]
+    pub pod_proxy: Option<PodProxy>,
+    #[serde(default)]
+    pub expect_status: Option<u16>,
+    /// A field of the JSON body (`status`, `health.state`), judged by `successCondition`.
+    #[serde(default)]
+    pub json_path: Option<String>,
+    #[serde(default)]
+    pub success_condition: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodProxy {
+    pub port: u16,
+    pub path: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Command {
+    pub run: String,
+    #[serde(default)]
+    pub timeout: Option<String>,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+}
+
+/// A gate ready to run.
+#[derive(Clone, Debug)]
+pub struct Gate {
+    pub name: String,
+    pub check: Check,
+    pub count: u32,
+    pub interval: Duration,
+    pub failure_limit: u32,
+    pub inconclusive_limit: u32,
+    /// Runs on each pod of the step (it names one), or once.
+    pub per_pod: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum Check {
+    Prometheus {
+        address: String,
+        query: String,
+        condition: Condition,
+    },
+    Http {
+        target: HttpTarget,
+        expect_status: u16,
+        json: Option<(String, Condition)>,
+    },
+    Command {
+        run: String,
+        timeout: Duration,
+        env: Vec<(String, String)>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub enum HttpTarget {
+    Url(String),
+    PodProxy { port: u16, path: String },
+}
+
+/// The presets shipped with the tool: (name, file).
+pub const PRESETS: [(&str, &str); 5] = [
+    ("etcd", include_str!("../../../gates/etcd.yaml")),
+    ("zookeeper", include_str!("../../../gates/zookeeper.yaml")),
+    (
+        "elasticsearch",
+        include_str!("../../../gates/elasticsearch.yaml"),
+    ),
+    ("kafka", include_str!("../../../gates/kafka.yaml")),
+    ("postgresql", include_str!("../../../gates/postgresql.yaml")),
+];
+
+/// The line (1-based) of `text` where `needle` first appears.
+fn line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+/// Parses a gate file; `source` names it in errors (`FILE:LINE: …`).
+pub fn parse(source: &str, text: &str) -> Result<(Option<String>, Vec<Gate>), String> {
+    let file: GateFile = serde_saphyr::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        // serde-saphyr says where ("at line N, column M"); keep its words.
+        format!("{source}: {}", msg.lines().next().unwrap_or(&msg))
+    })?;
+    if file.gates.is_empty() {
+        return Err(format!(
+            "{source}: no gates (a gate file lists them under `gates:`)"
+        ));
+    }
+    let mut gates = Vec::new();
+    for spec in file.gates {
+        let at = |needle: &str| match line_of(text, needle) {
+            Some(n) => format!("{source}:{n}"),
+            None => source.to_string(),
+        };
+        let name_at = at(&format!("name: {}", spec.name));
+        // Every placeholder must be known.
+        let strings = strings_of(&spec);
+        for s in &strings {
+            for p in placeholders(s) {
+                if !PLACEHOLDERS.contains(&p.as_str()) {
+                    return Err(format!(
+                        "{}: gate {:?}: unknown placeholder {{{{{p}}}}} (known: {})",
+                        at(&format!("{{{{{p}}}}}")),
+                        spec.name,
+                        PLACEHOLDERS.map(|p| format!("{{{{{p}}}}}")).join(", ")
+                    ));
+                }
+            }
+        }
+        let per_pod = strings
+            .iter()
+            .any(|s| s.contains("{{pod}}") || s.contains("{{ordinal}}"))
+            || spec.http.as_ref().is_some_and(|h| h.pod_proxy.is_some());
+        let kinds = [
+            spec.prometheus.is_some(),
+            spec.http.is_some(),
+            spec.command.is_some(),
+        ];
+        if kinds.iter().filter(|k| **k).count() != 1 {
+            return Err(format!(
+                "{name_at}: gate {:?}: needs exactly one of prometheus, http, command",
+                spec.name
+            ));
+        }
+        let duration =
+            |d: &Option<String>, default: Duration, field: &str| -> Result<Duration, String> {
+                match d {
+                    None => Ok(default),
+                    Some(d) => crate::duration::parse_std(d)
+                        .map_err(|e| format!("{}: gate {:?}: {field}: {e}", at(d), spec.name)),
+                }
+            };
+        let condition = |c: &str| {
+            Condition::parse(c).map_err(|e| format!("{}: gate {:?}: {e}", at(c), spec.name))
+        };
+        let check = if let Some(p) = &spec.prometheus {
+            Check::Prometheus {
+                address: p.address.trim_end_matches('/').to_string(),
+                query: p.query.clone(),
+                condition: condition(&p.success_condition)?,
+            }
+        } else if let Some(h) = &spec.http {
+            let target = match (&h.url, &h.pod_proxy) {
+                (Some(u), None) => HttpTarget::Url(u.clone()),
+                (None, Some(p)) => HttpTarget::PodProxy {
+                    port: p.port,
+                    path: p.path.trim_start_matches('/').to_string(),
+                },
+                _ => {
+                    return Err(format!(
+                        "{name_at}: gate {:?}: http needs exactly one of url, podProxy",
+                        spec.name
+                    ));
+                }
+            };
+            let json = match (&h.json_path, &h.success_condition) {
+                (Some(p), Some(c)) => Some((p.trim_start_matches('.').to_string(), condition(c)?)),
+                (None, None) => None,
+                _ => {
+                    return Err(format!(
+                        "{name_at}: gate {:?}: jsonPath and successCondition go together",
+                        spec.name
+                    ));
+                }
+            };
+            Check::Http {
+                target,
+                expect_status: h.expect_status.unwrap_or(200),
+                json,
+            }
+        } else if let Some(c) = &spec.command {
+            Check::Command {
+                run: c.run.clone(),
+                timeout: duration(&c.timeout, Duration::from_secs(60), "timeout")?,
+                env: c.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            }
+        } else {
+            unreachable!("exactly one kind, checked above")
+        };
+        gates.push(Gate {
+            name: spec.name.clone(),
+            check,
+            count: spec.count.unwrap_or(1).max(1),
+            interval: duration(&spec.interval, Duration::from_secs(10), "interval")?,
+            failure_limit: spec.failure_limit.unwrap_or(0),
+            inconclusive_limit: spec.inconclusive_limit.unwrap_or(0),
+            per_pod,
+        });
+    }
+    Ok((file.description, gates))
+}
+
+/// Reads `--gates` (a file, or `preset:NAME`).
+pub fn load(arg: &str) -> Result<Vec<Gate>, String> {
+    if let Some(name) = arg.strip_prefix("preset:") {
+        let (_, text) = PRESETS.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+            format!(
+                "unknown preset {name:?} (presets: {}; see `kubectl sts gates list`)",
+                PRESETS.map(|(n, _)| n).join(", ")
+            )
+        })?;
+        return parse(&format!("preset:{name}"), text).map(|(_, g)| g);
+    }
+    let text = std::fs::read_to_string(arg).map_err(|e| format!("cannot read {arg}: {e}"))?;
+    parse(arg, &text).map(|(_, g)| g)
+}
+
+fn strings_of(spec: &Spec) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(p) = &spec.prometheus {
+        out.extend([p.address.clone(), p.query.clone()]);
+    }
+    if let Some(h) = &spec.http {
+        out.extend(h.url.clone());
+        out.extend(h.pod_proxy.as_ref().map(|p| p.path.clone()));
+    }
+    if let Some(c) = &spec.command {
+        out.push(c.run.clone());
+        out.extend(c.env.values().cloned());
+    }
+    out
+}
+
+/// The `{{name}}` placeholders in `s`.
+fn placeholders(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        match after.find("}}") {
+            Some(j) => {
+                out.push(after[..j].trim().to_string());
+                rest = &after[j + 2..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// `s` with its placeholders filled.
+pub fn fill(s: &str, facts: &[(&str, String)]) -> String {
+    facts.iter().fold(s.to_string(), |s, (k, v)| {
+        s.replace(&format!("{{{{{k}}}}}", k = k), v)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_parses() {
+        for (name, text) in PRESETS {
+            let (description, gates) = parse(name, text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                description.is_some_and(|d| !d.is_empty()),
+                "{name} is documented"
+            );
+            assert!(!gates.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn unknown_placeholders_and_malformed_files_name_the_line() {
+        let text = "gates:\n- name: errors\n  prometheus:\n    address: http://p:9090\n    query: up{pod=\"{{podname}}\"}\n    successCondition: result < 1\n";
+        let e = parse("g.yaml", text).unwrap_err();
+        assert!(
+            e.starts_with("g.yaml:5: gate \"errors\": unknown placeholder {{podname}}"),
+            "{e}"
+        );
+        let e = parse("g.yaml", "gates:\n- name: x\n  prometheus: [\n").unwrap_err();
+        assert!(e.starts_with("g.yaml:") && e.contains("line"), "{e}");
+        let e = parse(
+            "g.yaml",
+            "gates:\n- name: x\n  promethus:\n    address: a\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("promethus"), "{e}");
+        let e = parse(
+            "g.yaml",
+            "gates:\n- name: both\n  command: {run: 'true'}\n  http: {url: 'http://x'}\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("g.yaml:2: gate \"both\": needs exactly one"),
+            "{e}"
+        );
+        let e = parse("g.yaml", "gates:\n- name: c\n  prometheus:\n    address: a\n    query: q\n    successCondition: value < 1\n").unwrap_err();
+        assert!(e.starts_with("g.yaml:6:"), "{e}");
+    }
+
+    #[test]
+    fn a_gate_that_names_a_pod_runs_per_pod() {
+        let (_, gates) = parse("g", "gates:\n- name: a\n  command: {run: 'check {{pod}}'}\n- name: b\n  command: {run: 'check {{set}}'}\n- name: c\n  http: {podProxy: {port: 8080, path: /healthz}}\n").unwrap();
+        assert_eq!(
+            gates.iter().map(|g| g.per_pod).collect::<Vec<_>>(),
+            [true, false, true]
+        );
+        assert_eq!(
+            fill(
+                "{{set}}-{{ordinal}}",
+                &[("set", "web".into()), ("ordinal", "3".into())]
+            ),
+            "web-3"
+        );
+    }
+}

@@ -1,0 +1,342 @@
+//! Gates as data (`--gates`): a Prometheus query against an in-test Prometheus (real
+//! HTTP, scripted answers), an HTTP gate through the simulated API server's pod proxy,
+//! the failure policy with `--auto-rollback`, and bad gate files.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+
+use http_body_util::Full;
+use hyper::body::Bytes;
+use kubectl_sts::sim::store::Kind;
+use serde_json::{Value, json};
+
+use super::live::{Live, scenario, serve};
+use super::recovery::run_advancing;
+use super::stepping::held;
+
+/// A Prometheus `/api/v1/query` endpoint: the value of a query naming `pod="NAME"` is
+/// `values[NAME]` (no data when absent); every query is remembered.
+struct Prometheus {
+    url: String,
+    queries: Arc<Mutex<Vec<String>>>,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+async fn prometheus(values: BTreeMap<String, f64>) -> Prometheus {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let queries: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (seen, values) = (queries.clone(), Arc::new(values));
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let (seen, values) = (seen.clone(), values.clone());
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        let (seen, values) = (seen.clone(), values.clone());
+                        async move {
+                            let query: String = req
+                                .uri()
+                                .query()
+                                .map(|q| {
+                                    form_urlencoded::parse(q.as_bytes())
+                                        .find(|(k, _)| k == "query")
+                                        .map(|(_, v)| v.into_owned())
+                                        .unwrap_or_default()
+                                })
+                                .unwrap_or_default();
+                            seen.lock().unwrap().push(query.clone());
+                            let result: Vec<Value> = values
+                            .iter()
+                            .filter(|(pod, _)| query.contains(&format!("pod=\"{pod}\"")))
+                            .map(|(pod, v)| json!({"metric": {"pod": pod}, "value": [1.0, v.to_string()]}))
+                            .collect();
+                            let body = json!({"status": "success", "data": {"resultType": "vector", "result": result}});
+                            Ok::<_, Infallible>(hyper::Response::new(Full::new(Bytes::from(
+                                body.to_string(),
+                            ))))
+                        }
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    Prometheus {
+        url,
+        queries,
+        _task: task,
+    }
+}
+
+fn gate_file(live: &Live, text: &str) -> String {
+    let path = live.dir.path().join("gates.yaml");
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn error_rate(url: &str) -> String {
+    format!(
+        "gates:\n- name: error-rate\n  prometheus:\n    address: {url}\n    query: sum(rate(http_errors_total{{pod=\"{{{{pod}}}}\"}}[1m]))\n    successCondition: result < 1\n"
+    )
+}
+
+fn images(live: &Live) -> Vec<String> {
+    live.server.shared.read(|c| {
+        c.store
+            .all(Kind::Pod)
+            .map(|p| {
+                p["spec"]["containers"][0]["image"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect()
+    })
+}
+
+fn events(out: &str) -> Vec<Value> {
+    out.lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollout_passes_its_prometheus_gate_while_the_metric_is_good() {
+    let good: BTreeMap<String, f64> = (0..5).map(|o| (format!("web-{o}"), 0.2)).collect();
+    let prom = prometheus(good).await;
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let file = gate_file(&live, &error_rate(&prom.url));
+    let (code, out, err) = run_advancing(
+        &live,
+        &[
+            "rollout",
+            "web",
+            "--all",
+            "--yes",
+            "--stable-for",
+            "0s",
+            "--gates",
+            &file,
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    let gates: Vec<Value> = events(&out)
+        .into_iter()
+        .filter(|e| e["type"] == "gate" && e["name"] == "error-rate")
+        .collect();
+    let pods: Vec<&str> = gates.iter().map(|g| g["pod"].as_str().unwrap()).collect();
+    assert_eq!(
+        pods,
+        ["web-4", "web-3", "web-2", "web-1", "web-0"],
+        "one gate per updated pod, in step order"
+    );
+    assert!(gates.iter().all(|g| g["result"] == "passed"));
+    assert!(
+        gates[0]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("= [0.2]; result < 1"),
+        "{}",
+        gates[0]
+    );
+    assert!(
+        prom.queries
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|q| q == "sum(rate(http_errors_total{pod=\"web-4\"}[1m]))")
+    );
+    assert!(images(&live).iter().all(|i| i == "nginx:1.26"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_metric_that_turns_bad_stops_the_rollout_with_its_evidence_and_auto_rollback_undoes_it() {
+    // Good on the first two steps (web-4, web-3), bad on the third (web-2).
+    let script: BTreeMap<String, f64> = [
+        ("web-4", 0.0),
+        ("web-3", 0.5),
+        ("web-2", 4.0),
+        ("web-1", 0.0),
+        ("web-0", 0.0),
+    ]
+    .into_iter()
+    .map(|(p, v)| (p.to_string(), v))
+    .collect();
+    let prom = prometheus(script.clone()).await;
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let file = gate_file(&live, &error_rate(&prom.url));
+    let (code, out, err) = run_advancing(
+        &live,
+        &[
+            "rollout",
+            "web",
+            "--all",
+            "--yes",
+            "--stable-for",
+            "0s",
+            "--gates",
+            &file,
+        ],
+    )
+    .await;
+    assert_eq!(code, 1, "{out}{err}");
+    let text = format!("{out}{err}");
+    assert!(
+        text.contains("gate \"error-rate\" on web-2") && text.contains("= [4]; result < 1"),
+        "the evidence: query, value, threshold:\n{text}"
+    );
+    let partition = live.server.shared.read(|c| {
+        c.store.get(Kind::StatefulSet, "default", "web").unwrap()["spec"]["updateStrategy"]["rollingUpdate"]["partition"].clone()
+    });
+    assert_eq!(partition, 2, "stopped at the failing step");
+
+    let prom = prometheus(script).await;
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let file = gate_file(&live, &error_rate(&prom.url));
+    let (code, out, err) = run_advancing(
+        &live,
+        &[
+            "rollout",
+            "web",
+            "--all",
+            "--yes",
+            "--stable-for",
+            "0s",
+            "--gates",
+            &file,
+            "--auto-rollback",
+        ],
+    )
+    .await;
+    assert_ne!(code, 0, "the rollout still failed: {out}{err}");
+    let images = images(&live);
+    assert_eq!(images.len(), 5);
+    assert!(
+        images.iter().all(|i| i == "nginx:1.25"),
+        "every pod back on the old revision: {images:?}\n{out}{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http_gate_through_the_pod_proxy_passes_and_fails_as_scripted() {
+    let file_text = "gates:\n- name: healthz\n  http:\n    podProxy: {port: 8080, path: /healthz}\n    jsonPath: state\n    successCondition: result == \"serving\"\n";
+    for (body, ok) in [
+        (r#"{"state":"serving"}"#, true),
+        (r#"{"state":"catching-up"}"#, false),
+    ] {
+        let mut c = scenario("default", &held("nginx:1.26"));
+        c.store
+            .write_system(Kind::StatefulSet, "default", "web", |s| {
+                s["spec"]["template"]["metadata"]["annotations"] =
+                    json!({kubectl_sts::sim::api::PROXY_BODY: body});
+            })
+            .unwrap();
+        let live = serve(c).await;
+        let file = gate_file(&live, file_text);
+        let (code, out, err) = run_advancing(
+            &live,
+            &[
+                "rollout",
+                "web",
+                "--step",
+                "--yes",
+                "--stable-for",
+                "0s",
+                "--gates",
+                &file,
+                "-o",
+                "json",
+            ],
+        )
+        .await;
+        let gate = events(&out)
+            .into_iter()
+            .find(|e| e["type"] == "gate" && e["name"] == "healthz")
+            .unwrap_or_else(|| panic!("no healthz gate: {out}{err}"));
+        assert_eq!(gate["pod"], "web-4");
+        let evidence = gate["evidence"].as_str().unwrap();
+        assert!(
+            evidence.contains("/api/v1/namespaces/default/pods/web-4:8080/proxy/healthz"),
+            "{evidence}"
+        );
+        if ok {
+            assert_eq!(
+                (code, gate["result"].as_str()),
+                (0, Some("passed")),
+                "{out}{err}"
+            );
+        } else {
+            assert_eq!(
+                (code, gate["result"].as_str()),
+                (1, Some("failed")),
+                "{out}{err}"
+            );
+            assert!(evidence.contains("state = \"catching-up\""), "{evidence}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_gate_files_are_refused_naming_the_line_and_presets_are_listed() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let file = gate_file(
+        &live,
+        "gates:\n- name: e\n  prometheus:\n    address: http://p:9090\n    query: up{pod=\"{{podname}}\"}\n    successCondition: result < 1\n",
+    );
+    let (code, _, err) = live
+        .run(&["rollout", "web", "--step", "--yes", "--gates", &file])
+        .await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("gates.yaml:5: gate \"e\": unknown placeholder {{podname}}"),
+        "{err}"
+    );
+    let file = gate_file(&live, "gates:\n- name: e\n  prometheus: [\n");
+    let (code, _, err) = live
+        .run(&["rollout", "web", "--step", "--yes", "--gates", &file])
+        .await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("gates.yaml") && err.contains("line"), "{err}");
+    let (code, _, err) = live
+        .run(&[
+            "rollout",
+            "web",
+            "--step",
+            "--yes",
+            "--gates",
+            "preset:nope",
+        ])
+        .await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown preset \"nope\""), "{err}");
+    assert_eq!(
+        live.server.shared.read(|c| c.store.get(Kind::StatefulSet, "default", "web").unwrap()["spec"]["updateStrategy"]["rollingUpdate"]["partition"].clone()),
+        5,
+        "nothing changed"
+    );
+    let list = super::support::run(&["gates", "list"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let out = list.stdout;
+    for preset in ["etcd", "zookeeper", "elasticsearch", "kafka", "postgresql"] {
+        assert!(
+            out.contains(&format!("\n{preset}\n")),
+            "{preset} listed:\n{out}"
+        );
+    }
+    assert!(
+        out.contains("under-replicated")
+            && out.contains("replication lag")
+            && out.contains("green"),
+        "{out}"
+    );
+}
