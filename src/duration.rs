@@ -68,6 +68,11 @@ pub fn parse_std(text: &str) -> Result<std::time::Duration, String> {
 }
 
 /// `30s`, `5m`, `1m30s`, `2h` — for messages.
+/// [`human`] of a signed duration (a negative one reads as zero).
+pub fn human_signed(d: jiff::SignedDuration) -> String {
+    human(std::time::Duration::try_from(d).unwrap_or_default())
+}
+
 pub fn human(d: std::time::Duration) -> String {
     let s = d.as_secs();
     match (s / 3600, s / 60 % 60, s % 60) {

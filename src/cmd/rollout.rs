@@ -251,6 +251,10 @@ async fn wait_for_rollout(
             let r = model::report::report(snap, &plan, now, &setup.profile);
             match judge(&r) {
                 Outcome::Waiting(msg) => {
+                    let msg = match &r.eta {
+                        Some(eta) => format!("{msg} ({eta})"),
+                        None => msg,
+                    };
                     if msg != last {
                         if let Err(e) = writeln!(out, "Waiting: {msg}").and_then(|_| out.flush()) {
                             write_err = Some(e);

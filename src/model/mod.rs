@@ -5,6 +5,7 @@
 
 pub mod claims;
 pub mod diagnose;
+pub mod eta;
 pub mod fixture;
 pub mod gojson;
 pub mod history;

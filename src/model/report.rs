@@ -71,6 +71,9 @@ pub struct Report {
     /// The controller's next step, in words.
     pub next_action: String,
     pub diagnosis: Diagnosis,
+    /// The time left, from how long the ordinals done so far took (mid-rollout only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eta: Option<String>,
 }
 
 /// Builds the report of `snap` with its planned pass `plan`.
@@ -171,7 +174,7 @@ pub fn report(snap: &Snapshot, plan: &Plan, now: Timestamp, profile: &Profile) -
     }
     rows.extend(condemned);
     let s = &plan.status;
-    Report {
+    let mut r = Report {
         namespace: view.namespace.to_string(),
         name: view.name.to_string(),
         replicas: view.replicas,
@@ -196,7 +199,19 @@ pub fn report(snap: &Snapshot, plan: &Plan, now: Timestamp, profile: &Profile) -
         squatters,
         next_action: next_action(plan),
         diagnosis: plan.diagnosis.clone(),
+        eta: None,
+    };
+    let stepping = snap
+        .set()
+        .metadata
+        .annotations
+        .as_ref()
+        .is_some_and(|a| a.contains_key(super::stepping::ORIGIN_ANNOTATION));
+    // Only while it moves: a stuck or paused rollout has no time left to tell.
+    if r.diagnosis.state == super::diagnose::RolloutState::Progressing {
+        r.eta = super::eta::of_report(&r, stepping).map(|e| e.to_string());
     }
+    r
 }
 
 fn next_action(plan: &Plan) -> String {

@@ -163,6 +163,9 @@ pub fn table(r: &Report, wide: bool, style: Style) -> String {
         ));
     }
     s.push_str(&format!("Next:      {}\n", r.next_action));
+    if let Some(eta) = &r.eta {
+        s.push_str(&format!("Left:      {eta}\n"));
+    }
     s.push_str(&super::diagnosis(&r.diagnosis, style));
     s
 }

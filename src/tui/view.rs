@@ -396,10 +396,14 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 fn footer(f: &mut Frame, app: &App, r: &Report, area: Rect, p: &Paint) {
-    let mut lines = vec![Line::from(vec![
+    let mut next = vec![
         Span::styled("Next: ", p.bold()),
         Span::raw(app.next_action.clone()),
-    ])];
+    ];
+    if let Some(eta) = &r.eta {
+        next.push(Span::styled(format!("   {eta}"), p.fg(Color::Cyan)));
+    }
+    let mut lines = vec![Line::from(next)];
     if r.diagnosis.state == RolloutState::Stuck {
         lines.push(Line::from(vec![
             Span::styled("Stuck: ", p.fg(Color::Red).add_modifier(Modifier::BOLD)),

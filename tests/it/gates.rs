@@ -340,3 +340,110 @@ async fn bad_gate_files_are_refused_naming_the_line_and_presets_are_listed() {
         "{out}"
     );
 }
+
+/// The `--all` progress line estimates the time left from the steps done so far: on the
+/// wall clock, 10 replicas whose pods are Ready 2 s after creation, the ETA printed after
+/// the third step is within 25% of the time the rollout actually still took.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_eta_after_three_steps_is_within_a_quarter_of_the_time_left() {
+    use kubectl_sts::sim::scenario::{Scenario, Step, apply};
+    use kubectl_sts::sim::{Clock, Cluster, Config};
+    use tokio::io::AsyncBufReadExt;
+    let mut config = Config::default();
+    config.kubelet.ready_after = jiff::SignedDuration::from_secs(2);
+    config.kubelet.max_grace = jiff::SignedDuration::from_millis(100);
+    let mut c = Cluster::new(config);
+    c.start_at(jiff::Timestamp::now() - jiff::SignedDuration::from_secs(600));
+    Scenario::load("default").unwrap().start(&mut c).unwrap();
+    for s in [
+        Step::Scale {
+            set: "web".into(),
+            replicas: 10,
+        },
+        Step::Wait("60s".into()),
+        Step::SetPartition {
+            set: "web".into(),
+            partition: 10,
+        },
+        Step::SetImage {
+            set: "web".into(),
+            container: None,
+            image: "nginx:1.26".into(),
+        },
+        Step::Wait("10s".into()),
+    ] {
+        apply(&mut c, &s).unwrap();
+    }
+    c.set_clock(Clock::Wall);
+    let live = serve(c).await;
+    let mut child = live.spawn(&[
+        "rollout",
+        "web",
+        "--all",
+        "--stable-for",
+        "0s",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut etas: Vec<(std::time::Instant, String)> = Vec::new();
+    let mut ended = None;
+    let mut status = String::new();
+    let run = async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let e: Value = serde_json::from_str(&line).unwrap();
+            if e["type"] == "progress" && e["message"].as_str().unwrap_or("").contains("ETA") {
+                etas.push((
+                    std::time::Instant::now(),
+                    e["message"].as_str().unwrap().to_string(),
+                ));
+                if etas.len() == 3 {
+                    // status says it too, from the pods alone.
+                    let out = live
+                        .spawn(&["status", "web"])
+                        .wait_with_output()
+                        .await
+                        .unwrap();
+                    status = String::from_utf8_lossy(&out.stdout).into_owned();
+                }
+            }
+            if e["type"] == "end" {
+                assert_eq!(e["exitCode"], 0, "{e}");
+                ended = Some(std::time::Instant::now());
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(120), run)
+        .await
+        .unwrap();
+    let ended = ended.expect("the rollout ended");
+    assert!(
+        status.contains("Left:      ETA ~") && status.contains("of 10 ordinals, median"),
+        "{status}"
+    );
+    assert_eq!(
+        etas.len(),
+        9,
+        "one estimate after each step but the last: {etas:?}"
+    );
+    let (at, message) = &etas[2];
+    assert!(message.contains("(3 of 10 ordinals, median"), "{message}");
+    // "ETA ~14.7s (…)" or "ETA ~1m3s (…)"
+    let text = message
+        .split("ETA ~")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    let estimate = kubectl_sts::duration::parse_std(text)
+        .unwrap()
+        .as_secs_f64();
+    let actual = ended.duration_since(*at).as_secs_f64();
+    eprintln!("ETA after step 3: {estimate:.1}s; actually {actual:.1}s");
+    assert!(
+        (estimate - actual).abs() <= 0.25 * actual,
+        "estimate {estimate:.1}s vs actual {actual:.1}s"
+    );
+}

@@ -71,6 +71,9 @@ pub async fn run(
     // What this run left the set at (partition, update revision, replicas): anything else
     // found later was another client's change, never written over.
     let mut expected: Option<(i32, String, i32)> = None;
+    // How long each ordinal stepped in this run took (partition patch → gates passed),
+    // for the estimate of the time left.
+    let mut per_ordinal: Vec<jiff::SignedDuration> = Vec::new();
     loop {
         let snap = load::snapshot(&conn.client, &target.namespace, name).await?;
         let r = report_of(&snap, setup, io);
@@ -164,6 +167,7 @@ pub async fn run(
                     template: None,
                 });
                 ask(io, opts, steps, &what).await?;
+                let began = io.clock.monotonic();
                 let mut patch = json!({"spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": to}}}});
                 if !annotations.contains_key(ORIGIN_ANNOTATION) {
                     patch["metadata"] =
@@ -192,6 +196,19 @@ pub async fn run(
                 gate::mark_verified(conn, io, target, to).await?;
                 steps += 1;
                 expected = Some((to, r.update_revision.clone(), r.replicas));
+                let took = io.clock.monotonic().duration_since(began);
+                let n = ordinals.len().max(1);
+                let each = jiff::SignedDuration::try_from(took / n as u32).unwrap_or_default();
+                per_ordinal.extend(std::iter::repeat_n(each, n));
+                let left = usize::try_from(to - r.start_ordinal).unwrap_or(0);
+                if opts.all
+                    && left > 0
+                    && let Some(eta) = crate::model::eta::Eta::of(&per_ordinal, left)
+                {
+                    io.emit(Event::Progress {
+                        message: format!("{name}: {eta}"),
+                    });
+                }
             }
             Next::Delete { pod, ordinal } => {
                 let what = format!("delete {pod} so it is recreated on {}", r.update_revision);
