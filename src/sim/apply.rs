@@ -108,6 +108,25 @@ fn item_key(keys: &[String], item: &Value) -> String {
     format!("k:{}", serde_json::to_string(&m).unwrap_or_default())
 }
 
+/// One step of a path: a field, or a keyed list item (its key fields and values).
+enum Step<'p> {
+    Field(&'p str),
+    Item(Map<String, Value>),
+}
+
+fn step_of(step: &str) -> Option<Step<'_>> {
+    match (step.strip_prefix("f:"), step.strip_prefix("k:")) {
+        (Some(f), _) => Some(Step::Field(f)),
+        (_, Some(k)) => serde_json::from_str(k).ok().map(Step::Item),
+        _ => None,
+    }
+}
+
+/// Whether a list item has the key fields and values `want`.
+fn is_item(item: &Value, want: &Map<String, Value>) -> bool {
+    want.iter().all(|(k, v)| item.get(k) == Some(v))
+}
+
 /// The value at `path` in `obj` (None when absent).
 fn value_at<'v>(obj: &'v Value, path: &[String]) -> Option<&'v Value> {
     let mut v = obj;
@@ -115,15 +134,20 @@ fn value_at<'v>(obj: &'v Value, path: &[String]) -> Option<&'v Value> {
         if step == "." {
             return Some(v);
         }
-        v = match (step.strip_prefix("f:"), step.strip_prefix("k:")) {
-            (Some(f), _) => v.get(f)?,
-            (_, Some(k)) => {
-                let want: Map<String, Value> = serde_json::from_str(k).ok()?;
-                v.as_array()?
-                    .iter()
-                    .find(|item| want.iter().all(|(kk, kv)| item.get(kk) == Some(kv)))?
-            }
-            _ => return None,
+        v = match step_of(step)? {
+            Step::Field(f) => v.get(f)?,
+            Step::Item(want) => v.as_array()?.iter().find(|i| is_item(i, &want))?,
+        };
+    }
+    Some(v)
+}
+
+fn value_mut<'v>(obj: &'v mut Value, path: &[String]) -> Option<&'v mut Value> {
+    let mut v = obj;
+    for step in path {
+        v = match step_of(step)? {
+            Step::Field(f) => v.get_mut(f)?,
+            Step::Item(want) => v.as_array_mut()?.iter_mut().find(|i| is_item(i, &want))?,
         };
     }
     Some(v)
@@ -137,34 +161,17 @@ fn remove_at(obj: &mut Value, path: &[String]) {
     if last == "." {
         // The keyed item itself.
         if let Some((item, list_path)) = parent.split_last()
-            && let Some(k) = item.strip_prefix("k:")
-            && let Ok(want) = serde_json::from_str::<Map<String, Value>>(k)
+            && let Some(Step::Item(want)) = step_of(item)
             && let Some(list) = value_mut(obj, list_path).and_then(Value::as_array_mut)
         {
-            list.retain(|i| !want.iter().all(|(kk, kv)| i.get(kk) == Some(kv)));
+            list.retain(|i| !is_item(i, &want));
         }
         return;
     }
-    if let (Some(f), Some(Value::Object(m))) = (last.strip_prefix("f:"), value_mut(obj, parent)) {
+    if let (Some(Step::Field(f)), Some(Value::Object(m))) = (step_of(last), value_mut(obj, parent))
+    {
         m.remove(f);
     }
-}
-
-fn value_mut<'v>(obj: &'v mut Value, path: &[String]) -> Option<&'v mut Value> {
-    let mut v = obj;
-    for step in path {
-        v = match (step.strip_prefix("f:"), step.strip_prefix("k:")) {
-            (Some(f), _) => v.get_mut(f)?,
-            (_, Some(k)) => {
-                let want: Map<String, Value> = serde_json::from_str(k).ok()?;
-                v.as_array_mut()?
-                    .iter_mut()
-                    .find(|item| want.iter().all(|(kk, kv)| item.get(kk) == Some(kv)))?
-            }
-            _ => return None,
-        };
-    }
-    Some(v)
 }
 
 /// Merges `applied` into `live`: maps by key, keyed lists by item, the rest replaced.

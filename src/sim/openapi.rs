@@ -318,37 +318,45 @@ fn paths(api_version: &str) -> Map<String, Value> {
     out
 }
 
+/// The schemas, built once (field validation and server-side apply read them).
+fn schema_map() -> &'static Map<String, Value> {
+    static SCHEMAS: OnceLock<Map<String, Value>> = OnceLock::new();
+    SCHEMAS.get_or_init(schemas)
+}
+
+/// The two group-version documents, serialised, with their hashes: built on the first
+/// request for them, kept as bytes (a tree of values would take several times the room).
 struct Documents {
-    schemas: Map<String, Value>,
-    core: Value,
-    apps: Value,
+    core: (Vec<u8>, String),
+    apps: (Vec<u8>, String),
 }
 
 fn documents() -> &'static Documents {
     static DOCS: OnceLock<Documents> = OnceLock::new();
     DOCS.get_or_init(|| {
-        let schemas = schemas();
         let doc = |api_version: &str| {
-            json!({
+            let bytes = serde_json::to_vec(&json!({
                 "openapi": "3.0.0",
                 "info": {"title": "Kubernetes", "version": "unversioned"},
                 "paths": paths(api_version),
-                "components": {"schemas": schemas},
-            })
+                "components": {"schemas": schema_map()},
+            }))
+            .unwrap_or_default();
+            let hash = hash(&bytes);
+            (bytes, hash)
         };
         Documents {
             core: doc("v1"),
             apps: doc("apps/v1"),
-            schemas,
         }
     })
 }
 
 /// A stable tag for a document's content, as the `hash` of its URL.
-fn hash(doc: &Value) -> String {
+fn hash(doc: &[u8]) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    doc.to_string().hash(&mut h);
+    doc.hash(&mut h);
     format!("{:016X}", h.finish())
 }
 
@@ -356,17 +364,17 @@ fn hash(doc: &Value) -> String {
 pub fn root() -> Value {
     let docs = documents();
     json!({"paths": {
-        "api/v1": {"serverRelativeURL": format!("/openapi/v3/api/v1?hash={}", hash(&docs.core))},
-        "apis/apps/v1": {"serverRelativeURL": format!("/openapi/v3/apis/apps/v1?hash={}", hash(&docs.apps))},
+        "api/v1": {"serverRelativeURL": format!("/openapi/v3/api/v1?hash={}", docs.core.1)},
+        "apis/apps/v1": {"serverRelativeURL": format!("/openapi/v3/apis/apps/v1?hash={}", docs.apps.1)},
     }})
 }
 
-/// `GET /openapi/v3/{group-version path}` (`api/v1`, `apis/apps/v1`).
-pub fn document(path: &str) -> Option<&'static Value> {
+/// `GET /openapi/v3/{group-version path}` (`api/v1`, `apis/apps/v1`), as JSON.
+pub fn document(path: &str) -> Option<&'static [u8]> {
     let docs = documents();
     match path {
-        "api/v1" => Some(&docs.core),
-        "apis/apps/v1" => Some(&docs.apps),
+        "api/v1" => Some(&docs.core.0),
+        "apis/apps/v1" => Some(&docs.apps.0),
         _ => None,
     }
 }
@@ -375,13 +383,13 @@ pub fn document(path: &str) -> Option<&'static Value> {
 /// (`spec.template.spec.containers[0].imagePullPolcy`), as `fieldValidation=Strict`
 /// refuses them.
 pub fn unknown_fields(kind: Kind, obj: &Value) -> Vec<String> {
-    let docs = documents();
+    let schemas = schema_map();
     let Some((_, name)) = kinds().into_iter().find(|(k, _)| *k == kind) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    if let Some(schema) = docs.schemas.get(name) {
-        walk(&docs.schemas, schema, obj, "", &mut out);
+    if let Some(schema) = schemas.get(name) {
+        walk(schemas, schema, obj, "", &mut out);
     }
     out
 }
@@ -389,7 +397,7 @@ pub fn unknown_fields(kind: Kind, obj: &Value) -> Vec<String> {
 /// The schema of `kind`.
 pub fn schema(kind: Kind) -> Option<&'static Value> {
     let (_, name) = kinds().into_iter().find(|(k, _)| *k == kind)?;
-    documents().schemas.get(name)
+    schema_map().get(name)
 }
 
 /// The schema of the field `path` of `kind` (`["spec", "template"]`).
@@ -403,7 +411,7 @@ pub fn property(kind: Kind, path: &[&str]) -> Option<&'static Value> {
 
 /// The schema `s` stands for, its references followed.
 pub fn resolved(s: &Value) -> &Value {
-    resolve(&documents().schemas, s)
+    resolve(schema_map(), s)
 }
 
 /// The schema `s` stands for, following `$ref` and a one-element `allOf`.
@@ -466,7 +474,7 @@ mod tests {
 
     #[test]
     fn the_documents_describe_the_served_kinds_with_their_patch_metadata() {
-        let apps = document("apis/apps/v1").unwrap();
+        let apps: Value = serde_json::from_slice(document("apis/apps/v1").unwrap()).unwrap();
         let sts = &apps["components"]["schemas"]["io.k8s.api.apps.v1.StatefulSet"];
         assert_eq!(
             sts["x-kubernetes-group-version-kind"][0]["kind"],

@@ -490,7 +490,11 @@ fn stream_watch(shared: Arc<Shared>, w: Watch) -> HttpResponse<Body> {
                         // previous content at the change's resourceVersion).
                         let now_in =
                             ch.event != store::EventType::Deleted && matches(&w, &ch.object);
-                        let was_in = ch.prev.as_deref().is_some_and(|p| matches(&w, p));
+                        let was_in = match ch.prev.as_deref() {
+                            Some(p) => matches(&w, p),
+                            // Modified with its labels kept: it matched as it matches now.
+                            None => ch.event == store::EventType::Modified && now_in,
+                        };
                         let (event, object) = match (now_in, was_in) {
                             (true, false) => ("ADDED", (*ch.object).clone()),
                             (true, true) => ("MODIFIED", (*ch.object).clone()),

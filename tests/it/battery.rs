@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::kubectl::{Sim, json, kubectl, serve_scenario};
+use super::kubectl::{Sim, json, kubectl, serve_scenario, wait_for};
 
 const DB: &str = "apiVersion: apps/v1
 kind: StatefulSet
@@ -136,7 +136,13 @@ fn the_kubectl_battery_passes() {
         "{managers:?}"
     );
 
-    // wait, rollout restart + status.
+    // wait (once the scale-down the forced apply made is over: a pod listed and then
+    // deleted is NotFound to kubectl wait, on a real cluster too), rollout restart + status.
+    wait_for("db-2 to go", || {
+        json(&sim, &["get", "pods", "-l", "app=db"])["items"]
+            .as_array()
+            .is_some_and(|p| p.len() == 2)
+    });
     ok(
         &sim,
         &[

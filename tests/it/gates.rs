@@ -87,6 +87,26 @@ fn error_rate(url: &str) -> String {
     )
 }
 
+/// `rollout web --all` of the held `default` scenario with the error-rate gate against
+/// the Prometheus at `url`, and `extra` flags.
+async fn roll_out_gated(url: &str, extra: &[&str]) -> (Live, i32, String, String) {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let file = gate_file(&live, &error_rate(url));
+    let mut args = vec![
+        "rollout",
+        "web",
+        "--all",
+        "--yes",
+        "--stable-for",
+        "0s",
+        "--gates",
+        &file,
+    ];
+    args.extend(extra);
+    let (code, out, err) = run_advancing(&live, &args).await;
+    (live, code, out, err)
+}
+
 fn images(live: &Live) -> Vec<String> {
     live.server.shared.read(|c| {
         c.store
@@ -111,24 +131,7 @@ fn events(out: &str) -> Vec<Value> {
 async fn a_rollout_passes_its_prometheus_gate_while_the_metric_is_good() {
     let good: BTreeMap<String, f64> = (0..5).map(|o| (format!("web-{o}"), 0.2)).collect();
     let prom = prometheus(good).await;
-    let live = serve(scenario("default", &held("nginx:1.26"))).await;
-    let file = gate_file(&live, &error_rate(&prom.url));
-    let (code, out, err) = run_advancing(
-        &live,
-        &[
-            "rollout",
-            "web",
-            "--all",
-            "--yes",
-            "--stable-for",
-            "0s",
-            "--gates",
-            &file,
-            "-o",
-            "json",
-        ],
-    )
-    .await;
+    let (live, code, out, err) = roll_out_gated(&prom.url, &["-o", "json"]).await;
     assert_eq!(code, 0, "{out}{err}");
     let gates: Vec<Value> = events(&out)
         .into_iter()
@@ -173,22 +176,7 @@ async fn a_metric_that_turns_bad_stops_the_rollout_with_its_evidence_and_auto_ro
     .map(|(p, v)| (p.to_string(), v))
     .collect();
     let prom = prometheus(script.clone()).await;
-    let live = serve(scenario("default", &held("nginx:1.26"))).await;
-    let file = gate_file(&live, &error_rate(&prom.url));
-    let (code, out, err) = run_advancing(
-        &live,
-        &[
-            "rollout",
-            "web",
-            "--all",
-            "--yes",
-            "--stable-for",
-            "0s",
-            "--gates",
-            &file,
-        ],
-    )
-    .await;
+    let (live, code, out, err) = roll_out_gated(&prom.url, &[]).await;
     assert_eq!(code, 1, "{out}{err}");
     let text = format!("{out}{err}");
     assert!(
@@ -201,23 +189,7 @@ async fn a_metric_that_turns_bad_stops_the_rollout_with_its_evidence_and_auto_ro
     assert_eq!(partition, 2, "stopped at the failing step");
 
     let prom = prometheus(script).await;
-    let live = serve(scenario("default", &held("nginx:1.26"))).await;
-    let file = gate_file(&live, &error_rate(&prom.url));
-    let (code, out, err) = run_advancing(
-        &live,
-        &[
-            "rollout",
-            "web",
-            "--all",
-            "--yes",
-            "--stable-for",
-            "0s",
-            "--gates",
-            &file,
-            "--auto-rollback",
-        ],
-    )
-    .await;
+    let (live, code, out, err) = roll_out_gated(&prom.url, &["--auto-rollback"]).await;
     assert_ne!(code, 0, "the rollout still failed: {out}{err}");
     let images = images(&live);
     assert_eq!(images.len(), 5);

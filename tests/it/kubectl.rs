@@ -98,7 +98,7 @@ pub fn json(sim: &Sim, args: &[&str]) -> Value {
     serde_json::from_str(&out).unwrap()
 }
 
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+pub fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
     let start = Instant::now();
     while !f() {
         assert!(

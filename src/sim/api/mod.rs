@@ -176,7 +176,7 @@ pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
         ["apis", "apps", "v1", rest @ ..] => resource(cluster, req, "apps/v1", rest),
         ["openapi", "v3"] => ok(super::openapi::root()),
         ["openapi", "v3", rest @ ..] => match super::openapi::document(&rest.join("/")) {
-            Some(doc) => ok(doc.clone()),
+            Some(doc) => Response::Raw(200, doc.to_vec()),
             None => err(ApiError::path_not_found(&req.path)),
         },
         _ => err(ApiError::path_not_found(&req.path)),
