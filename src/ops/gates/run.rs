@@ -344,4 +344,68 @@ mod tests {
                 .contains("parse error")
         );
     }
+
+    /// A runner that must not be reached.
+    struct Untouchable;
+
+    impl Runner for Untouchable {
+        fn command<'a>(
+            &'a self,
+            _: &'a str,
+            _: &'a [(String, String)],
+            _: Duration,
+        ) -> futures::future::BoxFuture<'a, std::result::Result<Exit, String>> {
+            panic!("a command ran against a pod the set does not control")
+        }
+        fn http_get<'a>(
+            &'a self,
+            _: &'a str,
+            _: Duration,
+        ) -> futures::future::BoxFuture<'a, std::result::Result<(u16, String), String>> {
+            panic!("a query ran against a pod the set does not control")
+        }
+    }
+
+    #[tokio::test]
+    async fn a_gate_never_runs_against_a_pod_the_set_does_not_control() {
+        let (_, gates) = super::super::parse(
+            "g",
+            "gates:\n- name: smoke\n  command: {run: 'check {{pod}}'}\n- name: errors\n  prometheus:\n    address: http://p:9090\n    query: up{pod=\"{{pod}}\"}\n    successCondition: result == 1\n",
+        )
+        .unwrap();
+        let client = kube::Client::new(
+            tower::service_fn(|_: http::Request<kube::client::Body>| async {
+                panic!("no request to the API server");
+                #[allow(unreachable_code)]
+                Ok::<http::Response<kube::client::Body>, std::convert::Infallible>(
+                    http::Response::new(kube::client::Body::empty()),
+                )
+            }),
+            "default",
+        );
+        let mut events: Vec<Event> = Vec::new();
+        let mut consent = crate::event::Given::Flag;
+        let mut io = Io {
+            events: &mut events,
+            consent: &mut consent,
+            clock: &crate::event::WallClock,
+        };
+        let foreign = |pod: &str| pod != "web-3";
+        let err = run(
+            &gates,
+            &Untouchable,
+            &client,
+            &mut io,
+            &Target::new("prod", "web"),
+            ("web-2a", &[3], &foreign),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            err.message
+                .contains("pod/web-3 is not controlled by statefulset/web"),
+            "{}",
+            err.message
+        );
+    }
 }
