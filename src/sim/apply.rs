@@ -328,11 +328,12 @@ pub fn record_update(
         return;
     }
     let mut owners = old.map(managers).unwrap_or_default();
-    let changed: BTreeSet<Path> = fields(kind, next)
-        .into_iter()
-        .filter(|p| old.and_then(|o| value_at(o, p)) != value_at(next, p))
-        .collect();
     let now_fields = fields(kind, next);
+    let changed: BTreeSet<Path> = now_fields
+        .iter()
+        .filter(|p| old.and_then(|o| value_at(o, p)) != value_at(next, p))
+        .cloned()
+        .collect();
     for set in owners.values_mut() {
         set.retain(|p| now_fields.contains(p) && !changed.contains(p));
     }

@@ -364,16 +364,7 @@ fn release_claim(store: &mut Store, ns: &str, name: &str) {
             p.pointer("/status/phase").and_then(Value::as_str),
             Some("Succeeded" | "Failed")
         );
-        !done
-            && p.pointer("/spec/volumes")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .any(|v| {
-                    v.pointer("/persistentVolumeClaim/claimName")
-                        .and_then(Value::as_str)
-                        == Some(name)
-                })
+        !done && super::queue::claims_of(p).any(|c| c == name)
     });
     if in_use {
         return;

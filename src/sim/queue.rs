@@ -36,7 +36,7 @@ impl Work {
 }
 
 /// The claims a pod's volumes name.
-fn claims_of(pod: &Value) -> impl Iterator<Item = String> + '_ {
+pub fn claims_of(pod: &Value) -> impl Iterator<Item = String> + '_ {
     pod.pointer("/spec/volumes")
         .and_then(Value::as_array)
         .into_iter()

@@ -123,8 +123,7 @@ impl Drop for Server {
 
 impl Server {
     /// Binds 127.0.0.1:`port` (0: any free port) and serves `cluster`.
-    pub async fn start(mut cluster: Cluster, port: u16) -> std::io::Result<Server> {
-        lag_for_test_runs(&mut cluster);
+    pub async fn start(cluster: Cluster, port: u16) -> std::io::Result<Server> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let rv = cluster.store.resource_version();
@@ -217,23 +216,9 @@ impl Server {
     }
 }
 
-/// Set (e.g. `20ms`), every simulated cluster served over a socket without a delay of
-/// its own reacts to writes that long after them (jittered), on any clock: the whole
-/// test suite runs against a control plane that lags as a real one does.
+/// The test suite's clusters react this long after a write (e.g. `20ms`; default 10 ms),
+/// jittered: it runs against a control plane that lags as a real one does.
 pub const DELAY_ENV: &str = "KUBECTL_STS_SIM_CONTROLLER_DELAY";
-
-fn lag_for_test_runs(cluster: &mut Cluster) {
-    if !cluster.config.controller_delay.is_zero() || matches!(cluster.config.clock, Clock::Tokio(_))
-    {
-        return;
-    }
-    if let Some(d) = std::env::var(DELAY_ENV)
-        .ok()
-        .and_then(|v| crate::duration::parse_std(&v).ok())
-    {
-        cluster.config.controller_delay = d;
-    }
-}
 
 /// A default place for the kubeconfig: the system temp directory.
 pub fn default_kubeconfig_path(port: u16) -> PathBuf {

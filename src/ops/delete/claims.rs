@@ -13,14 +13,13 @@ use crate::event::{Event, Intended, Object};
 use crate::model::teardown;
 use crate::ops::{Io, Target};
 
-/// The claims of the namespace that carry a teardown mark of `ns/name`, as they are now.
-pub(super) async fn marked_claims(
+/// Every claim of the namespace, as it is now.
+async fn list_claims(
     conn: &Connection,
     ns: &str,
-    name: &str,
-) -> Result<Vec<PersistentVolumeClaim>> {
+) -> Result<kube::core::ObjectList<PersistentVolumeClaim>> {
     let api: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), ns);
-    let all = crate::cluster::retry::read(|| async {
+    Ok(crate::cluster::retry::read(|| async {
         api.list(&ListParams::default()).await.map_err(|e| {
             ClusterError::from_kube(
                 format!("list persistentvolumeclaims in namespace {ns:?}"),
@@ -28,7 +27,16 @@ pub(super) async fn marked_claims(
             )
         })
     })
-    .await?;
+    .await?)
+}
+
+/// The claims of the namespace that carry a teardown mark of `ns/name`, as they are now.
+pub(super) async fn marked_claims(
+    conn: &Connection,
+    ns: &str,
+    name: &str,
+) -> Result<Vec<PersistentVolumeClaim>> {
+    let all = list_claims(conn, ns).await?;
     Ok(all
         .items
         .into_iter()
@@ -101,19 +109,10 @@ pub(super) async fn wait_claims_gone(
     uids: &[&str],
     timeout: std::time::Duration,
 ) -> Result<()> {
-    let api: Api<PersistentVolumeClaim> = Api::namespaced(conn.client.clone(), ns);
     let deadline = io.clock.monotonic() + timeout;
     let mut announced = false;
     loop {
-        let all = crate::cluster::retry::read(|| async {
-            api.list(&ListParams::default()).await.map_err(|e| {
-                ClusterError::from_kube(
-                    format!("list persistentvolumeclaims in namespace {ns:?}"),
-                    e,
-                )
-            })
-        })
-        .await?;
+        let all = list_claims(conn, ns).await?;
         let left: Vec<String> = all
             .items
             .iter()

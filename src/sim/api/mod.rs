@@ -59,24 +59,29 @@ impl Request {
         if self.param("fieldValidation") != Some("Strict") {
             return Ok(());
         }
-        let unknown = super::openapi::unknown_fields(kind, obj);
-        if unknown.is_empty() {
-            return Ok(());
-        }
-        let fields: Vec<String> = unknown
-            .iter()
-            .map(|f| format!("unknown field \"{f}\""))
-            .collect();
-        let (_, version) = kind
-            .api_version()
-            .split_once('/')
-            .unwrap_or(("", kind.api_version()));
-        Err(ApiError::bad_request(&format!(
-            "{k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
-            fields.join(", "),
-            k = kind.name()
-        )))
+        known_fields_only(kind, obj)
     }
+}
+
+/// Refuses an object with fields its schema does not declare, as strict decoding does.
+fn known_fields_only(kind: Kind, obj: &Value) -> Result<(), ApiError> {
+    let unknown = super::openapi::unknown_fields(kind, obj);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let fields: Vec<String> = unknown
+        .iter()
+        .map(|f| format!("unknown field \"{f}\""))
+        .collect();
+    let (_, version) = kind
+        .api_version()
+        .split_once('/')
+        .unwrap_or(("", kind.api_version()));
+    Err(ApiError::bad_request(&format!(
+        "{k} in version \"{version}\" cannot be handled as a {k}: strict decoding error: {}",
+        fields.join(", "),
+        k = kind.name()
+    )))
 }
 
 /// Where a watch starts.

@@ -107,11 +107,7 @@ fn server_side_apply(
     }
     // Strict field validation is the default for apply.
     if req.param("fieldValidation") != Some("Ignore") {
-        let strict = Request {
-            query: vec![("fieldValidation".into(), "Strict".into())],
-            ..req.clone()
-        };
-        strict.strict(r.kind, &config)?;
+        super::known_fields_only(r.kind, &config)?;
     }
     let sent = |f: &str| config.pointer(f).and_then(Value::as_str).unwrap_or("");
     if !sent("/metadata/name").is_empty() && sent("/metadata/name") != name {
