@@ -100,12 +100,14 @@ pub struct StepArgs {
     pub stable_for: std::time::Duration,
 
     /// Gate: run this shell command per newly updated pod (STS_POD, STS_ORDINAL,
-    /// STS_NAMESPACE, STS_STATEFULSET, STS_SERVICE in its environment); non-zero fails.
+    /// STS_NAMESPACE, STS_STATEFULSET, STS_SERVICE, STS_DNS, STS_REVISION in its
+    /// environment); non-zero fails. Shorthand for a `command` gate named check-cmd.
     #[arg(long, value_name = "CMD")]
     pub check_cmd: Option<String>,
 
     /// Gate: GET this URL per newly updated pod; any status but 2xx fails. {pod},
-    /// {ordinal}, {service}, {namespace} and {dns} (the pod's stable DNS name) are filled in.
+    /// {ordinal}, {service}, {namespace} and {dns} (the pod's stable DNS name) are filled
+    /// in. Shorthand for an `http` gate named check-http.
     #[arg(long, value_name = "URL")]
     pub check_http: Option<String>,
 
@@ -115,12 +117,17 @@ pub struct StepArgs {
     #[arg(long, value_name = "FILE|preset:NAME")]
     pub gates: Vec<String>,
 
+    /// One gate inline: the YAML of one entry of a gate file, e.g. `{name: up, http:
+    /// {url: 'http://{{dns}}:8080/up'}, whileBaking: true}`. Repeatable.
+    #[arg(long, value_name = "SPEC")]
+    pub gate: Vec<String>,
+
     /// Fail a step that has not passed its gates after this long.
     #[arg(long, allow_hyphen_values = true, value_name = "DUR", default_value = "10m", value_parser = crate::duration::parse_std)]
     pub step_timeout: std::time::Duration,
 
     /// Kill a --check-cmd or --check-http that has not answered after this long (the
-    /// check fails).
+    /// check fails). Gates from files set their own `timeout`.
     #[arg(long, allow_hyphen_values = true, value_name = "DUR", default_value = "1m", value_parser = crate::duration::parse_std)]
     pub check_timeout: std::time::Duration,
 

@@ -68,9 +68,20 @@ pub fn options(by: u32, args: &StepArgs) -> Result<Options> {
     if args.pause_between.is_some() && !args.all {
         return Err(Error::input("--pause-between only applies with --all"));
     }
-    let mut gates = Vec::new();
+    // The flags first (the shorthands, as before), then files and presets, then the
+    // one-offs, in the order given.
+    let mut gates = crate::ops::gates::from_flags(
+        args.check_cmd.as_deref(),
+        args.check_http.as_deref(),
+        args.check_timeout,
+    );
     for g in &args.gates {
         gates.extend(crate::ops::gates::load(g).map_err(Error::input)?);
+    }
+    for (i, g) in args.gate.iter().enumerate() {
+        gates.push(
+            crate::ops::gates::inline(&format!("--gate #{}", i + 1), g).map_err(Error::input)?,
+        );
     }
     Ok(Options {
         by,
@@ -79,9 +90,6 @@ pub fn options(by: u32, args: &StepArgs) -> Result<Options> {
         pause_between: args.pause_between,
         stable_for: args.stable_for,
         checks: Checks {
-            command: args.check_cmd.clone(),
-            http: args.check_http.clone(),
-            timeout: args.check_timeout,
             gates,
             runner: Box::new(System),
         },

@@ -1,15 +1,10 @@
-//! The user's checks on a step (`--check-cmd`, `--check-http`): what they are given, how
-//! they are judged, and the runners that execute them — behind [`Runner`], so tests can
+//! What runs a step's checks (the gates of `--gates`, `--gate`, `--check-cmd` and
+//! `--check-http`; judged in `ops::gates`): the runners behind [`Runner`], so tests can
 //! fake the outside world and the step never spawns or connects by itself.
 
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-
-use super::{Io, Target};
-use crate::error::{Error, Result};
-use crate::event::{Event, Verdict};
-use crate::model::Snapshot;
 
 /// How a command ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,13 +33,9 @@ pub trait Runner: Send + Sync {
     ) -> BoxFuture<'a, std::result::Result<(u16, String), String>>;
 }
 
-/// The user's checks for a step.
+/// The gates of a step — `--check-cmd` and `--check-http` among them, as the gates
+/// they are shorthands for — and what runs them.
 pub struct Checks {
-    pub command: Option<String>,
-    pub http: Option<String>,
-    /// A check that has not answered by then fails (a command is killed).
-    pub timeout: Duration,
-    /// The gates of `--gates` files and presets.
     pub gates: Vec<super::gates::Gate>,
     pub runner: Box<dyn Runner>,
 }
@@ -53,133 +44,9 @@ impl Checks {
     /// No checks.
     pub fn none() -> Checks {
         Checks {
-            command: None,
-            http: None,
-            timeout: Duration::from_secs(60),
             gates: Vec::new(),
             runner: Box::new(System),
         }
-    }
-}
-
-/// What a check is told about the pod: `STS_*` variables for a command, `{…}`
-/// placeholders in a URL.
-fn facts(target: &Target, snap: &Snapshot, ordinal: i32) -> Vec<(String, String)> {
-    let name = target.name.as_str();
-    let service = snap
-        .set()
-        .spec
-        .as_ref()
-        .and_then(|s| s.service_name.clone())
-        .unwrap_or_default();
-    let ns = target.namespace.as_str();
-    let pod = format!("{name}-{ordinal}");
-    let dns = format!("{pod}.{service}.{ns}.svc");
-    [
-        ("POD", pod),
-        ("ORDINAL", ordinal.to_string()),
-        ("NAMESPACE", ns.to_string()),
-        ("STATEFULSET", name.to_string()),
-        ("SERVICE", service),
-        ("DNS", dns),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
-}
-
-/// Runs the checks for each ordinal (highest first); a `gate` event for each verdict.
-/// The first failure stops with a "step failed" error.
-pub async fn run(
-    checks: &Checks,
-    io: &mut Io<'_>,
-    target: &Target,
-    snap: &Snapshot,
-    ordinals: &[i32],
-) -> Result<()> {
-    for &o in ordinals.iter().rev() {
-        let facts = facts(target, snap, o);
-        let pod = facts[0].1.clone();
-        if let Some(cmd) = &checks.command {
-            let env: Vec<(String, String)> = facts
-                .iter()
-                .map(|(k, v)| (format!("STS_{k}"), v.clone()))
-                .collect();
-            let (verdict, evidence) = match checks.runner.command(cmd, &env, checks.timeout).await {
-                Ok(Exit::Exited {
-                    success: true,
-                    status,
-                }) => (Verdict::Passed, status),
-                Ok(Exit::Exited { status, .. }) => {
-                    (Verdict::Failed, format!("exited with {status}"))
-                }
-                Ok(Exit::TimedOut) => (
-                    Verdict::Failed,
-                    format!(
-                        "did not finish within --check-timeout {}; it was killed",
-                        crate::duration::human(checks.timeout)
-                    ),
-                ),
-                Err(e) => (Verdict::Inconclusive, format!("cannot run sh: {e}")),
-            };
-            verdict_of(
-                io,
-                "check-cmd",
-                &pod,
-                verdict,
-                &evidence,
-                format!("--check-cmd for {pod}"),
-            )?;
-        }
-        if let Some(url) = &checks.http {
-            let url = facts.iter().fold(url.clone(), |u, (k, v)| {
-                u.replace(&format!("{{{}}}", k.to_lowercase()), v)
-            });
-            let (verdict, evidence) = match checks.runner.http_get(&url, checks.timeout).await {
-                Ok((code, _)) if (200..300).contains(&code) => {
-                    (Verdict::Passed, format!("answered {code}"))
-                }
-                Ok((code, _)) => (Verdict::Failed, format!("answered {code}")),
-                Err(e) => (Verdict::Failed, e),
-            };
-            verdict_of(
-                io,
-                "check-http",
-                &pod,
-                verdict,
-                &evidence,
-                format!("--check-http {url} for {pod}"),
-            )?;
-        }
-    }
-    Ok(())
-}
-
-/// The `gate` event; an error unless it passed.
-fn verdict_of(
-    io: &mut Io<'_>,
-    name: &str,
-    pod: &str,
-    result: Verdict,
-    evidence: &str,
-    what: String,
-) -> Result<()> {
-    let passed = result == Verdict::Passed;
-    io.emit(Event::Gate {
-        name: name.into(),
-        pod: Some(pod.into()),
-        result,
-        evidence: evidence.into(),
-        message: if passed {
-            format!("✓ {what} passed ({evidence})")
-        } else {
-            format!("✗ {what}: {evidence}")
-        },
-    });
-    if passed {
-        Ok(())
-    } else {
-        Err(Error::failed(format!("step failed: {what}: {evidence}")))
     }
 }
 
@@ -267,176 +134,4 @@ async fn http_get(url: &str, timeout: Duration) -> std::result::Result<(u16, Str
     tokio::time::timeout(timeout, fut)
         .await
         .map_err(|_| format!("no answer within {}s", timeout.as_secs()))?
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::{Arc, Mutex};
-
-    /// Answers from a script and remembers what it was asked.
-    struct Fake {
-        exit: Exit,
-        code: u16,
-        asked: Arc<Mutex<Vec<String>>>,
-    }
-
-    impl Runner for Fake {
-        fn command<'a>(
-            &'a self,
-            command: &'a str,
-            env: &'a [(String, String)],
-            _: Duration,
-        ) -> BoxFuture<'a, std::result::Result<Exit, String>> {
-            let pod = env
-                .iter()
-                .find(|(k, _)| k == "STS_POD")
-                .map(|(_, v)| v.clone());
-            self.asked
-                .lock()
-                .unwrap()
-                .push(format!("{command} {pod:?}"));
-            Box::pin(async move { Ok(self.exit.clone()) })
-        }
-        fn http_get<'a>(
-            &'a self,
-            url: &'a str,
-            _: Duration,
-        ) -> BoxFuture<'a, std::result::Result<(u16, String), String>> {
-            self.asked.lock().unwrap().push(url.to_string());
-            Box::pin(async move { Ok((self.code, String::new())) })
-        }
-    }
-
-    fn snap() -> Snapshot {
-        let set = serde_json::json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
-            "metadata": {"name": "web", "namespace": "prod"},
-            "spec": {"replicas": 3, "serviceName": "web-svc", "selector": {"matchLabels": {"app": "web"}},
-                     "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": []}}}});
-        Snapshot::from_objects(vec![set], Some("web")).unwrap()
-    }
-
-    #[tokio::test]
-    async fn checks_run_per_ordinal_highest_first_and_report_gate_events() {
-        let fake = Fake {
-            exit: Exit::Exited {
-                success: true,
-                status: "exit status: 0".into(),
-            },
-            code: 204,
-            asked: Arc::default(),
-        };
-        let asked = fake.asked.clone();
-        let checks = Checks {
-            command: Some("probe".into()),
-            http: Some("http://{dns}:8080/ready?o={ordinal}".into()),
-            timeout: Duration::from_secs(1),
-            gates: Vec::new(),
-            runner: Box::new(fake),
-        };
-        let mut events: Vec<Event> = Vec::new();
-        let mut consent = crate::event::Given::Flag;
-        let mut io = Io {
-            events: &mut events,
-            consent: &mut consent,
-            clock: &crate::event::WallClock,
-        };
-        let target = Target::new("prod", "web");
-        run(&checks, &mut io, &target, &snap(), &[1, 2])
-            .await
-            .unwrap();
-        let gates: Vec<_> = events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Gate {
-                    name, pod, result, ..
-                } => Some((name.clone(), pod.clone(), *result)),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(gates.len(), 4);
-        assert_eq!(
-            gates[0],
-            ("check-cmd".into(), Some("web-2".into()), Verdict::Passed)
-        );
-        assert_eq!(gates[1].0, "check-http");
-        assert_eq!(gates[2].1.as_deref(), Some("web-1"));
-        // What the runner was asked: the pod's facts, in the command's environment and
-        // the URL's placeholders.
-        let asked = asked.lock().unwrap().clone();
-        assert_eq!(
-            asked,
-            [
-                "probe Some(\"web-2\")",
-                "http://web-2.web-svc.prod.svc:8080/ready?o=2",
-                "probe Some(\"web-1\")",
-                "http://web-1.web-svc.prod.svc:8080/ready?o=1",
-            ]
-        );
-    }
-
-    #[tokio::test]
-    async fn a_failing_or_slow_check_fails_the_step_with_its_evidence() {
-        for (exit, code, want) in [
-            (
-                Exit::Exited {
-                    success: false,
-                    status: "exit status: 3".into(),
-                },
-                200,
-                "exited with exit status: 3",
-            ),
-            (Exit::TimedOut, 200, "it was killed"),
-            (
-                Exit::Exited {
-                    success: true,
-                    status: "exit status: 0".into(),
-                },
-                503,
-                "answered 503",
-            ),
-        ] {
-            let checks = Checks {
-                command: Some("probe".into()),
-                http: Some("http://{pod}.{service}.{namespace}.svc/".into()),
-                timeout: Duration::from_secs(1),
-                gates: Vec::new(),
-                runner: Box::new(Fake {
-                    exit,
-                    code,
-                    asked: Arc::default(),
-                }),
-            };
-            let mut events: Vec<Event> = Vec::new();
-            let mut consent = crate::event::Given::Flag;
-            let mut io = Io {
-                events: &mut events,
-                consent: &mut consent,
-                clock: &crate::event::WallClock,
-            };
-            let err = run(&checks, &mut io, &Target::new("prod", "web"), &snap(), &[2])
-                .await
-                .unwrap_err();
-            assert!(err.message.contains(want), "{}", err.message);
-            assert!(err.message.starts_with("step failed"), "{}", err.message);
-            let last = events.last().unwrap();
-            assert!(
-                matches!(
-                    last,
-                    Event::Gate {
-                        result: Verdict::Failed,
-                        ..
-                    }
-                ),
-                "{last:?}"
-            );
-            if want.contains("503") {
-                assert!(
-                    err.message.contains("http://web-2.web-svc.prod.svc/"),
-                    "{}",
-                    err.message
-                );
-            }
-        }
-    }
 }

@@ -1,9 +1,12 @@
-//! Gates as data (`--gates FILE`, `--gates preset:NAME`): checks run on each step of a
-//! rollout once its pods are healthy — a Prometheus query with a success condition, an
-//! HTTP endpoint (a URL, or a path on each pod through the API server's pod proxy), a
-//! command. Placeholders `{{ordinal}}`, `{{pod}}`, `{{namespace}}`, `{{set}}` and
-//! `{{revision}}` are filled per pod; a gate that names a pod runs on each pod of the
-//! step, the others once per step.
+//! Gates as data (`--gates FILE`, `--gates preset:NAME`, `--gate SPEC`): checks run on
+//! each step of a rollout once its pods are healthy — a Prometheus query with a success
+//! condition, an HTTP endpoint (a URL, or a path on each pod through the API server's pod
+//! proxy), a command. Placeholders `{{ordinal}}`, `{{pod}}`, `{{namespace}}`, `{{set}}`,
+//! `{{revision}}`, `{{service}}` and `{{dns}}` are filled per pod; a gate that names a pod
+//! runs on each pod of the step, the others once per step. A gate with `whileBaking:
+//! true` is also measured every `interval` while the step's pods bake (Ready, watched for
+//! `--stable-for`), and stops the step at once when it fails. `--check-cmd` and
+//! `--check-http` are shorthands for a `command` and an `http` gate ([`from_flags`]).
 //!
 //! ```yaml
 //! gates:
@@ -23,10 +26,18 @@ pub mod condition;
 mod run;
 
 pub use condition::Condition;
-pub use run::run;
+pub use run::{Subject, bake, run};
 
 /// The placeholders a gate may use.
-pub const PLACEHOLDERS: [&str; 5] = ["ordinal", "pod", "namespace", "set", "revision"];
+pub const PLACEHOLDERS: [&str; 7] = [
+    "ordinal",
+    "pod",
+    "namespace",
+    "set",
+    "revision",
+    "service",
+    "dns",
+];
 
 /// A gate file.
 #[derive(Clone, Debug, Deserialize)]
@@ -61,6 +72,12 @@ pub struct Spec {
     /// `interval`, before the gate fails.
     #[serde(default)]
     pub inconclusive_limit: Option<u32>,
+    /// How long one measurement may take (a query, a GET, a command: killed then).
+    #[serde(default)]
+    pub timeout: Option<String>,
+    /// Also measured every `interval` while the step bakes; a failure stops it at once.
+    #[serde(default)]
+    pub while_baking: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -79,6 +96,7 @@ pub struct Http {
     /// A path on each pod, through the API server's pod proxy.
     #[serde(default)]
     pub pod_proxy: Option<PodProxy>,
+    /// The status that passes; any 2xx when not given.
     #[serde(default)]
     pub expect_status: Option<u16>,
     /// A field of the JSON body (`status`, `health.state`), judged by `successCondition`.
@@ -116,6 +134,12 @@ pub struct Gate {
     pub inconclusive_limit: u32,
     /// Runs on each pod of the step (it names one), or once.
     pub per_pod: bool,
+    /// How long one measurement may take.
+    pub timeout: Duration,
+    /// What sets that bound, in messages (`its timeout`, `--check-timeout`).
+    pub timeout_from: &'static str,
+    /// Also measured while the step bakes.
+    pub while_baking: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -127,12 +151,12 @@ pub enum Check {
     },
     Http {
         target: HttpTarget,
-        expect_status: u16,
+        /// Any 2xx when `None`.
+        expect_status: Option<u16>,
         json: Option<(String, Condition)>,
     },
     Command {
         run: String,
-        timeout: Duration,
         env: Vec<(String, String)>,
     },
 }
@@ -172,8 +196,27 @@ pub fn parse(source: &str, text: &str) -> Result<(Option<String>, Vec<Gate>), St
             "{source}: no gates (a gate file lists them under `gates:`)"
         ));
     }
-    let mut gates = Vec::new();
-    for spec in file.gates {
+    let gates = file
+        .gates
+        .into_iter()
+        .map(|spec| compile(source, text, spec))
+        .collect::<Result<_, _>>()?;
+    Ok((file.description, gates))
+}
+
+/// One gate written on the command line (`--gate SPEC`: the YAML of one entry of a gate
+/// file, in flow style `{name: up, http: {url: …}}` or as a block).
+pub fn inline(source: &str, text: &str) -> Result<Gate, String> {
+    let spec: Spec = serde_saphyr::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        format!("{source}: {}", msg.lines().next().unwrap_or(&msg))
+    })?;
+    compile(source, text, spec)
+}
+
+/// A spec, checked, into a gate; `source` and `text` locate errors.
+fn compile(source: &str, text: &str, spec: Spec) -> Result<Gate, String> {
+    {
         let at = |needle: &str| match line_of(text, needle) {
             Some(n) => format!("{source}:{n}"),
             None => source.to_string(),
@@ -193,10 +236,11 @@ pub fn parse(source: &str, text: &str) -> Result<(Option<String>, Vec<Gate>), St
                 }
             }
         }
-        let per_pod = strings
-            .iter()
-            .any(|s| s.contains("{{pod}}") || s.contains("{{ordinal}}"))
-            || spec.http.as_ref().is_some_and(|h| h.pod_proxy.is_some());
+        let per_pod = strings.iter().any(|s| {
+            ["{{pod}}", "{{ordinal}}", "{{dns}}"]
+                .iter()
+                .any(|p| s.contains(p))
+        }) || spec.http.as_ref().is_some_and(|h| h.pod_proxy.is_some());
         let kinds = [
             spec.prometheus.is_some(),
             spec.http.is_some(),
@@ -251,19 +295,26 @@ pub fn parse(source: &str, text: &str) -> Result<(Option<String>, Vec<Gate>), St
             };
             Check::Http {
                 target,
-                expect_status: h.expect_status.unwrap_or(200),
+                expect_status: h.expect_status,
                 json,
             }
         } else if let Some(c) = &spec.command {
             Check::Command {
                 run: c.run.clone(),
-                timeout: duration(&c.timeout, Duration::from_secs(60), "timeout")?,
                 env: c.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             }
         } else {
             unreachable!("exactly one kind, checked above")
         };
-        gates.push(Gate {
+        // A command's own `timeout` (the older place for it) or the gate's.
+        let timeout = match &spec.command {
+            Some(Command {
+                timeout: Some(t), ..
+            }) => duration(&Some(t.clone()), Duration::ZERO, "timeout")?,
+            Some(_) => duration(&spec.timeout, Duration::from_secs(60), "timeout")?,
+            None => duration(&spec.timeout, Duration::from_secs(30), "timeout")?,
+        };
+        Ok(Gate {
             name: spec.name.clone(),
             check,
             count: spec.count.unwrap_or(1).max(1),
@@ -271,9 +322,61 @@ pub fn parse(source: &str, text: &str) -> Result<(Option<String>, Vec<Gate>), St
             failure_limit: spec.failure_limit.unwrap_or(0),
             inconclusive_limit: spec.inconclusive_limit.unwrap_or(0),
             per_pod,
-        });
+            timeout,
+            timeout_from: "its timeout",
+            while_baking: spec.while_baking,
+        })
     }
-    Ok((file.description, gates))
+}
+
+/// `--check-cmd` and `--check-http` as the gates they are shorthands for: a `command`
+/// gate and an `http` gate on each updated pod, bounded by `--check-timeout`. The URL's
+/// `{pod}`-style placeholders are the gate file's `{{pod}}`.
+pub fn from_flags(command: Option<&str>, http: Option<&str>, timeout: Duration) -> Vec<Gate> {
+    let gate = |name: &str, check: Check| Gate {
+        name: name.into(),
+        check,
+        count: 1,
+        interval: Duration::from_secs(10),
+        failure_limit: 0,
+        inconclusive_limit: 0,
+        per_pod: true,
+        timeout,
+        timeout_from: "--check-timeout",
+        while_baking: false,
+    };
+    let mut out = Vec::new();
+    if let Some(run) = command {
+        out.push(gate(
+            "check-cmd",
+            Check::Command {
+                run: run.to_string(),
+                env: Vec::new(),
+            },
+        ));
+    }
+    if let Some(url) = http {
+        out.push(gate(
+            "check-http",
+            Check::Http {
+                target: HttpTarget::Url(doubled(url)),
+                expect_status: None,
+                json: None,
+            },
+        ));
+    }
+    out
+}
+
+/// `{pod}` → `{{pod}}` for the known placeholders (the `--check-http` spelling); text
+/// already in the gate file's spelling is kept.
+fn doubled(s: &str) -> String {
+    if s.contains("{{") {
+        return s.to_string();
+    }
+    PLACEHOLDERS.iter().fold(s.to_string(), |s, p| {
+        s.replace(&format!("{{{p}}}"), &format!("{{{{{p}}}}}"))
+    })
 }
 
 /// Reads `--gates` (a file, or `preset:NAME`).
@@ -332,63 +435,4 @@ pub fn fill(s: &str, facts: &[(&str, String)]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_preset_parses() {
-        for (name, text) in PRESETS {
-            let (description, gates) = parse(name, text).unwrap_or_else(|e| panic!("{e}"));
-            assert!(
-                description.is_some_and(|d| !d.is_empty()),
-                "{name} is documented"
-            );
-            assert!(!gates.is_empty(), "{name}");
-        }
-    }
-
-    #[test]
-    fn unknown_placeholders_and_malformed_files_name_the_line() {
-        let text = "gates:\n- name: errors\n  prometheus:\n    address: http://p:9090\n    query: up{pod=\"{{podname}}\"}\n    successCondition: result < 1\n";
-        let e = parse("g.yaml", text).unwrap_err();
-        assert!(
-            e.starts_with("g.yaml:5: gate \"errors\": unknown placeholder {{podname}}"),
-            "{e}"
-        );
-        let e = parse("g.yaml", "gates:\n- name: x\n  prometheus: [\n").unwrap_err();
-        assert!(e.starts_with("g.yaml:") && e.contains("line"), "{e}");
-        let e = parse(
-            "g.yaml",
-            "gates:\n- name: x\n  promethus:\n    address: a\n",
-        )
-        .unwrap_err();
-        assert!(e.contains("promethus"), "{e}");
-        let e = parse(
-            "g.yaml",
-            "gates:\n- name: both\n  command: {run: 'true'}\n  http: {url: 'http://x'}\n",
-        )
-        .unwrap_err();
-        assert!(
-            e.starts_with("g.yaml:2: gate \"both\": needs exactly one"),
-            "{e}"
-        );
-        let e = parse("g.yaml", "gates:\n- name: c\n  prometheus:\n    address: a\n    query: q\n    successCondition: value < 1\n").unwrap_err();
-        assert!(e.starts_with("g.yaml:6:"), "{e}");
-    }
-
-    #[test]
-    fn a_gate_that_names_a_pod_runs_per_pod() {
-        let (_, gates) = parse("g", "gates:\n- name: a\n  command: {run: 'check {{pod}}'}\n- name: b\n  command: {run: 'check {{set}}'}\n- name: c\n  http: {podProxy: {port: 8080, path: /healthz}}\n").unwrap();
-        assert_eq!(
-            gates.iter().map(|g| g.per_pod).collect::<Vec<_>>(),
-            [true, false, true]
-        );
-        assert_eq!(
-            fill(
-                "{{set}}-{{ordinal}}",
-                &[("set", "web".into()), ("ordinal", "3".into())]
-            ),
-            "web-3"
-        );
-    }
-}
+mod tests;

@@ -1,16 +1,21 @@
 //! Running gates: measurements with their evidence, as `gate` events; a failure stops
-//! the step with the evidence (the query, the values, the threshold).
+//! the step with the evidence (the query, the values, the threshold). [`run`] judges a
+//! step's gates once its pods are healthy; [`bake`] keeps measuring the `whileBaking`
+//! ones while the pods bake.
 
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use serde_json::Value as Json;
+use tokio::time::Instant;
 
 use super::condition::Value;
 use super::{Check, Gate, HttpTarget, fill};
 use crate::error::{Error, Result};
-use crate::event::{Event, Verdict};
+use crate::event::{Event, Sink, Verdict};
+use crate::model::Snapshot;
 use crate::ops::checks::{Exit, Runner};
-use crate::ops::{Io, Target};
 
 /// What one measurement found.
 struct Measured {
@@ -25,48 +30,161 @@ fn measured(verdict: Verdict, evidence: impl Into<String>) -> Measured {
     }
 }
 
-/// Whether the set controls the pod of this name.
-pub type Controlled<'a> = &'a dyn Fn(&str) -> bool;
+/// What a step's gates are told about the set, read when they run: the revision it rolls
+/// to, its service, and the pods it controls (the only ones gated).
+#[derive(Clone, Debug, Default)]
+pub struct Subject {
+    pub namespace: String,
+    pub set: String,
+    pub service: String,
+    pub revision: String,
+    pub controlled: BTreeSet<String>,
+}
 
-/// Runs `gates` for the step that updated `ordinals` of `target` (to `revision`): the
-/// per-pod ones on each ordinal, highest first, the others once. Only pods the set
-/// controls are gated (`controlled`). The first failure stops with its evidence.
-pub async fn run(
-    gates: &[Gate],
-    runner: &dyn Runner,
-    client: &kube::Client,
-    io: &mut Io<'_>,
-    target: &Target,
-    (revision, ordinals, controlled): (&str, &[i32], Controlled<'_>),
-) -> Result<()> {
-    let (ns, set) = (target.namespace.as_str(), target.name.as_str());
-    for gate in gates {
-        let pods: Vec<Option<i32>> = if gate.per_pod {
+impl Subject {
+    /// The set of `snap` as it is now.
+    pub fn of(snap: &Snapshot) -> Subject {
+        let set = snap.set();
+        let uid = set.metadata.uid.clone().unwrap_or_default();
+        let controlled = snap
+            .pods()
+            .iter()
+            .filter(|p| {
+                p.metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|r| r.controller == Some(true) && r.uid == uid && !uid.is_empty())
+            })
+            .filter_map(|p| p.metadata.name.clone())
+            .collect();
+        Subject {
+            namespace: set.metadata.namespace.clone().unwrap_or_default(),
+            set: set.metadata.name.clone().unwrap_or_default(),
+            service: set
+                .spec
+                .as_ref()
+                .and_then(|s| s.service_name.clone())
+                .unwrap_or_default(),
+            revision: set
+                .status
+                .as_ref()
+                .and_then(|s| s.update_revision.clone())
+                .unwrap_or_default(),
+            controlled,
+        }
+    }
+
+    /// The pods `gate` runs on for a step that updated `ordinals` (highest first; one
+    /// run without a pod for a gate that names none), each with its placeholders'
+    /// values. A pod the set does not control is refused before anything runs.
+    fn targets(&self, gate: &Gate, ordinals: &[i32]) -> Result<Vec<(Option<String>, Facts)>> {
+        let ordinals: Vec<Option<i32>> = if gate.per_pod {
             ordinals.iter().rev().map(|o| Some(*o)).collect()
         } else {
             vec![None]
         };
-        for ordinal in pods {
-            let pod = ordinal.map(|o| format!("{set}-{o}"));
+        let mut out = Vec::new();
+        for ordinal in ordinals {
+            let pod = ordinal.map(|o| format!("{}-{o}", self.set));
             if let Some(p) = &pod
-                && !controlled(p)
+                && !self.controlled.contains(p)
             {
                 return Err(Error::failed(format!(
-                    "gate {:?}: pod/{p} is not controlled by statefulset/{set}; gates never run against it",
-                    gate.name
+                    "gate {:?}: pod/{p} is not controlled by statefulset/{}; gates never run against it",
+                    gate.name, self.set
                 )));
             }
-            let facts: Vec<(&str, String)> = vec![
+            let dns = match &pod {
+                Some(p) => format!("{p}.{}.{}.svc", self.service, self.namespace),
+                None => String::new(),
+            };
+            let facts = vec![
                 (
                     "ordinal",
                     ordinal.map(|o| o.to_string()).unwrap_or_default(),
                 ),
                 ("pod", pod.clone().unwrap_or_default()),
-                ("namespace", ns.to_string()),
-                ("set", set.to_string()),
-                ("revision", revision.to_string()),
+                ("namespace", self.namespace.clone()),
+                ("set", self.set.clone()),
+                ("revision", self.revision.clone()),
+                ("service", self.service.clone()),
+                ("dns", dns),
             ];
-            judge(gate, runner, client, io, (ns, pod.as_deref()), &facts).await?;
+            out.push((pod, facts));
+        }
+        Ok(out)
+    }
+}
+
+/// A gate's placeholders and their values.
+type Facts = Vec<(&'static str, String)>;
+
+/// The measurements of one gate on one pod, and whether they settle it.
+#[derive(Default)]
+struct Tally {
+    passed: u32,
+    failed: u32,
+    inconclusive: u32,
+}
+
+impl Tally {
+    /// Counts `m`; the verdict once there is one (`count` passes, or more failures or
+    /// inconclusive measurements than the gate tolerates), with the evidence.
+    fn add(&mut self, gate: &Gate, m: Measured) -> Option<(Verdict, String)> {
+        match m.verdict {
+            Verdict::Passed => self.passed += 1,
+            Verdict::Failed => self.failed += 1,
+            Verdict::Inconclusive => self.inconclusive += 1,
+        }
+        if self.failed > gate.failure_limit {
+            Some((Verdict::Failed, m.evidence))
+        } else if self.inconclusive > gate.inconclusive_limit {
+            Some((
+                Verdict::Failed,
+                format!(
+                    "{} (inconclusive {} time(s), more than inconclusiveLimit {})",
+                    m.evidence, self.inconclusive, gate.inconclusive_limit
+                ),
+            ))
+        } else if self.passed >= gate.count {
+            Some((Verdict::Passed, m.evidence))
+        } else {
+            None
+        }
+    }
+}
+
+/// `gate` (on `pod`) in words.
+fn what(gate: &Gate, pod: Option<&str>) -> String {
+    match pod {
+        Some(p) => format!("gate {:?} on {p}", gate.name),
+        None => format!("gate {:?}", gate.name),
+    }
+}
+
+/// Runs `gates` for the step that updated `ordinals` of `subject`: the per-pod ones on
+/// each ordinal, highest first, the others once. The first failure stops with its
+/// evidence.
+pub async fn run(
+    gates: &[Gate],
+    runner: &dyn Runner,
+    client: &kube::Client,
+    events: &mut dyn Sink,
+    subject: &Subject,
+    ordinals: &[i32],
+) -> Result<()> {
+    for gate in gates {
+        for (pod, facts) in subject.targets(gate, ordinals)? {
+            judge(
+                gate,
+                runner,
+                client,
+                events,
+                subject,
+                (pod.as_deref(), &facts),
+            )
+            .await?;
         }
     }
     Ok(())
@@ -78,68 +196,131 @@ async fn judge(
     gate: &Gate,
     runner: &dyn Runner,
     client: &kube::Client,
-    io: &mut Io<'_>,
-    (ns, pod): (&str, Option<&str>),
-    facts: &[(&str, String)],
+    events: &mut dyn Sink,
+    subject: &Subject,
+    (pod, facts): (Option<&str>, &Facts),
 ) -> Result<()> {
-    let (mut passed, mut failed, mut inconclusive) = (0u32, 0u32, 0u32);
-    let what = match pod {
-        Some(p) => format!("gate {:?} on {p}", gate.name),
-        None => format!("gate {:?}", gate.name),
-    };
+    let mut tally = Tally::default();
+    let what = what(gate, pod);
     loop {
-        let m = measure(&gate.check, runner, client, ns, pod, facts).await;
-        let mut last = m.evidence.clone();
-        match m.verdict {
-            Verdict::Passed => passed += 1,
-            Verdict::Failed => failed += 1,
-            Verdict::Inconclusive => inconclusive += 1,
-        }
-        let outcome = if failed > gate.failure_limit {
-            Some(Verdict::Failed)
-        } else if inconclusive > gate.inconclusive_limit {
-            last = format!(
-                "{last} (inconclusive {inconclusive} time(s), more than inconclusiveLimit {})",
-                gate.inconclusive_limit
-            );
-            Some(Verdict::Failed)
-        } else if passed >= gate.count {
-            Some(Verdict::Passed)
-        } else {
-            None
-        };
-        if let Some(result) = outcome {
+        let m = measure(gate, runner, client, &subject.namespace, pod, facts).await;
+        if let Some((result, evidence)) = tally.add(gate, m) {
             let ok = result == Verdict::Passed;
-            io.emit(Event::Gate {
+            events.emit(Event::Gate {
                 name: gate.name.clone(),
                 pod: pod.map(str::to_string),
                 result,
-                evidence: last.clone(),
+                evidence: evidence.clone(),
                 message: if ok {
-                    format!("✓ {what} passed ({last})")
+                    format!("✓ {what} passed ({evidence})")
                 } else {
-                    format!("✗ {what} failed: {last}")
+                    format!("✗ {what} failed: {evidence}")
                 },
             });
             return if ok {
                 Ok(())
             } else {
-                Err(Error::failed(format!("step failed: {what}: {last}")))
+                Err(Error::failed(format!("step failed: {what}: {evidence}")))
             };
         }
         tokio::time::sleep(gate.interval).await;
     }
 }
 
+/// Measures the `whileBaking` gates of a step that updated `ordinals`, each every
+/// `interval`, while `baking` says its pods bake (Ready and watched for `--stable-for`);
+/// `subject` reads the set as it is then. Passes are silent; a gate that fails (more
+/// failures or inconclusive measurements than it tolerates within one bake) ends this
+/// with the evidence, as a `gate` event and the error. Without such gates it never ends:
+/// the caller races it against the wait.
+pub async fn bake<F: AsyncFn() -> Result<Subject>>(
+    gates: &[Gate],
+    runner: &dyn Runner,
+    client: &kube::Client,
+    events: &RefCell<&mut dyn Sink>,
+    (baking, subject): (&Cell<bool>, F),
+    ordinals: &[i32],
+) -> Error {
+    let gates: Vec<&Gate> = gates.iter().filter(|g| g.while_baking).collect();
+    let Some(tick) = gates.iter().map(|g| g.interval).min() else {
+        return std::future::pending().await;
+    };
+    // A short tick notices the bake beginning; each gate keeps its own interval.
+    let tick = tick
+        .min(Duration::from_millis(200))
+        .max(Duration::from_millis(10));
+    let mut due: Vec<Option<Instant>> = vec![None; gates.len()];
+    let mut tallies: HashMap<(usize, Option<String>), Tally> = HashMap::new();
+    loop {
+        tokio::time::sleep(tick).await;
+        if !baking.get() {
+            // Not Ready (again): the next bake starts its count over.
+            tallies.clear();
+            due.fill(None);
+            continue;
+        }
+        let now = Instant::now();
+        let ready: Vec<usize> = (0..gates.len())
+            .filter(|i| due[*i].is_none_or(|d| d <= now))
+            .collect();
+        if ready.is_empty() {
+            continue;
+        }
+        // A failed read skips this round; the wait reports what it cannot see.
+        let Ok(subject) = subject().await else {
+            continue;
+        };
+        for i in ready {
+            let gate = gates[i];
+            due[i] = Some(now + gate.interval);
+            let targets = match subject.targets(gate, ordinals) {
+                Ok(t) => t,
+                Err(e) => return e,
+            };
+            for (pod, facts) in targets {
+                let m = measure(
+                    gate,
+                    runner,
+                    client,
+                    &subject.namespace,
+                    pod.as_deref(),
+                    &facts,
+                )
+                .await;
+                let tally = tallies.entry((i, pod.clone())).or_default();
+                match tally.add(gate, m) {
+                    Some((Verdict::Failed, evidence)) => {
+                        let what = what(gate, pod.as_deref());
+                        events.borrow_mut().emit(Event::Gate {
+                            name: gate.name.clone(),
+                            pod: pod.clone(),
+                            result: Verdict::Failed,
+                            evidence: evidence.clone(),
+                            message: format!("✗ {what} failed while baking: {evidence}"),
+                        });
+                        return Error::failed(format!(
+                            "step failed: {what} failed while baking: {evidence}"
+                        ));
+                    }
+                    // Passing while baking proves nothing yet: keep measuring.
+                    Some(_) => tally.passed = 0,
+                    None => {}
+                }
+            }
+        }
+    }
+}
+
 async fn measure(
-    check: &Check,
+    gate: &Gate,
     runner: &dyn Runner,
     client: &kube::Client,
     ns: &str,
     pod: Option<&str>,
     facts: &[(&str, String)],
 ) -> Measured {
-    match check {
+    let timeout = gate.timeout;
+    match &gate.check {
         Check::Prometheus {
             address,
             query,
@@ -151,7 +332,7 @@ async fn measure(
                 fill(address, facts),
                 form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
             );
-            let (code, body) = match runner.http_get(&url, Duration::from_secs(30)).await {
+            let (code, body) = match runner.http_get(&url, timeout).await {
                 Ok(answer) => answer,
                 Err(e) => return measured(Verdict::Inconclusive, format!("query {query}: {e}")),
             };
@@ -183,10 +364,7 @@ async fn measure(
             let (what, answer) = match target {
                 HttpTarget::Url(u) => {
                     let url = fill(u, facts);
-                    (
-                        url.clone(),
-                        runner.http_get(&url, Duration::from_secs(30)).await,
-                    )
+                    (url.clone(), runner.http_get(&url, timeout).await)
                 }
                 HttpTarget::PodProxy { port, path } => {
                     let pod = pod.unwrap_or_default();
@@ -194,17 +372,22 @@ async fn measure(
                         "/api/v1/namespaces/{ns}/pods/{pod}:{port}/proxy/{}",
                         fill(path, facts)
                     );
-                    (path.clone(), pod_get(client, &path).await)
+                    (path.clone(), pod_get(client, &path, timeout).await)
                 }
             };
             let (code, body) = match answer {
                 Ok(a) => a,
                 Err(e) => return measured(Verdict::Inconclusive, format!("GET {what}: {e}")),
             };
-            if code != *expect_status {
+            let expected = match expect_status {
+                Some(want) => code == *want,
+                None => (200..300).contains(&code),
+            };
+            if !expected {
+                let want = expect_status.map_or("2xx".to_string(), |w| w.to_string());
                 return measured(
                     Verdict::Failed,
-                    format!("GET {what} answered {code}, expected {expect_status}"),
+                    format!("GET {what} answered {code}, expected {want}"),
                 );
             }
             let Some((path, condition)) = json else {
@@ -227,14 +410,18 @@ async fn measure(
                 }
             }
         }
-        Check::Command { run, timeout, env } => {
+        Check::Command { run, env } => {
             let run = fill(run, facts);
             let mut vars: Vec<(String, String)> = facts
                 .iter()
                 .map(|(k, v)| (format!("STS_{}", k.to_uppercase()), v.clone()))
                 .collect();
+            // The name `--check-cmd` has always given it.
+            if let Some((_, set)) = facts.iter().find(|(k, _)| *k == "set") {
+                vars.push(("STS_STATEFULSET".into(), set.clone()));
+            }
             vars.extend(env.iter().map(|(k, v)| (k.clone(), fill(v, facts))));
-            match runner.command(&run, &vars, *timeout).await {
+            match runner.command(&run, &vars, timeout).await {
                 Ok(Exit::Exited {
                     success: true,
                     status,
@@ -245,8 +432,9 @@ async fn measure(
                 Ok(Exit::TimedOut) => measured(
                     Verdict::Failed,
                     format!(
-                        "{run}: did not finish within {}",
-                        crate::duration::human(*timeout)
+                        "{run}: did not finish within {} {}; it was killed",
+                        gate.timeout_from,
+                        crate::duration::human(timeout)
                     ),
                 ),
                 Err(e) => measured(Verdict::Inconclusive, format!("cannot run {run}: {e}")),
@@ -299,18 +487,19 @@ pub fn prometheus_values(body: &str) -> std::result::Result<Vec<Value>, String> 
 }
 
 /// GETs `path` through the API server (the pod proxy): its status and body.
-async fn pod_get(client: &kube::Client, path: &str) -> std::result::Result<(u16, String), String> {
+async fn pod_get(
+    client: &kube::Client,
+    path: &str,
+    timeout: Duration,
+) -> std::result::Result<(u16, String), String> {
     use http_body_util::BodyExt;
     let req = http::Request::get(path)
         .body(Vec::new())
         .map_err(|e| e.to_string())?;
-    let res = tokio::time::timeout(
-        Duration::from_secs(30),
-        client.send(req.map(kube::client::Body::from)),
-    )
-    .await
-    .map_err(|_| "no answer within 30s".to_string())?
-    .map_err(|e| e.to_string())?;
+    let res = tokio::time::timeout(timeout, client.send(req.map(kube::client::Body::from)))
+        .await
+        .map_err(|_| format!("no answer within {}", crate::duration::human(timeout)))?
+        .map_err(|e| e.to_string())?;
     let code = res.status().as_u16();
     let body = res
         .into_body()
@@ -319,93 +508,4 @@ async fn pod_get(client: &kube::Client, path: &str) -> std::result::Result<(u16,
         .map_err(|e| e.to_string())?
         .to_bytes();
     Ok((code, String::from_utf8_lossy(&body).into_owned()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prometheus_answers_give_their_values_and_errors() {
-        let vector = r#"{"status":"success","data":{"resultType":"vector","result":[
-            {"metric":{"pod":"web-1"},"value":[1.0,"0.5"]},{"metric":{"pod":"web-2"},"value":[1.0,"3"]}]}}"#;
-        assert_eq!(
-            prometheus_values(vector).unwrap(),
-            [Value::Number(0.5), Value::Number(3.0)]
-        );
-        let scalar = r#"{"status":"success","data":{"resultType":"scalar","result":[1.0,"7"]}}"#;
-        assert_eq!(prometheus_values(scalar).unwrap(), [Value::Number(7.0)]);
-        let empty = r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
-        assert!(prometheus_values(empty).unwrap().is_empty());
-        let error = r#"{"status":"error","errorType":"bad_data","error":"parse error"}"#;
-        assert!(
-            prometheus_values(error)
-                .unwrap_err()
-                .contains("parse error")
-        );
-    }
-
-    /// A runner that must not be reached.
-    struct Untouchable;
-
-    impl Runner for Untouchable {
-        fn command<'a>(
-            &'a self,
-            _: &'a str,
-            _: &'a [(String, String)],
-            _: Duration,
-        ) -> futures::future::BoxFuture<'a, std::result::Result<Exit, String>> {
-            panic!("a command ran against a pod the set does not control")
-        }
-        fn http_get<'a>(
-            &'a self,
-            _: &'a str,
-            _: Duration,
-        ) -> futures::future::BoxFuture<'a, std::result::Result<(u16, String), String>> {
-            panic!("a query ran against a pod the set does not control")
-        }
-    }
-
-    #[tokio::test]
-    async fn a_gate_never_runs_against_a_pod_the_set_does_not_control() {
-        let (_, gates) = super::super::parse(
-            "g",
-            "gates:\n- name: smoke\n  command: {run: 'check {{pod}}'}\n- name: errors\n  prometheus:\n    address: http://p:9090\n    query: up{pod=\"{{pod}}\"}\n    successCondition: result == 1\n",
-        )
-        .unwrap();
-        let client = kube::Client::new(
-            tower::service_fn(|_: http::Request<kube::client::Body>| async {
-                panic!("no request to the API server");
-                #[allow(unreachable_code)]
-                Ok::<http::Response<kube::client::Body>, std::convert::Infallible>(
-                    http::Response::new(kube::client::Body::empty()),
-                )
-            }),
-            "default",
-        );
-        let mut events: Vec<Event> = Vec::new();
-        let mut consent = crate::event::Given::Flag;
-        let mut io = Io {
-            events: &mut events,
-            consent: &mut consent,
-            clock: &crate::event::WallClock,
-        };
-        let foreign = |pod: &str| pod != "web-3";
-        let err = run(
-            &gates,
-            &Untouchable,
-            &client,
-            &mut io,
-            &Target::new("prod", "web"),
-            ("web-2a", &[3], &foreign),
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            err.message
-                .contains("pod/web-3 is not controlled by statefulset/web"),
-            "{}",
-            err.message
-        );
-    }
 }

@@ -1,8 +1,9 @@
 //! A step's gate: wait (on watches, with [`wait_until`]) until the included ordinals are
-//! updated, Running, Ready, available and stable; run the user's checks; on a failure
-//! stop with it, or under `--auto-rollback` perform the forced rollback first.
+//! updated, Running, Ready, available and stable — measuring the `whileBaking` gates
+//! meanwhile —; run the step's gates; on a failure stop with it, or under
+//! `--auto-rollback` perform the forced rollback first.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -15,25 +16,50 @@ use crate::error::{Error, Result};
 use crate::event::{Event, Given, Sink, Verdict};
 use crate::model::stepping::{self, Gate, ORIGIN_ANNOTATION, VERIFIED_ANNOTATION};
 use crate::model::{self, ModelSetup, Snapshot, report};
+use crate::ops::gates::{self, Subject};
 use crate::ops::{Io, Target};
 
-/// Waits for `wait` to pass the gate, then runs the user's checks on `check`; on a
-/// failure, with `--auto-rollback`, performs the forced rollback and puts the original
-/// partition back.
+/// Waits for `wait` to pass the gate (while the pods bake, the `whileBaking` gates of
+/// `check` are measured too), then runs the step's gates on `check`; on a failure, with
+/// `--auto-rollback`, performs the forced rollback and puts the original partition back.
 pub(super) async fn gate(
     conn: &Connection,
     io: &mut Io<'_>,
     target: &Target,
-    snap: &Snapshot,
     setup: &ModelSetup,
     opts: &Options,
     (wait, check): (&[i32], &[i32]),
 ) -> Result<()> {
-    let result = match wait_gate(conn, io, target, setup, opts, wait).await {
-        Ok(()) => match crate::ops::checks::run(&opts.checks, io, target, snap, check).await {
-            Ok(()) => run_gates(conn, io, target, opts, check).await,
-            Err(e) => Err(e),
-        },
+    let baking = Cell::new(false);
+    let waited = {
+        let events: RefCell<&mut dyn Sink> = RefCell::new(&mut *io.events);
+        let watch = wait_gate(
+            conn,
+            (&events, io.clock),
+            target,
+            setup,
+            opts,
+            (wait, &baking),
+        );
+        let read = async || {
+            let now = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
+            Ok(Subject::of(&now))
+        };
+        let bake = gates::bake(
+            &opts.checks.gates,
+            opts.checks.runner.as_ref(),
+            &conn.client,
+            &events,
+            (&baking, read),
+            check,
+        );
+        tokio::select! {
+            waited = watch => waited,
+            failed = bake => Err(failed),
+        }
+    };
+    let result = match waited {
+        Ok(()) => run_gates(conn, io, target, opts, check).await,
         Err(e) => Err(e),
     };
     match result {
@@ -42,7 +68,7 @@ pub(super) async fn gate(
     }
 }
 
-/// The `--gates` of the step that updated `ordinals`, against the set as it is now: the
+/// The gates of the step that updated `ordinals`, against the set as it is now: the
 /// revision it rolls to, and only pods it controls.
 async fn run_gates(
     conn: &Connection,
@@ -55,30 +81,13 @@ async fn run_gates(
         return Ok(());
     }
     let now = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
-    let set_uid = now.set().metadata.uid.clone().unwrap_or_default();
-    let revision = now
-        .set()
-        .status
-        .as_ref()
-        .and_then(|s| s.update_revision.clone())
-        .unwrap_or_default();
-    let controlled = |pod: &str| {
-        now.pods().iter().any(|p| {
-            p.metadata.name.as_deref() == Some(pod)
-                && p.metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|r| r.controller == Some(true) && r.uid == set_uid)
-        })
-    };
-    crate::ops::gates::run(
+    gates::run(
         &opts.checks.gates,
         opts.checks.runner.as_ref(),
         &conn.client,
-        io,
-        target,
-        (&revision, ordinals, &controlled),
+        io.events,
+        &Subject::of(&now),
+        ordinals,
     )
     .await
 }
@@ -189,14 +198,15 @@ pub(super) async fn mark_verified(
 /// Follows the set's watches until `ordinals` pass the structural gate and have stayed
 /// Ready, with the same pod and no restart, for `stable_for` (timed on this machine's
 /// monotonic clock from when the tool saw them Ready, so clock skew cannot pass a gate
-/// early; and only while the watch is live: a reconnect starts it over).
+/// early; and only while the watch is live: a reconnect starts it over). `baking` says
+/// whether they are Ready and being watched for stability.
 async fn wait_gate(
     conn: &Connection,
-    io: &mut Io<'_>,
+    (events, clock): (&RefCell<&mut dyn Sink>, &dyn crate::event::Clock),
     target: &Target,
     setup: &ModelSetup,
     opts: &Options,
-    ordinals: &[i32],
+    (ordinals, baking): (&[i32], &Cell<bool>),
 ) -> Result<()> {
     let name = target.name.as_str();
     let pods: Vec<String> = ordinals.iter().map(|o| format!("{name}-{o}")).collect();
@@ -207,24 +217,22 @@ async fn wait_gate(
     )
     .await?;
     let mut stream = std::pin::pin!(stream);
-    let deadline = io.clock.monotonic() + opts.step_timeout;
+    let deadline = clock.monotonic() + opts.step_timeout;
     let stable = crate::duration::human(opts.stable_for);
-    io.emit(Event::Wait {
+    events.borrow_mut().emit(Event::Wait {
         for_: format!(
             "{} updated, Running, Ready, available and stable for {stable}",
             pods.join(", ")
         ),
         deadline: jiff::SignedDuration::try_from(opts.step_timeout)
             .ok()
-            .and_then(|d| io.clock.now().checked_add(d).ok()),
+            .and_then(|d| clock.now().checked_add(d).ok()),
         message: format!(
             "waiting for {} (at most {})",
             pods.join(", "),
             crate::duration::human(opts.step_timeout)
         ),
     });
-    let clock = io.clock;
-    let events: RefCell<&mut dyn Sink> = RefCell::new(&mut *io.events);
     // ordinal → (pod uid, restarts, first seen Ready)
     let seen: RefCell<HashMap<i32, (String, i32, Instant)>> = RefCell::default();
     let mut last = String::new();
@@ -238,6 +246,7 @@ async fn wait_gate(
             }
             Gate::Pending(msg) => {
                 seen.borrow_mut().clear();
+                baking.set(false);
                 msg
             }
             Gate::Passed => {
@@ -273,6 +282,7 @@ async fn wait_gate(
                 match unstable {
                     None => return Check::Done(Ok(())),
                     Some((pod, at)) => {
+                        baking.set(true);
                         let msg =
                             format!("{pod} is Ready; watching that it stays Ready for {stable}");
                         if msg != last {
@@ -296,13 +306,15 @@ async fn wait_gate(
             // Blind from here until the watch is back: stability counts only observed
             // time, so it starts over then.
             seen.borrow_mut().clear();
+            baking.set(false);
             events.borrow_mut().emit(Event::warning(format!(
                 "watch interrupted ({why}); reconnecting; stability is timed again once it is back"
             )));
         }
     };
     let ended = wait_until(&mut stream, deadline, check, on_error).await;
-    let events = events.into_inner();
+    baking.set(false);
+    let mut events = events.borrow_mut();
     let gate = |result: Verdict, evidence: String, message: String| Event::Gate {
         name: "ready".into(),
         pod: None,

@@ -29,7 +29,8 @@ pub struct Options {
     pub all: bool,
     pub pause_between: Option<Duration>,
     pub stable_for: Duration,
-    /// `--check-cmd`, `--check-http`, `--check-timeout`, and what runs them.
+    /// The step's gates (`--gates`, `--gate`, `--check-cmd`, `--check-http`) and what
+    /// runs them.
     pub checks: Checks,
     pub step_timeout: Duration,
     /// `client`: show the next step; `server`: send its write with dryRun=All.
@@ -105,7 +106,7 @@ pub async fn run(
                     "The step to partition {partition} has not passed its gates (ordinals {}); gating it again before going lower",
                     list(&ordinals)
                 ));
-                gate::gate(conn, io, target, &snap, setup, opts, (&ordinals, &checks)).await?;
+                gate::gate(conn, io, target, setup, opts, (&ordinals, &checks)).await?;
                 gate::mark_verified(conn, io, target, partition).await?;
                 steps += 1;
                 expected = Some((partition, r.update_revision.clone(), r.replicas));
@@ -114,7 +115,7 @@ pub async fn run(
                 io.info(format!(
                     "{name}-{ordinal} is being replaced; waiting for it"
                 ));
-                gate::gate(conn, io, target, &snap, setup, opts, (&[ordinal], &[])).await?;
+                gate::gate(conn, io, target, setup, opts, (&[ordinal], &[])).await?;
                 steps += 1;
             }
             Next::Lower { from, to, ordinals } => {
@@ -137,10 +138,19 @@ pub async fn run(
                         "Step: statefulset/{name} partition {from} → {to}; then ordinals {} must be updated, Ready, available and stable for {}{}",
                         list(&gated),
                         crate::duration::human(opts.stable_for),
-                        if opts.checks.command.is_some() || opts.checks.http.is_some() {
-                            format!(" and pass the checks on ordinals {}", list(&ordinals))
-                        } else {
+                        if opts.checks.gates.is_empty() {
                             String::new()
+                        } else {
+                            format!(
+                                " and pass the gates ({}) on ordinals {}",
+                                opts.checks
+                                    .gates
+                                    .iter()
+                                    .map(|g| g.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                                list(&ordinals)
+                            )
                         }
                     ),
                     lines: vec![],
@@ -192,7 +202,7 @@ pub async fn run(
                 conflicts = 0;
                 // Every ordinal at or above the new partition must be healthy, not only the
                 // new ones: an earlier one that broke meanwhile fails the step too.
-                gate::gate(conn, io, target, &snap, setup, opts, (&gated, &ordinals)).await?;
+                gate::gate(conn, io, target, setup, opts, (&gated, &ordinals)).await?;
                 gate::mark_verified(conn, io, target, to).await?;
                 steps += 1;
                 expected = Some((to, r.update_revision.clone(), r.replicas));
@@ -235,16 +245,7 @@ pub async fn run(
                     "pod/{pod} deleted (OnDelete); waiting for its replacement on {}",
                     r.update_revision
                 ));
-                gate::gate(
-                    conn,
-                    io,
-                    target,
-                    &snap,
-                    setup,
-                    opts,
-                    (&[ordinal], &[ordinal]),
-                )
-                .await?;
+                gate::gate(conn, io, target, setup, opts, (&[ordinal], &[ordinal])).await?;
                 steps += 1;
             }
         }
