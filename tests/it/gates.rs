@@ -24,10 +24,19 @@ struct Prometheus {
 }
 
 async fn prometheus(values: BTreeMap<String, f64>) -> Prometheus {
+    prometheus_turning(values, usize::MAX, BTreeMap::new()).await
+}
+
+/// A Prometheus answering from `values` for its first `after` queries, from `then` after.
+async fn prometheus_turning(
+    values: BTreeMap<String, f64>,
+    after: usize,
+    then: BTreeMap<String, f64>,
+) -> Prometheus {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let queries: Arc<Mutex<Vec<String>>> = Arc::default();
-    let (seen, values) = (queries.clone(), Arc::new(values));
+    let (seen, values) = (queries.clone(), Arc::new((values, after, then)));
     let task = tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {
@@ -49,7 +58,13 @@ async fn prometheus(values: BTreeMap<String, f64>) -> Prometheus {
                                         .unwrap_or_default()
                                 })
                                 .unwrap_or_default();
-                            seen.lock().unwrap().push(query.clone());
+                            let asked = {
+                                let mut seen = seen.lock().unwrap();
+                                seen.push(query.clone());
+                                seen.len()
+                            };
+                            let (before, after, then) = &*values;
+                            let values = if asked > *after { then } else { before };
                             let result: Vec<Value> = values
                             .iter()
                             .filter(|(pod, _)| query.contains(&format!("pod=\"{pod}\"")))
@@ -418,4 +433,78 @@ async fn the_eta_after_three_steps_is_within_a_quarter_of_the_time_left() {
         (estimate - actual).abs() <= 0.25 * actual,
         "estimate {estimate:.1}s vs actual {actual:.1}s"
     );
+}
+
+/// The gate of `--gate` measured while the step bakes: with `whileBaking` the query runs
+/// every interval during `--stable-for`, and a metric that turns bad then stops the step
+/// at once with its evidence (not after the bake); a passing one is measured throughout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gate_measured_while_baking_stops_the_step_when_the_metric_turns_bad() {
+    let good: BTreeMap<String, f64> = [("web-4".to_string(), 0.0)].into();
+    let bad: BTreeMap<String, f64> = [("web-4".to_string(), 4.0)].into();
+    let gate = |url: &str, baking: bool| {
+        format!(
+            "{{name: errors, whileBaking: {baking}, interval: 100ms, prometheus: {{address: '{url}', query: 'sum(rate(http_errors_total{{pod=\"{{{{pod}}}}\"}}[1m]))', successCondition: result < 1}}}}"
+        )
+    };
+    let step = async |gate: &str, stable: &str| {
+        let live = serve(scenario("default", &held("nginx:1.26"))).await;
+        let started = std::time::Instant::now();
+        let args = [
+            "rollout",
+            "web",
+            "--step",
+            "--yes",
+            "--stable-for",
+            stable,
+            "--gate",
+            gate,
+            "-o",
+            "json",
+        ];
+        let (code, out, err) = run_advancing(&live, &args).await;
+        (live, code, out, err, started.elapsed())
+    };
+
+    // Turns bad on the fourth query: while baking, long before the 60 s bake ends.
+    let prom = prometheus_turning(good.clone(), 3, bad).await;
+    let (live, code, out, err, took) = step(&gate(&prom.url, true), "60s").await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
+    let failed = events(&out)
+        .into_iter()
+        .find(|e| e["type"] == "gate" && e["name"] == "errors")
+        .unwrap_or_else(|| panic!("no gate event: {out}{err}"));
+    assert_eq!(
+        (failed["pod"].as_str(), failed["result"].as_str()),
+        (Some("web-4"), Some("failed"))
+    );
+    assert!(
+        failed["message"]
+            .as_str()
+            .unwrap()
+            .contains("failed while baking")
+            && failed["evidence"]
+                .as_str()
+                .unwrap()
+                .contains("= [4]; result < 1"),
+        "{failed}"
+    );
+    assert_eq!(prom.queries.lock().unwrap().len(), 4);
+    let partition = live.server.shared.read(|c| {
+        c.store.get(Kind::StatefulSet, "default", "web").unwrap()["spec"]["updateStrategy"]["rollingUpdate"]["partition"].clone()
+    });
+    assert_eq!(partition, 4, "the step is not passed");
+
+    // Good throughout: measured during the 2 s bake, then judged once more.
+    let prom = prometheus(good.clone()).await;
+    let (_, code, out, err, _) = step(&gate(&prom.url, true), "2s").await;
+    assert_eq!(code, 0, "{out}{err}");
+    let baked = prom.queries.lock().unwrap().len();
+    assert!(baked >= 5, "measured while baking: {baked} queries");
+    // Without whileBaking: judged once, after the bake.
+    let prom = prometheus(good).await;
+    let (_, code, out, err, _) = step(&gate(&prom.url, false), "2s").await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(prom.queries.lock().unwrap().len(), 1);
 }
