@@ -13,7 +13,7 @@ use rollout::ROLLOUT_EXAMPLES;
 use views::{DASHBOARD_EXAMPLES, DEMO_EXAMPLES, PLAN_EXAMPLES, STATUS_EXAMPLES};
 
 pub use recovery::{DeleteArgs, ForceRollbackArgs};
-pub use rollout::{HoldArgs, PreviewArgs, RolloutArgs, RolloutCommand, StepArgs};
+pub use rollout::{GateArgs, HoldArgs, PreviewArgs, RolloutArgs, RolloutCommand, StepArgs};
 pub use views::{DashboardArgs, DemoArgs, PlanArgs, SimArgs, SimCommand, SimServeArgs, StatusArgs};
 
 /// The name usage text shows: `kubectl sts` when the binary is a kubectl plugin

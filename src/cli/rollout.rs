@@ -111,16 +111,8 @@ pub struct StepArgs {
     #[arg(long, value_name = "URL")]
     pub check_http: Option<String>,
 
-    /// Gates from a file (YAML: `gates:` of prometheus, http — a URL or a path on each pod
-    /// through the pod proxy —, command), or a shipped preset (`preset:NAME`, see `kubectl
-    /// sts gates list`); run on each step once its pods are healthy. Repeatable.
-    #[arg(long, value_name = "FILE|preset:NAME")]
-    pub gates: Vec<String>,
-
-    /// One gate inline: the YAML of one entry of a gate file, e.g. `{name: up, http:
-    /// {url: 'http://{{dns}}:8080/up'}, whileBaking: true}`. Repeatable.
-    #[arg(long, value_name = "SPEC")]
-    pub gate: Vec<String>,
+    #[command(flatten)]
+    pub gating: GateArgs,
 
     /// Fail a step that has not passed its gates after this long.
     #[arg(long, allow_hyphen_values = true, value_name = "DUR", default_value = "10m", value_parser = crate::duration::parse_std)]
@@ -342,4 +334,19 @@ impl RolloutCommand {
             _ => false,
         }
     }
+}
+
+/// The gates of a step, as data: files, presets and one-offs.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct GateArgs {
+    /// Gates from a file (YAML: `gates:` of prometheus, http — a URL or a path on each pod
+    /// through the pod proxy —, command), or a shipped preset (`preset:NAME`, see `kubectl
+    /// sts gates list`); run on each step once its pods are healthy. Repeatable.
+    #[arg(long, value_name = "FILE|preset:NAME")]
+    pub gates: Vec<String>,
+
+    /// One gate inline: the YAML of one entry of a gate file, e.g. `{name: up, http:
+    /// {url: 'http://{{dns}}:8080/up'}, whileBaking: true}`. Repeatable.
+    #[arg(long, value_name = "SPEC")]
+    pub gate: Vec<String>,
 }

@@ -14,6 +14,10 @@ Examples:
   # Open on web, in all namespaces
   kubectl sts dashboard web -A
 
+  # Steps taken here (s, S) must pass etcd's health gates and stay Ready for 1m; the
+  # step panel shows each gate's verdict and evidence
+  kubectl sts dashboard web --gates preset:etcd --stable-for 1m
+
 Keys: s step, S step N, p pause/resume, f force-rollback, u undo, D ordered delete,
 d history+diff, v preview, enter pod YAML, c compact, ? help, q quit.
 Every change shows its plan and asks for confirmation first.";
@@ -26,6 +30,13 @@ pub struct DashboardArgs {
     /// List the StatefulSets of every namespace.
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
+
+    /// A step taken here passes only after its pods stay Ready with no restart this long.
+    #[arg(long, allow_hyphen_values = true, value_name = "DUR", default_value = "30s", value_parser = crate::duration::parse_std)]
+    pub stable_for: std::time::Duration,
+
+    #[command(flatten)]
+    pub gating: super::GateArgs,
 
     #[command(flatten)]
     pub model: ModelArgs,

@@ -1,5 +1,5 @@
-//! `kubectl sts dashboard [NAME] [-A]`: connects as the other commands do, then hands the
-//! terminal to the TUI (`tui`).
+//! `kubectl sts dashboard [NAME] [-A] [--gates …]`: connects as the other commands do,
+//! then hands the terminal to the TUI (`tui`) with the gates its steps must pass.
 
 use std::io::IsTerminal;
 
@@ -13,9 +13,14 @@ pub fn run(args: &DashboardArgs, kube: &KubeArgs, style: Style) -> Result<()> {
             "the dashboard needs a terminal; for a stream of changes use `kubectl sts status NAME --watch`",
         ));
     }
+    let steps = crate::tui::Steps {
+        gates: super::step::gates_of(&args.gating)?,
+        stable_for: args.stable_for,
+    };
     super::runtime()?.block_on(async {
         let (conn, setup) = super::connect(kube, &args.model).await?;
         let namespace = (!args.all_namespaces).then(|| conn.namespace.clone());
-        crate::tui::run(conn, setup, namespace, args.name.clone(), style.color, None).await
+        let at = (namespace, args.name.clone());
+        crate::tui::run(conn, setup, at, steps, style.color, None).await
     })
 }

@@ -4,12 +4,13 @@
 use std::io::Write;
 
 use super::operate::{Session, on_terminal, operate};
-use crate::cli::{KubeArgs, StepArgs};
+use crate::cli::{GateArgs, KubeArgs, StepArgs};
 use crate::cluster::Connection;
 use crate::error::{Error, Result};
 use crate::model::ModelSetup;
 use crate::ops::Target;
 use crate::ops::checks::{Checks, System};
+use crate::ops::gates::Gate;
 use crate::ops::step::{self, Options};
 use crate::output::Style;
 
@@ -55,6 +56,20 @@ pub async fn execute(
     .await
 }
 
+/// The gates of `--gates` (files and presets, in the order given), then of `--gate`.
+pub fn gates_of(args: &GateArgs) -> Result<Vec<Gate>> {
+    let mut gates = Vec::new();
+    for g in &args.gates {
+        gates.extend(crate::ops::gates::load(g).map_err(Error::input)?);
+    }
+    for (i, g) in args.gate.iter().enumerate() {
+        gates.push(
+            crate::ops::gates::inline(&format!("--gate #{}", i + 1), g).map_err(Error::input)?,
+        );
+    }
+    Ok(gates)
+}
+
 /// The flags, checked.
 pub fn options(by: u32, args: &StepArgs) -> Result<Options> {
     if by == 0 {
@@ -68,21 +83,13 @@ pub fn options(by: u32, args: &StepArgs) -> Result<Options> {
     if args.pause_between.is_some() && !args.all {
         return Err(Error::input("--pause-between only applies with --all"));
     }
-    // The flags first (the shorthands, as before), then files and presets, then the
-    // one-offs, in the order given.
+    // The flags' shorthands first (run first, as before), then files, presets, one-offs.
     let mut gates = crate::ops::gates::from_flags(
         args.check_cmd.as_deref(),
         args.check_http.as_deref(),
         args.check_timeout,
     );
-    for g in &args.gates {
-        gates.extend(crate::ops::gates::load(g).map_err(Error::input)?);
-    }
-    for (i, g) in args.gate.iter().enumerate() {
-        gates.push(
-            crate::ops::gates::inline(&format!("--gate #{}", i + 1), g).map_err(Error::input)?,
-        );
-    }
+    gates.extend(gates_of(&args.gating)?);
     Ok(Options {
         by,
         to: args.to,

@@ -16,7 +16,9 @@ use crate::model::stepping::{self, Next};
 use crate::model::{self, Snapshot};
 
 mod keys;
+mod step;
 use keys::on_key;
+pub use step::{GateRow, StepPanel};
 
 /// One StatefulSet in the list pane.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,6 +157,8 @@ pub struct App {
     pub busy: Option<(String, String)>,
     /// The last operation's outcome.
     pub status: Option<Result<String, String>>,
+    /// The running (or last) step: its plan, its wait, its gates' verdicts.
+    pub step: Option<StepPanel>,
     pub color: bool,
     /// Rows of the grid that fit (set by the view's last layout; used for paging).
     pub page: usize,
@@ -183,6 +187,7 @@ impl App {
             overlay: None,
             busy: None,
             status: None,
+            step: None,
             color,
             page: 20,
         }
@@ -508,6 +513,7 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Command>) {
         }
         Msg::Op(event) => {
             use crate::event::Event;
+            StepPanel::follow(&mut app.step, &event);
             let line = event
                 .message()
                 .lines()
@@ -533,6 +539,7 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Command>) {
             (true, Vec::new())
         }
         Msg::Done(result) => {
+            StepPanel::ended(&mut app.step, &result);
             let what = app.busy.take().map(|b| b.0).unwrap_or_default();
             app.status = Some(match result {
                 Ok(msg) => Ok(format!("{what}: {msg}")),

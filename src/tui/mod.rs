@@ -41,17 +41,45 @@ pub struct Story {
     pub outcomes: UnboundedSender<Option<Result<String, String>>>,
 }
 
-/// Runs the dashboard on this terminal until the user quits.
+/// How the dashboard's steps are gated (`--gates`, `--gate`, `--stable-for`).
+#[derive(Clone, Debug)]
+pub struct Steps {
+    pub gates: Vec<crate::ops::gates::Gate>,
+    pub stable_for: Duration,
+}
+
+impl Default for Steps {
+    fn default() -> Steps {
+        Steps {
+            gates: Vec::new(),
+            stable_for: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Steps {
+    /// The options of a step by `by` ordinals.
+    pub fn options(&self, by: u32) -> crate::ops::step::Options {
+        let mut opts = crate::ops::step::Options::step_by(by);
+        opts.stable_for = self.stable_for;
+        opts.checks.gates = self.gates.clone();
+        opts
+    }
+}
+
+/// Runs the dashboard on this terminal until the user quits: on `namespace` (all when
+/// `None`), opened on `initial`.
 pub async fn run(
     conn: Connection,
     setup: ModelSetup,
-    namespace: Option<String>,
-    initial: Option<String>,
+    (namespace, initial): (Option<String>, Option<String>),
+    steps: Steps,
     color: bool,
     story: Option<Story>,
 ) -> Result<()> {
     let conn = Arc::new(conn);
     let setup = Arc::new(setup);
+    let steps = Arc::new(steps);
     let (tx, mut rx) = unbounded_channel::<Msg>();
     let outcomes = story.as_ref().map(|s| s.outcomes.clone());
     if let Some(Story { mut notes, .. }) = story {
@@ -82,7 +110,7 @@ pub async fn run(
     .map_err(|e| Error::failed(format!("cannot use the terminal: {e}")))?;
     let result = event_loop(
         &conn,
-        &setup,
+        (&setup, &steps),
         (namespace, initial),
         color,
         (&tx, &mut rx),
@@ -95,7 +123,7 @@ pub async fn run(
 
 async fn event_loop(
     conn: &Arc<Connection>,
-    setup: &Arc<ModelSetup>,
+    (setup, steps): (&Arc<ModelSetup>, &Arc<Steps>),
     (namespace, initial): (Option<String>, Option<String>),
     color: bool,
     (tx, rx): (
@@ -191,7 +219,7 @@ async fn event_loop(
                     if let Some(o) = &outcomes {
                         let _ = o.send(None);
                     }
-                    spawn_op(conn, setup, Target::new(namespace, name), op, tx)
+                    spawn_op(conn, (setup, steps), Target::new(namespace, name), op, tx)
                 }
             }
         }
@@ -294,12 +322,12 @@ impl crate::event::Sink for Events {
 /// not `Send`), its events and outcome sent as messages.
 fn spawn_op(
     conn: &Arc<Connection>,
-    setup: &Arc<ModelSetup>,
+    (setup, steps): (&Arc<ModelSetup>, &Arc<Steps>),
     target: Target,
     op: Op,
     tx: &UnboundedSender<Msg>,
 ) {
-    let (conn, setup, tx) = (conn.clone(), setup.clone(), tx.clone());
+    let (conn, setup, steps, tx) = (conn.clone(), setup.clone(), steps.clone(), tx.clone());
     std::thread::spawn(move || {
         let mut events = Events {
             tx: tx.clone(),
@@ -317,7 +345,7 @@ fn spawn_op(
                     consent: &mut consent,
                     clock: &WallClock,
                 };
-                run_op(&conn, &setup, &target, &op, &mut io).await
+                run_op(&conn, (&setup, &steps), &target, &op, &mut io).await
             }),
             Err(e) => Err(Error::failed(format!("cannot start the runtime: {e}"))),
         };
@@ -332,17 +360,18 @@ fn spawn_op(
     });
 }
 
-/// The operations, exactly as the CLI runs them (consent given by the dialog).
+/// The operations, exactly as the CLI runs them (consent given by the dialog); a step
+/// with the dashboard's gates.
 pub async fn run_op(
     conn: &Connection,
-    setup: &ModelSetup,
+    (setup, steps): (&ModelSetup, &Steps),
     target: &Target,
     op: &Op,
     io: &mut Io<'_>,
 ) -> Result<()> {
     match op {
         Op::Step { by } => {
-            let opts = crate::ops::step::Options::step_by(*by);
+            let opts = steps.options(*by);
             crate::ops::step::run(conn, target, setup, &opts, io).await
         }
         Op::Pause | Op::Resume => {

@@ -13,6 +13,8 @@ use crate::model::report::{Report, Role, Row};
 
 use super::app::{App, Dialog, Overlay};
 
+mod step;
+
 /// Colours only when allowed (NO_COLOR, --no-color): symbols and words carry the meaning.
 struct Paint {
     color: bool,
@@ -142,6 +144,7 @@ fn main_pane(f: &mut Frame, app: &mut App, area: Rect, p: &Paint) {
     } else {
         2
     };
+    let step_h = app.step.as_ref().map_or(0, step::height);
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
@@ -149,6 +152,7 @@ fn main_pane(f: &mut Frame, app: &mut App, area: Rect, p: &Paint) {
             Constraint::Length(1),
             Constraint::Min(3),
             Constraint::Length(footer_h),
+            Constraint::Length(step_h),
             Constraint::Length(events_h),
         ])
         .split(area);
@@ -156,7 +160,10 @@ fn main_pane(f: &mut Frame, app: &mut App, area: Rect, p: &Paint) {
     gauge(f, &r, rows[1], p);
     grid(f, app, &r, rows[2], p);
     footer(f, app, &r, rows[3], p);
-    events(f, app, rows[4], p);
+    if let Some(panel) = &app.step {
+        step::render(f, panel, rows[4], p);
+    }
+    events(f, app, rows[5], p);
 }
 
 fn header(f: &mut Frame, app: &App, r: &Report, area: Rect, p: &Paint) {

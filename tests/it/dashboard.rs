@@ -604,3 +604,135 @@ fn quitting_while_an_operation_runs_asks_first() {
     let (_, cmds) = update(&mut app, key('q'));
     assert_eq!(cmds, [Command::Quit]);
 }
+
+/// The step panel shows the running step from its events: the plan, what it waits for,
+/// each gate's latest verdict with its evidence, and how the step ended; a new operation
+/// clears it.
+#[test]
+fn the_step_panel_shows_each_gate_s_verdict_and_evidence() {
+    use kubectl_sts::event::{Event, Verdict};
+    let mut app = app_with(&rollout(5, 3, 3), false);
+    update(&mut app, key('s'));
+    update(&mut app, key('y'));
+    let gate = |name: &str, pod: Option<&str>, result, evidence: &str| {
+        Msg::Op(Event::Gate {
+            name: name.into(),
+            pod: pod.map(String::from),
+            result,
+            evidence: evidence.into(),
+            message: format!("{name}: {evidence}"),
+        })
+    };
+    for msg in [
+        Msg::Op(Event::Plan {
+            message: "Step: statefulset/web partition 3 → 2; then ordinals 2 must be updated, Ready, available and stable for 30s".into(),
+            lines: vec![],
+            writes: vec![],
+            template: None,
+        }),
+        Msg::Op(Event::progress("web-2 is Ready; watching that it stays Ready for 30s")),
+        gate("ready", None, Verdict::Passed, "web-2 updated, Ready, available and stable for 30s"),
+        gate("healthz", Some("web-2"), Verdict::Inconclusive, "GET /healthz: no state in the answer"),
+        gate("error-rate", Some("web-2"), Verdict::Passed, "query sum(rate(x{pod=\"web-2\"}[1m])) = [0.2]; result < 1"),
+        gate("healthz", Some("web-2"), Verdict::Failed, "GET /healthz: state = \"catching-up\"; result == \"serving\""),
+    ] {
+        update(&mut app, msg);
+    }
+    let screen = render(&mut app, 140, 40);
+    for want in [
+        "Step: statefulset/web partition 3 → 2",
+        "⏳  web-2 is Ready; watching that it stays Ready for 30s",
+        "ready       —         ✓ passed  web-2 updated, Ready, available and stable for 30s",
+        "healthz     web-2     ✗ failed  GET /healthz: state = \"catching-up\"; result == \"serving\"",
+        "error-rate  web-2     ✓ passed  query sum(rate(x{pod=\"web-2\"}[1m])) = [0.2]; result < 1",
+    ] {
+        assert!(screen.contains(want), "{want:?} in:\n{screen}");
+    }
+    assert!(
+        !screen.contains("inconclusive"),
+        "the latest verdict only:\n{screen}"
+    );
+    update(
+        &mut app,
+        Msg::Done(Err("step failed: gate \"healthz\" on web-2".into())),
+    );
+    let screen = render(&mut app, 140, 40);
+    assert!(
+        screen.contains("✗ stopped: step failed: gate \"healthz\" on web-2"),
+        "{screen}"
+    );
+    // Another operation: the panel goes.
+    update(&mut app, key('p'));
+    update(&mut app, key('y'));
+    assert!(app.step.is_none());
+    assert!(!render(&mut app, 140, 40).contains(" Step "));
+}
+
+/// End to end: `dashboard web --gates FILE` — a step taken with `s` runs the file's gate
+/// (an HTTP check through the simulated API server's pod proxy) and the step panel shows
+/// its verdict and evidence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn end_to_end_in_tmux_a_step_runs_the_dashboard_s_gates_and_shows_them() {
+    use kubectl_sts::sim::scenario::Step;
+    use kubectl_sts::sim::store::Kind;
+    let steps = [
+        Step::SetPartition {
+            set: "web".into(),
+            partition: 5,
+        },
+        Step::SetImage {
+            set: "web".into(),
+            container: None,
+            image: "nginx:1.26".into(),
+        },
+    ];
+    let mut c = super::live::scenario("default", &steps);
+    c.store
+        .write_system(Kind::StatefulSet, "default", "web", |s| {
+            s["spec"]["template"]["metadata"]["annotations"] =
+                serde_json::json!({kubectl_sts::sim::api::PROXY_BODY: r#"{"state":"serving"}"#});
+        })
+        .unwrap();
+    let live = super::live::serve(c).await;
+    let file = live.dir.path().join("gates.yaml");
+    std::fs::write(
+        &file,
+        "gates:\n- name: healthz\n  http:\n    podProxy: {port: 8080, path: /healthz}\n    jsonPath: state\n    successCondition: result == \"serving\"\n",
+    )
+    .unwrap();
+    let tmux = Tmux::start(
+        &live,
+        &[
+            "dashboard",
+            "web",
+            "--stable-for",
+            "0s",
+            "--gates",
+            &file.to_string_lossy(),
+        ],
+    );
+    tmux.wait_for("partition 5").await;
+    tmux.keys("s");
+    tmux.wait_for("Proceed? [y/N]").await;
+    tmux.keys("y");
+    // The simulated kubelet moves as the clock does.
+    let mut screen = String::new();
+    for _ in 0..150 {
+        live.server.advance(jiff::SignedDuration::from_secs(1));
+        screen = tmux.screen();
+        if screen.contains("✓ done") || screen.contains("✗ stopped") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for want in [
+        " Step ",
+        "Step: statefulset/web partition 5 → 4",
+        "ready",
+        "healthz  web-4     ✓ passed  GET /api/v1/namespaces/default/pods/web-4:8080/proxy/healthz: state = \"serving\"",
+        "✓ done",
+    ] {
+        assert!(screen.contains(want), "{want:?} in:\n{screen}");
+    }
+    tmux.keys("q");
+}

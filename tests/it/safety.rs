@@ -118,8 +118,9 @@ async fn the_dashboard_acts_on_the_namespace_of_the_set_it_shows() {
     };
     {
         let mut io = recorded.io();
+        let steps = kubectl_sts::tui::Steps::default();
         tokio::select! {
-            r = kubectl_sts::tui::run_op(&conn, &setup, &target, op, &mut io) => r.unwrap(),
+            r = kubectl_sts::tui::run_op(&conn, (&setup, &steps), &target, op, &mut io) => r.unwrap(),
             _ = moved => {}
         }
     }

@@ -150,6 +150,8 @@ fn on_dialog_key(app: &mut App, dialog: Dialog, key: KeyEvent) -> (bool, Vec<Com
                     return (true, Vec::new());
                 };
                 app.busy = Some((title, "starting".into()));
+                // A new operation: the step panel is a step's own (its plan opens it).
+                app.step = None;
                 app.status = None;
                 (
                     true,
