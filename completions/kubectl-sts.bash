@@ -368,12 +368,24 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__dashboard)
-            opts="-A -v -n -h -V --all-namespaces --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-A -v -n -h -V --all-namespaces --stable-for --gates --gate --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --stable-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --now)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1286,7 +1298,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__rollout)
-            opts="-o -y -v -n -h -V --step --to --all --pause-between --stable-for --check-cmd --check-http --gates --step-timeout --check-timeout --dry-run --output --auto-rollback --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version preview step history diff status pause resume undo help"
+            opts="-o -y -v -n -h -V --step --to --all --pause-between --stable-for --check-cmd --check-http --gates --gate --step-timeout --check-timeout --dry-run --output --auto-rollback --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version preview step history diff status pause resume undo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1317,6 +1329,10 @@ _kubectl__sts() {
                     return 0
                     ;;
                 --gates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1992,7 +2008,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__rollout__subcmd__step)
-            opts="-o -y -v -n -h -V --by --to --all --pause-between --stable-for --check-cmd --check-http --gates --step-timeout --check-timeout --dry-run --output --auto-rollback --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-o -y -v -n -h -V --by --to --all --pause-between --stable-for --check-cmd --check-http --gates --gate --step-timeout --check-timeout --dry-run --output --auto-rollback --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2023,6 +2039,10 @@ _kubectl__sts() {
                     return 0
                     ;;
                 --gates)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
