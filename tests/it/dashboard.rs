@@ -673,20 +673,8 @@ fn the_step_panel_shows_each_gate_s_verdict_and_evidence() {
 /// its verdict and evidence.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn end_to_end_in_tmux_a_step_runs_the_dashboard_s_gates_and_shows_them() {
-    use kubectl_sts::sim::scenario::Step;
     use kubectl_sts::sim::store::Kind;
-    let steps = [
-        Step::SetPartition {
-            set: "web".into(),
-            partition: 5,
-        },
-        Step::SetImage {
-            set: "web".into(),
-            container: None,
-            image: "nginx:1.26".into(),
-        },
-    ];
-    let mut c = super::live::scenario("default", &steps);
+    let mut c = super::live::scenario("default", &super::stepping::held("nginx:1.26"));
     c.store
         .write_system(Kind::StatefulSet, "default", "web", |s| {
             s["spec"]["template"]["metadata"]["annotations"] =

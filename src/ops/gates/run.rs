@@ -3,7 +3,7 @@
 //! step's gates once its pods are healthy; [`bake`] keeps measuring the `whileBaking`
 //! ones while the pods bake.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
@@ -228,17 +228,17 @@ async fn judge(
 }
 
 /// Measures the `whileBaking` gates of a step that updated `ordinals`, each every
-/// `interval`, while `baking` says its pods bake (Ready and watched for `--stable-for`);
-/// `subject` reads the set as it is then. Passes are silent; a gate that fails (more
-/// failures or inconclusive measurements than it tolerates within one bake) ends this
-/// with the evidence, as a `gate` event and the error. Without such gates it never ends:
-/// the caller races it against the wait.
-pub async fn bake<F: AsyncFn() -> Result<Subject>>(
+/// `interval`, while its pods bake (Ready and watched for `--stable-for`): `baking` holds
+/// the set as the wait last saw it then, and is empty otherwise. Passes are silent; a
+/// gate that fails (more failures or inconclusive measurements than it tolerates within
+/// one bake) ends this with the evidence, as a `gate` event and the error. Without such
+/// gates it never ends: the caller races it against the wait.
+pub async fn bake(
     gates: &[Gate],
     runner: &dyn Runner,
     client: &kube::Client,
     events: &RefCell<&mut dyn Sink>,
-    (baking, subject): (&Cell<bool>, F),
+    baking: &RefCell<Option<Subject>>,
     ordinals: &[i32],
 ) -> Error {
     let gates: Vec<&Gate> = gates.iter().filter(|g| g.while_baking).collect();
@@ -253,12 +253,12 @@ pub async fn bake<F: AsyncFn() -> Result<Subject>>(
     let mut tallies: HashMap<(usize, Option<String>), Tally> = HashMap::new();
     loop {
         tokio::time::sleep(tick).await;
-        if !baking.get() {
+        let Some(subject) = baking.borrow().clone() else {
             // Not Ready (again): the next bake starts its count over.
             tallies.clear();
             due.fill(None);
             continue;
-        }
+        };
         let now = Instant::now();
         let ready: Vec<usize> = (0..gates.len())
             .filter(|i| due[*i].is_none_or(|d| d <= now))
@@ -266,10 +266,6 @@ pub async fn bake<F: AsyncFn() -> Result<Subject>>(
         if ready.is_empty() {
             continue;
         }
-        // A failed read skips this round; the wait reports what it cannot see.
-        let Ok(subject) = subject().await else {
-            continue;
-        };
         for i in ready {
             let gate = gates[i];
             due[i] = Some(now + gate.interval);

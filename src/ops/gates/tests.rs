@@ -1,6 +1,6 @@
 //! The gates' tests: measurement, failure policy, the flags' shorthands, the bake.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -62,16 +62,7 @@ async fn a_gate_never_runs_against_a_pod_the_set_does_not_control() {
             "gates:\n- name: smoke\n  command: {run: 'check {{pod}}'}\n- name: errors\n  prometheus:\n    address: http://p:9090\n    query: up{pod=\"{{pod}}\"}\n    successCondition: result == 1\n",
         )
         .unwrap();
-    let client = kube::Client::new(
-        tower::service_fn(|_: http::Request<kube::client::Body>| async {
-            panic!("no request to the API server");
-            #[allow(unreachable_code)]
-            Ok::<http::Response<kube::client::Body>, std::convert::Infallible>(http::Response::new(
-                kube::client::Body::empty(),
-            ))
-        }),
-        "default",
-    );
+    let client = no_api();
     let mut events: Vec<Event> = Vec::new();
     let subject = Subject {
         namespace: "prod".into(),
@@ -413,20 +404,12 @@ async fn a_gate_measured_while_baking_stops_the_step_when_it_turns_bad() {
     // Good for three rounds of both pods, then bad.
     let fake = Fake::new(ok(), &[200, 200, 200, 200, 200, 200, 500]);
     let asked = fake.asked.clone();
-    let baking = Cell::new(false);
+    let baking = RefCell::new(None);
     let mut events: Vec<Event> = Vec::new();
     let sink: RefCell<&mut dyn Sink> = RefCell::new(&mut events);
     let client = no_api();
     let gates = [g];
-    let read = async || Ok(subject());
-    let mut bake = Box::pin(bake(
-        &gates,
-        &fake,
-        &client,
-        &sink,
-        (&baking, read),
-        &[1, 2],
-    ));
+    let mut bake = Box::pin(bake(&gates, &fake, &client, &sink, &baking, &[1, 2]));
     // Not baking: nothing is measured.
     assert!(
         tokio::time::timeout(Duration::from_millis(300), &mut bake)
@@ -434,7 +417,7 @@ async fn a_gate_measured_while_baking_stops_the_step_when_it_turns_bad() {
             .is_err()
     );
     assert!(asked.lock().unwrap().is_empty());
-    baking.set(true);
+    *baking.borrow_mut() = Some(subject());
     let err = tokio::time::timeout(Duration::from_secs(5), &mut bake)
         .await
         .expect("the bake ends on the failure");
@@ -459,12 +442,11 @@ async fn a_gate_measured_while_baking_stops_the_step_when_it_turns_bad() {
 async fn without_gates_to_bake_the_bake_never_ends() {
     let gates = from_flags(Some("probe"), None, Duration::from_secs(1));
     let fake = Fake::new(ok(), &[200]);
-    let baking = Cell::new(true);
+    let baking = RefCell::new(Some(subject()));
     let mut events: Vec<Event> = Vec::new();
     let sink: RefCell<&mut dyn Sink> = RefCell::new(&mut events);
     let client = no_api();
-    let read = async || Ok(subject());
-    let bake = bake(&gates, &fake, &client, &sink, (&baking, read), &[2]);
+    let bake = bake(&gates, &fake, &client, &sink, &baking, &[2]);
     assert!(
         tokio::time::timeout(Duration::from_millis(200), bake)
             .await

@@ -3,7 +3,7 @@
 //! meanwhile —; run the step's gates; on a failure stop with it, or under
 //! `--auto-rollback` perform the forced rollback first.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use serde_json::json;
@@ -30,7 +30,7 @@ pub(super) async fn gate(
     opts: &Options,
     (wait, check): (&[i32], &[i32]),
 ) -> Result<()> {
-    let baking = Cell::new(false);
+    let baking = RefCell::new(None);
     let waited = {
         let events: RefCell<&mut dyn Sink> = RefCell::new(&mut *io.events);
         let watch = wait_gate(
@@ -41,16 +41,12 @@ pub(super) async fn gate(
             opts,
             (wait, &baking),
         );
-        let read = async || {
-            let now = load::snapshot(&conn.client, &target.namespace, &target.name).await?;
-            Ok(Subject::of(&now))
-        };
         let bake = gates::bake(
             &opts.checks.gates,
             opts.checks.runner.as_ref(),
             &conn.client,
             &events,
-            (&baking, read),
+            &baking,
             check,
         );
         tokio::select! {
@@ -198,15 +194,16 @@ pub(super) async fn mark_verified(
 /// Follows the set's watches until `ordinals` pass the structural gate and have stayed
 /// Ready, with the same pod and no restart, for `stable_for` (timed on this machine's
 /// monotonic clock from when the tool saw them Ready, so clock skew cannot pass a gate
-/// early; and only while the watch is live: a reconnect starts it over). `baking` says
-/// whether they are Ready and being watched for stability.
+/// early; and only while the watch is live: a reconnect starts it over). While they are
+/// Ready and watched for stability, `baking` holds the set as last seen (for the gates
+/// measured meanwhile); otherwise it is empty.
 async fn wait_gate(
     conn: &Connection,
     (events, clock): (&RefCell<&mut dyn Sink>, &dyn crate::event::Clock),
     target: &Target,
     setup: &ModelSetup,
     opts: &Options,
-    (ordinals, baking): (&[i32], &Cell<bool>),
+    (ordinals, baking): (&[i32], &RefCell<Option<Subject>>),
 ) -> Result<()> {
     let name = target.name.as_str();
     let pods: Vec<String> = ordinals.iter().map(|o| format!("{name}-{o}")).collect();
@@ -246,7 +243,7 @@ async fn wait_gate(
             }
             Gate::Pending(msg) => {
                 seen.borrow_mut().clear();
-                baking.set(false);
+                baking.take();
                 msg
             }
             Gate::Passed => {
@@ -282,7 +279,7 @@ async fn wait_gate(
                 match unstable {
                     None => return Check::Done(Ok(())),
                     Some((pod, at)) => {
-                        baking.set(true);
+                        *baking.borrow_mut() = Some(Subject::of(s));
                         let msg =
                             format!("{pod} is Ready; watching that it stays Ready for {stable}");
                         if msg != last {
@@ -306,14 +303,14 @@ async fn wait_gate(
             // Blind from here until the watch is back: stability counts only observed
             // time, so it starts over then.
             seen.borrow_mut().clear();
-            baking.set(false);
+            baking.take();
             events.borrow_mut().emit(Event::warning(format!(
                 "watch interrupted ({why}); reconnecting; stability is timed again once it is back"
             )));
         }
     };
     let ended = wait_until(&mut stream, deadline, check, on_error).await;
-    baking.set(false);
+    baking.take();
     let mut events = events.borrow_mut();
     let gate = |result: Verdict, evidence: String, message: String| Event::Gate {
         name: "ready".into(),
