@@ -95,3 +95,92 @@ async fn at_a_fifth_of_requests_failing_every_workflow_finishes_in_one_run() {
         assert!(faults_served(&live) > 0);
     }
 }
+
+/// Defect: after an outage, kube-runtime's watchers resume without a word, so a wait
+/// that went blind on the outage stayed blind while nothing changed (a step waiting out
+/// `--stable-for` then waited out `--step-timeout`; `stepping::stability_is_not_counted_
+/// while_the_server_cannot_be_seen` hung now and then). The stream now reads the state
+/// afresh once the server answers and sends it, changed or not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_an_outage_the_watch_sends_the_state_it_sees_again_though_nothing_changed() {
+    use futures::StreamExt;
+    use kubectl_sts::cluster::watch::{Update, snapshots};
+    let live = serve(scenario("default", &[])).await;
+    // Settled: nothing changes from here on.
+    live.server.advance(jiff::SignedDuration::from_secs(120));
+    // The client the tool watches with, from the kubeconfig.
+    let client = super::safety::connection(&live).await.watch_client;
+    let stream = snapshots(client, "default".into(), "web".into())
+        .await
+        .unwrap();
+    let mut stream = std::pin::pin!(stream);
+    assert!(matches!(
+        next_update(&mut stream).await,
+        Some(Update::Snapshot(_))
+    ));
+    // Follow until every watch is established (a quiet second: the caches have synced
+    // and nothing changes), then cut the server off.
+    while let Ok(Some(u)) =
+        tokio::time::timeout(std::time::Duration::from_secs(1), stream.next()).await
+    {
+        assert!(matches!(u, Update::Snapshot(_)));
+    }
+    live.server
+        .shared
+        .with(|c| c.config.faults.unreachable = true);
+    let mut errors = 0;
+    let seen_again = loop {
+        match next_update(&mut stream).await {
+            Some(Update::Reconnecting(_)) => {
+                errors += 1;
+                if errors == 1 {
+                    let shared = live.server.shared.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                        shared.with(|c| c.config.faults = Default::default());
+                    });
+                }
+            }
+            Some(Update::Snapshot(s)) => break s,
+            Some(Update::Unread(_)) => {}
+            None => panic!("no state within 10 s after the outage ({errors} errors)"),
+        }
+    };
+    assert!(errors >= 1);
+    assert_eq!(seen_again.pods().len(), 5);
+    // The watches work again: a change shows.
+    live.server
+        .shared
+        .with(|c| c.config.faults = Default::default());
+    let mut ok = false;
+    live.server.shared.with(|c| {
+        c.store
+            .write_system(Kind::StatefulSet, "default", "web", |s| {
+                s["metadata"]["labels"]["touched"] = serde_json::json!("yes");
+            })
+            .unwrap();
+    });
+    for _ in 0..5 {
+        if let Some(Update::Snapshot(s)) = next_update(&mut stream).await
+            && s.set_json()["metadata"]["labels"]["touched"] == "yes"
+        {
+            ok = true;
+            break;
+        }
+    }
+    assert!(ok, "a change after the outage is seen through the watches");
+}
+
+/// The stream's next update, or none within 10 s.
+async fn next_update<S>(
+    stream: &mut std::pin::Pin<&mut S>,
+) -> Option<kubectl_sts::cluster::watch::Update>
+where
+    S: futures::Stream<Item = kubectl_sts::cluster::watch::Update> + ?Sized,
+{
+    use futures::StreamExt;
+    tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
+        .await
+        .ok()
+        .flatten()
+}

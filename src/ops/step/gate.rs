@@ -33,34 +33,36 @@ pub(super) async fn gate(
     let baking = RefCell::new(None);
     let waited = {
         let events: RefCell<&mut dyn Sink> = RefCell::new(&mut *io.events);
-        let watch = wait_gate(
+        // Boxed, as the step's other large futures: a step runs deep inside callers'
+        // futures (the dashboard's, the tests').
+        let watch = Box::pin(wait_gate(
             conn,
             (&events, io.clock),
             target,
             setup,
             opts,
             (wait, &baking),
-        );
-        let bake = gates::bake(
+        ));
+        let bake = Box::pin(gates::bake(
             &opts.checks.gates,
             opts.checks.runner.as_ref(),
             &conn.client,
             &events,
             &baking,
             check,
-        );
+        ));
         tokio::select! {
             waited = watch => waited,
             failed = bake => Err(failed),
         }
     };
     let result = match waited {
-        Ok(()) => run_gates(conn, io, target, opts, check).await,
+        Ok(()) => Box::pin(run_gates(conn, io, target, opts, check)).await,
         Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(()),
-        Err(failure) => recover(conn, io, target, setup, opts, failure).await,
+        Err(failure) => Box::pin(recover(conn, io, target, setup, opts, failure)).await,
     }
 }
 
