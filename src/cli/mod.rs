@@ -39,6 +39,29 @@ pub fn parse() -> Result<Cli, clap::Error> {
 }
 
 /// `--version`: the crate version and the commit it was built from.
+/// `gates --help`: examples and the gate file's keys.
+const GATES_HELP: &str = "\
+Examples:
+  kubectl sts gates list
+  kubectl sts gates show kafka > kafka-gates.yaml
+  kubectl sts rollout web --all --gates preset:elasticsearch
+
+A gate file (--gates FILE; one entry inline with --gate SPEC):
+  gates:
+  - name: error-rate                  # in events and messages
+    prometheus: {address: URL, query: PROMQL, successCondition: result < 1}
+    # or http: {url: URL | podProxy: {port: N, path: /P}, expectStatus: 200,
+    #           jsonPath: a.b, successCondition: result == \"green\"}
+    # or command: {run: SHELL, env: {K: V}}
+    count: 1                          # passing measurements needed, `interval` apart
+    interval: 10s
+    failureLimit: 0                   # failed measurements tolerated
+    inconclusiveLimit: 0              # no data / no answer tolerated, then it fails
+    timeout: 30s                      # one measurement (a command: 60s)
+    whileBaking: false                # also measured during --stable-for
+Placeholders: {{ordinal}} {{pod}} {{namespace}} {{set}} {{revision}} {{service}} {{dns}};
+a gate naming a pod runs on each updated pod the set controls, highest first.";
+
 pub const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (commit ",
@@ -158,10 +181,9 @@ pub enum Command {
     #[command(after_help = DELETE_EXAMPLES)]
     Delete(DeleteArgs),
 
-    /// The gate presets shipped with the tool, for `rollout NAME --all --gates preset:NAME`.
-    #[command(
-        after_help = "Examples:\n  kubectl sts gates list\n  kubectl sts gates show kafka > kafka-gates.yaml\n  kubectl sts rollout web --all --gates preset:elasticsearch"
-    )]
+    /// The gate presets shipped with the tool, for `rollout NAME --all --gates preset:NAME`,
+    /// and the gate file's format.
+    #[command(after_help = GATES_HELP)]
     Gates {
         #[command(subcommand)]
         command: GatesCommand,
