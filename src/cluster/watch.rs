@@ -63,11 +63,12 @@ pub async fn snapshots(
     if !unread.is_empty() {
         initial.push(Update::Unread(unread));
     }
-    initial.push(Update::Snapshot(Box::new(first.clone())));
+    let last_key = Some(fingerprint(&first));
+    initial.push(Update::Snapshot(Box::new(first)));
     let follow = Follow {
         events,
         caches,
-        last_key: Some(fingerprint(&first)),
+        last_key,
         synced: [false; 5],
         blind: false,
         backoff: PROBE_FIRST,

@@ -409,7 +409,8 @@ async fn end_to_end_in_tmux_steps_the_partition_after_confirmation() {
     ];
     let live = super::live::serve(super::live::scenario("default", &steps)).await;
     let tmux = Tmux::start(&live, &["dashboard", "web"]);
-    let screen = tmux.wait_for("web-").await;
+    // The whole grid: a capture can catch a frame half drawn.
+    let screen = tmux.wait_for("4     ○ current").await;
     assert!(screen.contains("partition 5"), "{screen}");
     for o in 0..5 {
         assert!(
@@ -709,6 +710,9 @@ async fn end_to_end_in_tmux_a_step_runs_the_dashboard_s_gates_and_shows_them() {
         live.server.advance(jiff::SignedDuration::from_secs(1));
         screen = tmux.screen();
         if screen.contains("✓ done") || screen.contains("✗ stopped") {
+            // Once more, in case the capture caught the frame half drawn.
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            screen = tmux.screen();
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
