@@ -19,6 +19,10 @@ Examples:
   # All the way down, a pause between steps; revert everything if a step fails
   kubectl sts rollout web --all --pause-between 5m --auto-rollback
 
+  # Gates as data: a shipped preset, or one gate inline (see `kubectl sts gates --help`)
+  kubectl sts rollout web --all --gates preset:etcd --stable-for 1m
+  kubectl sts rollout web --step --gate '{name: healthz, http: {podProxy: {port: 8080, path: /healthz}}, whileBaking: true}'
+
   # For a pipeline: no questions, every step as JSON Lines events on stdout
   kubectl sts rollout web --all --yes -o json
 
