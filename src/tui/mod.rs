@@ -328,37 +328,50 @@ fn spawn_op(
     tx: &UnboundedSender<Msg>,
 ) {
     let (conn, setup, steps, tx) = (conn.clone(), setup.clone(), steps.clone(), tx.clone());
-    std::thread::spawn(move || {
-        let mut events = Events {
-            tx: tx.clone(),
-            last: String::new(),
-        };
-        // Consent was given in the dialog.
-        let mut consent = Given::Dialog;
-        let result = match tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(rt) => rt.block_on(async {
-                let mut io = Io {
-                    events: &mut events,
-                    consent: &mut consent,
-                    clock: &WallClock,
-                };
-                run_op(&conn, (&setup, &steps), &target, &op, &mut io).await
-            }),
-            Err(e) => Err(Error::failed(format!("cannot start the runtime: {e}"))),
-        };
-        let _ = tx.send(Msg::Done(match result {
-            Ok(()) => Ok(if events.last.is_empty() {
-                "done".into()
-            } else {
-                events.last.clone()
-            }),
-            Err(e) => Err(e.to_string()),
-        }));
-    });
+    let failed = tx.clone();
+    // The CLI runs an operation on the main thread's stack; this thread gets as much
+    // (a spawned thread's default, 2 MiB, is thin for a step with its gates and
+    // recovery in a debug build).
+    let spawned = std::thread::Builder::new()
+        .name("operation".into())
+        .stack_size(OP_STACK)
+        .spawn(move || {
+            let mut events = Events {
+                tx: tx.clone(),
+                last: String::new(),
+            };
+            // Consent was given in the dialog.
+            let mut consent = Given::Dialog;
+            let result = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt.block_on(async {
+                    let mut io = Io {
+                        events: &mut events,
+                        consent: &mut consent,
+                        clock: &WallClock,
+                    };
+                    run_op(&conn, (&setup, &steps), &target, &op, &mut io).await
+                }),
+                Err(e) => Err(Error::failed(format!("cannot start the runtime: {e}"))),
+            };
+            let _ = tx.send(Msg::Done(match result {
+                Ok(()) => Ok(if events.last.is_empty() {
+                    "done".into()
+                } else {
+                    events.last.clone()
+                }),
+                Err(e) => Err(e.to_string()),
+            }));
+        });
+    if let Err(e) = spawned {
+        let _ = failed.send(Msg::Done(Err(format!("cannot start the operation: {e}"))));
+    }
 }
+
+/// The stack of the thread an operation runs on.
+const OP_STACK: usize = 8 << 20;
 
 /// The operations, exactly as the CLI runs them (consent given by the dialog); a step
 /// with the dashboard's gates.
