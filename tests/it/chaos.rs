@@ -236,7 +236,7 @@ async fn run_driven(
         }
     };
     tokio::select! {
-        r = tokio::time::timeout(Duration::from_secs(60), run(flow, conn)) => r.unwrap_or_else(|_| Err("no end within 60 s".into())),
+        r = tokio::time::timeout(Duration::from_secs(60), Box::pin(run(flow, conn))) => r.unwrap_or_else(|_| Err("no end within 60 s".into())),
         _ = driver => unreachable!(),
     }
 }
@@ -462,7 +462,8 @@ async fn chaos(flows: &[Flow]) {
     for &flow in flows {
         // The runs wait on backoffs and the virtual clock, not the processor: all the
         // seeds of a workflow at once, each against a server of its own.
-        let runs = futures::future::join_all((0..SEEDS).map(|seed| one(flow, seed))).await;
+        let runs =
+            futures::future::join_all((0..SEEDS).map(|seed| Box::pin(one(flow, seed)))).await;
         let mut t = Tally::default();
         for r in runs {
             t.runs += r.runs;
@@ -556,7 +557,7 @@ async fn interrupted_after(flow: Flow, n: usize) -> Option<Result<(), String>> {
     tokio::select! {
         // Finished before the n-th write was noticed: only interrupting it after its
         // last write is left to check (below); beyond that there is nothing to stop.
-        _ = run(flow, &conn) => if writes_done(&live) < n { return None },
+        _ = Box::pin(run(flow, &conn)) => if writes_done(&live) < n { return None },
         _ = stopped => {}
     }
     // Stopped after its last write, the command had done its work: only its report was
