@@ -11,7 +11,7 @@ use hyper::body::Bytes;
 use kubectl_sts::sim::store::Kind;
 use serde_json::{Value, json};
 
-use super::live::{Live, scenario, serve};
+use super::live::{Live, images, scenario, serve};
 use super::recovery::run_advancing;
 use super::stepping::held;
 
@@ -120,20 +120,6 @@ async fn roll_out_gated(url: &str, extra: &[&str]) -> (Live, i32, String, String
     args.extend(extra);
     let (code, out, err) = run_advancing(&live, &args).await;
     (live, code, out, err)
-}
-
-fn images(live: &Live) -> Vec<String> {
-    live.server.shared.read(|c| {
-        c.store
-            .all(Kind::Pod)
-            .map(|p| {
-                p["spec"]["containers"][0]["image"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string()
-            })
-            .collect()
-    })
 }
 
 fn events(out: &str) -> Vec<Value> {

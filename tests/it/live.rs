@@ -881,3 +881,18 @@ async fn read_only_views_degrade_when_claims_are_forbidden() {
     });
     assert!(!gone, "nothing was deleted");
 }
+
+/// Each pod's first container image, as the simulated cluster holds it.
+pub fn images(live: &Live) -> Vec<String> {
+    live.server.shared.read(|c| {
+        c.store
+            .all(kubectl_sts::sim::store::Kind::Pod)
+            .map(|p| {
+                p["spec"]["containers"][0]["image"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect()
+    })
+}

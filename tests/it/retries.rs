@@ -4,7 +4,7 @@
 
 use kubectl_sts::sim::store::Kind;
 
-use super::live::{Live, scenario, serve};
+use super::live::{Live, images, scenario, serve};
 use super::recovery::run_advancing;
 
 async fn faulty(name: &str, extra: &[kubectl_sts::sim::scenario::Step], seed: u64) -> Live {
@@ -13,20 +13,6 @@ async fn faulty(name: &str, extra: &[kubectl_sts::sim::scenario::Step], seed: u6
     c.config.faults.codes = vec![500, 503, 429];
     c.config.faults.seed = seed;
     serve(c).await
-}
-
-fn images(live: &Live) -> Vec<String> {
-    live.server.shared.read(|c| {
-        c.store
-            .all(Kind::Pod)
-            .map(|p| {
-                p["spec"]["containers"][0]["image"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string()
-            })
-            .collect()
-    })
 }
 
 fn faults_served(live: &Live) -> usize {

@@ -15,6 +15,7 @@ use super::{Check, Gate, HttpTarget, fill};
 use crate::error::{Error, Result};
 use crate::event::{Event, Sink, Verdict};
 use crate::model::Snapshot;
+use crate::model::pod::Owner;
 use crate::ops::checks::{Exit, Runner};
 
 /// What one measurement found.
@@ -45,18 +46,14 @@ impl Subject {
     /// The set of `snap` as it is now.
     pub fn of(snap: &Snapshot) -> Subject {
         let set = snap.set();
-        let uid = set.metadata.uid.clone().unwrap_or_default();
+        // As the tool deletes pods: only those whose controller reference is the set's uid
+        // (the snapshot's pod records say so).
+        let has_uid = set.metadata.uid.as_deref().is_some_and(|u| !u.is_empty());
         let controlled = snap
             .pods()
             .iter()
-            .filter(|p| {
-                p.metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|r| r.controller == Some(true) && r.uid == uid && !uid.is_empty())
-            })
             .filter_map(|p| p.metadata.name.clone())
+            .filter(|name| has_uid && snap.record(name).is_some_and(|r| r.owner == Owner::ThisSet))
             .collect();
         Subject {
             namespace: set.metadata.namespace.clone().unwrap_or_default(),
