@@ -1298,7 +1298,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__rollout)
-            opts="-o -y -v -n -h -V --step --to --all --pause-between --stable-for --check-cmd --check-http --gates --gate --step-timeout --check-timeout --dry-run --output --auto-rollback --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version preview step history diff status pause resume undo help"
+            opts="-o -y -v -n -h -V --step --to --all --pause-between --stable-for --check-cmd --check-http --gates --gate --step-timeout --check-timeout --dry-run --output --auto-rollback --skip-gates --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version preview step history diff status pause resume undo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2008,7 +2008,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__rollout__subcmd__step)
-            opts="-o -y -v -n -h -V --by --to --all --pause-between --stable-for --check-cmd --check-http --gates --gate --step-timeout --check-timeout --dry-run --output --auto-rollback --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
+            opts="-o -y -v -n -h -V --by --to --all --pause-between --stable-for --check-cmd --check-http --gates --gate --step-timeout --check-timeout --dry-run --output --auto-rollback --skip-gates --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -140,6 +140,11 @@ pub struct StepArgs {
     #[arg(long)]
     pub auto_rollback: bool,
 
+    /// Re-gate an interrupted or failed step without the gates it was started with (they
+    /// are recorded on the set); without this flag such a re-run stops and names them.
+    #[arg(long)]
+    pub skip_gates: bool,
+
     /// Do not ask for confirmation on a terminal.
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -329,6 +334,16 @@ impl RolloutCommand {
     }
 
     /// `--yes` of the commands that write.
+    /// How a subcommand that writes renders its events (none for the ones that read).
+    pub fn events(&self) -> Option<crate::output::Format> {
+        match self {
+            RolloutCommand::Pause(HoldArgs { output, .. })
+            | RolloutCommand::Resume(HoldArgs { output, .. })
+            | RolloutCommand::Undo { output, .. } => Some(output.format()),
+            _ => None,
+        }
+    }
+
     pub fn yes(&self) -> bool {
         match self {
             RolloutCommand::Pause(HoldArgs { yes, .. })

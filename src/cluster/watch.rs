@@ -38,13 +38,19 @@ pub enum Update {
 /// and the watches start over from a fresh list, which proves them live. A watch that
 /// merely resumes says nothing until something changes, so a wait that went blind on an
 /// outage would otherwise stay blind while nothing moves.
+///
+/// Reads (the first, and those after an error) go through `conn.client`, bounded by
+/// `--request-timeout`: a server that stalls fails them instead of hanging the wait.
+/// The watches go through `conn.watch_client` (long reads the server ends itself).
 pub async fn snapshots(
-    client: kube::Client,
+    conn: &super::Connection,
     ns: String,
     name: String,
 ) -> Result<impl Stream<Item = Update>, ClusterError> {
+    let client = conn.watch_client.clone();
+    let reader = conn.client.clone();
     // The selector decides what to watch; read it once.
-    let (first, unread) = super::load::snapshot_for_viewing(&client, &ns, &name).await?;
+    let (first, unread) = super::load::snapshot_for_viewing(&reader, &ns, &name).await?;
     let watches = Watches {
         // Claims refused by RBAC are not watched either (the watch would fail forever).
         claims: unread.is_empty(),
@@ -55,6 +61,7 @@ pub async fn snapshots(
             .map(|s| selector::to_query(&s.selector))
             .unwrap_or_default(),
         client,
+        reader,
         ns,
         name,
     };
@@ -109,6 +116,8 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(30);
 /// What the watches are of.
 struct Watches {
     client: kube::Client,
+    /// For the fresh reads after an error: bounded by the request timeout.
+    reader: kube::Client,
     ns: String,
     name: String,
     selector: String,
@@ -226,7 +235,7 @@ impl Follow {
             }
             Sig::Probe => {
                 let (client, ns, name) =
-                    (&self.watches.client, &self.watches.ns, &self.watches.name);
+                    (&self.watches.reader, &self.watches.ns, &self.watches.name);
                 // Boxed: the read's future is large, and this stream lives on waits' stacks.
                 let read = tokio::time::timeout(
                     PROBE_TIMEOUT,

@@ -17,6 +17,7 @@ pub fn run(args: &DeleteArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write
         &args.model,
         args.yes,
         (style, out),
+        Some((&args.name, args.output.format())),
         async |conn, setup, session| execute(conn, setup, args, session).await,
     )
 }

@@ -22,6 +22,7 @@ pub fn run(
         &args.model,
         args.yes,
         (style, out),
+        Some((&args.name, args.output.format())),
         async |conn, setup, session| execute(conn, setup, args, session).await,
     )
 }

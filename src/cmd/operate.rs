@@ -48,11 +48,15 @@ impl<'a> Session<'a> {
 /// A command that writes, as typed at a terminal: a runtime, the connection kubectl's
 /// flags name, consent from `--yes` or the prompt, the CLI's session; then `execute`
 /// (the same function the demo runs on its own connection).
+///
+/// `stream` names the set and the output of a command that streams events: under `-o
+/// json` a connection that fails is still a stream (`start`, `error`, `end`).
 pub fn on_terminal(
     kube: &crate::cli::KubeArgs,
     model: &crate::cli::ModelArgs,
     yes: bool,
     (style, out): (Style, &mut dyn Write),
+    stream: Option<(&str, Format)>,
     execute: impl AsyncFnOnce(
         &crate::cluster::Connection,
         &crate::model::ModelSetup,
@@ -60,15 +64,36 @@ pub fn on_terminal(
     ) -> Result<()>,
 ) -> Result<()> {
     super::runtime()?.block_on(async {
-        let (conn, setup) = super::connect(kube, model).await?;
+        let (conn, setup) = match super::connect(kube, model).await {
+            Ok(c) => c,
+            Err(e) => {
+                let Some((name, Format::Json)) = stream else {
+                    return Err(e);
+                };
+                let mut consent = Terminal { yes };
+                let mut session = Session::terminal(out, style, &mut consent);
+                let target = Target::new(kube.namespace.clone().unwrap_or_default(), name);
+                let resume = "run the command again once the cluster answers";
+                return operate(
+                    &mut session,
+                    Format::Json,
+                    &target,
+                    resume,
+                    async move |_| Err(e),
+                )
+                .await;
+            }
+        };
         let mut consent = Terminal { yes };
         let mut session = Session::terminal(out, style, &mut consent);
         execute(&conn, &setup, &mut session).await
     })
 }
 
-/// Consent at a terminal: `--yes` gives it; without a terminal the flags decide, as with
-/// kubectl; on a terminal the question is asked on standard error (`[y/N]`, default no).
+/// Consent at a terminal: `--yes` gives it; on a terminal the question is asked on
+/// standard error (`[y/N]`, default no); with no terminal to ask and no `--yes`, nothing
+/// is written (a pipe is not consent: `terraform apply` refuses without
+/// `-auto-approve` too).
 pub struct Terminal {
     pub yes: bool,
 }
@@ -79,7 +104,13 @@ impl Consent for Terminal {
             return Ok(Given::Flag);
         }
         if !std::io::stdin().is_terminal() {
-            return Ok(Given::NoTerminal);
+            return Err(Error::failed(format!(
+                "{} — no terminal to ask and no --yes: nothing changed",
+                question.trim_end_matches('?')
+            ))
+            .with_hint(
+                "pass --yes to go ahead without a prompt, or --dry-run to see what would be done",
+            ));
         }
         eprint!("{} [y/N] ", crate::output::sanitize(question));
         let mut answer = String::new();

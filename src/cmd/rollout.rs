@@ -34,6 +34,7 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
         command.model(),
         command.yes(),
         (style, out),
+        command.events().map(|f| (command.name(), f)),
         async |conn, setup, session| execute(conn, setup, command, session).await,
     )
 }
@@ -232,14 +233,20 @@ async fn wait_for_rollout(
     let out = &mut *session.out;
     use crate::cluster::wait::{Check, wait_until};
     use crate::model::progress::{Outcome, judge};
-    let stream = crate::cluster::watch::snapshots(
-        conn.watch_client.clone(),
-        conn.namespace.clone(),
-        name.to_string(),
-    )
-    .await?;
-    let mut stream = std::pin::pin!(stream);
+    // The deadline starts with the wait, before its first read.
     let deadline = tokio::time::Instant::now() + timeout;
+    let stream = tokio::time::timeout_at(
+        deadline,
+        crate::cluster::watch::snapshots(conn, conn.namespace.clone(), name.to_string()),
+    )
+    .await
+    .map_err(|_| {
+        Error::failed(format!(
+            "timed out after {} reading statefulset/{name}",
+            crate::duration::human(timeout)
+        ))
+    })??;
+    let mut stream = std::pin::pin!(stream);
     let mut last = String::new();
     let mut write_err = None;
     let ended = wait_until(

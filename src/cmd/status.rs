@@ -79,12 +79,7 @@ async fn watch(
 ) -> Result<()> {
     use crate::cluster::wait::{Check, wait_until};
     use std::io::IsTerminal;
-    let stream = cluster::watch::snapshots(
-        conn.watch_client.clone(),
-        conn.namespace.clone(),
-        name.to_string(),
-    )
-    .await?;
+    let stream = cluster::watch::snapshots(conn, conn.namespace.clone(), name.to_string()).await?;
     let mut stream = std::pin::pin!(stream);
     let fixed_now = args.model.now.is_some();
     let clear = std::io::stdout().is_terminal();

@@ -28,6 +28,7 @@ pub fn run(
         &args.model,
         args.yes,
         (style, out),
+        Some((name, args.output.format())),
         async |conn, setup, session| execute(conn, setup, name, &opts, args, session).await,
     )
 }
@@ -88,7 +89,8 @@ pub fn options(by: u32, args: &StepArgs) -> Result<Options> {
         args.check_cmd.as_deref(),
         args.check_http.as_deref(),
         args.check_timeout,
-    );
+    )
+    .map_err(Error::input)?;
     gates.extend(gates_of(&args.gating)?);
     Ok(Options {
         by,
@@ -103,5 +105,6 @@ pub fn options(by: u32, args: &StepArgs) -> Result<Options> {
         step_timeout: args.step_timeout,
         dry_run: args.dry_run.clone(),
         auto_rollback: args.auto_rollback,
+        skip_gates: args.skip_gates,
     })
 }

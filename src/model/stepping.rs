@@ -18,6 +18,11 @@ pub const ORIGIN_ANNOTATION: &str = "kubectl-sts.io/step-origin-partition";
 /// skipped by running the command again.
 pub const VERIFIED_ANNOTATION: &str = "kubectl-sts.io/step-verified-partition";
 
+/// Annotation holding the names of the gates the current step was started with
+/// (comma-separated): a re-run of a step that has not passed them stops unless it runs
+/// them too, or is told `--skip-gates`.
+pub const GATES_ANNOTATION: &str = "kubectl-sts.io/step-gates";
+
 /// What the cluster records of a stepped rollout (the two annotations).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Record {

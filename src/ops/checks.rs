@@ -9,9 +9,14 @@ use futures::future::BoxFuture;
 /// How a command ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Exit {
-    /// Exited; `success` with status 0; `status` in words ("exit status: 3").
-    Exited { success: bool, status: String },
-    /// Did not finish in time and was killed.
+    /// Exited; `success` with status 0; `status` in words ("exit status: 3"); `output`
+    /// the end of what it wrote (stdout and stderr), kept as evidence.
+    Exited {
+        success: bool,
+        status: String,
+        output: String,
+    },
+    /// Did not finish in time and was killed (with every process it started).
     TimedOut,
 }
 
@@ -61,29 +66,7 @@ impl Runner for System {
         env: &'a [(String, String)],
         timeout: Duration,
     ) -> BoxFuture<'a, std::result::Result<Exit, String>> {
-        Box::pin(async move {
-            let mut child = tokio::process::Command::new("sh")
-                .arg("-c")
-                .arg(command)
-                .envs(env.iter().map(|(k, v)| (k, v)))
-                // Killed when the step stops waiting.
-                .kill_on_drop(true)
-                .spawn()
-                .map_err(|e| e.to_string())?;
-            match tokio::time::timeout(timeout, child.wait()).await {
-                Ok(status) => {
-                    let status = status.map_err(|e| format!("waiting for it: {e}"))?;
-                    Ok(Exit::Exited {
-                        success: status.success(),
-                        status: status.to_string(),
-                    })
-                }
-                Err(_) => {
-                    let _ = child.kill().await;
-                    Ok(Exit::TimedOut)
-                }
-            }
-        })
+        Box::pin(run_command(command, env, timeout))
     }
 
     fn http_get<'a>(
@@ -92,6 +75,102 @@ impl Runner for System {
         timeout: Duration,
     ) -> BoxFuture<'a, std::result::Result<(u16, String), String>> {
         Box::pin(http_get(url, timeout))
+    }
+}
+
+/// The most of a command's output kept as evidence (its end).
+const OUTPUT_KEPT: usize = 2048;
+
+/// Runs `sh -c command` as a check: standard input `/dev/null` (never the operator's
+/// terminal), standard output and error captured (never the tool's own: under `-o json`
+/// that is the event stream), in a process group of its own that is killed whole when
+/// the command ends, times out or the step stops waiting — so nothing it started lives
+/// on holding the tool's pipes.
+async fn run_command(
+    command: &str,
+    env: &[(String, String)],
+    timeout: Duration,
+) -> std::result::Result<Exit, String> {
+    use tokio::io::AsyncReadExt;
+    let mut child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let group = Group(child.id());
+    let collect = |pipe: Option<Box<dyn tokio::io::AsyncRead + Send + Unpin>>| async move {
+        let mut kept = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                kept.extend_from_slice(&buf[..n]);
+                if kept.len() > 4 * OUTPUT_KEPT {
+                    kept.drain(..kept.len() - OUTPUT_KEPT);
+                }
+            }
+        }
+        kept
+    };
+    let out = tokio::spawn(collect(child.stdout.take().map(|p| Box::new(p) as _)));
+    let err = tokio::spawn(collect(child.stderr.take().map(|p| Box::new(p) as _)));
+    let ended = tokio::time::timeout(timeout, child.wait()).await;
+    // Whatever it left behind goes with it; then its pipes close.
+    drop(group);
+    let output = async {
+        let mut all = out.await.unwrap_or_default();
+        all.extend(err.await.unwrap_or_default());
+        all
+    };
+    let output = tokio::time::timeout(Duration::from_secs(1), output)
+        .await
+        .unwrap_or_default();
+    match ended {
+        Ok(status) => {
+            let status = status.map_err(|e| format!("waiting for it: {e}"))?;
+            Ok(Exit::Exited {
+                success: status.success(),
+                status: status.to_string(),
+                output: tail(&String::from_utf8_lossy(&output)),
+            })
+        }
+        Err(_) => Ok(Exit::TimedOut),
+    }
+}
+
+/// The last lines of `s` within [`OUTPUT_KEPT`] bytes, trimmed.
+fn tail(s: &str) -> String {
+    let s = s.trim();
+    if s.len() <= OUTPUT_KEPT {
+        return s.to_string();
+    }
+    let mut start = s.len() - OUTPUT_KEPT;
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    format!("…{}", &s[start..])
+}
+
+/// A check's process group: killed whole when dropped.
+struct Group(Option<u32>);
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0.and_then(|p| i32::try_from(p).ok()) {
+            // The group may be gone already; nothing to do then.
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
     }
 }
 

@@ -145,9 +145,8 @@ pub async fn run(
     };
 
     // 1. Revert the template (precondition: the resourceVersion read above).
-    let mut updates = std::pin::pin!(
-        watch::snapshots(conn.watch_client.clone(), ns.to_string(), name.to_string()).await?
-    );
+    let mut updates =
+        std::pin::pin!(watch::snapshots(conn, ns.to_string(), name.to_string()).await?);
     if !reverted {
         super::revert_template(
             conn,

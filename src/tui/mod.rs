@@ -248,12 +248,12 @@ fn spawn_watch(
     name: String,
     tx: &UnboundedSender<Msg>,
 ) -> tokio::task::JoinHandle<()> {
-    let (client, tx) = (conn.watch_client.clone(), tx.clone());
+    let (conn, tx) = (conn.clone(), tx.clone());
     tokio::spawn(async move {
         // The one wait primitive, with a check that never ends; if the watch keeps
         // failing it stops, and the dashboard says so and starts a new one.
         loop {
-            let stream = match watch::snapshots(client.clone(), ns.clone(), name.clone()).await {
+            let stream = match watch::snapshots(&conn, ns.clone(), name.clone()).await {
                 Ok(s) => s,
                 Err(e) => {
                     let _ = tx.send(Msg::Reconnecting(e.to_string()));

@@ -142,6 +142,7 @@ fn step_options(flow: Flow) -> ops::step::Options {
         step_timeout: Duration::from_secs(30),
         dry_run: None,
         auto_rollback: flow == Flow::AutoRollback,
+        skip_gates: false,
     }
 }
 

@@ -95,8 +95,8 @@ async fn after_an_outage_the_watch_sends_the_state_it_sees_again_though_nothing_
     // Settled: nothing changes from here on.
     live.server.advance(jiff::SignedDuration::from_secs(120));
     // The client the tool watches with, from the kubeconfig.
-    let client = super::safety::connection(&live).await.watch_client;
-    let stream = snapshots(client, "default".into(), "web".into())
+    let conn = super::safety::connection(&live).await;
+    let stream = snapshots(&conn, "default".into(), "web".into())
         .await
         .unwrap();
     let mut stream = std::pin::pin!(stream);

@@ -41,10 +41,20 @@ pub(super) async fn wait_for_pods(
     if last.is_empty() {
         return Ok(latest);
     }
-    let mut updates = std::pin::pin!(
-        watch::snapshots(conn.watch_client.clone(), ns.to_string(), name.to_string()).await?
-    );
+    // The deadline starts with the wait, before its first read.
     let mut deadline = io.clock.monotonic() + opts.timeout;
+    let updates = tokio::time::timeout_at(
+        deadline,
+        watch::snapshots(conn, ns.to_string(), name.to_string()),
+    )
+    .await
+    .map_err(|_| {
+        Error::failed(format!(
+            "timed out after {} reading statefulset/{name}",
+            crate::duration::human(opts.timeout)
+        ))
+    })??;
+    let mut updates = std::pin::pin!(updates);
     io.emit(Event::Wait {
         for_: format!("every pod of statefulset/{name} to be gone"),
         deadline: crate::ops::force_rollback::deadline_of(io, opts.timeout),

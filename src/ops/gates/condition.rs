@@ -86,6 +86,14 @@ impl Condition {
                 format!("{text:?}: {rest:?} is not a number, a quoted string, true or false")
             })?)
         };
+        if let Literal::Number(n) = value
+            && !n.is_finite()
+        {
+            // `result != NaN` always holds, `result < NaN` never does: nothing is judged.
+            return Err(format!(
+                "{text:?}: {rest} is not a finite number; such a condition cannot judge a value"
+            ));
+        }
         if !matches!(value, Literal::Number(_)) && !matches!(op, Op::Eq | Op::Ne) {
             return Err(format!(
                 "{text:?}: only == and != compare strings and booleans"
@@ -96,6 +104,12 @@ impl Condition {
             value,
             text: text.trim().to_string(),
         })
+    }
+
+    /// Whether it compares with a number (a Prometheus value is always one, so a string
+    /// or boolean condition on it could never fail, or never pass).
+    pub fn is_numeric(&self) -> bool {
+        matches!(self.value, Literal::Number(_))
     }
 
     /// Whether `v` satisfies the condition.

@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 pub mod condition;
 mod run;
+pub mod template;
 
 pub use condition::Condition;
 pub use run::{Subject, bake, run};
@@ -214,125 +215,179 @@ pub fn inline(source: &str, text: &str) -> Result<Gate, String> {
     compile(source, text, spec)
 }
 
-/// A spec, checked, into a gate; `source` and `text` locate errors.
+/// A spec, checked, into a gate; `source` and `text` locate errors. Everything that
+/// would make a gate fail only once run — or pass having checked nothing — is refused
+/// here, before the cluster is read: an address or URL that is not `http://HOST`, an
+/// empty query or command, a zero timeout, interval or port, a status no server sends, a
+/// condition that cannot fail.
 fn compile(source: &str, text: &str, spec: Spec) -> Result<Gate, String> {
-    {
-        let at = |needle: &str| match line_of(text, needle) {
-            Some(n) => format!("{source}:{n}"),
-            None => source.to_string(),
-        };
-        let name_at = at(&format!("name: {}", spec.name));
-        // Every placeholder must be known.
-        let strings = strings_of(&spec);
-        for s in &strings {
-            for p in placeholders(s) {
-                if !PLACEHOLDERS.contains(&p.as_str()) {
-                    return Err(format!(
-                        "{}: gate {:?}: unknown placeholder {{{{{p}}}}} (known: {})",
-                        at(&format!("{{{{{p}}}}}")),
-                        spec.name,
+    let at = |needle: &str| match line_of(text, needle) {
+        Some(n) => format!("{source}:{n}"),
+        None => source.to_string(),
+    };
+    let name_at = at(&format!("name: {}", spec.name));
+    let bad = |needle: &str, what: String| format!("{}: gate {:?}: {what}", at(needle), spec.name);
+    // Every placeholder must be known.
+    let strings = strings_of(&spec);
+    for s in &strings {
+        for p in template::placeholders(s) {
+            if !PLACEHOLDERS.contains(&p.as_str()) {
+                return Err(bad(
+                    &format!("{{{{{p}}}}}"),
+                    format!(
+                        "unknown placeholder {{{{{p}}}}} (known: {})",
                         PLACEHOLDERS.map(|p| format!("{{{{{p}}}}}")).join(", ")
-                    ));
-                }
+                    ),
+                ));
             }
         }
-        let per_pod = strings.iter().any(|s| {
-            ["{{pod}}", "{{ordinal}}", "{{dns}}"]
-                .iter()
-                .any(|p| s.contains(p))
-        }) || spec.http.as_ref().is_some_and(|h| h.pod_proxy.is_some());
-        let kinds = [
-            spec.prometheus.is_some(),
-            spec.http.is_some(),
-            spec.command.is_some(),
-        ];
-        if kinds.iter().filter(|k| **k).count() != 1 {
-            return Err(format!(
-                "{name_at}: gate {:?}: needs exactly one of prometheus, http, command",
-                spec.name
+    }
+    let per_pod = strings.iter().any(|s| {
+        template::placeholders(s)
+            .iter()
+            .any(|p| matches!(p.as_str(), "pod" | "ordinal" | "dns"))
+    }) || spec.http.as_ref().is_some_and(|h| h.pod_proxy.is_some());
+    let kinds = [
+        spec.prometheus.is_some(),
+        spec.http.is_some(),
+        spec.command.is_some(),
+    ];
+    if kinds.iter().filter(|k| **k).count() != 1 {
+        return Err(format!(
+            "{name_at}: gate {:?}: needs exactly one of prometheus, http, command",
+            spec.name
+        ));
+    }
+    let duration = |d: &Option<String>, default: Duration, field: &str| match d {
+        None => Ok(default),
+        Some(d) => match crate::duration::parse_std(d) {
+            Ok(v) if v.is_zero() => Err(bad(d, format!("{field}: {d} is zero; it must be more"))),
+            Ok(v) => Ok(v),
+            Err(e) => Err(bad(d, format!("{field}: {e}"))),
+        },
+    };
+    let condition = |c: &str| Condition::parse(c).map_err(|e| bad(c, e));
+    let check = if let Some(p) = &spec.prometheus {
+        checked_url(&p.address).map_err(|e| bad(&p.address, format!("address: {e}")))?;
+        if p.query.trim().is_empty() {
+            return Err(bad("query:", "query is empty".into()));
+        }
+        let c = condition(&p.success_condition)?;
+        if !c.is_numeric() {
+            return Err(bad(
+                &p.success_condition,
+                format!(
+                    "{:?}: a Prometheus value is a number; compare it with one (e.g. `result < 1`)",
+                    p.success_condition
+                ),
             ));
         }
-        let duration =
-            |d: &Option<String>, default: Duration, field: &str| -> Result<Duration, String> {
-                match d {
-                    None => Ok(default),
-                    Some(d) => crate::duration::parse_std(d)
-                        .map_err(|e| format!("{}: gate {:?}: {field}: {e}", at(d), spec.name)),
-                }
-            };
-        let condition = |c: &str| {
-            Condition::parse(c).map_err(|e| format!("{}: gate {:?}: {e}", at(c), spec.name))
-        };
-        let check = if let Some(p) = &spec.prometheus {
-            Check::Prometheus {
-                address: p.address.trim_end_matches('/').to_string(),
-                query: p.query.clone(),
-                condition: condition(&p.success_condition)?,
+        Check::Prometheus {
+            address: p.address.trim_end_matches('/').to_string(),
+            query: p.query.clone(),
+            condition: c,
+        }
+    } else if let Some(h) = &spec.http {
+        let target = match (&h.url, &h.pod_proxy) {
+            (Some(u), None) => {
+                checked_url(u).map_err(|e| bad(u, format!("url: {e}")))?;
+                HttpTarget::Url(u.clone())
             }
-        } else if let Some(h) = &spec.http {
-            let target = match (&h.url, &h.pod_proxy) {
-                (Some(u), None) => HttpTarget::Url(u.clone()),
-                (None, Some(p)) => HttpTarget::PodProxy {
-                    port: p.port,
-                    path: p.path.trim_start_matches('/').to_string(),
-                },
-                _ => {
-                    return Err(format!(
-                        "{name_at}: gate {:?}: http needs exactly one of url, podProxy",
-                        spec.name
-                    ));
-                }
-            };
-            let json = match (&h.json_path, &h.success_condition) {
-                (Some(p), Some(c)) => Some((p.trim_start_matches('.').to_string(), condition(c)?)),
-                (None, None) => None,
-                _ => {
-                    return Err(format!(
-                        "{name_at}: gate {:?}: jsonPath and successCondition go together",
-                        spec.name
-                    ));
-                }
-            };
-            Check::Http {
-                target,
-                expect_status: h.expect_status,
-                json,
+            (None, Some(p)) if p.port == 0 => {
+                return Err(bad(
+                    "port:",
+                    "podProxy.port is 0; name the pod's port".into(),
+                ));
             }
-        } else if let Some(c) = &spec.command {
-            Check::Command {
-                run: c.run.clone(),
-                env: c.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            (None, Some(p)) => HttpTarget::PodProxy {
+                port: p.port,
+                path: p.path.trim_start_matches('/').to_string(),
+            },
+            _ => {
+                return Err(format!(
+                    "{name_at}: gate {:?}: http needs exactly one of url, podProxy",
+                    spec.name
+                ));
             }
-        } else {
-            unreachable!("exactly one kind, checked above")
         };
-        // A command's own `timeout` (the older place for it) or the gate's.
-        let timeout = match &spec.command {
-            Some(Command {
-                timeout: Some(t), ..
-            }) => duration(&Some(t.clone()), Duration::ZERO, "timeout")?,
-            Some(_) => duration(&spec.timeout, Duration::from_secs(60), "timeout")?,
-            None => duration(&spec.timeout, Duration::from_secs(30), "timeout")?,
+        if let Some(code) = h.expect_status
+            && !(100..=599).contains(&code)
+        {
+            return Err(bad(
+                "expectStatus",
+                format!("expectStatus {code} is not an HTTP status (100 to 599)"),
+            ));
+        }
+        let json = match (&h.json_path, &h.success_condition) {
+            (Some(p), Some(c)) => Some((p.trim_start_matches('.').to_string(), condition(c)?)),
+            (None, None) => None,
+            _ => {
+                return Err(format!(
+                    "{name_at}: gate {:?}: jsonPath and successCondition go together",
+                    spec.name
+                ));
+            }
         };
-        Ok(Gate {
-            name: spec.name.clone(),
-            check,
-            count: spec.count.unwrap_or(1).max(1),
-            interval: duration(&spec.interval, Duration::from_secs(10), "interval")?,
-            failure_limit: spec.failure_limit.unwrap_or(0),
-            inconclusive_limit: spec.inconclusive_limit.unwrap_or(0),
-            per_pod,
-            timeout,
-            timeout_from: "its timeout",
-            while_baking: spec.while_baking,
-        })
-    }
+        Check::Http {
+            target,
+            expect_status: h.expect_status,
+            json,
+        }
+    } else if let Some(c) = &spec.command {
+        if c.run.trim().is_empty() {
+            return Err(bad("run:", "command.run is empty".into()));
+        }
+        Check::Command {
+            run: c.run.clone(),
+            env: c.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        }
+    } else {
+        unreachable!("exactly one kind, checked above")
+    };
+    // A command's own `timeout` (the older place for it) or the gate's.
+    let timeout = match &spec.command {
+        Some(Command {
+            timeout: Some(t), ..
+        }) => duration(&Some(t.clone()), Duration::ZERO, "timeout")?,
+        Some(_) => duration(&spec.timeout, Duration::from_secs(60), "timeout")?,
+        None => duration(&spec.timeout, Duration::from_secs(30), "timeout")?,
+    };
+    Ok(Gate {
+        name: spec.name.clone(),
+        check,
+        count: spec.count.unwrap_or(1).max(1),
+        interval: duration(&spec.interval, Duration::from_secs(10), "interval")?,
+        failure_limit: spec.failure_limit.unwrap_or(0),
+        inconclusive_limit: spec.inconclusive_limit.unwrap_or(0),
+        per_pod,
+        timeout,
+        timeout_from: "its timeout",
+        while_baking: spec.while_baking,
+    })
+}
+
+/// A URL template is a well-formed `http://HOST…` once its placeholders are filled with
+/// names.
+fn checked_url(template: &str) -> Result<(), String> {
+    let names: Vec<(&str, String)> = PLACEHOLDERS
+        .iter()
+        .map(|p| (*p, "x0".to_string()))
+        .collect();
+    template::url(template, &names).map(|_| ())
 }
 
 /// `--check-cmd` and `--check-http` as the gates they are shorthands for: a `command`
 /// gate and an `http` gate on each updated pod, bounded by `--check-timeout`. The URL's
-/// `{pod}`-style placeholders are the gate file's `{{pod}}`.
-pub fn from_flags(command: Option<&str>, http: Option<&str>, timeout: Duration) -> Vec<Gate> {
+/// `{pod}`-style placeholders are the gate file's `{{pod}}` (the two may be mixed). A URL
+/// that is not `http://HOST…`, an empty command or a zero timeout is refused here.
+pub fn from_flags(
+    command: Option<&str>,
+    http: Option<&str>,
+    timeout: Duration,
+) -> Result<Vec<Gate>, String> {
+    if (command.is_some() || http.is_some()) && timeout.is_zero() {
+        return Err("--check-timeout is zero; it must be more".into());
+    }
     let gate = |name: &str, check: Check| Gate {
         name: name.into(),
         check,
@@ -347,6 +402,15 @@ pub fn from_flags(command: Option<&str>, http: Option<&str>, timeout: Duration) 
     };
     let mut out = Vec::new();
     if let Some(run) = command {
+        if run.trim().is_empty() {
+            return Err("--check-cmd is empty".into());
+        }
+        let unknown = template::placeholders(run)
+            .into_iter()
+            .find(|p| !PLACEHOLDERS.contains(&p.as_str()));
+        if let Some(p) = unknown {
+            return Err(format!("--check-cmd: unknown placeholder {{{{{p}}}}}"));
+        }
         out.push(gate(
             "check-cmd",
             Check::Command {
@@ -356,27 +420,24 @@ pub fn from_flags(command: Option<&str>, http: Option<&str>, timeout: Duration) 
         ));
     }
     if let Some(url) = http {
+        let url = template::doubled(url, &PLACEHOLDERS);
+        let unknown = template::placeholders(&url)
+            .into_iter()
+            .find(|p| !PLACEHOLDERS.contains(&p.as_str()));
+        if let Some(p) = unknown {
+            return Err(format!("--check-http: unknown placeholder {{{{{p}}}}}"));
+        }
+        checked_url(&url).map_err(|e| format!("--check-http: {e}"))?;
         out.push(gate(
             "check-http",
             Check::Http {
-                target: HttpTarget::Url(doubled(url)),
+                target: HttpTarget::Url(url),
                 expect_status: None,
                 json: None,
             },
         ));
     }
-    out
-}
-
-/// `{pod}` → `{{pod}}` for the known placeholders (the `--check-http` spelling); text
-/// already in the gate file's spelling is kept.
-fn doubled(s: &str) -> String {
-    if s.contains("{{") {
-        return s.to_string();
-    }
-    PLACEHOLDERS.iter().fold(s.to_string(), |s, p| {
-        s.replace(&format!("{{{p}}}"), &format!("{{{{{p}}}}}"))
-    })
+    Ok(out)
 }
 
 /// Reads `--gates` (a file, or `preset:NAME`).
@@ -410,29 +471,7 @@ fn strings_of(spec: &Spec) -> Vec<String> {
     out
 }
 
-/// The `{{name}}` placeholders in `s`.
-fn placeholders(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = s;
-    while let Some(i) = rest.find("{{") {
-        let after = &rest[i + 2..];
-        match after.find("}}") {
-            Some(j) => {
-                out.push(after[..j].trim().to_string());
-                rest = &after[j + 2..];
-            }
-            None => break,
-        }
-    }
-    out
-}
-
-/// `s` with its placeholders filled.
-pub fn fill(s: &str, facts: &[(&str, String)]) -> String {
-    facts.iter().fold(s.to_string(), |s, (k, v)| {
-        s.replace(&format!("{{{{{k}}}}}", k = k), v)
-    })
-}
-
+#[cfg(test)]
+mod hostile_tests;
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 use tokio::time::Instant;
 
 use super::condition::Value;
-use super::{Check, Gate, HttpTarget, fill};
+use super::{Check, Gate, HttpTarget, template};
 use crate::error::{Error, Result};
 use crate::event::{Event, Sink, Verdict};
 use crate::model::Snapshot;
@@ -319,10 +319,13 @@ async fn measure(
             query,
             condition,
         } => {
-            let query = fill(query, facts);
+            let query = template::promql(query, facts);
+            let address = match template::url(address, facts) {
+                Ok(a) => a,
+                Err(e) => return measured(Verdict::Failed, format!("query {query}: {e}")),
+            };
             let url = format!(
-                "{}/api/v1/query?query={}",
-                fill(address, facts),
+                "{address}/api/v1/query?query={}",
                 form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
             );
             let (code, body) = match runner.http_get(&url, timeout).await {
@@ -355,15 +358,17 @@ async fn measure(
             json,
         } => {
             let (what, answer) = match target {
-                HttpTarget::Url(u) => {
-                    let url = fill(u, facts);
-                    (url.clone(), runner.http_get(&url, timeout).await)
-                }
+                HttpTarget::Url(u) => match template::url(u, facts) {
+                    Ok(url) => (url.clone(), runner.http_get(&url, timeout).await),
+                    // A value from the cluster would have moved the check elsewhere.
+                    Err(e) => return measured(Verdict::Failed, format!("GET {u}: {e}")),
+                },
                 HttpTarget::PodProxy { port, path } => {
-                    let pod = pod.unwrap_or_default();
+                    let pod = template::percent(pod.unwrap_or_default());
                     let path = format!(
-                        "/api/v1/namespaces/{ns}/pods/{pod}:{port}/proxy/{}",
-                        fill(path, facts)
+                        "/api/v1/namespaces/{}/pods/{pod}:{port}/proxy/{}",
+                        template::percent(ns),
+                        template::path(path, facts)
                     );
                     (path.clone(), pod_get(client, &path, timeout).await)
                 }
@@ -404,7 +409,9 @@ async fn measure(
             }
         }
         Check::Command { run, env } => {
-            let run = fill(run, facts);
+            // Values from the cluster are quoted words, never code; they are in the
+            // environment too (STS_*).
+            let run = template::shell(run, facts);
             let mut vars: Vec<(String, String)> = facts
                 .iter()
                 .map(|(k, v)| (format!("STS_{}", k.to_uppercase()), v.clone()))
@@ -413,15 +420,23 @@ async fn measure(
             if let Some((_, set)) = facts.iter().find(|(k, _)| *k == "set") {
                 vars.push(("STS_STATEFULSET".into(), set.clone()));
             }
-            vars.extend(env.iter().map(|(k, v)| (k.clone(), fill(v, facts))));
+            vars.extend(
+                env.iter()
+                    .map(|(k, v)| (k.clone(), template::plain(v, facts))),
+            );
             match runner.command(&run, &vars, timeout).await {
                 Ok(Exit::Exited {
                     success: true,
                     status,
-                }) => measured(Verdict::Passed, format!("{run}: {status}")),
-                Ok(Exit::Exited { status, .. }) => {
-                    measured(Verdict::Failed, format!("{run}: exited with {status}"))
-                }
+                    output,
+                }) => measured(
+                    Verdict::Passed,
+                    with_output(format!("{run}: {status}"), &output),
+                ),
+                Ok(Exit::Exited { status, output, .. }) => measured(
+                    Verdict::Failed,
+                    with_output(format!("{run}: exited with {status}"), &output),
+                ),
                 Ok(Exit::TimedOut) => measured(
                     Verdict::Failed,
                     format!(
@@ -433,6 +448,15 @@ async fn measure(
                 Err(e) => measured(Verdict::Inconclusive, format!("cannot run {run}: {e}")),
             }
         }
+    }
+}
+
+/// Evidence with what the command said, if anything.
+fn with_output(evidence: String, output: &str) -> String {
+    if output.is_empty() {
+        evidence
+    } else {
+        format!("{evidence}; it said: {output}")
     }
 }
 

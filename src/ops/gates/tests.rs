@@ -120,7 +120,7 @@ fn unknown_placeholders_and_malformed_files_name_the_line() {
         e.starts_with("g.yaml:2: gate \"both\": needs exactly one"),
         "{e}"
     );
-    let e = parse("g.yaml", "gates:\n- name: c\n  prometheus:\n    address: a\n    query: q\n    successCondition: value < 1\n").unwrap_err();
+    let e = parse("g.yaml", "gates:\n- name: c\n  prometheus:\n    address: http://a\n    query: q\n    successCondition: value < 1\n").unwrap_err();
     assert!(e.starts_with("g.yaml:6:"), "{e}");
 }
 
@@ -132,7 +132,7 @@ fn a_gate_that_names_a_pod_runs_per_pod() {
         [true, false, true]
     );
     assert_eq!(
-        fill(
+        template::plain(
             "{{set}}-{{ordinal}}",
             &[("set", "web".into()), ("ordinal", "3".into())]
         ),
@@ -200,6 +200,7 @@ fn ok() -> Exit {
     Exit::Exited {
         success: true,
         status: "exit status: 0".into(),
+        output: String::new(),
     }
 }
 
@@ -284,7 +285,8 @@ async fn the_check_flags_are_gates_on_each_pod_highest_first() {
         Some("probe"),
         Some("http://{dns}:8080/ready?o={ordinal}"),
         Duration::from_secs(1),
-    );
+    )
+    .unwrap();
     assert_eq!(
         gates
             .iter()
@@ -321,6 +323,7 @@ async fn a_failing_or_slow_check_fails_the_step_with_its_evidence() {
     let failed = Exit::Exited {
         success: false,
         status: "exit status: 3".into(),
+        output: String::new(),
     };
     for (cmd, exit, code, want) in [
         (true, failed, 200, "probe: exited with exit status: 3"),
@@ -341,7 +344,8 @@ async fn a_failing_or_slow_check_fails_the_step_with_its_evidence() {
             cmd.then_some("probe"),
             (!cmd).then_some("http://{pod}.{service}.{namespace}.svc/"),
             Duration::from_secs(1),
-        );
+        )
+        .unwrap();
         let mut events: Vec<Event> = Vec::new();
         let err = run(
             &gates,
@@ -440,7 +444,7 @@ async fn a_gate_measured_while_baking_stops_the_step_when_it_turns_bad() {
 
 #[tokio::test]
 async fn without_gates_to_bake_the_bake_never_ends() {
-    let gates = from_flags(Some("probe"), None, Duration::from_secs(1));
+    let gates = from_flags(Some("probe"), None, Duration::from_secs(1)).unwrap();
     let fake = Fake::new(ok(), &[200]);
     let baking = RefCell::new(Some(subject()));
     let mut events: Vec<Event> = Vec::new();

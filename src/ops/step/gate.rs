@@ -14,7 +14,9 @@ use crate::cluster::wait::{Check, Stop, wait_until};
 use crate::cluster::{Connection, load, watch};
 use crate::error::{Error, Result};
 use crate::event::{Event, Given, Sink, Verdict};
-use crate::model::stepping::{self, Gate, ORIGIN_ANNOTATION, VERIFIED_ANNOTATION};
+use crate::model::stepping::{
+    self, GATES_ANNOTATION, Gate, ORIGIN_ANNOTATION, VERIFIED_ANNOTATION,
+};
 use crate::model::{self, ModelSetup, Snapshot, report};
 use crate::ops::gates::{self, Subject};
 use crate::ops::{Io, Target};
@@ -30,6 +32,9 @@ pub(super) async fn gate(
     opts: &Options,
     (wait, check): (&[i32], &[i32]),
 ) -> Result<()> {
+    // Every phase of the step — the wait, the bake, the gates — shares one deadline,
+    // from when the step's gate begins.
+    let deadline = io.clock.monotonic() + opts.step_timeout;
     let baking = RefCell::new(None);
     let waited = {
         let events: RefCell<&mut dyn Sink> = RefCell::new(&mut *io.events);
@@ -40,7 +45,7 @@ pub(super) async fn gate(
             (&events, io.clock),
             target,
             setup,
-            opts,
+            (opts, deadline),
             (wait, &baking),
         ));
         let bake = Box::pin(gates::bake(
@@ -57,7 +62,30 @@ pub(super) async fn gate(
         }
     };
     let result = match waited {
-        Ok(()) => Box::pin(run_gates(conn, io, target, opts, check)).await,
+        Ok(()) => {
+            match tokio::time::timeout_at(
+                deadline,
+                Box::pin(run_gates(conn, io, target, opts, check)),
+            )
+            .await
+            {
+                Ok(r) => r,
+                Err(_) => {
+                    let message = format!(
+                        "step failed: its gates did not finish within --step-timeout {}",
+                        crate::duration::human(opts.step_timeout)
+                    );
+                    io.emit(Event::Gate {
+                        name: "step-timeout".into(),
+                        pod: None,
+                        result: Verdict::Failed,
+                        evidence: message.clone(),
+                        message: format!("✗ {message}"),
+                    });
+                    Err(Error::failed(message))
+                }
+            }
+        }
         Err(e) => Err(e),
     };
     match result {
@@ -101,9 +129,28 @@ async fn recover(
 ) -> Result<()> {
     let name = target.name.as_str();
     if !opts.auto_rollback {
-        return Err(failure.with_hint(format!(
-            "to recover: kubectl sts force-rollback {name} (or re-run with --auto-rollback)"
-        )));
+        if failure.hint.is_some() {
+            return Err(failure);
+        }
+        // The destructive remedy only where the model sees a stuck revision.
+        let stuck = match load::snapshot(&conn.client, &target.namespace, name).await {
+            Ok(snap) => {
+                let now = io.now(setup);
+                let plan = model::plan(&snap, now, &setup.profile);
+                report::report(&snap, &plan, now, &setup.profile)
+                    .diagnosis
+                    .state
+                    == crate::model::diagnose::RolloutState::Stuck
+            }
+            Err(_) => false,
+        };
+        return Err(failure.with_hint(if stuck {
+            format!("to recover: kubectl sts force-rollback {name} (or re-run with --auto-rollback)")
+        } else {
+            format!(
+                "see `kubectl sts status {name}`; run `kubectl sts rollout {name} --step` again to gate this step again"
+            )
+        }));
     }
     io.emit(Event::Warning {
         message: format!("step failed: {failure}"),
@@ -149,7 +196,7 @@ pub async fn rollback(
         else {
             return Ok(());
         };
-        let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null, VERIFIED_ANNOTATION: null}},
+        let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null, VERIFIED_ANNOTATION: null, GATES_ANNOTATION: null}},
                            "spec": {"updateStrategy": {"rollingUpdate": {"partition": origin}}}});
         let said = format!("statefulset.apps/{name} partition restored to {origin}");
         match crate::ops::patch_set(conn, io, (target, &snap), &patch, false, said).await {
@@ -204,19 +251,23 @@ async fn wait_gate(
     (events, clock): (&RefCell<&mut dyn Sink>, &dyn crate::event::Clock),
     target: &Target,
     setup: &ModelSetup,
-    opts: &Options,
+    (opts, deadline): (&Options, Instant),
     (ordinals, baking): (&[i32], &RefCell<Option<Subject>>),
 ) -> Result<()> {
     let name = target.name.as_str();
     let pods: Vec<String> = ordinals.iter().map(|o| format!("{name}-{o}")).collect();
-    let stream = watch::snapshots(
-        conn.watch_client.clone(),
-        target.namespace.clone(),
-        name.to_string(),
+    let stream = tokio::time::timeout_at(
+        deadline,
+        watch::snapshots(conn, target.namespace.clone(), name.to_string()),
     )
-    .await?;
+    .await
+    .map_err(|_| {
+        Error::failed(format!(
+            "step not judged: statefulset/{name} could not be read within --step-timeout {}",
+            crate::duration::human(opts.step_timeout)
+        ))
+    })??;
     let mut stream = std::pin::pin!(stream);
-    let deadline = clock.monotonic() + opts.step_timeout;
     let stable = crate::duration::human(opts.stable_for);
     events.borrow_mut().emit(Event::Wait {
         for_: format!(
@@ -311,8 +362,55 @@ async fn wait_gate(
             )));
         }
     };
-    let ended = wait_until(&mut stream, deadline, check, on_error).await;
+    // The last time the API failed this wait (a watch error, a read that got no answer),
+    // to say so rather than blame the pods when the deadline passes.
+    let api_error: RefCell<Option<String>> = RefCell::default();
+    let mut on_error = |u: &watch::Update| {
+        if let watch::Update::Reconnecting(why) = u {
+            *api_error.borrow_mut() = Some(why.clone());
+        }
+        on_error(u)
+    };
+    let mut check = check;
+    let ended = loop {
+        match wait_until(&mut stream, deadline, &mut check, &mut on_error).await {
+            // A silent watch is not observed time (a stalled connection says nothing):
+            // the pods are read afresh at the end of the window before the step passes.
+            Ok((Ok(()), last)) => {
+                let read = tokio::time::timeout_at(
+                    deadline,
+                    load::snapshot(&conn.client, &target.namespace, name),
+                )
+                .await;
+                match read {
+                    Ok(Ok(fresh)) => {
+                        *api_error.borrow_mut() = None;
+                        if let Check::Done(r) = check(&fresh) {
+                            break Ok((r, Box::new(fresh)));
+                        }
+                    }
+                    Ok(Err(e)) => {
+                        seen.borrow_mut().clear();
+                        baking.take();
+                        *api_error.borrow_mut() = Some(e.to_string());
+                        events.borrow_mut().emit(Event::warning(format!(
+                            "could not confirm that {} stayed stable ({e}); stability is timed again once the set can be read",
+                            pods.join(", ")
+                        )));
+                    }
+                    Err(_) => {
+                        break Err(crate::cluster::wait::Stopped {
+                            why: Stop::Timeout,
+                            last: Some(last),
+                        });
+                    }
+                }
+            }
+            other => break other,
+        }
+    };
     baking.take();
+    let api_error = api_error.take();
     let mut events = events.borrow_mut();
     let gate = |result: Verdict, evidence: String, message: String| Event::Gate {
         name: "ready".into(),
@@ -344,6 +442,16 @@ async fn wait_gate(
         }
         Err(stopped) => {
             let (verdict, err) = match &stopped.why {
+                // The API, not the pods, is what failed last: say so.
+                Stop::Timeout if api_error.is_some() => (
+                    Verdict::Inconclusive,
+                    Error::failed(format!(
+                        "step not judged within --step-timeout {}: the API server did not answer (last error: {}); the pods were not seen long enough to judge them",
+                        crate::duration::human(opts.step_timeout),
+                        api_error.unwrap_or_default()
+                    ))
+                    .with_hint(format!("run `kubectl sts rollout {name} --step` again once the API server answers: it reads the set first and gates this step before any new one")),
+                ),
                 Stop::Timeout => (
                     Verdict::Failed,
                     Error::failed(format!(

@@ -20,7 +20,9 @@ use crate::cluster::{Connection, load, mutate};
 use crate::error::{Error, Result};
 use crate::event::{Event, Intended, Object};
 use crate::model::ModelSetup;
-use crate::model::stepping::{self, Next, ORIGIN_ANNOTATION, VERIFIED_ANNOTATION};
+use crate::model::stepping::{
+    self, GATES_ANNOTATION, Next, ORIGIN_ANNOTATION, VERIFIED_ANNOTATION,
+};
 use crate::model::{self, Snapshot, report};
 
 pub struct Options {
@@ -36,6 +38,8 @@ pub struct Options {
     /// `client`: show the next step; `server`: send its write with dryRun=All.
     pub dry_run: Option<String>,
     pub auto_rollback: bool,
+    /// Re-gate a recorded step without the gates it was started with.
+    pub skip_gates: bool,
 }
 
 impl Options {
@@ -52,6 +56,7 @@ impl Options {
             step_timeout: Duration::from_secs(600),
             dry_run: None,
             auto_rollback: false,
+            skip_gates: false,
         }
     }
 }
@@ -85,7 +90,7 @@ pub async fn run(
         let next = stepping::next_of(&snap, &r, opts.by, opts.to);
         let on_delete = r.strategy == "OnDelete";
         if let Some(mode) = &opts.dry_run {
-            return dry_run(conn, io, target, &snap, &next, mode == "server").await;
+            return dry_run(conn, io, target, (&snap, &r), &next, opts, mode == "server").await;
         }
         match next {
             Next::Refuse { reason } if steps == 0 => return Err(Error::failed(reason)),
@@ -102,6 +107,7 @@ pub async fn run(
                 ordinals,
                 checks,
             } => {
+                same_gates(io, &snap, opts, partition)?;
                 io.info(format!(
                     "The step to partition {partition} has not passed its gates (ordinals {}); gating it again before going lower",
                     list(&ordinals)
@@ -133,55 +139,17 @@ pub async fn run(
                         crate::ops::gitops::Change::Partition,
                     );
                 }
-                io.emit(Event::Plan {
-                    message: format!(
-                        "Step: statefulset/{name} partition {from} → {to}; then ordinals {} must be updated, Ready, available and stable for {}{}",
-                        list(&gated),
-                        crate::duration::human(opts.stable_for),
-                        if opts.checks.gates.is_empty() {
-                            String::new()
-                        } else {
-                            format!(
-                                " and pass the gates ({}) on ordinals {}",
-                                opts.checks
-                                    .gates
-                                    .iter()
-                                    .map(|g| g.name.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", "),
-                                list(&ordinals)
-                            )
-                        }
-                    ),
-                    lines: vec![],
-                    writes: vec![
-                        Intended {
-                            verb: "patch".into(),
-                            object: Object::new("statefulset", &target.namespace, name),
-                            reason: format!(
-                                "spec.updateStrategy.rollingUpdate.partition {from} → {to} (and the partition it started from, in {ORIGIN_ANNOTATION})"
-                            ),
-                        },
-                        Intended {
-                            verb: "patch".into(),
-                            object: Object::new("statefulset", &target.namespace, name),
-                            reason: if to == 0 {
-                                format!(
-                                    "once the step passes its gates: {VERIFIED_ANNOTATION}={to}, then both annotations removed (every ordinal updated)"
-                                )
-                            } else {
-                                format!("once the step passes its gates: {VERIFIED_ANNOTATION}={to}")
-                            },
-                        },
-                    ],
-                    template: None,
-                });
+                io.emit(lower_plan(target, (from, to), (&gated, &ordinals), opts));
                 ask(io, opts, steps, &what).await?;
                 let began = io.clock.monotonic();
                 let mut patch = json!({"spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": to}}}});
+                // The gates this step must pass, for a re-run to hold to them.
+                let names = gate_names(opts);
+                patch["metadata"] = json!({"annotations": {
+                    GATES_ANNOTATION: if names.is_empty() { serde_json::Value::Null } else { names.into() }
+                }});
                 if !annotations.contains_key(ORIGIN_ANNOTATION) {
-                    patch["metadata"] =
-                        json!({"annotations": {ORIGIN_ANNOTATION: from.to_string()}});
+                    patch["metadata"]["annotations"][ORIGIN_ANNOTATION] = from.to_string().into();
                 }
                 let said = format!(
                     "statefulset.apps/{name} partition {from} → {to}: ordinals {} move to {}",
@@ -196,6 +164,22 @@ pub async fn run(
                             "statefulset/{name} changed since it was read (409 Conflict); reading it again and deciding anew"
                         )));
                         continue;
+                    }
+                    Err(e)
+                        if matches!(
+                            e.cause,
+                            crate::cluster::error::Cause::Timeout
+                                | crate::cluster::error::Cause::Unreachable(_)
+                        ) =>
+                    {
+                        let err: Error = e.into();
+                        return Err(Error::failed(format!(
+                            "the partition patch of statefulset/{name} got no answer ({}): it may or may not have been applied",
+                            err.message
+                        ))
+                        .with_hint(format!(
+                            "run `kubectl sts rollout {name} --step` again: it reads the set first and continues from the partition it shows"
+                        )));
                     }
                     Err(e) => return Err(e.into()),
                 }
@@ -222,21 +206,7 @@ pub async fn run(
             }
             Next::Delete { pod, ordinal } => {
                 let what = format!("delete {pod} so it is recreated on {}", r.update_revision);
-                io.emit(Event::Plan {
-                    message: format!(
-                        "Step (OnDelete): delete pod/{pod} at its uid; then its replacement on {} must be updated, Ready, available and stable for {}",
-                        r.update_revision,
-                        crate::duration::human(opts.stable_for)
-                    ),
-                    lines: vec![],
-                    writes: vec![Intended {
-                        verb: "delete".into(),
-                        object: Object::new("pod", &target.namespace, &pod),
-                        reason: "runs an old revision; OnDelete replaces it only when deleted"
-                            .into(),
-                    }],
-                    template: None,
-                });
+                io.emit(delete_plan(target, &pod, &r.update_revision, opts));
                 ask(io, opts, steps, &what).await?;
                 // Only a pod the set controls, as it was when decided on; a change since
                 // (409) ends this run, and the next run decides again.
@@ -260,6 +230,119 @@ pub async fn run(
             return finish(conn, io, target, &snap, setup, true).await;
         }
     }
+}
+
+/// The plan of a step that lowers the partition `from` → `to`: its write, then what
+/// ordinals `gated` must be and which gates run on `ordinals`.
+fn lower_plan(
+    target: &Target,
+    (from, to): (i32, i32),
+    (gated, ordinals): (&[i32], &[i32]),
+    opts: &Options,
+) -> Event {
+    let name = target.name.as_str();
+    Event::Plan {
+        message: format!(
+            "Step: statefulset/{name} partition {from} → {to}; then ordinals {} must be updated, Ready, available and stable for {}{}",
+            list(gated),
+            crate::duration::human(opts.stable_for),
+            if opts.checks.gates.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " and pass the gates ({}) on ordinals {}",
+                    gate_names(opts),
+                    list(ordinals)
+                )
+            }
+        ),
+        lines: vec![],
+        writes: vec![
+            Intended {
+                verb: "patch".into(),
+                object: Object::new("statefulset", &target.namespace, name),
+                reason: format!(
+                    "spec.updateStrategy.rollingUpdate.partition {from} → {to} (and the partition it started from, in {ORIGIN_ANNOTATION}, and the step's gates, in {GATES_ANNOTATION})"
+                ),
+            },
+            Intended {
+                verb: "patch".into(),
+                object: Object::new("statefulset", &target.namespace, name),
+                reason: if to == 0 {
+                    format!(
+                        "once the step passes its gates: {VERIFIED_ANNOTATION}={to}, then the annotations removed (every ordinal updated)"
+                    )
+                } else {
+                    format!("once the step passes its gates: {VERIFIED_ANNOTATION}={to}")
+                },
+            },
+        ],
+        template: None,
+    }
+}
+
+/// The plan of an OnDelete step: delete `pod` so it comes back on `revision`.
+fn delete_plan(target: &Target, pod: &str, revision: &str, opts: &Options) -> Event {
+    Event::Plan {
+        message: format!(
+            "Step (OnDelete): delete pod/{pod} at its uid; then its replacement on {revision} must be updated, Ready, available and stable for {}",
+            crate::duration::human(opts.stable_for)
+        ),
+        lines: vec![],
+        writes: vec![Intended {
+            verb: "delete".into(),
+            object: Object::new("pod", &target.namespace, pod),
+            reason: "runs an old revision; OnDelete replaces it only when deleted".into(),
+        }],
+        template: None,
+    }
+}
+
+/// The step's gates by name, as the plan and the bookkeeping annotation list them.
+fn gate_names(opts: &Options) -> String {
+    opts.checks
+        .gates
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A step recorded with gates is re-gated with them: a re-run that lacks any stops and
+/// names them, unless `--skip-gates` says to go without (a warning records it).
+fn same_gates(io: &mut Io<'_>, snap: &Snapshot, opts: &Options, partition: i32) -> Result<()> {
+    let recorded = snap
+        .set()
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(GATES_ANNOTATION))
+        .cloned()
+        .unwrap_or_default();
+    let have: Vec<&str> = opts.checks.gates.iter().map(|g| g.name.as_str()).collect();
+    let missing: Vec<&str> = recorded
+        .split(',')
+        .map(str::trim)
+        .filter(|g| !g.is_empty() && !have.contains(g))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let name = snap.name();
+    if opts.skip_gates {
+        io.emit(Event::warning(format!(
+            "--skip-gates: the step to partition {partition} of {name} was started with the gates {}; it is judged without them",
+            missing.join(", ")
+        )));
+        return Ok(());
+    }
+    Err(Error::failed(format!(
+        "the step to partition {partition} of {name} was started with the gates {} and has not passed them; this run does not have them, so it stops",
+        missing.join(", ")
+    ))
+    .with_hint(format!(
+        "run again with the same --gates/--gate/--check-cmd/--check-http, or with --skip-gates to judge the step on health alone ({GATES_ANNOTATION} on the set names them)"
+    )))
 }
 
 /// Consent for a step: asked before the first one; between two steps of `--all`, the
@@ -294,8 +377,9 @@ async fn dry_run(
     conn: &Connection,
     io: &mut Io<'_>,
     target: &Target,
-    snap: &Snapshot,
+    (snap, r): (&Snapshot, &report::Report),
     next: &Next,
+    opts: &Options,
     server: bool,
 ) -> Result<()> {
     let name = target.name.as_str();
@@ -318,6 +402,10 @@ async fn dry_run(
                 "next: lower the partition of {name} from {from} to {to} (ordinals {})",
                 list(ordinals)
             );
+            // The same warning and plan as the real run, then the dry run's consent.
+            crate::ops::gitops::warn(io, target, snap, crate::ops::gitops::Change::Partition);
+            let gated: Vec<i32> = (to + r.start_ordinal..r.start_ordinal + r.replicas).collect();
+            io.emit(lower_plan(target, (*from, *to), (&gated, ordinals), opts));
             super::go_ahead(io, Some(mode), &what)?;
             if server {
                 let patch = json!({"spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": to}}}});
@@ -332,6 +420,8 @@ async fn dry_run(
         Next::Delete { pod, .. } => {
             let what =
                 format!("next: delete {pod} (OnDelete) so it is recreated on the update revision");
+            crate::ops::gitops::warn(io, target, snap, crate::ops::gitops::Change::Partition);
+            io.emit(delete_plan(target, pod, &r.update_revision, opts));
             super::go_ahead(io, Some(mode), &what)?;
             if server {
                 let uid = snap.record(pod).map(|r| r.uid.clone()).unwrap_or_default();
@@ -419,7 +509,7 @@ async fn finish(
         .as_ref()
         .is_some_and(|a| a.contains_key(ORIGIN_ANNOTATION));
     if stepped && partition == 0 && has_origin {
-        let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null, VERIFIED_ANNOTATION: null}}});
+        let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null, VERIFIED_ANNOTATION: null, GATES_ANNOTATION: null}}});
         let said = format!("  statefulset/{name}: the rollout's bookkeeping annotations removed");
         // Best effort: a conflict here only leaves a stale note behind.
         let _ = super::patch_set(conn, io, (target, snap), &patch, false, said).await;
