@@ -7,6 +7,7 @@ pub mod cmd;
 pub mod duration;
 pub mod error;
 pub mod event;
+pub mod exec;
 pub mod manifest;
 pub mod model;
 pub mod ops;

@@ -57,7 +57,13 @@ fn report(e: &Error, verbose: bool) -> ExitCode {
     use kubectl_sts::output::sanitize;
     eprintln!("error: {}", sanitize(&e.message));
     if let Some(h) = &e.hint {
-        eprintln!("hint: {}", sanitize(h));
+        for (i, l) in h.lines().enumerate() {
+            eprintln!(
+                "{}{}",
+                if i == 0 { "hint: " } else { "      " },
+                sanitize(l)
+            );
+        }
     }
     match (&e.detail, verbose) {
         (Some(d), true) => {

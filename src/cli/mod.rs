@@ -59,8 +59,17 @@ A gate file (--gates FILE; one entry inline with --gate SPEC):
     inconclusiveLimit: 0              # no data / no answer tolerated, then it fails
     timeout: 30s                      # one measurement (a command: 60s)
     whileBaking: false                # also measured during --stable-for
-Placeholders: {{ordinal}} {{pod}} {{namespace}} {{set}} {{revision}} {{service}} {{dns}};
-a gate naming a pod runs on each updated pod the set controls, highest first.";
+Placeholders: {{ordinal}} {{pod}} {{namespace}} {{set}} {{revision}} {{service}} {{dns}}
+({{ pod }} too); a gate naming a pod runs on each updated pod the set controls, highest
+first. Values come from the cluster, so they are data, never code: single-quoted in a
+command (and in its environment as STS_POD, STS_ORDINAL, STS_SERVICE, ...), percent-encoded
+in a URL, whose host must be the one the URL names once filled (a value in the host may
+hold only letters, digits, '-' and '.'), escaped in a PromQL string. A gate that could not
+judge anything is refused before the cluster is read: an address or URL that is not
+http://HOST, an empty query or command, a zero timeout, interval or port, a condition on
+NaN. A command gets no terminal (stdin is /dev/null); its output is kept as evidence; it
+and everything it started are killed at its timeout. A step records its gates on the set
+(kubectl-sts.io/step-gates): a re-run must name them again, or pass --skip-gates.";
 
 pub const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),

@@ -95,6 +95,23 @@ pub enum Check<T> {
 pub async fn wait_until<T, S>(
     stream: &mut std::pin::Pin<&mut S>,
     deadline: Instant,
+    check: impl FnMut(&Snapshot) -> Check<T>,
+    on_other: impl FnMut(&Update),
+) -> Result<(T, Box<Snapshot>), Stopped>
+where
+    S: Stream<Item = Update> + ?Sized,
+{
+    wait_until_from(stream, None, deadline, check, on_other).await
+}
+
+/// [`wait_until`], judging `from` first: the state an earlier wait on the same stream
+/// ended on. A stream sends each state once, so a wait that follows another would
+/// otherwise never judge the state the first one consumed — and wait for a change that
+/// may never come.
+pub async fn wait_until_from<T, S>(
+    stream: &mut std::pin::Pin<&mut S>,
+    from: Option<Box<Snapshot>>,
+    deadline: Instant,
     mut check: impl FnMut(&Snapshot) -> Check<T>,
     mut on_other: impl FnMut(&Update),
 ) -> Result<(T, Box<Snapshot>), Stopped>
@@ -104,6 +121,15 @@ where
     let mut last: Option<Box<Snapshot>> = None;
     let mut errors = Errors::default();
     let mut recheck: Option<Instant> = None;
+    if let Some(s) = from {
+        match check(&s) {
+            Check::Done(t) => return Ok((t, s)),
+            Check::Wait { recheck: r } => {
+                recheck = r;
+                last = Some(s);
+            }
+        }
+    }
     loop {
         let wake = recheck.map_or(deadline, |r| r.min(deadline));
         let next = tokio::select! {
@@ -163,9 +189,16 @@ where
     }
 }
 
-/// [`wait_until`] a state for which `done` holds; watch errors are only counted.
+/// How often [`wait_for`] judges the last state again with no change: what `done` sees
+/// may depend on the time (availability after minReadySeconds, ages), and a settled set
+/// sends no more changes.
+pub const REJUDGE: Duration = Duration::from_secs(1);
+
+/// [`wait_until_from`] a state for which `done` holds (judged on each change and again
+/// every [`REJUDGE`]); watch errors are only counted.
 pub async fn wait_for<S>(
     stream: &mut std::pin::Pin<&mut S>,
+    from: Option<Box<Snapshot>>,
     deadline: Instant,
     done: impl Fn(&Snapshot) -> bool,
 ) -> Result<Box<Snapshot>, Stopped>
@@ -176,10 +209,12 @@ where
         if done(s) {
             Check::Done(())
         } else {
-            Check::Wait { recheck: None }
+            Check::Wait {
+                recheck: Some(Instant::now() + REJUDGE),
+            }
         }
     };
-    wait_until(stream, deadline, check, |_| {})
+    wait_until_from(stream, from, deadline, check, |_| {})
         .await
         .map(|(_, s)| s)
 }
@@ -301,6 +336,54 @@ mod tests {
         .await
         .unwrap_err();
         assert!(matches!(stopped.why, Stop::Ended));
+    }
+
+    /// The forced rollback's recovery wait missed its end state now and then: the state
+    /// that ended the first wait (the controller observed the revert) was already the
+    /// recovered one, no pod was left to delete, and the second wait on the same stream
+    /// waited for a change that never came. A wait handed that state judges it first.
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_after_another_judges_the_state_the_first_ended_on() {
+        let s = stream(vec![Update::Snapshot(snap(3))]);
+        let mut s = std::pin::pin!(s);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let first = wait_for(&mut s, None, deadline, |s| {
+            s.set().spec.as_ref().and_then(|s| s.replicas) == Some(3)
+        })
+        .await
+        .unwrap();
+        // Nothing more comes: without `from` this one times out.
+        let again = wait_for(
+            &mut s,
+            None,
+            Instant::now() + Duration::from_secs(5),
+            |_| true,
+        )
+        .await;
+        assert!(matches!(
+            again,
+            Err(Stopped {
+                why: Stop::Timeout,
+                ..
+            })
+        ));
+        let got = wait_for(&mut s, Some(first), deadline, |_| true).await;
+        assert!(got.is_ok());
+    }
+
+    /// What `done` makes of a state may change with time alone (availability): with no
+    /// change on the stream the last state is judged again.
+    #[tokio::test(start_paused = true)]
+    async fn a_condition_that_comes_true_with_time_is_seen_without_a_change() {
+        let s = stream(vec![Update::Snapshot(snap(1))]);
+        let mut s = std::pin::pin!(s);
+        let start = Instant::now();
+        let got = wait_for(&mut s, None, start + Duration::from_secs(30), |_| {
+            Instant::now() >= start + Duration::from_secs(3)
+        })
+        .await;
+        assert!(got.is_ok());
+        assert!(Instant::now() < start + Duration::from_secs(5));
     }
 
     #[tokio::test(start_paused = true)]

@@ -131,6 +131,16 @@ pub fn stuck_elsewhere(snap: &Snapshot, plan: &Plan, profile: &Profile) -> bool 
     })
 }
 
+/// A recovery under way: pods it left to finish ([`unfinished`]), or the set back on one
+/// revision (current = update: the template was reverted) with the controller bringing
+/// an ordinal back — what a forced rollback interrupted right after its deletions leaves
+/// (the deleted pod gone or re-created, not yet Ready). A second run waits for it.
+pub fn in_progress(snap: &Snapshot, plan: &Plan, profile: &Profile) -> bool {
+    unfinished(snap, plan, profile)
+        || (plan.current_revision == plan.update_revision
+            && plan.diagnosis.state == super::diagnose::RolloutState::Progressing)
+}
+
 /// Pods a recovery has left to finish: on a revision other than the update revision and
 /// not Running and Ready, or terminating (an interrupted forced rollback deleted them and
 /// they are not gone yet). A second run continues while there are any.

@@ -53,7 +53,7 @@ pub async fn run(
     // An interrupted run reverted the template and deleted pods that are not gone yet:
     // not stuck any more, but the recovery it started is not finished.
     let unfinished = plan.current_revision == plan.update_revision
-        && recovery::unfinished(&snap, &plan, &setup.profile);
+        && recovery::in_progress(&snap, &plan, &setup.profile);
     if plan.diagnosis.state != RolloutState::Stuck && !opts.force && !unfinished {
         return Err(Error::failed(format!("nothing is stuck in {name}: {}; nothing changed", plan.diagnosis.summary))
             .with_hint("use --force to roll back anyway, or `kubectl sts rollout undo` to only revert the template"));
@@ -179,7 +179,7 @@ pub async fn run(
             && st.and_then(|st| st.observed_generation).unwrap_or(0)
                 >= s.set().metadata.generation.unwrap_or(0)
     };
-    let latest = *wait_for(&mut updates, deadline, observed)
+    let latest = *wait_for(&mut updates, None, deadline, observed)
         .await
         .map_err(|stopped| {
             Error::failed(format!(
@@ -195,6 +195,7 @@ pub async fn run(
     // The model decides again on the latest state: a pod recreated, replaced or Ready by
     // now is no longer in its list.
     let still = recovery::recovery(&latest, to, &bad, opts.all_bad, &setup.profile);
+    let mut deleted = false;
     for pod in &rec.delete {
         let still_bad = still.delete.iter().any(|p| p.uid == pod.uid);
         if !still_bad {
@@ -205,7 +206,15 @@ pub async fn run(
             continue;
         }
         delete_stuck(conn, io, target, &latest, (to, &bad), opts, setup, pod).await?;
+        deleted = true;
     }
+    // After a deletion the stream brings what follows; without one, `latest` is the
+    // state to judge.
+    let latest_after = if deleted {
+        load::snapshot(&conn.client, ns, name).await?
+    } else {
+        latest
+    };
     if !opts.wait {
         return Ok(());
     }
@@ -216,7 +225,9 @@ pub async fn run(
         message: format!("waiting for {name} to recover"),
     });
     let clock = io.clock;
-    let done = wait_for(&mut updates, deadline, |s| {
+    // Judged first on the state the last wait ended on: with nothing deleted (no pod
+    // still stuck) it may be the recovered one, and the stream sends it only once.
+    let done = wait_for(&mut updates, Some(Box::new(latest_after)), deadline, |s| {
         let now = clock.now().max(setup.now);
         let p = model::plan(s, now, &setup.profile);
         matches!(

@@ -27,6 +27,8 @@ pub enum Manager {
 pub enum Change {
     Partition,
     Template,
+    /// The set itself deleted (`kubectl sts delete`).
+    Delete,
 }
 
 const ARGO_LABEL: &str = "argocd.argoproj.io/instance";
@@ -74,6 +76,7 @@ pub fn warning(manager: &Manager, change: Change, ns: &str, name: &str) -> (Stri
     let what = match change {
         Change::Partition => "the partition (spec.updateStrategy.rollingUpdate.partition)",
         Change::Template => "the pod template (spec.template)",
+        Change::Delete => return deleting(manager, name),
     };
     match manager {
         Manager::ArgoCd { application, by } => {
@@ -84,7 +87,7 @@ pub fn warning(manager: &Manager, change: Change, ns: &str, name: &str) -> (Stri
                 Change::Partition => format!(
                     "tell Argo CD to ignore the partition, in the Application {application:?}:\n  spec:\n    ignoreDifferences:\n    - group: apps\n      kind: StatefulSet\n      name: {name}\n      namespace: {ns}\n      jsonPointers:\n      - /spec/updateStrategy/rollingUpdate/partition\n  (and add RespectIgnoreDifferences=true to spec.syncPolicy.syncOptions)"
                 ),
-                Change::Template => format!(
+                Change::Template | Change::Delete => format!(
                     "make the same change in Git, or pause automated sync first: argocd app set {application} --sync-policy none"
                 ),
             };
@@ -107,11 +110,44 @@ pub fn warning(manager: &Manager, change: Change, ns: &str, name: &str) -> (Stri
                 Change::Partition => format!(
                     "leave spec.updateStrategy.rollingUpdate.partition out of the manifest in Git (Flux applies server-side and keeps fields it does not set), or suspend it meanwhile: flux suspend {command} {owner} -n {namespace}"
                 ),
-                Change::Template => format!(
+                Change::Template | Change::Delete => format!(
                     "make the same change in Git, or suspend it meanwhile: flux suspend {command} {owner} -n {namespace}"
                 ),
             };
             (message, hint)
+        }
+    }
+}
+
+/// The warning before deleting a set that `manager` applies from Git: it comes back.
+fn deleting(manager: &Manager, name: &str) -> (String, String) {
+    match manager {
+        Manager::ArgoCd { application, by } => (
+            format!(
+                "statefulset/{name} is managed by Argo CD (Application {application:?}, {by}): deleted by hand, it is re-created from Git by the next sync (at once with automated sync and self-heal)"
+            ),
+            format!(
+                "remove it from Git, or turn automated sync off first: argocd app set {application} --sync-policy none"
+            ),
+        ),
+        Manager::Flux {
+            kind,
+            namespace,
+            name: owner,
+        } => {
+            let command = if *kind == "HelmRelease" {
+                "helmrelease"
+            } else {
+                "kustomization"
+            };
+            (
+                format!(
+                    "statefulset/{name} is managed by Flux ({kind} {namespace}/{owner}): deleted by hand, it is re-created at the next reconciliation while its manifest is in Git"
+                ),
+                format!(
+                    "remove it from Git, or suspend the reconciliation first: flux suspend {command} {owner} -n {namespace}"
+                ),
+            )
         }
     }
 }

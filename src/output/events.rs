@@ -124,7 +124,14 @@ impl Sink for Text<'_> {
             Event::Warning { message, hint } => {
                 self.line(&format!("warning: {message}"));
                 if let Some(h) = hint {
-                    self.line(&format!("  hint: {h}"));
+                    // A multi-line hint (a YAML snippet) as indented lines, each sanitized.
+                    for (i, l) in h.lines().enumerate() {
+                        self.line(&if i == 0 {
+                            format!("  hint: {l}")
+                        } else {
+                            format!("        {l}")
+                        });
+                    }
                 }
             }
         }

@@ -63,6 +63,7 @@ impl Steps {
         let mut opts = crate::ops::step::Options::step_by(by);
         opts.stable_for = self.stable_for;
         opts.checks.gates = self.gates.clone();
+        opts.checks.runner = Box::new(crate::exec::System);
         opts
     }
 }

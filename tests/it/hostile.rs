@@ -324,3 +324,99 @@ async fn an_unreachable_server_is_still_a_whole_event_stream() {
         assert_eq!(types, ["start", "error", "end"], "{args:?}: {stdout}");
     }
 }
+
+/// A set Argo CD manages: every dry run shows the warning the real run shows, a delete
+/// warns that self-heal re-creates the set, and the snippet in text output is indented
+/// lines (not one line with escaped newlines).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gitops_warnings_show_in_dry_runs_and_before_a_delete() {
+    let mut c = scenario("default", &held("nginx:1.26"));
+    c.store
+        .write_system(
+            kubectl_sts::sim::store::Kind::StatefulSet,
+            "default",
+            "web",
+            |s| s["metadata"]["labels"]["argocd.argoproj.io/instance"] = json!("shop"),
+        )
+        .unwrap();
+    let live = serve(c).await;
+    for args in [
+        vec!["rollout", "web", "--step", "--dry-run"],
+        vec!["rollout", "pause", "web", "--dry-run"],
+        vec!["rollout", "undo", "web", "--dry-run"],
+        vec!["force-rollback", "web", "--force", "--dry-run"],
+        vec!["delete", "web", "--dry-run"],
+    ] {
+        let (code, out, err) = live.run(&args).await;
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+        let text = format!("{out}{err}");
+        assert!(text.contains("managed by Argo CD"), "{args:?}: {text}");
+        assert!(!text.contains("\\x0a"), "{args:?}: {text}");
+        if args[0] == "delete" {
+            assert!(text.contains("re-created from Git"), "{text}");
+        }
+        if args[1] == "web" && args[0] == "rollout" {
+            assert!(
+                text.lines()
+                    .any(|l| l.trim() == "- /spec/updateStrategy/rollingUpdate/partition"),
+                "the snippet is lines: {text}"
+            );
+        }
+    }
+}
+
+fn annotation(live: &Live, key: &str) -> Option<String> {
+    live.server.shared.read(|c| {
+        c.store
+            .get(kubectl_sts::sim::store::Kind::StatefulSet, "default", "web")
+            .and_then(|s| {
+                s["metadata"]["annotations"][key]
+                    .as_str()
+                    .map(str::to_string)
+            })
+    })
+}
+
+/// A step that failed its gate is never recorded as passed by a re-run that simply
+/// leaves the gate out: the step records its gates, and only `--skip-gates` (with a
+/// warning) judges it without them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_re_run_without_the_step_s_gates_stops_unless_told_to_skip_them() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let gates = live.dir.path().join("gates.yaml");
+    std::fs::write(
+        &gates,
+        "gates:\n- name: must-pass\n  command: {run: 'exit 1'}\n",
+    )
+    .unwrap();
+    let step = ["rollout", "web", "--step", "--yes", "--stable-for", "0s"];
+    let with_gates = [&step[..], &["--gates", gates.to_str().unwrap()]].concat();
+    let (code, _, err) = super::recovery::run_advancing(&live, &with_gates).await;
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        annotation(&live, "kubectl-sts.io/step-gates").as_deref(),
+        Some("must-pass")
+    );
+    let (code, _, err) = super::recovery::run_advancing(&live, &step).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("must-pass") && err.contains("--skip-gates"),
+        "{err}"
+    );
+    assert_eq!(
+        annotation(&live, "kubectl-sts.io/step-verified-partition"),
+        None,
+        "the failed step was recorded as passed"
+    );
+    let skip = [&step[..], &["--skip-gates"]].concat();
+    let (code, out, err) = super::recovery::run_advancing(&live, &skip).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("--skip-gates: the step to partition 4"),
+        "{out}"
+    );
+    assert_eq!(
+        annotation(&live, "kubectl-sts.io/step-verified-partition").as_deref(),
+        Some("4")
+    );
+}

@@ -156,6 +156,25 @@ async fn a_second_run_after_the_template_was_reverted_finishes_the_job() {
     assert!(all_on(&live, "nginx:1.25"));
 }
 
+/// Killed right after it deleted the stuck pod, a re-run sees the recovery under way (the
+/// pod gone or re-created on the good revision, not Ready yet) and waits for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_after_the_stuck_pod_was_deleted_waits_for_the_recovery() {
+    let live = serve(scenario(
+        "stuck",
+        &[Step::Undo("web".into()), Step::DeletePod("web-4".into())],
+    ))
+    .await;
+    let (code, out, err) = run_advancing(
+        &live,
+        &["force-rollback", "web", "--yes", "--timeout", "2m"],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("recovered:"), "{out}");
+    assert!(all_on(&live, "nginx:1.25"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn to_revision_picks_an_older_good_revision() {
     let steps = [

@@ -66,7 +66,7 @@ async fn undo_reverts_the_template_with_a_precondition_and_warns_about_stuck_pod
     );
 
     live.server.shared.clear_requests();
-    let (code, out, err) = live.run(&["rollout", "undo", "web"]).await;
+    let (code, out, err) = live.run(&["rollout", "undo", "web", "--yes"]).await;
     assert_eq!(code, 0, "{err}");
     assert_eq!(image(&live), "nginx:1.25");
     let patch = live
@@ -92,12 +92,12 @@ async fn undo_reverts_the_template_with_a_precondition_and_warns_about_stuck_pod
     );
 
     let (code, out, _) = live
-        .run(&["rollout", "undo", "web", "--to-revision", "3"])
+        .run(&["rollout", "undo", "web", "--to-revision", "3", "--yes"])
         .await;
     assert_eq!(code, 0);
     assert!(out.contains("skipped rollback"), "{out}");
     let (code, _, err) = live
-        .run(&["rollout", "undo", "web", "--to-revision", "9"])
+        .run(&["rollout", "undo", "web", "--to-revision", "9", "--yes"])
         .await;
     // A revision that does not exist is bad input (kubectl's words, CONTRACT's code).
     assert_eq!(code, 2);
@@ -214,7 +214,7 @@ async fn pause_pins_the_frontier_and_resume_restores_the_partition() {
                 && p["status"]["conditions"][3]["status"] == "True"
         })
     });
-    let (code, out, err) = live.run(&["rollout", "pause", "web"]).await;
+    let (code, out, err) = live.run(&["rollout", "pause", "web", "--yes"]).await;
     assert_eq!(code, 0, "{err}");
     let pinned = partition(&live).as_i64().unwrap();
     assert!(
@@ -234,11 +234,11 @@ async fn pause_pins_the_frontier_and_resume_restores_the_partition() {
         .unwrap()
         .len() as i64;
     assert_eq!(updated, 5 - pinned, "nothing more rolled while paused");
-    let (code, out, _) = live.run(&["rollout", "pause", "web"]).await;
+    let (code, out, _) = live.run(&["rollout", "pause", "web", "--yes"]).await;
     assert_eq!(code, 0);
     assert!(out.contains("already paused"), "{out}");
 
-    let (code, out, err) = live.run(&["rollout", "resume", "web"]).await;
+    let (code, out, err) = live.run(&["rollout", "resume", "web", "--yes"]).await;
     assert_eq!(code, 0, "{err}");
     assert_eq!(partition(&live), 0, "{out}");
     let annotated = live.server.shared.read(|c| {
@@ -252,7 +252,7 @@ async fn pause_pins_the_frontier_and_resume_restores_the_partition() {
         .run(&["rollout", "status", "web", "--timeout", "5s"])
         .await;
     assert_eq!(code, 0, "{out}");
-    let (_, out, _) = live.run(&["rollout", "resume", "web"]).await;
+    let (_, out, _) = live.run(&["rollout", "resume", "web", "--yes"]).await;
     assert!(out.contains("not paused"), "{out}");
 }
 

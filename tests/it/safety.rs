@@ -468,7 +468,7 @@ async fn an_interrupted_step_is_gated_again_before_any_new_step() {
         ],
     ))
     .await;
-    let child = live.spawn(&["rollout", "web", "--step", "--stable-for", "1h"]);
+    let child = live.spawn(&["rollout", "web", "--step", "--stable-for", "1h", "--yes"]);
     let pid = child.id().unwrap();
     for _ in 0..200 {
         live.server.advance(jiff::SignedDuration::from_secs(1));
@@ -503,9 +503,11 @@ async fn an_interrupted_step_is_gated_again_before_any_new_step() {
     );
     assert_eq!(partition(&live, "default"), 4);
     // The re-run gates the step to 4 again (stable-for 0s now) and takes no new step.
-    let (code, out, err) =
-        super::recovery::run_advancing(&live, &["rollout", "web", "--step", "--stable-for", "0s"])
-            .await;
+    let (code, out, err) = super::recovery::run_advancing(
+        &live,
+        &["rollout", "web", "--step", "--stable-for", "0s", "--yes"],
+    )
+    .await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("has not passed its gates"), "{out}");
     assert_eq!(partition(&live, "default"), 4);

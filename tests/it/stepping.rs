@@ -90,8 +90,11 @@ async fn steps_one_ordinal_at_a_time_and_only_after_the_previous_step_is_healthy
     let live = serve(scenario("default", &held("nginx:1.26"))).await;
     live.server.shared.clear_requests();
     for expected in [4, 3, 2, 1, 0] {
-        let (code, out, err) =
-            run_advancing(&live, &["rollout", "web", "--step", "--stable-for", "0s"]).await;
+        let (code, out, err) = run_advancing(
+            &live,
+            &["rollout", "web", "--step", "--stable-for", "0s", "--yes"],
+        )
+        .await;
         assert_eq!(code, 0, "{out}{err}");
         assert!(out.contains(&format!("→ {expected}")), "{out}");
         assert!(out.contains(&format!("✓ web-{expected}")), "{out}");
@@ -133,7 +136,7 @@ async fn steps_one_ordinal_at_a_time_and_only_after_the_previous_step_is_healthy
         s["metadata"]["annotations"]["kubectl-sts.io/step-origin-partition"].is_null(),
         "the origin note is removed once every ordinal is updated"
     );
-    let (code, out, err) = live.run(&["rollout", "web", "--step"]).await;
+    let (code, out, err) = live.run(&["rollout", "web", "--step", "--yes"]).await;
     assert_eq!(code, 1, "nothing left to roll out: {out}");
     assert!(err.contains("nothing to roll out"), "{err}");
 }
@@ -144,7 +147,16 @@ async fn step_two_and_to_zero() {
     live.server.shared.clear_requests();
     let (code, out, err) = run_advancing(
         &live,
-        &["rollout", "step", "web", "--by", "2", "--stable-for", "0s"],
+        &[
+            "rollout",
+            "step",
+            "web",
+            "--by",
+            "2",
+            "--stable-for",
+            "0s",
+            "--yes",
+        ],
     )
     .await;
     assert_eq!(code, 0, "{out}{err}");
@@ -158,7 +170,7 @@ async fn step_two_and_to_zero() {
     );
     let (code, out, err) = run_advancing(
         &live,
-        &["rollout", "web", "--to", "0", "--stable-for", "0s"],
+        &["rollout", "web", "--to", "0", "--stable-for", "0s", "--yes"],
     )
     .await;
     assert_eq!(code, 0, "{out}{err}");
@@ -196,6 +208,7 @@ async fn all_with_a_pause_between_steps() {
             "300ms",
             "--stable-for",
             "0s",
+            "--yes",
         ],
     )
     .await;
@@ -232,6 +245,7 @@ async fn a_step_into_a_broken_image_fails_with_the_diagnosis() {
             "0s",
             "--step-timeout",
             "5m",
+            "--yes",
         ],
     )
     .await;
@@ -265,6 +279,7 @@ async fn auto_rollback_puts_every_pod_back_on_the_old_revision() {
             "--auto-rollback",
             "--step-timeout",
             "5m",
+            "--yes",
         ],
     )
     .await;
@@ -301,8 +316,11 @@ async fn on_delete_steps_delete_the_highest_outdated_pod_with_a_uid_precondition
     };
     let live = serve(scenario("ondelete", &[step])).await;
     live.server.shared.clear_requests();
-    let (code, out, err) =
-        run_advancing(&live, &["rollout", "queue", "--step", "--stable-for", "0s"]).await;
+    let (code, out, err) = run_advancing(
+        &live,
+        &["rollout", "queue", "--step", "--stable-for", "0s", "--yes"],
+    )
+    .await;
     assert_eq!(code, 0, "{out}{err}");
     let reqs = live.server.shared.requests();
     let deletes: Vec<&Logged> = reqs.iter().filter(|r| r.method == "DELETE").collect();
@@ -328,7 +346,15 @@ async fn on_delete_steps_delete_the_highest_outdated_pod_with_a_uid_precondition
     assert_ne!(img("queue-1"), "rabbitmq:3.13");
     let (code, out, err) = run_advancing(
         &live,
-        &["rollout", "queue", "--step", "2", "--stable-for", "0s"],
+        &[
+            "rollout",
+            "queue",
+            "--step",
+            "2",
+            "--stable-for",
+            "0s",
+            "--yes",
+        ],
     )
     .await;
     assert_eq!(code, 0, "{out}{err}");
@@ -342,8 +368,11 @@ async fn a_conflict_on_the_partition_patch_is_retried_from_a_fresh_read() {
     // resourceVersion precondition fails with a real 409.
     live.server.shared.with(|c| c.config.faults.conflicts = 1);
     live.server.shared.clear_requests();
-    let (code, out, err) =
-        run_advancing(&live, &["rollout", "web", "--step", "--stable-for", "0s"]).await;
+    let (code, out, err) = run_advancing(
+        &live,
+        &["rollout", "web", "--step", "--stable-for", "0s", "--yes"],
+    )
+    .await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("reading it again"), "{out}");
     let reqs = live.server.shared.requests();
@@ -376,7 +405,7 @@ async fn an_interrupted_step_is_finished_by_the_next_run() {
     let live = serve(scenario("default", &held("nginx:1.26"))).await;
     // Killed right after lowering the partition: the virtual clock does not move, so web-4
     // cannot be Ready yet.
-    let mut child = live.spawn(&["rollout", "web", "--step", "--stable-for", "0s"]);
+    let mut child = live.spawn(&["rollout", "web", "--step", "--stable-for", "0s", "--yes"]);
     for _ in 0..100 {
         if set(&live)["spec"]["updateStrategy"]["rollingUpdate"]["partition"] == 4 {
             break;
@@ -389,8 +418,11 @@ async fn an_interrupted_step_is_finished_by_the_next_run() {
         4
     );
     live.server.shared.clear_requests();
-    let (code, out, err) =
-        run_advancing(&live, &["rollout", "web", "--step", "--stable-for", "0s"]).await;
+    let (code, out, err) = run_advancing(
+        &live,
+        &["rollout", "web", "--step", "--stable-for", "0s", "--yes"],
+    )
+    .await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("has not passed its gates"), "{out}");
     assert!(
@@ -400,8 +432,11 @@ async fn an_interrupted_step_is_finished_by_the_next_run() {
     assert_eq!(image_of(&live, "web-4").as_deref(), Some("nginx:1.26"));
     assert!(ready(&live, "web-4"));
     // The run after that takes the next step.
-    let (code, out, err) =
-        run_advancing(&live, &["rollout", "web", "--step", "--stable-for", "0s"]).await;
+    let (code, out, err) = run_advancing(
+        &live,
+        &["rollout", "web", "--step", "--stable-for", "0s", "--yes"],
+    )
+    .await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("partition 4 → 3"), "{out}");
 }
@@ -426,6 +461,7 @@ async fn checks_gate_each_new_pod_and_a_failing_check_fails_the_step() {
             "0s",
             "--check-cmd",
             &cmd,
+            "--yes",
         ],
     )
     .await;
@@ -457,6 +493,7 @@ async fn checks_gate_each_new_pod_and_a_failing_check_fails_the_step() {
             "0s",
             "--check-http",
             &url,
+            "--yes",
         ],
     )
     .await;
@@ -471,8 +508,11 @@ async fn checks_gate_each_new_pod_and_a_failing_check_fails_the_step() {
 async fn stability_is_waited_for_and_bad_usage_is_refused() {
     let live = serve(scenario("default", &held("nginx:1.26"))).await;
     let started = std::time::Instant::now();
-    let (code, out, err) =
-        run_advancing(&live, &["rollout", "web", "--step", "--stable-for", "2s"]).await;
+    let (code, out, err) = run_advancing(
+        &live,
+        &["rollout", "web", "--step", "--stable-for", "2s", "--yes"],
+    )
+    .await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         started.elapsed() >= std::time::Duration::from_secs(2),
@@ -484,14 +524,14 @@ async fn stability_is_waited_for_and_bad_usage_is_refused() {
     );
     for args in [
         vec!["rollout", "web"],
-        vec!["rollout", "web", "--step", "0"],
-        vec!["rollout", "web", "--all", "--to", "1"],
-        vec!["rollout", "web", "--step", "--pause-between", "1s"],
+        vec!["rollout", "web", "--step", "0", "--yes"],
+        vec!["rollout", "web", "--all", "--to", "1", "--yes"],
+        vec!["rollout", "web", "--step", "--pause-between", "1s", "--yes"],
     ] {
         let (code, _, err) = live.run(&args).await;
         assert_eq!(code, 2, "{args:?}: {err}");
     }
-    let (code, _, err) = live.run(&["rollout", "web", "--to", "4"]).await;
+    let (code, _, err) = live.run(&["rollout", "web", "--to", "4", "--yes"]).await;
     assert_eq!(code, 1);
     assert!(err.contains("already 4"), "{err}");
 }
@@ -558,6 +598,7 @@ async fn a_failed_check_is_run_again_before_any_new_step() {
         "--step",
         "--stable-for",
         "0s",
+        "--yes",
         "--check-cmd",
         &cmd,
     ];
@@ -594,10 +635,10 @@ async fn a_failed_check_is_run_again_before_any_new_step() {
 async fn step_counts_and_partitions_are_validated() {
     let live = serve(scenario("default", &held("nginx:1.26"))).await;
     for args in [
-        &["rollout", "web", "--step", "4294967295"][..],
-        &["rollout", "web", "--step", "0"],
-        &["rollout", "web", "--step", "--to=-1"],
-        &["rollout", "step", "web", "--by", "0"],
+        &["rollout", "web", "--step", "4294967295", "--yes"][..],
+        &["rollout", "web", "--step", "0", "--yes"],
+        &["rollout", "web", "--step", "--to=-1", "--yes"],
+        &["rollout", "step", "web", "--by", "0", "--yes"],
     ] {
         let (code, _, err) = live.run(args).await;
         assert_eq!(code, 2, "{args:?}: {err}");
@@ -765,6 +806,7 @@ async fn a_check_that_hangs_is_killed_at_its_timeout() {
             &cmd,
             "--check-timeout",
             "1s",
+            "--yes",
         ],
     )
     .await;
@@ -793,7 +835,7 @@ async fn a_check_that_hangs_is_killed_at_its_timeout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stability_is_not_counted_while_the_server_cannot_be_seen() {
     let live = serve(scenario("default", &held("nginx:1.26"))).await;
-    let child = live.spawn(&["rollout", "web", "--step", "--stable-for", "2s"]);
+    let child = live.spawn(&["rollout", "web", "--step", "--stable-for", "2s", "--yes"]);
     let wait = child.wait_with_output();
     tokio::pin!(wait);
     let mut outage: Option<std::time::Instant> = None;

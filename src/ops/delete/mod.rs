@@ -68,6 +68,7 @@ pub async fn run(
         return abort(conn, io, target, &snap, opts).await;
     }
     let claims = teardown::claim_plan(&snap, profile, opts.delete_pvcs);
+    crate::ops::gitops::warn(io, target, &snap, crate::ops::gitops::Change::Delete);
     io.emit(plan(&snap, &claims, opts.force));
     let by_policy: Vec<&str> = claims
         .iter()
