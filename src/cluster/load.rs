@@ -282,12 +282,16 @@ where
 
 /// The model profile of the server's release (`/version`), cached for ten minutes per
 /// server under the kube cache directory so routine commands do not pay for it.
-pub async fn server_profile(client: &kube::Client, server: &str) -> Result<Profile, ClusterError> {
+/// Also the release the server reported, which may be outside the modelled range.
+pub async fn server_profile(
+    client: &kube::Client,
+    server: &str,
+) -> Result<(Profile, Version), ClusterError> {
     let cache = version_cache_path(server);
     if let Some(text) = cache.as_ref().and_then(|p| fresh(p))
         && let Ok(v) = Version::parse(&text)
     {
-        return Ok(profile_for(v));
+        return Ok((profile_for(v), v));
     }
     let info = client
         .apiserver_version()
@@ -303,7 +307,7 @@ pub async fn server_profile(client: &kube::Client, server: &str) -> Result<Profi
         }
         let _ = std::fs::write(&p, &info.git_version);
     }
-    Ok(profile_for(v))
+    Ok((profile_for(v), v))
 }
 
 /// Releases outside the modelled range use the nearest modelled one.

@@ -84,7 +84,14 @@ pub async fn connect(
     let conn = crate::cluster::connect(&kube.client_options()).await?;
     let server = match model.kubernetes_version {
         Some(_) => None,
-        None => Some(crate::cluster::load::server_profile(&conn.client, &conn.server).await?),
+        None => {
+            let (profile, seen) =
+                crate::cluster::load::server_profile(&conn.client, &conn.server).await?;
+            if let Some(w) = crate::model::verified::beyond(seen) {
+                eprintln!("warning: {}", crate::output::sanitize(&w));
+            }
+            Some(profile)
+        }
     };
     let setup = ModelSetup::with_server(model, server)?;
     Ok((conn, setup))

@@ -15,6 +15,7 @@ pub mod pod;
 pub mod preview;
 pub mod profile;
 pub mod progress;
+pub mod random;
 pub mod recovery;
 pub mod report;
 pub mod revision;
@@ -26,6 +27,7 @@ pub mod squat;
 pub mod stepping;
 pub mod sync;
 pub mod teardown;
+pub mod verified;
 
 pub use diagnose::RolloutState;
 

@@ -241,6 +241,33 @@ pub fn controller_of(refs: Option<&[OwnerReference]>) -> Option<&OwnerReference>
         .find(|r| r.controller == Some(true))
 }
 
+/// Whether kube-apiserver removes `pod` at once when it is deleted with default options
+/// (as the controller deletes): its grace period (`terminationGracePeriodSeconds`; 0
+/// when unset) is 0 when the pod is not bound to a node or has finished (Failed or
+/// Succeeded) — `podStrategy.CheckGracefulDelete` — and a pod with no grace period and
+/// no finalizers is gone; otherwise it stays, terminating, and holds its name.
+pub fn deleted_at_once(pod: &Pod) -> bool {
+    let spec = pod.spec.as_ref();
+    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+    let grace = if spec
+        .and_then(|s| s.node_name.as_deref())
+        .unwrap_or("")
+        .is_empty()
+        || matches!(phase, Some("Failed" | "Succeeded"))
+    {
+        0
+    } else {
+        spec.and_then(|s| s.termination_grace_period_seconds)
+            .unwrap_or(0)
+    };
+    grace <= 0
+        && pod
+            .metadata
+            .finalizers
+            .as_ref()
+            .is_none_or(|f| f.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

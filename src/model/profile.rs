@@ -167,7 +167,7 @@ impl Profile {
     pub fn for_version(version: Version) -> Result<Profile, String> {
         if !(OLDEST_MINOR..=NEWEST_MINOR).contains(&version.minor) {
             return Err(format!(
-                "Kubernetes {version} is not modelled; supported: 1.{OLDEST_MINOR} to 1.{NEWEST_MINOR}"
+                "Kubernetes {version} is not modelled; supported: 1.{OLDEST_MINOR} to 1.{NEWEST_MINOR}, each verified against that release's own controller (kubectl sts version)"
             ));
         }
         Ok(Profile::new(version))
@@ -199,11 +199,15 @@ impl Profile {
         self.version.minor >= 34
     }
 
-    /// 1.30+: a Failed/Succeeded pod is only deleted in this pass (PR #123809); before,
+    /// A Failed/Succeeded pod is only deleted in this pass, its replacement created by a
+    /// later one (PR #123809: 1.30.0, cherry-picked into 1.29.6 and 1.28.11); before,
     /// the replacement was created in the same pass and a terminating failed pod was
-    /// deleted again.
+    /// deleted again. The patch releases are the oracles' finding: v1.28.9 and v1.29.5
+    /// create the replacement, v1.28.11 and v1.29.6 do not (v1.28.10 is not served).
     pub fn failed_pod_delete_only(&self) -> bool {
-        self.version.minor >= 30
+        self.version.at_least(30, 0)
+            || (self.version.minor == 29 && self.version.at_least(29, 6))
+            || (self.version.minor == 28 && self.version.at_least(28, 11))
     }
 
     /// Succeeded pods are replaced like Failed ones from 1.29 (1.28.5 backport, PR #121389).
@@ -212,9 +216,16 @@ impl Profile {
     }
 
     /// PVC owner references written as controller refs, stale and foreign-controller refs
-    /// respected (PR #122499 / #126581; boundary ≈1.30/1.31, taken as 1.31).
+    /// respected (PR #122499 / #126581): 1.31.0, cherry-picked into 1.30.4, 1.29.8 and
+    /// 1.28.13 — the oracles' finding (the 1.28.15, 1.29.15 and 1.30.14 oracles disagreed
+    /// with `minor >= 31`; v1.28.12, v1.29.7 and v1.30.3 still have
+    /// claimOwnerMatchesSetAndPod, the next patches isClaimOwnerUpToDate).
     pub fn pvc_controller_refs(&self) -> bool {
-        self.version.minor >= 31
+        let v = self.version;
+        v.at_least(31, 0)
+            || (v.minor == 30 && v.at_least(30, 4))
+            || (v.minor == 29 && v.at_least(29, 8))
+            || (v.minor == 28 && v.at_least(28, 13))
     }
 
     /// 1.37: completion no longer requires RollingUpdate (PR #136833).
@@ -223,9 +234,11 @@ impl Profile {
     }
 
     /// Rollout completion compares with spec.replicas (and requires replicas == spec)
-    /// as SPEC §3.2 describes; v1.28.0 compared updated/ready with status.replicas.
+    /// as SPEC §3.2 describes, from 1.29.0 and in 1.28 from 1.28.4 (cherry-picked; the
+    /// 1.28.15 oracle disagreed with `minor >= 29`: v1.28.3's completeRollingUpdate
+    /// compares updated/ready with status.replicas, v1.28.4's with spec.replicas).
     pub fn completion_checks_spec_replicas(&self) -> bool {
-        self.version.minor >= 29
+        self.version.at_least(28, 4)
     }
 
     /// 1.37: Parallel + maxUnavailable deletes in two phases (PR #137666).

@@ -311,8 +311,9 @@ fn version_names_the_commit_and_the_kubernetes_range() {
     );
     assert!(text.contains("Kubernetes 1.28 to 1.37"), "{text}");
     assert!(
-        text.contains("verified against the real controller: 1.28")
-            && text.contains("not yet verified"),
+        text.contains("verified against the real controller of each release")
+            && text.contains("1.28  v1.28.15")
+            && text.contains("1.37  v1.37.2"),
         "{text}"
     );
     let out = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
@@ -322,7 +323,15 @@ fn version_names_the_commit_and_the_kubernetes_range() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
     assert!(!v["commit"].as_str().unwrap().is_empty());
-    assert_eq!(v["kubernetesVerified"], serde_json::json!(["1.28"]));
+    let verified = v["kubernetesVerified"].as_array().unwrap();
+    assert_eq!(verified.len(), 10, "{verified:?}");
+    assert_eq!(verified[0]["release"], "1.28");
+    assert_eq!(verified[0]["oracle"], "v1.28.15");
+    assert!(
+        verified
+            .iter()
+            .all(|r| r["disagreements"] == 0 && r["scenarios"].as_u64() >= Some(5000))
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
         .arg("--version")
         .output()

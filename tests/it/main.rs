@@ -19,6 +19,7 @@ mod invariants;
 mod kubectl;
 mod live;
 mod no_panic;
+mod parity;
 mod preview;
 mod purity;
 mod readme;

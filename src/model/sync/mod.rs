@@ -126,6 +126,9 @@ struct Pass<'a> {
     error: Option<String>,
     /// Creates that fail because the name is held (AlreadyExists), in issue order.
     name_taken: Vec<NameTaken>,
+    /// Uids of pods this pass deleted that the API server removed at once (see
+    /// `pod::deleted_at_once`): deleting one again answers NotFound, no write.
+    gone: Vec<String>,
     status: Status,
 }
 
@@ -181,6 +184,7 @@ impl<'a> Pass<'a> {
             waiting: None,
             error: None,
             name_taken: Vec::new(),
+            gone: Vec::new(),
             status: Status::default(),
             view,
         }

@@ -171,7 +171,32 @@ impl<'a> Pass<'a> {
         Step::Stop
     }
 
+    /// `DeleteStatefulPod`: a write, unless the pass already deleted the pod and the API
+    /// server removed it at once — then the DELETE answers NotFound, which the rolling
+    /// update ignores (since 1.30 a finished pod is deleted by processReplica and, still
+    /// in the pass's list, by the rolling update again).
+    ///
+    /// Likewise a pod that neither exists nor was created by this pass (a placeholder
+    /// whose creation was held back, by a stale claim say) is not there to delete: the 1.37 two-phase
+    /// rolling update counts it as an unavailable old-revision pod, and its DELETE
+    /// answers NotFound (the 1.37.2 oracle, `tests/parity/vectors/v1.37.2-min-seed2398`).
     pub(super) fn delete(&mut self, pod: &PodRecord, reason: DeleteReason) {
+        let absent = !pod.is_created()
+            && self.snap.pod(&pod.name).is_none()
+            && !self
+                .actions
+                .iter()
+                .any(|a| matches!(a, Action::CreatePod { name, .. } if *name == pod.name));
+        if absent || self.gone.contains(&pod.uid) {
+            return;
+        }
+        if self
+            .snap
+            .pod(&pod.name)
+            .is_some_and(super::super::pod::deleted_at_once)
+        {
+            self.gone.push(pod.uid.clone());
+        }
         self.actions.push(Action::DeletePod {
             name: pod.name.to_string(),
             ordinal: pod.ordinal,

@@ -10,6 +10,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 
 use super::run::{Subject, run};
+use super::tests::no_api;
 use super::*;
 use crate::event::Event;
 use crate::ops::checks::{Exit, Runner};
@@ -36,20 +37,6 @@ impl Runner for Recorder {
         self.asked.lock().unwrap().push(url.to_string());
         Box::pin(async { Ok((200, String::new())) })
     }
-}
-
-/// A client whose API server must not be reached.
-fn no_api() -> kube::Client {
-    kube::Client::new(
-        tower::service_fn(|_: http::Request<kube::client::Body>| async {
-            panic!("no request to the API server");
-            #[allow(unreachable_code)]
-            Ok::<http::Response<kube::client::Body>, std::convert::Infallible>(http::Response::new(
-                kube::client::Body::empty(),
-            ))
-        }),
-        "default",
-    )
 }
 
 /// The set's author chose every field.

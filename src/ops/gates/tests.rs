@@ -205,7 +205,7 @@ fn ok() -> Exit {
 }
 
 /// A client whose API server must not be reached.
-fn no_api() -> kube::Client {
+pub(super) fn no_api() -> kube::Client {
     kube::Client::new(
         tower::service_fn(|_: http::Request<kube::client::Body>| async {
             panic!("no request to the API server");
