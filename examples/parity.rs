@@ -245,7 +245,6 @@ fn run() -> Result<bool, String> {
     let profile = Profile::for_version(version)?;
     let release = format!("v{}", a.release.trim_start_matches('v'));
     let (mut passed, mut failed, mut errors) = (0usize, 0usize, 0usize);
-    let mut emitted = 0;
     let mut by_gates: BTreeMap<String, Vec<Scenario>> = BTreeMap::new();
     for seed in a.seed..a.seed + a.count {
         // Each seed at the release's defaults and with its gates flipped.
@@ -258,6 +257,8 @@ fn run() -> Result<bool, String> {
         }
     }
     for (gates, group) in &by_gates {
+        // `--emit-count` vectors of each gate setting (the defaults and flipped).
+        let mut emitted = 0;
         let refs: Vec<&Scenario> = group.iter().collect();
         let answers = ask(&a.oracle, &refs)?;
         for (s, o) in group.iter().zip(&answers) {
