@@ -72,8 +72,6 @@ pub enum Given {
     Prompt,
     /// Confirmed in the dashboard's dialog.
     Dialog,
-    /// No terminal to ask and no `--yes`: the flags decide, as with kubectl.
-    NoTerminal,
     /// `--dry-run=client` (nothing is sent) or `--dry-run=server` (sent with dryRun=All).
     DryRun,
 }

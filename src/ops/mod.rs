@@ -162,7 +162,6 @@ pub fn go_ahead(io: &mut Io<'_>, dry_run: Option<&str>, question: &str) -> Resul
             (Given::Flag, _) => "consent given by a flag (--yes)".into(),
             (Given::Prompt, _) => "consent given at the prompt".into(),
             (Given::Dialog, _) => "consent given in the dashboard".into(),
-            (Given::NoTerminal, _) => "no terminal to ask: going ahead, as kubectl does".into(),
         },
     });
     Ok(go)

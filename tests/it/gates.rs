@@ -90,7 +90,7 @@ async fn prometheus_turning(
     }
 }
 
-fn gate_file(live: &Live, text: &str) -> String {
+pub fn gate_file(live: &Live, text: &str) -> String {
     let path = live.dir.path().join("gates.yaml");
     std::fs::write(&path, text).unwrap();
     path.to_string_lossy().into_owned()

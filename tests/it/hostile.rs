@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use kubectl_sts::sim::{Cluster, Config};
 use serde_json::{Value, json};
 
+use super::gates::gate_file;
 use super::live::{Live, scenario, serve};
 use super::stepping::held;
 
@@ -81,12 +82,10 @@ async fn a_service_name_never_runs_as_code_on_the_operator_s_machine() {
     let marker = dir.path().join("owned");
     let service = format!("x;touch${{IFS}}{};#", marker.display());
     let live = served_with_service(&service).await;
-    let gates = live.dir.path().join("gates.yaml");
-    std::fs::write(
-        &gates,
+    let gates = gate_file(
+        &live,
         "gates:\n- name: svc\n  command: {run: 'test -n {{service}} && echo checked {{ dns }}'}\n",
-    )
-    .unwrap();
+    );
     let (code, stdout, stderr, took) = run_with_open_stdin(
         &live,
         &[
@@ -104,7 +103,7 @@ async fn a_service_name_never_runs_as_code_on_the_operator_s_machine() {
             "--check-cmd",
             "cat; echo {{dns}} {{service}} {{ordinal}}",
             "--gates",
-            gates.to_str().unwrap(),
+            &gates,
         ],
     )
     .await;
@@ -189,17 +188,9 @@ async fn a_gate_that_could_only_fail_once_run_is_refused_before_the_cluster_is_r
             "gates.yaml:3: gate \"i\": interval: 0s is zero",
         ),
     ] {
-        let path = live.dir.path().join("gates.yaml");
-        std::fs::write(&path, file).unwrap();
+        let path = gate_file(&live, file);
         let (code, _, stderr) = live
-            .run(&[
-                "rollout",
-                "web",
-                "--step",
-                "--yes",
-                "--gates",
-                path.to_str().unwrap(),
-            ])
+            .run(&["rollout", "web", "--step", "--yes", "--gates", &path])
             .await;
         assert_eq!(code, 2, "{stderr}");
         assert!(stderr.contains(want), "{stderr}");
@@ -383,14 +374,12 @@ fn annotation(live: &Live, key: &str) -> Option<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_re_run_without_the_step_s_gates_stops_unless_told_to_skip_them() {
     let live = serve(scenario("default", &held("nginx:1.26"))).await;
-    let gates = live.dir.path().join("gates.yaml");
-    std::fs::write(
-        &gates,
+    let gates = gate_file(
+        &live,
         "gates:\n- name: must-pass\n  command: {run: 'exit 1'}\n",
-    )
-    .unwrap();
+    );
     let step = ["rollout", "web", "--step", "--yes", "--stable-for", "0s"];
-    let with_gates = [&step[..], &["--gates", gates.to_str().unwrap()]].concat();
+    let with_gates = [&step[..], &["--gates", gates.as_str()]].concat();
     let (code, _, err) = super::recovery::run_advancing(&live, &with_gates).await;
     assert_eq!(code, 1, "{err}");
     assert_eq!(

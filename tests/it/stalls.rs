@@ -274,12 +274,10 @@ async fn a_stall_is_not_stability() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_step_timeout_bounds_the_gates_too() {
     let live = serve(scenario("default", &held("nginx:1.26"))).await;
-    let gates = live.dir.path().join("slow.yaml");
-    std::fs::write(
-        &gates,
+    let gates = super::gates::gate_file(
+        &live,
         "gates:\n- name: slow\n  count: 1000\n  interval: 1s\n  command: {run: 'true'}\n",
-    )
-    .unwrap();
+    );
     let started = Instant::now();
     let (code, _, stderr) = super::recovery::run_advancing(
         &live,
@@ -293,7 +291,7 @@ async fn the_step_timeout_bounds_the_gates_too() {
             "--step-timeout",
             "5s",
             "--gates",
-            gates.to_str().unwrap(),
+            &gates,
         ],
     )
     .await;
