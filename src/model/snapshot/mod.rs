@@ -44,6 +44,8 @@ pub struct Snapshot {
     claim_index: super::claims::ClaimIndex,
     /// Pod name → position in `pods` (the first pod of a name, as a linear search finds).
     by_name: rustc_hash::FxHashMap<String, usize>,
+    /// Claim name → position in `pvcs` (names are unique: [`Snapshot::new`] checks).
+    pvc_by_name: rustc_hash::FxHashMap<String, usize>,
     /// The revision bytes of the live template and of each revision (in the order of
     /// `revisions`), computed once per snapshot for the release asked: a simulation runs
     /// many passes over one template.
@@ -175,6 +177,11 @@ impl Snapshot {
         unique("ControllerRevision", &ns, &revision_names)?;
         let claim_names: Vec<String> = pvcs.iter().map(|c| named(&c.metadata)).collect();
         unique("PersistentVolumeClaim", &ns, &claim_names)?;
+        let pvc_by_name = claim_names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n, i))
+            .collect();
         let mut revision_ids = rustc_hash::FxHashMap::default();
         for record in &mut index {
             number_revision(&mut revision_ids, record);
@@ -190,6 +197,7 @@ impl Snapshot {
             index,
             claim_index,
             by_name,
+            pvc_by_name,
             candidate: OnceLock::new(),
             candidate_hash: OnceLock::new(),
             revision_data,

@@ -192,11 +192,8 @@ impl Snapshot {
         );
         let templates = templates.len();
         let entry = crate::model::claims::ClaimEntry::of;
-        match self
-            .pvcs
-            .iter()
-            .position(|c| c.metadata.name == pvc.metadata.name)
-        {
+        let name = pvc.metadata.name.clone().unwrap_or_default();
+        match self.pvc_by_name.get(&name).copied() {
             Some(i) => {
                 // The index entry of its name, unless a later claim of the name holds it.
                 if let Some(key) =
@@ -210,6 +207,7 @@ impl Snapshot {
                 if let Some(key) = key {
                     self.claim_index.insert(key, entry(self.pvcs.len(), &pvc));
                 }
+                self.pvc_by_name.insert(name, self.pvcs.len());
                 self.pvcs.push(pvc);
             }
         }
