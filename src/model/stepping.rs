@@ -146,7 +146,10 @@ pub fn next_recorded(
             r.name, r.strategy
         ));
     }
-    if nothing {
+    // A rollout this tool started (its origin recorded) that the controller finished is
+    // judged by its record below (re-gated if its last step was never verified, else
+    // complete): a run interrupted after its last partition write converges when run again.
+    if nothing && record.origin.is_none() {
         return refuse(format!(
             "nothing to roll out: every pod of {} runs {} (the template has not changed)",
             r.name, r.update_revision
@@ -420,6 +423,35 @@ mod tests {
         assert!(matches!(
             next_recorded(&r, 1, None, false, false, Record::default()),
             Next::Lower { .. }
+        ));
+    }
+
+    #[test]
+    fn a_rollout_this_tool_started_that_the_controller_finished_is_judged_by_its_record() {
+        // Every pod on the one revision at partition 0, as after an interrupted last step.
+        let mut sc = Fixture::new("web", 3);
+        let a = sc.revision("nginx:1.24");
+        sc.status_current = Some(a);
+        sc.status_update = Some(a);
+        sc.pods(0..3, a, PodState::RunningReady);
+        let r = report_of(&sc);
+        let record = |verified| Record {
+            origin: Some(3),
+            verified,
+        };
+        // Killed after the partition write to 0, before its gates passed: gated again.
+        assert_eq!(
+            next_recorded(&r, 1, None, false, false, record(Some(1))),
+            Next::Regate {
+                partition: 0,
+                ordinals: vec![0, 1, 2],
+                checks: vec![0]
+            }
+        );
+        // Killed after the last step was recorded: complete, not "nothing to roll out".
+        assert!(matches!(
+            next_recorded(&r, 1, None, false, false, record(Some(0))),
+            Next::Complete { .. }
         ));
     }
 

@@ -59,6 +59,7 @@ fn partition(ns: &str, name: &str) -> i64 {
 
 #[test]
 fn a_gated_step_then_the_rest_roll_out_as_the_controller_was_predicted_to() {
+    let _shared = shared();
     let ns = Ns::new("step");
     let n = ns.0.as_str();
     apply(
@@ -162,6 +163,7 @@ fn a_gated_step_then_the_rest_roll_out_as_the_controller_was_predicted_to() {
 
 #[test]
 fn a_failing_gate_stops_the_rollout_at_its_step() {
+    let _shared = shared();
     let ns = Ns::new("gatefail");
     let n = ns.0.as_str();
     apply(
@@ -212,6 +214,7 @@ fn a_failing_gate_stops_the_rollout_at_its_step() {
 
 #[test]
 fn pause_resume_history_diff_undo_and_status_on_a_real_server() {
+    let _shared = shared();
     let ns = Ns::new("cmds");
     let n = ns.0.as_str();
     apply(
@@ -274,6 +277,7 @@ fn pause_resume_history_diff_undo_and_status_on_a_real_server() {
 
 #[test]
 fn force_rollback_recovers_a_wedged_ordered_ready_set() {
+    let _shared = shared();
     let ns = Ns::new("wedged");
     let n = ns.0.as_str();
     apply(n, &set_yaml("web", 3, "nginx:1.25", None, "OrderedReady"));
@@ -317,6 +321,7 @@ fn force_rollback_recovers_a_wedged_ordered_ready_set() {
 
 #[test]
 fn on_delete_stepping_deletes_the_highest_outdated_pod() {
+    let _shared = shared();
     let ns = Ns::new("ondelete");
     let n = ns.0.as_str();
     let yaml = set_yaml("web", 3, "nginx:1.25", None, "OrderedReady").replace(

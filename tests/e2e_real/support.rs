@@ -15,6 +15,18 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Tests run side by side (`shared`), except the one that restarts the API server
+/// (`alone`), which runs by itself.
+static SERVER: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+pub fn shared() -> std::sync::RwLockReadGuard<'static, ()> {
+    SERVER.read().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn alone() -> std::sync::RwLockWriteGuard<'static, ()> {
+    SERVER.write().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The cluster under test. Never skipped: without it the test fails, saying how to get one.
 pub fn kubeconfig() -> String {
     match std::env::var("KUBECONFIG") {

@@ -4,6 +4,7 @@ use super::support::*;
 
 #[test]
 fn delete_tears_down_highest_ordinal_first_and_takes_only_its_claims() {
+    let _shared = shared();
     let ns = Ns::new("delete");
     let n = ns.0.as_str();
     apply(n, &set_yaml("db", 3, "nginx:1.25", None, "OrderedReady"));
@@ -53,6 +54,7 @@ fn delete_tears_down_highest_ordinal_first_and_takes_only_its_claims() {
 
 #[test]
 fn delete_without_claims_keeps_them_for_a_set_that_comes_back() {
+    let _shared = shared();
     let ns = Ns::new("keep");
     let n = ns.0.as_str();
     apply(n, &set_yaml("db", 2, "nginx:1.25", None, "OrderedReady"));

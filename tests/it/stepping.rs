@@ -139,6 +139,13 @@ async fn steps_one_ordinal_at_a_time_and_only_after_the_previous_step_is_healthy
     let (code, out, err) = live.run(&["rollout", "web", "--step", "--yes"]).await;
     assert_eq!(code, 1, "nothing left to roll out: {out}");
     assert!(err.contains("nothing to roll out"), "{err}");
+    // `--all` asks for the set rolled out, and it is: a success that writes nothing (a run
+    // killed after its last write converges when run again; tests/e2e_real).
+    live.server.shared.clear_requests();
+    let (code, out, err) = live.run(&["rollout", "web", "--all", "--yes"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("the rollout is complete"), "{out}");
+    assert!(partition_patches(&live.server.shared.requests()).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -439,6 +446,47 @@ async fn an_interrupted_step_is_finished_by_the_next_run() {
     .await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("partition 4 → 3"), "{out}");
+}
+
+/// Found on the real control plane (tests/e2e_real, killed after each write): a rollout
+/// killed after it recorded its last step, before it removed its bookkeeping, said
+/// "nothing to roll out" and exited 1 when run again. It finishes instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollout_killed_after_recording_its_last_step_finishes_when_run_again() {
+    let live = serve(scenario("default", &held("nginx:1.26"))).await;
+    let all = ["rollout", "web", "--all", "--stable-for", "0s", "--yes"];
+    let (code, out, err) = run_advancing(&live, &all).await;
+    assert_eq!(code, 0, "{out}{err}");
+    // Where the kill left it: partition 0, every pod updated, the record still there.
+    let o = std::process::Command::new("kubectl")
+        .args([
+            "--kubeconfig",
+            &live.kubeconfig(),
+            "annotate",
+            "statefulset/web",
+        ])
+        .args([
+            "kubectl-sts.io/step-origin-partition=5",
+            "kubectl-sts.io/step-verified-partition=0",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    live.server.shared.clear_requests();
+    let (code, out, err) = run_advancing(&live, &all).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        partition_patches(&live.server.shared.requests()).is_empty(),
+        "no step taken"
+    );
+    let notes = set(&live)["metadata"]["annotations"].clone();
+    assert!(
+        notes.get("kubectl-sts.io/step-origin-partition").is_none()
+            && notes
+                .get("kubectl-sts.io/step-verified-partition")
+                .is_none(),
+        "the bookkeeping is removed: {notes}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -93,6 +93,18 @@ pub async fn run(
             return dry_run(conn, io, target, (&snap, &r), &next, opts, mode == "server").await;
         }
         match next {
+            // `--all` asks for the set rolled out: one that already is (run again after
+            // a run that was killed after its last write, say) is a success.
+            Next::Refuse { reason }
+                if steps == 0
+                    && opts.all
+                    && r.current_revision == r.update_revision
+                    && r.updated == r.replicas
+                    && reason.starts_with("nothing to roll out") =>
+            {
+                io.info(format!("{reason}; the rollout is complete"));
+                return finish(conn, io, target, &snap, setup, false).await;
+            }
             Next::Refuse { reason } if steps == 0 => return Err(Error::failed(reason)),
             Next::Refuse { .. } | Next::Complete { .. } if steps > 0 => {
                 return finish(conn, io, target, &snap, setup, true).await;
@@ -502,13 +514,13 @@ async fn finish(
     let r = report_of(snap, setup, io);
     let outdated = r.replicas - r.updated;
     let partition = partition_of(snap);
-    let has_origin = snap
-        .set()
-        .metadata
-        .annotations
-        .as_ref()
-        .is_some_and(|a| a.contains_key(ORIGIN_ANNOTATION));
-    if stepped && partition == 0 && has_origin {
+    let notes = snap.set().metadata.annotations.as_ref();
+    let has_origin = notes.is_some_and(|a| a.contains_key(ORIGIN_ANNOTATION));
+    // Stepped by this run, or by a run interrupted after it recorded the last step.
+    let verified_all = notes
+        .and_then(|a| a.get(VERIFIED_ANNOTATION))
+        .is_some_and(|v| v.trim() == "0");
+    if (stepped || verified_all) && partition == 0 && has_origin {
         let patch = json!({"metadata": {"annotations": {ORIGIN_ANNOTATION: null, VERIFIED_ANNOTATION: null, GATES_ANNOTATION: null}}});
         let said = format!("  statefulset/{name}: the rollout's bookkeeping annotations removed");
         // Best effort: a conflict here only leaves a stale note behind.
