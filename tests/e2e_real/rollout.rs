@@ -362,3 +362,97 @@ fn on_delete_stepping_deletes_the_highest_outdated_pod() {
     assert_eq!(after["web-1"].0, before["web-1"].0);
     assert_eq!(after["web-0"].0, before["web-0"].0);
 }
+
+#[test]
+fn each_step_waits_until_its_pods_are_available_before_the_next() {
+    let _shared = shared();
+    let ns = Ns::new("available");
+    let n = ns.0.as_str();
+    let min_ready = 5;
+    let yaml = set_yaml("web", 3, "nginx:1.25", Some(3), "OrderedReady").replace(
+        "  replicas: 3\n",
+        &format!("  replicas: 3\n  minReadySeconds: {min_ready}\n"),
+    );
+    apply(n, &yaml);
+    settled(n, "web", 3);
+    kubectl_ok(&["set", "image", "-n", n, "statefulset/web", "app=nginx:1.26"]);
+    let watch = PodWatch::start(n);
+    let out = sts(&[
+        "-n",
+        n,
+        "rollout",
+        "web",
+        "--all",
+        "--yes",
+        "--stable-for",
+        "0s",
+        "-o",
+        "json",
+    ]);
+    events(&out, 0);
+    // The controller replaces web-(k-1) as soon as the partition allows it once web-k is
+    // Ready; only the tool's wait for availability (minReadySeconds) holds the partition.
+    // Availability counts from the Ready condition's lastTransitionTime, whole seconds (up
+    // to 1 s before the watch sees it), hence the 1.5 s of slack.
+    for (ready, next) in [("web-2", "web-1"), ("web-1", "web-0")] {
+        let r = watch
+            .when("Ready", ready)
+            .unwrap_or_else(|| panic!("{ready} never Ready"));
+        let d = watch
+            .when("DeletePod", next)
+            .unwrap_or_else(|| panic!("{next} never replaced"));
+        assert!(
+            d >= r + std::time::Duration::from_millis(min_ready * 1000 - 1500),
+            "{next} was replaced {:?} after {ready} became Ready (minReadySeconds {min_ready})",
+            d.saturating_duration_since(r)
+        );
+    }
+}
+
+#[test]
+fn a_step_whose_pod_never_becomes_ready_fails_at_its_timeout_and_goes_no_further() {
+    let _shared = shared();
+    let ns = Ns::new("unready");
+    let n = ns.0.as_str();
+    apply(
+        n,
+        &set_yaml("web", 3, "nginx:1.25", Some(3), "OrderedReady"),
+    );
+    settled(n, "web", 3);
+    // The new revision's pods run but never pass their readiness (scripted).
+    kubectl_ok(&[
+        "patch",
+        "-n",
+        n,
+        "statefulset/web",
+        "--type",
+        "merge",
+        "-p",
+        r#"{"spec":{"template":{"metadata":{"annotations":{"e2e.kubectl-sts.io/ready":"false"}}}}}"#,
+    ]);
+    let out = sts(&[
+        "-n",
+        n,
+        "rollout",
+        "web",
+        "--all",
+        "--yes",
+        "--stable-for",
+        "1s",
+        "--step-timeout",
+        "10s",
+        "-o",
+        "json",
+    ]);
+    let stream = events(&out, 1);
+    let end = stream.last().unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(end.contains("web-2"), "the failure names web-2: {end}");
+    assert_eq!(partition(n, "web"), 2, "no step after the one that failed");
+    let p = pods(n);
+    let (current, _) = revisions(n, "web");
+    assert_eq!(p["web-1"].1, current);
+    assert!(!p["web-2"].2, "web-2 is not Ready");
+}

@@ -272,6 +272,8 @@ pub type Mutation = (String, String);
 pub struct PodWatch {
     child: Child,
     seen: Arc<Mutex<Vec<Mutation>>>,
+    /// Every mutation, and each pod's first Ready, with when the watch saw it.
+    timed: Arc<Mutex<Vec<(Instant, String, String)>>>,
 }
 
 impl PodWatch {
@@ -296,11 +298,13 @@ impl PodWatch {
             .unwrap();
         let stdout = child.stdout.take().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
+        let timed = Arc::new(Mutex::new(Vec::new()));
         let listed = Arc::new(Mutex::new(0usize));
-        let (seen2, listed2) = (seen.clone(), listed.clone());
+        let (seen2, listed2, timed2) = (seen.clone(), listed.clone(), timed.clone());
         std::thread::spawn(move || {
             let mut known = existing;
             let mut deleting = std::collections::BTreeSet::new();
+            let mut ready = std::collections::BTreeSet::new();
             for ev in
                 serde_json::Deserializer::from_reader(BufReader::new(stdout)).into_iter::<Value>()
             {
@@ -310,12 +314,24 @@ impl PodWatch {
                 let uid = o["metadata"]["uid"].as_str().unwrap_or("").to_string();
                 *listed2.lock().unwrap() += 1;
                 let mut seen = seen2.lock().unwrap();
+                let mut timed = timed2.lock().unwrap();
+                let now = Instant::now();
                 if known.insert(uid.clone()) {
                     seen.push(("CreatePod".to_string(), name.clone()));
+                    timed.push((now, "CreatePod".to_string(), name.clone()));
+                }
+                let is_ready = o["status"]["conditions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|c| c["type"] == "Ready" && c["status"] == "True");
+                if is_ready && ready.insert(uid.clone()) {
+                    timed.push((now, "Ready".to_string(), name.clone()));
                 }
                 let gone = ev["type"] == "DELETED" || !o["metadata"]["deletionTimestamp"].is_null();
                 if gone && deleting.insert(uid) {
-                    seen.push(("DeletePod".to_string(), name));
+                    seen.push(("DeletePod".to_string(), name.clone()));
+                    timed.push((now, "DeletePod".to_string(), name));
                 }
             }
         });
@@ -326,7 +342,18 @@ impl PodWatch {
                 .then_some(())
                 .ok_or_else(|| "listing".to_string())
         });
-        PodWatch { child, seen }
+        PodWatch { child, seen, timed }
+    }
+
+    /// When the watch saw `what` (`CreatePod`, `DeletePod`, `Ready`) of `pod` last.
+    pub fn when(&self, what: &str, pod: &str) -> Option<Instant> {
+        self.timed
+            .lock()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|(_, w, p)| w == what && p == pod)
+            .map(|(t, _, _)| *t)
     }
 
     /// The mutations so far.
