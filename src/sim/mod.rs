@@ -56,5 +56,6 @@ pub mod queue;
 pub mod scenario;
 pub mod server;
 pub mod store;
+pub mod table;
 
 pub use cluster::{Clock, Cluster, Config, Faults};

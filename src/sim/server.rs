@@ -413,6 +413,20 @@ fn event_line(kind: &str, object: &Value) -> Bytes {
     Bytes::from(line)
 }
 
+/// A watch event's object as the request asked for it: whole, metadata only, or a Table
+/// of its one row.
+fn shape(shared: &Shared, w: &Watch, object: Value) -> Value {
+    if w.table {
+        let (now, minor) = shared.read(|c| (c.now(), c.config.profile.version.minor));
+        let rv = json!({"resourceVersion": object.pointer("/metadata/resourceVersion").cloned().unwrap_or_default()});
+        return super::table::table(w.kind, &[&object], rv, now, minor);
+    }
+    if w.metadata_only {
+        return api::partial(&object);
+    }
+    object
+}
+
 fn matches(w: &Watch, obj: &Value) -> bool {
     w.namespace
         .as_deref()
@@ -445,7 +459,7 @@ fn stream_watch(shared: Arc<Shared>, w: Watch) -> HttpResponse<Body> {
                     (objs, c.store.resource_version())
                 });
                 for o in objects {
-                    let o = if w.metadata_only { api::partial(&o) } else { o };
+                    let o = shape(&shared, &w, o);
                     if !send(event_line("ADDED", &o)).await {
                         return;
                     }
@@ -490,11 +504,7 @@ fn stream_watch(shared: Arc<Shared>, w: Watch) -> HttpResponse<Body> {
                             }
                             (false, false) => continue,
                         };
-                        let object = if w.metadata_only {
-                            api::partial(&object)
-                        } else {
-                            object
-                        };
+                        let object = shape(&shared, &w, object);
                         if !send(event_line(event, &object)).await {
                             return;
                         }

@@ -111,9 +111,10 @@ fn the_dashboard_steps_a_set_in_its_namespace_after_confirmation() {
             .as_str()
             .unwrap_or("")
             .to_string();
-        (p["web-2"].1 == update && p["web-2"].2)
-            .then_some(())
-            .ok_or(format!("{:?}", p["web-2"]))
+        let web2 = p.get("web-2");
+        web2.filter(|(_, rev, ready)| *rev == update && *ready)
+            .map(|_| ())
+            .ok_or(format!("{web2:?}"))
     });
     tmux.keys("q");
 }

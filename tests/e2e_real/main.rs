@@ -12,6 +12,7 @@
 
 mod dashboard;
 mod faults;
+mod fidelity;
 mod rollout;
 mod support;
 mod teardown;

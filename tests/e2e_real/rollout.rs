@@ -295,7 +295,7 @@ fn force_rollback_recovers_a_wedged_ordered_ready_set() {
     let plan = wait_for("the wedge", 60, || {
         let o = sts(&["-n", n, "plan", "web", "-o", "json"]);
         let v: Value = serde_json::from_slice(&o.stdout).map_err(|e| e.to_string())?;
-        let restarts = get(n, "pod/web-2")["status"]["containerStatuses"][0]["restartCount"]
+        let restarts = try_get(n, "pod/web-2")?["status"]["containerStatuses"][0]["restartCount"]
             .as_i64()
             .unwrap_or(0);
         (v["diagnosis"]["state"] == "stuck" && restarts > 0)

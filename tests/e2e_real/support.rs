@@ -94,6 +94,15 @@ pub fn sts(args: &[&str]) -> Output {
     run(env!("CARGO_BIN_EXE_kubectl-sts"), args, None)
 }
 
+/// `get`, for polling: an object that is not there (yet, or any more) is an Err.
+pub fn try_get(ns: &str, what: &str) -> Result<Value, String> {
+    let o = kubectl(&["get", "-n", ns, what, "-o", "json"]);
+    if !o.status.success() {
+        return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+    }
+    serde_json::from_slice(&o.stdout).map_err(|e| e.to_string())
+}
+
 pub fn get(ns: &str, what: &str) -> Value {
     serde_json::from_str(&kubectl_ok(&["get", "-n", ns, what, "-o", "json"])).unwrap()
 }

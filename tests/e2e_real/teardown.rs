@@ -73,3 +73,125 @@ fn delete_without_claims_keeps_them_for_a_set_that_comes_back() {
     assert!(pods(n).is_empty());
     assert_eq!(claims(n), before, "the claims are kept");
 }
+
+#[test]
+fn delete_of_a_set_that_owns_its_claims_with_a_match_expressions_selector() {
+    let _shared = shared();
+    let ns = Ns::new("owned");
+    let n = ns.0.as_str();
+    let yaml = set_yaml("db", 2, "nginx:1.25", None, "OrderedReady")
+        .replace(
+            "  selector: {matchLabels: {app: db}}\n",
+            "  selector: {matchExpressions: [{key: app, operator: In, values: [db]}]}\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete, whenScaled: Retain}\n",
+        );
+    assert!(yaml.contains("matchExpressions"), "{yaml}");
+    apply(n, &yaml);
+    settled(n, "db", 2);
+    // The controller made the claims the set's (whenDeleted: Delete).
+    let owned = get(n, "pvc/data-db-0")["metadata"]["ownerReferences"][0]["kind"].clone();
+    assert_eq!(owned, "StatefulSet");
+    // The policy would delete the claims: refused without --delete-pvcs, nothing changed.
+    let rv = get(n, "statefulset/db")["metadata"]["resourceVersion"].clone();
+    let out = sts(&["-n", n, "delete", "db", "--yes", "-o", "json"]);
+    let refused = events(&out, 2);
+    let end = refused.last().unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        end.contains("data-db-0, data-db-1") && end.contains("nothing changed"),
+        "{end}"
+    );
+    assert_eq!(get(n, "statefulset/db")["metadata"]["resourceVersion"], rv);
+    let watch = PodWatch::start(n);
+    let out = sts(&[
+        "-n",
+        n,
+        "delete",
+        "db",
+        "--delete-pvcs",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    events(&out, 0);
+    let deletes: Vec<String> = watch
+        .seen()
+        .into_iter()
+        .filter(|(k, _)| k == "DeletePod")
+        .map(|(_, p)| p)
+        .collect();
+    assert_eq!(deletes, ["db-1", "db-0"]);
+    // The garbage collector takes the claims the set owned.
+    wait_for("the owned claims collected", 60, || {
+        let left = get(n, "pvc")["items"].as_array().unwrap().len();
+        (left == 0).then_some(()).ok_or(format!("{left} claims"))
+    });
+}
+
+#[test]
+fn a_finalizer_holding_a_pod_stops_the_delete_by_name_and_a_rerun_finishes_it() {
+    let _shared = shared();
+    let ns = Ns::new("held");
+    let n = ns.0.as_str();
+    apply(n, &set_yaml("db", 2, "nginx:1.25", None, "OrderedReady"));
+    settled(n, "db", 2);
+    kubectl_ok(&[
+        "patch",
+        "-n",
+        n,
+        "pod/db-1",
+        "--type",
+        "merge",
+        "-p",
+        r#"{"metadata":{"finalizers":["e2e.kubectl-sts.io/hold"]}}"#,
+    ]);
+    let out = sts(&[
+        "-n",
+        n,
+        "delete",
+        "db",
+        "--yes",
+        "--timeout",
+        "10s",
+        "-o",
+        "json",
+    ]);
+    let stream = events(&out, 1);
+    let end = stream.last().unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        end.contains("db-1 is held by finalizers e2e.kubectl-sts.io/hold"),
+        "{end}"
+    );
+    assert!(
+        kubectl(&["get", "-n", n, "statefulset/db"])
+            .status
+            .success(),
+        "the set stays"
+    );
+    assert!(
+        pods(n).contains_key("db-0"),
+        "db-0 waits for db-1 (ordered)"
+    );
+    kubectl_ok(&[
+        "patch",
+        "-n",
+        n,
+        "pod/db-1",
+        "--type",
+        "json",
+        "-p",
+        r#"[{"op":"remove","path":"/metadata/finalizers"}]"#,
+    ]);
+    let out = sts(&["-n", n, "delete", "db", "--yes", "-o", "json"]);
+    events(&out, 0);
+    assert!(
+        !kubectl(&["get", "-n", n, "statefulset/db"])
+            .status
+            .success()
+    );
+    assert!(pods(n).is_empty());
+}

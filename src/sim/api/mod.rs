@@ -104,6 +104,8 @@ pub struct Watch {
     pub timeout: Duration,
     /// `Accept: …;as=PartialObjectMetadata`: events carry metadata only.
     pub metadata_only: bool,
+    /// `Accept: …;as=Table`: each event carries a Table of its one object (`kubectl get -w`).
+    pub table: bool,
 }
 
 /// Whether the request asks for metadata-only objects (`as=PartialObjectMetadata…`).
@@ -234,7 +236,7 @@ fn resource(cluster: &mut Cluster, req: &Request, group: &str, rest: &[&str]) ->
         }
         ("GET", None) => list(cluster, req, &r),
         ("POST", None) => write::create(cluster, req, &r),
-        ("GET", Some(name)) => get(cluster, &r, name),
+        ("GET", Some(name)) => get(cluster, req, &r, name),
         ("PUT", Some(name)) => write::put(cluster, req, &r, name),
         ("PATCH", Some(name)) => write::patch_object(cluster, req, &r, name),
         ("DELETE", Some(name)) => write::delete(cluster, req, &r, name),
@@ -372,6 +374,16 @@ fn list(cluster: &mut Cluster, req: &Request, r: &Route) -> Response {
             metadata["remainingItemCount"] = json!(remaining);
         }
     }
+    if super::table::wanted(&req.accept) {
+        let minor = cluster.config.profile.version.minor;
+        return ok(super::table::table(
+            r.kind,
+            &items,
+            metadata,
+            cluster.now(),
+            minor,
+        ));
+    }
     if metadata_only(req) {
         // What kube-apiserver answers a metadata-only list with: no spec, no status.
         let items: Vec<Value> = items.iter().map(|o| partial(o)).collect();
@@ -468,15 +480,21 @@ fn watch(cluster: &Cluster, req: &Request, r: &Route) -> Response {
         bookmarks: matches!(req.param("allowWatchBookmarks"), Some("true" | "1")),
         timeout: Duration::from_secs(timeout),
         metadata_only: metadata_only(req),
+        table: super::table::wanted(&req.accept),
     })
 }
 
-fn get(cluster: &mut Cluster, r: &Route, name: &str) -> Response {
+fn get(cluster: &mut Cluster, req: &Request, r: &Route, name: &str) -> Response {
     let ns = match write::namespace_of(r) {
         Ok(ns) => ns,
         Err(e) => return err(e),
     };
+    let (now, minor) = (cluster.now(), cluster.config.profile.version.minor);
     match (cluster.store.get_or_404(r.kind, ns, name), r.sub.as_deref()) {
+        (Ok(v), None) if super::table::wanted(&req.accept) => {
+            let rv = json!({"resourceVersion": v.pointer("/metadata/resourceVersion").cloned().unwrap_or_default()});
+            ok(super::table::table(r.kind, &[v], rv, now, minor))
+        }
         (Ok(v), None | Some("status")) => ok(v.clone()),
         (Ok(v), Some("scale")) if r.kind == Kind::StatefulSet => ok(write::scale_of(v)),
         (Ok(_), Some(_)) => err(ApiError::path_not_found(name)),
