@@ -77,14 +77,9 @@ impl Drop for Tmux {
 #[test]
 fn the_dashboard_steps_a_set_in_its_namespace_after_confirmation() {
     let _shared = shared();
-    let ns = Ns::new("dash");
+    let ns = with_set("dash", "web", 3, Some(3), "OrderedReady");
     let n = ns.0.as_str();
-    apply(
-        n,
-        &set_yaml("web", 3, "nginx:1.25", Some(3), "OrderedReady"),
-    );
-    settled(n, "web", 3);
-    kubectl_ok(&["set", "image", "-n", n, "statefulset/web", "app=nginx:1.26"]);
+    set_image(n, "web", "nginx:1.26");
     let tmux = Tmux::start(&["-n", n, "dashboard", "web", "--stable-for", "1s"]);
     let screen = tmux.wait_for("2     ○ current", 30);
     assert!(screen.contains("partition 3"), "{screen}");

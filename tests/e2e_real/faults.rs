@@ -10,17 +10,22 @@ use serde_json::Value;
 
 use super::support::*;
 
-/// Runs the plugin with `-o json`, SIGKILLing it right after its `kill_after`-th write
-/// event. Returns the number of writes it reported and whether it ran to its end.
-fn run_killed_after(args: &[&str], kill_after: usize) -> (usize, bool) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+/// The plugin in the background, its stdout (the `-o json` stream) piped.
+fn spawn(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
         .args(args)
         .env("KUBECONFIG", kubeconfig())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Runs the plugin with `-o json`, SIGKILLing it right after its `kill_after`-th write
+/// event. Returns the number of writes it reported and whether it ran to its end.
+fn run_killed_after(args: &[&str], kill_after: usize) -> (usize, bool) {
+    let mut child = spawn(args);
     let mut writes = 0;
     let mut ended = false;
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
@@ -130,7 +135,7 @@ fn a_rollout_killed_after_each_write_converges_when_run_again() {
                 &set_yaml("web", 2, "nginx:1.25", Some(2), "OrderedReady"),
             );
             settled(n, "web", 2);
-            kubectl_ok(&["set", "image", "-n", n, "statefulset/web", "app=nginx:1.26"]);
+            set_image(n, "web", "nginx:1.26");
         },
         |n| {
             [
@@ -217,14 +222,9 @@ fn a_delete_killed_after_each_write_converges_when_run_again() {
 #[test]
 fn a_second_client_editing_the_set_does_not_break_the_rollout() {
     let _exclusive = shared();
-    let ns = Ns::new("editor");
+    let ns = with_set("editor", "web", 3, Some(3), "OrderedReady");
     let n = ns.0.as_str();
-    apply(
-        n,
-        &set_yaml("web", 3, "nginx:1.25", Some(3), "OrderedReady"),
-    );
-    settled(n, "web", 3);
-    kubectl_ok(&["set", "image", "-n", n, "statefulset/web", "app=nginx:1.26"]);
+    set_image(n, "web", "nginx:1.26");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (ns2, stop2) = (n.to_string(), stop.clone());
     // Another client annotates the set every 300 ms (each a new resourceVersion).
@@ -244,18 +244,7 @@ fn a_second_client_editing_the_set_does_not_break_the_rollout() {
         }
         edits
     });
-    let out = sts(&[
-        "-n",
-        n,
-        "rollout",
-        "web",
-        "--all",
-        "--yes",
-        "--stable-for",
-        "1s",
-        "-o",
-        "json",
-    ]);
+    let out = sts_json(n, &["rollout", "web", "--all", "--stable-for", "1s"]);
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let edits = editor.join().unwrap();
     events(&out, 0);
@@ -272,34 +261,22 @@ fn a_second_client_editing_the_set_does_not_break_the_rollout() {
 #[test]
 fn an_api_server_restart_during_the_stability_wait_is_not_counted_as_stable_time() {
     let _alone = alone();
-    let ns = Ns::new("outage");
+    let ns = with_set("outage", "web", 2, Some(2), "OrderedReady");
     let n = ns.0.as_str();
-    apply(
-        n,
-        &set_yaml("web", 2, "nginx:1.25", Some(2), "OrderedReady"),
-    );
-    settled(n, "web", 2);
-    kubectl_ok(&["set", "image", "-n", n, "statefulset/web", "app=nginx:1.26"]);
+    set_image(n, "web", "nginx:1.26");
     let stable = 15;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
-        .args([
-            "-n",
-            n,
-            "rollout",
-            "web",
-            "--step",
-            "--yes",
-            "--stable-for",
-            &format!("{stable}s"),
-            "-o",
-            "json",
-        ])
-        .env("KUBECONFIG", kubeconfig())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(&[
+        "-n",
+        n,
+        "rollout",
+        "web",
+        "--step",
+        "--yes",
+        "--stable-for",
+        &format!("{stable}s"),
+        "-o",
+        "json",
+    ]);
     let lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut watching = None;
     let mut outage = Duration::ZERO;
@@ -347,26 +324,11 @@ fn an_api_server_restart_during_the_stability_wait_is_not_counted_as_stable_time
 #[test]
 fn force_rollback_of_a_parallel_set_and_status_across_namespaces() {
     let _exclusive = shared();
-    let ns = Ns::new("parallel");
+    let ns = with_set("parallel", "web", 3, None, "Parallel");
     let n = ns.0.as_str();
-    apply(n, &set_yaml("web", 3, "nginx:1.25", None, "Parallel"));
-    settled(n, "web", 3);
     let good = pods(n)["web-0"].1.clone();
-    kubectl_ok(&[
-        "set",
-        "image",
-        "-n",
-        n,
-        "statefulset/web",
-        "app=nginx:broken",
-    ]);
-    wait_for("a crash-looping pod", 60, || {
-        let p = try_get(n, "pod/web-2")?;
-        let r = p["status"]["containerStatuses"][0]["restartCount"]
-            .as_i64()
-            .unwrap_or(0);
-        (r > 0).then_some(()).ok_or(p["status"].to_string())
-    });
+    set_image(n, "web", "nginx:broken");
+    crash_looping(n, "web-2");
     // -A lists this namespace's set among the others, as stuck.
     let out = sts(&["status", "-A"]);
     let all = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -375,7 +337,7 @@ fn force_rollback_of_a_parallel_set_and_status_across_namespaces() {
         .find(|l| l.contains(n))
         .unwrap_or_else(|| panic!("{}", text(&out)));
     assert!(line.contains("web"), "{line}");
-    let out = sts(&["-n", n, "force-rollback", "web", "--yes", "-o", "json"]);
+    let out = sts_json(n, &["force-rollback", "web"]);
     events(&out, 0);
     settled(n, "web", 3);
     assert!(
@@ -388,14 +350,9 @@ fn force_rollback_of_a_parallel_set_and_status_across_namespaces() {
 #[test]
 fn a_rollout_interrupted_with_sigint_stops_cleanly_and_continues_when_run_again() {
     let _shared = shared();
-    let ns = Ns::new("sigint");
+    let ns = with_set("sigint", "web", 3, Some(3), "OrderedReady");
     let n = ns.0.as_str();
-    apply(
-        n,
-        &set_yaml("web", 3, "nginx:1.25", Some(3), "OrderedReady"),
-    );
-    settled(n, "web", 3);
-    kubectl_ok(&["set", "image", "-n", n, "statefulset/web", "app=nginx:1.26"]);
+    set_image(n, "web", "nginx:1.26");
     let args = [
         "-n",
         n,
@@ -408,14 +365,7 @@ fn a_rollout_interrupted_with_sigint_stops_cleanly_and_continues_when_run_again(
         "-o",
         "json",
     ];
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
-        .args(args)
-        .env("KUBECONFIG", kubeconfig())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(&args);
     let mut lines = Vec::new();
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
         let line = line.unwrap();

@@ -60,14 +60,9 @@ fn partition(ns: &str, name: &str) -> i64 {
 #[test]
 fn a_gated_step_then_the_rest_roll_out_as_the_controller_was_predicted_to() {
     let _shared = shared();
-    let ns = Ns::new("step");
+    let ns = with_set("step", "web", 3, Some(3), "OrderedReady");
     let n = ns.0.as_str();
-    apply(
-        n,
-        &set_yaml("web", 3, "nginx:1.25", Some(3), "OrderedReady"),
-    );
-    settled(n, "web", 3);
-    kubectl_ok(&["set", "image", "-n", n, "statefulset/web", "app=nginx:1.26"]);
+    set_image(n, "web", "nginx:1.26");
     let (_, update) = wait_for("the update revision", 30, || {
         let (c, u) = revisions(n, "web");
         (c != u && !u.is_empty()).then_some((c, u.clone())).ok_or(u)
@@ -80,20 +75,18 @@ fn a_gated_step_then_the_rest_roll_out_as_the_controller_was_predicted_to() {
     let predicted = predict(n, "web", with_partition(2));
     assert_eq!(predicted, vec![("DeletePod".into(), "web-2".into())]);
     let watch = PodWatch::start(n);
-    let out = sts(&[
-        "-n",
+    let out = sts_json(
         n,
-        "rollout",
-        "web",
-        "--step",
-        "--yes",
-        "--stable-for",
-        "2s",
-        "--gates",
-        gate_path,
-        "-o",
-        "json",
-    ]);
+        &[
+            "rollout",
+            "web",
+            "--step",
+            "--stable-for",
+            "2s",
+            "--gates",
+            gate_path,
+        ],
+    );
     let stream = events(&out, 0);
     assert_eq!(
         watch.first(1, 30),
@@ -125,20 +118,18 @@ fn a_gated_step_then_the_rest_roll_out_as_the_controller_was_predicted_to() {
     let predicted = predict(n, "web", with_partition(1));
     assert_eq!(predicted, vec![("DeletePod".into(), "web-1".into())]);
     let watch = PodWatch::start(n);
-    let out = sts(&[
-        "-n",
+    let out = sts_json(
         n,
-        "rollout",
-        "web",
-        "--all",
-        "--yes",
-        "--stable-for",
-        "1s",
-        "--gates",
-        gate_path,
-        "-o",
-        "json",
-    ]);
+        &[
+            "rollout",
+            "web",
+            "--all",
+            "--stable-for",
+            "1s",
+            "--gates",
+            gate_path,
+        ],
+    );
     events(&out, 0);
     let seen = watch.first(4, 60);
     assert_eq!(
@@ -164,39 +155,23 @@ fn a_gated_step_then_the_rest_roll_out_as_the_controller_was_predicted_to() {
 #[test]
 fn a_failing_gate_stops_the_rollout_at_its_step() {
     let _shared = shared();
-    let ns = Ns::new("gatefail");
+    let ns = with_set("gatefail", "web", 3, Some(3), "OrderedReady");
     let n = ns.0.as_str();
-    apply(
-        n,
-        &set_yaml("web", 3, "nginx:1.25", Some(3), "OrderedReady"),
-    );
-    settled(n, "web", 3);
     let gate_file = gates(n);
     // The new revision's pods say they are degraded (their template's annotation).
-    kubectl_ok(&[
-        "patch",
-        "-n",
+    annotate_template(n, "web", "e2e.kubectl-sts.io/state", "degraded");
+    let out = sts_json(
         n,
-        "statefulset/web",
-        "--type",
-        "merge",
-        "-p",
-        r#"{"spec":{"template":{"metadata":{"annotations":{"e2e.kubectl-sts.io/state":"degraded"}}}}}"#,
-    ]);
-    let out = sts(&[
-        "-n",
-        n,
-        "rollout",
-        "web",
-        "--all",
-        "--yes",
-        "--stable-for",
-        "1s",
-        "--gates",
-        gate_file.path().to_str().unwrap(),
-        "-o",
-        "json",
-    ]);
+        &[
+            "rollout",
+            "web",
+            "--all",
+            "--stable-for",
+            "1s",
+            "--gates",
+            gate_file.path().to_str().unwrap(),
+        ],
+    );
     let stream = events(&out, 1);
     assert!(
         stream
@@ -215,14 +190,9 @@ fn a_failing_gate_stops_the_rollout_at_its_step() {
 #[test]
 fn pause_resume_history_diff_undo_and_status_on_a_real_server() {
     let _shared = shared();
-    let ns = Ns::new("cmds");
+    let ns = with_set("cmds", "web", 2, Some(2), "OrderedReady");
     let n = ns.0.as_str();
-    apply(
-        n,
-        &set_yaml("web", 2, "nginx:1.25", Some(2), "OrderedReady"),
-    );
-    settled(n, "web", 2);
-    kubectl_ok(&["set", "image", "-n", n, "statefulset/web", "app=nginx:1.26"]);
+    set_image(n, "web", "nginx:1.26");
     let out = sts(&[
         "-n",
         n,
@@ -278,19 +248,10 @@ fn pause_resume_history_diff_undo_and_status_on_a_real_server() {
 #[test]
 fn force_rollback_recovers_a_wedged_ordered_ready_set() {
     let _shared = shared();
-    let ns = Ns::new("wedged");
+    let ns = with_set("wedged", "web", 3, None, "OrderedReady");
     let n = ns.0.as_str();
-    apply(n, &set_yaml("web", 3, "nginx:1.25", None, "OrderedReady"));
-    settled(n, "web", 3);
     let good = pods(n)["web-0"].1.clone();
-    kubectl_ok(&[
-        "set",
-        "image",
-        "-n",
-        n,
-        "statefulset/web",
-        "app=nginx:broken",
-    ]);
+    set_image(n, "web", "nginx:broken");
     // The controller replaces web-2, which crash-loops: the rollout is wedged there.
     let plan = wait_for("the wedge", 60, || {
         let o = sts(&["-n", n, "plan", "web", "-o", "json"]);
@@ -309,7 +270,7 @@ fn force_rollback_recovers_a_wedged_ordered_ready_set() {
             .contains("web-2"),
         "{plan}"
     );
-    let out = sts(&["-n", n, "force-rollback", "web", "--yes", "-o", "json"]);
+    let out = sts_json(n, &["force-rollback", "web"]);
     events(&out, 0);
     settled(n, "web", 3);
     let p = pods(n);
@@ -330,32 +291,30 @@ fn on_delete_stepping_deletes_the_highest_outdated_pod() {
     );
     apply(n, &yaml);
     settled(n, "web", 3);
-    kubectl_ok(&["set", "image", "-n", n, "statefulset/web", "app=nginx:1.26"]);
+    set_image(n, "web", "nginx:1.26");
     let (_, update) = wait_for("the update revision", 30, || {
         let (c, u) = revisions(n, "web");
         (c != u).then_some((c, u.clone())).ok_or(u)
     });
     let before = pods(n);
+    // The tool deletes web-2; with it gone, the controller's next pass creates it again.
+    let predicted = predict_objects(n, "web", |items| {
+        items.retain(|i| !(i["kind"] == "Pod" && i["metadata"]["name"] == "web-2"))
+    });
+    assert_eq!(predicted, vec![("CreatePod".into(), "web-2".into())]);
     let watch = PodWatch::start(n);
-    let out = sts(&[
-        "-n",
-        n,
-        "rollout",
-        "web",
-        "--step",
-        "--yes",
-        "--stable-for",
-        "1s",
-        "-o",
-        "json",
-    ]);
+    let out = sts_json(n, &["rollout", "web", "--step", "--stable-for", "1s"]);
     events(&out, 0);
+    let seen = watch.first(2, 30);
     assert_eq!(
-        watch.first(2, 30),
-        vec![
-            ("DeletePod".into(), "web-2".into()),
-            ("CreatePod".into(), "web-2".into())
-        ]
+        seen[0],
+        ("DeletePod".into(), "web-2".into()),
+        "the tool's delete"
+    );
+    assert_eq!(
+        seen[1..],
+        predicted[..],
+        "then the controller, as predicted"
     );
     let after = pods(n);
     assert_eq!(after["web-2"].1, update);
@@ -375,20 +334,9 @@ fn each_step_waits_until_its_pods_are_available_before_the_next() {
     );
     apply(n, &yaml);
     settled(n, "web", 3);
-    kubectl_ok(&["set", "image", "-n", n, "statefulset/web", "app=nginx:1.26"]);
+    set_image(n, "web", "nginx:1.26");
     let watch = PodWatch::start(n);
-    let out = sts(&[
-        "-n",
-        n,
-        "rollout",
-        "web",
-        "--all",
-        "--yes",
-        "--stable-for",
-        "0s",
-        "-o",
-        "json",
-    ]);
+    let out = sts_json(n, &["rollout", "web", "--all", "--stable-for", "0s"]);
     events(&out, 0);
     // The controller replaces web-(k-1) as soon as the partition allows it once web-k is
     // Ready; only the tool's wait for availability (minReadySeconds) holds the partition.
@@ -412,38 +360,22 @@ fn each_step_waits_until_its_pods_are_available_before_the_next() {
 #[test]
 fn a_step_whose_pod_never_becomes_ready_fails_at_its_timeout_and_goes_no_further() {
     let _shared = shared();
-    let ns = Ns::new("unready");
+    let ns = with_set("unready", "web", 3, Some(3), "OrderedReady");
     let n = ns.0.as_str();
-    apply(
-        n,
-        &set_yaml("web", 3, "nginx:1.25", Some(3), "OrderedReady"),
-    );
-    settled(n, "web", 3);
     // The new revision's pods run but never pass their readiness (scripted).
-    kubectl_ok(&[
-        "patch",
-        "-n",
+    annotate_template(n, "web", "e2e.kubectl-sts.io/ready", "false");
+    let out = sts_json(
         n,
-        "statefulset/web",
-        "--type",
-        "merge",
-        "-p",
-        r#"{"spec":{"template":{"metadata":{"annotations":{"e2e.kubectl-sts.io/ready":"false"}}}}}"#,
-    ]);
-    let out = sts(&[
-        "-n",
-        n,
-        "rollout",
-        "web",
-        "--all",
-        "--yes",
-        "--stable-for",
-        "1s",
-        "--step-timeout",
-        "10s",
-        "-o",
-        "json",
-    ]);
+        &[
+            "rollout",
+            "web",
+            "--all",
+            "--stable-for",
+            "1s",
+            "--step-timeout",
+            "10s",
+        ],
+    );
     let stream = events(&out, 1);
     let end = stream.last().unwrap()["message"]
         .as_str()

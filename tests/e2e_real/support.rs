@@ -103,6 +103,14 @@ pub fn try_get(ns: &str, what: &str) -> Result<Value, String> {
     serde_json::from_slice(&o.stdout).map_err(|e| e.to_string())
 }
 
+/// `kubectl sts -n NS ARGS… --yes -o json`: a write, consented, as an event stream.
+pub fn sts_json(ns: &str, args: &[&str]) -> Output {
+    let mut all = vec!["-n", ns];
+    all.extend_from_slice(args);
+    all.extend(["--yes", "-o", "json"]);
+    sts(&all)
+}
+
 pub fn get(ns: &str, what: &str) -> Value {
     serde_json::from_str(&kubectl_ok(&["get", "-n", ns, what, "-o", "json"])).unwrap()
 }
@@ -204,6 +212,56 @@ spec:
       resources: {{requests: {{storage: 1Gi}}}}
 "
     )
+}
+
+/// A namespace of the test's own (`test`) with the set `name` of [`set_yaml`], settled.
+pub fn with_set(test: &str, name: &str, replicas: i32, partition: Option<i32>, policy: &str) -> Ns {
+    let ns = Ns::new(test);
+    apply(
+        &ns.0,
+        &set_yaml(name, replicas, "nginx:1.25", partition, policy),
+    );
+    settled(&ns.0, name, i64::from(replicas));
+    ns
+}
+
+/// `kubectl set image statefulset/NAME app=IMAGE`: a new revision.
+pub fn set_image(ns: &str, name: &str, image: &str) {
+    kubectl_ok(&[
+        "set",
+        "image",
+        "-n",
+        ns,
+        &format!("statefulset/{name}"),
+        &format!("app={image}"),
+    ]);
+}
+
+/// A new revision whose pods carry the annotation `key: value` (the node agent's scripts).
+pub fn annotate_template(ns: &str, name: &str, key: &str, value: &str) {
+    let patch =
+        serde_json::json!({"spec": {"template": {"metadata": {"annotations": {key: value}}}}});
+    kubectl_ok(&[
+        "patch",
+        "-n",
+        ns,
+        &format!("statefulset/{name}"),
+        "--type",
+        "merge",
+        "-p",
+        &patch.to_string(),
+    ]);
+}
+
+/// Waits until `pod` crash-loops (a restart counted).
+pub fn crash_looping(ns: &str, pod: &str) {
+    wait_for(&format!("{pod} crash-looping"), 60, || {
+        let p = try_get(ns, &format!("pod/{pod}"))?;
+        let r = p["status"]["containerStatuses"][0]["restartCount"]
+            .as_i64()
+            .unwrap_or(0);
+        (r > 0).then_some(()).ok_or(p["status"].to_string())
+    });
 }
 
 /// Waits until the set's status says every replica is ready and on one revision.
@@ -391,6 +449,17 @@ impl Drop for PodWatch {
 /// What `plan -f` predicts the controller does next with the namespace's objects as they
 /// are now, the set changed by `edit` (the write about to be made): its pod actions.
 pub fn predict(ns: &str, name: &str, edit: impl FnOnce(&mut Value)) -> Vec<Mutation> {
+    predict_objects(ns, name, |items| {
+        let set = items
+            .iter_mut()
+            .find(|i| i["kind"] == "StatefulSet" && i["metadata"]["name"] == name)
+            .unwrap_or_else(|| panic!("no StatefulSet {ns}/{name}"));
+        edit(set);
+    })
+}
+
+/// [`predict`], the write being any change to the objects (a pod deleted, say).
+pub fn predict_objects(ns: &str, name: &str, edit: impl FnOnce(&mut Vec<Value>)) -> Vec<Mutation> {
     let list = kubectl_ok(&[
         "get",
         "-n",
@@ -400,13 +469,7 @@ pub fn predict(ns: &str, name: &str, edit: impl FnOnce(&mut Value)) -> Vec<Mutat
         "json",
     ]);
     let mut list: Value = serde_json::from_str(&list).unwrap();
-    let set = list["items"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|i| i["kind"] == "StatefulSet" && i["metadata"]["name"] == name)
-        .unwrap_or_else(|| panic!("no StatefulSet {ns}/{name}"));
-    edit(set);
+    edit(list["items"].as_array_mut().unwrap());
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("objects.json");
     std::fs::write(&file, list.to_string()).unwrap();

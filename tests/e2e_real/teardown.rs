@@ -12,17 +12,13 @@ fn delete_tears_down_highest_ordinal_first_and_takes_only_its_claims() {
     settled(n, "db", 3);
     settled(n, "other", 1);
     let other_claim = get(n, "pvc/data-other-0")["metadata"]["uid"].clone();
+    // The teardown scales to 0: the controller then deletes db-2 first, and only it.
+    let predicted = predict(n, "db", |set| {
+        set["spec"]["replicas"] = serde_json::json!(0)
+    });
+    assert_eq!(predicted, vec![("DeletePod".into(), "db-2".into())]);
     let watch = PodWatch::start(n);
-    let out = sts(&[
-        "-n",
-        n,
-        "delete",
-        "db",
-        "--delete-pvcs",
-        "--yes",
-        "-o",
-        "json",
-    ]);
+    let out = sts_json(n, &["delete", "db", "--delete-pvcs"]);
     events(&out, 0);
     let seen = watch.seen();
     let deletes: Vec<&str> = seen
@@ -31,6 +27,10 @@ fn delete_tears_down_highest_ordinal_first_and_takes_only_its_claims() {
         .map(|(_, p)| p.as_str())
         .collect();
     assert_eq!(deletes, ["db-2", "db-1", "db-0"], "{seen:?}");
+    assert_eq!(
+        seen[0], predicted[0],
+        "the controller's first move, as predicted"
+    );
     assert!(
         !kubectl(&["get", "-n", n, "statefulset/db"])
             .status
@@ -55,10 +55,8 @@ fn delete_tears_down_highest_ordinal_first_and_takes_only_its_claims() {
 #[test]
 fn delete_without_claims_keeps_them_for_a_set_that_comes_back() {
     let _shared = shared();
-    let ns = Ns::new("keep");
+    let ns = with_set("keep", "db", 2, None, "OrderedReady");
     let n = ns.0.as_str();
-    apply(n, &set_yaml("db", 2, "nginx:1.25", None, "OrderedReady"));
-    settled(n, "db", 2);
     let claims = |n: &str| -> Vec<String> {
         get(n, "pvc")["items"]
             .as_array()
@@ -68,7 +66,7 @@ fn delete_without_claims_keeps_them_for_a_set_that_comes_back() {
             .collect()
     };
     let before = claims(n);
-    let out = sts(&["-n", n, "delete", "db", "--yes", "-o", "json"]);
+    let out = sts_json(n, &["delete", "db"]);
     events(&out, 0);
     assert!(pods(n).is_empty());
     assert_eq!(claims(n), before, "the claims are kept");
@@ -92,7 +90,7 @@ fn delete_of_a_set_that_owns_its_claims_with_a_match_expressions_selector() {
     assert_eq!(owned, "StatefulSet");
     // The policy would delete the claims: refused without --delete-pvcs, nothing changed.
     let rv = get(n, "statefulset/db")["metadata"]["resourceVersion"].clone();
-    let out = sts(&["-n", n, "delete", "db", "--yes", "-o", "json"]);
+    let out = sts_json(n, &["delete", "db"]);
     let refused = events(&out, 2);
     let end = refused.last().unwrap()["message"]
         .as_str()
@@ -104,16 +102,7 @@ fn delete_of_a_set_that_owns_its_claims_with_a_match_expressions_selector() {
     );
     assert_eq!(get(n, "statefulset/db")["metadata"]["resourceVersion"], rv);
     let watch = PodWatch::start(n);
-    let out = sts(&[
-        "-n",
-        n,
-        "delete",
-        "db",
-        "--delete-pvcs",
-        "--yes",
-        "-o",
-        "json",
-    ]);
+    let out = sts_json(n, &["delete", "db", "--delete-pvcs"]);
     events(&out, 0);
     let deletes: Vec<String> = watch
         .seen()
@@ -132,10 +121,8 @@ fn delete_of_a_set_that_owns_its_claims_with_a_match_expressions_selector() {
 #[test]
 fn a_finalizer_holding_a_pod_stops_the_delete_by_name_and_a_rerun_finishes_it() {
     let _shared = shared();
-    let ns = Ns::new("held");
+    let ns = with_set("held", "db", 2, None, "OrderedReady");
     let n = ns.0.as_str();
-    apply(n, &set_yaml("db", 2, "nginx:1.25", None, "OrderedReady"));
-    settled(n, "db", 2);
     kubectl_ok(&[
         "patch",
         "-n",
@@ -146,17 +133,7 @@ fn a_finalizer_holding_a_pod_stops_the_delete_by_name_and_a_rerun_finishes_it() 
         "-p",
         r#"{"metadata":{"finalizers":["e2e.kubectl-sts.io/hold"]}}"#,
     ]);
-    let out = sts(&[
-        "-n",
-        n,
-        "delete",
-        "db",
-        "--yes",
-        "--timeout",
-        "10s",
-        "-o",
-        "json",
-    ]);
+    let out = sts_json(n, &["delete", "db", "--timeout", "10s"]);
     let stream = events(&out, 1);
     let end = stream.last().unwrap()["message"]
         .as_str()
@@ -186,7 +163,7 @@ fn a_finalizer_holding_a_pod_stops_the_delete_by_name_and_a_rerun_finishes_it() 
         "-p",
         r#"[{"op":"remove","path":"/metadata/finalizers"}]"#,
     ]);
-    let out = sts(&["-n", n, "delete", "db", "--yes", "-o", "json"]);
+    let out = sts_json(n, &["delete", "db"]);
     events(&out, 0);
     assert!(
         !kubectl(&["get", "-n", n, "statefulset/db"])
