@@ -256,7 +256,8 @@ pub enum RolloutCommand {
         model: ModelArgs,
     },
     /// Stop the rollout where it is: the partition is pinned at the current frontier (no
-    /// updated pod goes back); the partition to restore is kept in an annotation.
+    /// updated pod goes back), or at replicas when no rollout is pending (a template changed
+    /// while paused waits for resume); the partition to restore is kept in an annotation.
     #[command(
         after_help = "Examples:\n  kubectl sts rollout pause web\n  kubectl sts rollout resume web"
     )]

@@ -116,6 +116,17 @@ pub fn frontier(r: &Report) -> i32 {
     index
 }
 
+/// Where `rollout pause` pins the partition: the frontier of a rollout in progress; with
+/// none pending (every pod on the one revision), `replicas`, so that a template changed
+/// while paused rolls nothing until `resume` (at the frontier, 0 then, it would roll all).
+pub fn pause_point(r: &Report) -> i32 {
+    if r.current_revision == r.update_revision {
+        r.replicas
+    } else {
+        frontier(r)
+    }
+}
+
 /// A set's rollout state judged from its own `.status` alone (lists of many sets, where
 /// reading every pod is not worth it): complete, held by a partition, or moving. Returns
 /// the state, updatedReplicas and spec.replicas.

@@ -34,7 +34,7 @@ fn decide(
     pause: bool,
 ) -> Result<Decision> {
     let name = target.name.as_str();
-    use crate::model::progress::{PAUSED_ANNOTATION, frontier};
+    use crate::model::progress::{PAUSED_ANNOTATION, pause_point};
     let set = snap.set();
     let annotations = set.metadata.annotations.clone().unwrap_or_default();
     let recorded = annotations.get(PAUSED_ANNOTATION).cloned();
@@ -55,7 +55,7 @@ fn decide(
             )));
         }
         let r = model::report::report(snap, plan, setup.now, &setup.profile);
-        let pin = frontier(&r).max(current.unwrap_or(0));
+        let pin = pause_point(&r).max(current.unwrap_or(0));
         let original = current.map(|p| p.to_string()).unwrap_or_default();
         (
             json!({"metadata": {"annotations": {PAUSED_ANNOTATION: original}},

@@ -321,7 +321,7 @@ impl App {
                 format!("Pause {name}"),
                 vec![format!(
                     "Pin the partition at the rollout's frontier ({}); the current partition is recorded for resume.",
-                    model::progress::frontier(r)
+                    model::progress::pause_point(r)
                 )],
             ),
             Op::Resume => (

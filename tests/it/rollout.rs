@@ -256,6 +256,47 @@ async fn pause_pins_the_frontier_and_resume_restores_the_partition() {
     assert!(out.contains("not paused"), "{out}");
 }
 
+/// Found on the real control plane: a pause with no rollout pending pinned partition 0
+/// (every pod is "updated"), so a template changed while paused rolled every pod. It pins
+/// at replicas then, and resume lets the change roll.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pause_before_a_change_holds_the_change_until_resume() {
+    use kubectl_sts::sim::scenario::{Step, apply};
+    let live = serve(scenario("default", &[])).await;
+    let (code, out, err) = live.run(&["rollout", "pause", "web", "--yes"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("partition 0 → 5"), "{out}");
+    let uids = |live: &super::live::Live| {
+        live.server.shared.read(|c| {
+            (0..5)
+                .map(|i| {
+                    c.store
+                        .get(Kind::Pod, "default", &format!("web-{i}"))
+                        .map(|p| p["metadata"]["uid"].clone())
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let before = uids(&live);
+    live.server.shared.with(|c| {
+        apply(
+            c,
+            &Step::SetImage {
+                set: "web".into(),
+                container: None,
+                image: "nginx:1.26".into(),
+            },
+        )
+        .unwrap();
+    });
+    live.server.advance(jiff::SignedDuration::from_secs(120));
+    assert_eq!(uids(&live), before, "nothing rolled while paused");
+    let (code, _, err) = live.run(&["rollout", "resume", "web", "--yes"]).await;
+    assert_eq!(code, 0, "{err}");
+    live.server.advance(jiff::SignedDuration::from_secs(120));
+    assert_ne!(uids(&live)[4], before[4], "resumed, the change rolls");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_does_not_hang_when_the_partition_covers_everything_or_nothing_changed() {
     use kubectl_sts::sim::scenario::Step;
