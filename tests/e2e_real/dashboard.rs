@@ -80,6 +80,7 @@ fn the_dashboard_steps_a_set_in_its_namespace_after_confirmation() {
     let ns = with_set("dash", "web", 3, Some(3), "OrderedReady");
     let n = ns.0.as_str();
     set_image(n, "web", "nginx:1.26");
+    let (predicted, watch) = first_step_predicted(n, "web", 3);
     let tmux = Tmux::start(&["-n", n, "dashboard", "web", "--stable-for", "1s"]);
     let screen = tmux.wait_for("2     ○ current", 30);
     assert!(screen.contains("partition 3"), "{screen}");
@@ -99,6 +100,7 @@ fn the_dashboard_steps_a_set_in_its_namespace_after_confirmation() {
         (p == 2).then_some(()).ok_or(p.to_string())
     });
     tmux.wait_for("partition 2", 30);
+    as_predicted(&watch, &predicted);
     // web-2 moves to the new revision on the real controller, and the grid shows it.
     wait_for("web-2 updated and Ready", 60, || {
         let p = pods(n);

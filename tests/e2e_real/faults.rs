@@ -225,6 +225,7 @@ fn a_second_client_editing_the_set_does_not_break_the_rollout() {
     let ns = with_set("editor", "web", 3, Some(3), "OrderedReady");
     let n = ns.0.as_str();
     set_image(n, "web", "nginx:1.26");
+    let (predicted, watch) = first_step_predicted(n, "web", 3);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (ns2, stop2) = (n.to_string(), stop.clone());
     // Another client annotates the set every 300 ms (each a new resourceVersion).
@@ -248,6 +249,7 @@ fn a_second_client_editing_the_set_does_not_break_the_rollout() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let edits = editor.join().unwrap();
     events(&out, 0);
+    as_predicted(&watch, &predicted);
     assert!(edits > 5, "the editor edited {edits} times");
     settled(n, "web", 3);
     let s = get(n, "statefulset/web");
@@ -365,6 +367,7 @@ fn a_rollout_interrupted_with_sigint_stops_cleanly_and_continues_when_run_again(
         "-o",
         "json",
     ];
+    let (predicted, watch) = first_step_predicted(n, "web", 3);
     let mut child = spawn(&args);
     let mut lines = Vec::new();
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
@@ -384,6 +387,7 @@ fn a_rollout_interrupted_with_sigint_stops_cleanly_and_continues_when_run_again(
         }
     }
     let status = child.wait().unwrap();
+    as_predicted(&watch, &predicted);
     assert!(!status.success(), "interrupted: {lines:?}");
     let end = lines.last().unwrap();
     assert_eq!(end["type"], "end", "the stream still ends: {end}");

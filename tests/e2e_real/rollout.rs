@@ -160,6 +160,7 @@ fn a_failing_gate_stops_the_rollout_at_its_step() {
     let gate_file = gates(n);
     // The new revision's pods say they are degraded (their template's annotation).
     annotate_template(n, "web", "e2e.kubectl-sts.io/state", "degraded");
+    let (predicted, watch) = first_step_predicted(n, "web", 3);
     let out = sts_json(
         n,
         &[
@@ -173,6 +174,7 @@ fn a_failing_gate_stops_the_rollout_at_its_step() {
         ],
     );
     let stream = events(&out, 1);
+    as_predicted(&watch, &predicted);
     assert!(
         stream
             .iter()
@@ -335,9 +337,13 @@ fn each_step_waits_until_its_pods_are_available_before_the_next() {
     apply(n, &yaml);
     settled(n, "web", 3);
     set_image(n, "web", "nginx:1.26");
-    let watch = PodWatch::start(n);
+    // Until the settled pods are available, a pass replaces nothing (plan says so, with a
+    // requeue): the prediction is made once they are.
+    std::thread::sleep(std::time::Duration::from_secs(min_ready + 1));
+    let (predicted, watch) = first_step_predicted(n, "web", 3);
     let out = sts_json(n, &["rollout", "web", "--all", "--stable-for", "0s"]);
     events(&out, 0);
+    as_predicted(&watch, &predicted);
     // The controller replaces web-(k-1) as soon as the partition allows it once web-k is
     // Ready; only the tool's wait for availability (minReadySeconds) holds the partition.
     // Availability counts from the Ready condition's lastTransitionTime, whole seconds (up
@@ -364,6 +370,7 @@ fn a_step_whose_pod_never_becomes_ready_fails_at_its_timeout_and_goes_no_further
     let n = ns.0.as_str();
     // The new revision's pods run but never pass their readiness (scripted).
     annotate_template(n, "web", "e2e.kubectl-sts.io/ready", "false");
+    let (predicted, watch) = first_step_predicted(n, "web", 3);
     let out = sts_json(
         n,
         &[
@@ -377,6 +384,7 @@ fn a_step_whose_pod_never_becomes_ready_fails_at_its_timeout_and_goes_no_further
         ],
     );
     let stream = events(&out, 1);
+    as_predicted(&watch, &predicted);
     let end = stream.last().unwrap()["message"]
         .as_str()
         .unwrap()

@@ -499,6 +499,29 @@ pub fn predict_objects(ns: &str, name: &str, edit: impl FnOnce(&mut Vec<Value>))
         .collect()
 }
 
+/// Before the first step of a set held at partition `replicas`: plan's prediction of what
+/// the controller does once the partition is one lower (the highest ordinal replaced,
+/// nothing else), and a pod watch started now to check it against ([`as_predicted`]).
+pub fn first_step_predicted(ns: &str, name: &str, replicas: i64) -> (Vec<Mutation>, PodWatch) {
+    let predicted = predict(ns, name, with_partition(replicas - 1));
+    let top = format!("{name}-{}", replicas - 1);
+    assert_eq!(
+        predicted,
+        vec![("DeletePod".to_string(), top)],
+        "plan's prediction"
+    );
+    (predicted, PodWatch::start(ns))
+}
+
+/// The real controller's first mutations after the write were the predicted ones.
+pub fn as_predicted(watch: &PodWatch, predicted: &[Mutation]) {
+    assert_eq!(
+        watch.first(predicted.len(), 60),
+        predicted,
+        "the real controller did otherwise than plan predicted"
+    );
+}
+
 /// Sets `spec.updateStrategy.rollingUpdate.partition` in a set's JSON (a prediction's edit).
 pub fn with_partition(p: i64) -> impl FnOnce(&mut Value) {
     move |set: &mut Value| {
