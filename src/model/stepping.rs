@@ -87,6 +87,13 @@ pub fn row_done(row: &Row) -> bool {
         && !row.terminating
 }
 
+/// Every ordinal runs the update revision, healthy, and the controller agrees (current =
+/// update): there is nothing left to roll out.
+pub fn rolled_out(r: &Report) -> bool {
+    r.current_revision == r.update_revision
+        && r.rows.iter().filter(|row| !row.condemned).all(row_done)
+}
+
 /// The next step of the set in `r`: `by` more ordinals, or down to partition `to`.
 /// `deleting`: the set has a deletionTimestamp; `paused`: `rollout pause` holds it.
 pub fn next(r: &Report, by: u32, to: Option<i32>, deleting: bool, paused: bool) -> Next {
@@ -113,7 +120,7 @@ pub fn next_recorded(
         ));
     }
     let rows: Vec<&Row> = r.rows.iter().filter(|row| !row.condemned).collect();
-    let nothing = r.current_revision == r.update_revision && rows.iter().all(|row| row_done(row));
+    let nothing = rolled_out(r);
     if r.strategy == "OnDelete" {
         // A replacement in flight first (missing, terminating or not yet healthy on the
         // update revision), then the highest outdated pod.

@@ -143,11 +143,11 @@ pub struct Ns(pub String);
 
 impl Ns {
     pub fn new(test: &str) -> Ns {
-        let suffix = format!(
-            "{:x}",
-            std::process::id() ^ (Instant::now().elapsed().as_nanos() as u32)
-        );
-        let name = format!("e2e-{test}-{}", &suffix[..suffix.len().min(5)]);
+        // The process and a counter: unique across this run's tests and others'.
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let seq = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let suffix = format!("{:x}{seq}", std::process::id() & 0xfff);
+        let name = format!("e2e-{test}-{suffix}");
         kubectl_ok(&["create", "namespace", &name]);
         // The service account controller makes `default`: pods cannot be created before.
         wait_for("the default service account", 30, || {

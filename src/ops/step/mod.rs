@@ -98,9 +98,8 @@ pub async fn run(
             Next::Refuse { reason }
                 if steps == 0
                     && opts.all
-                    && r.current_revision == r.update_revision
-                    && r.updated == r.replicas
-                    && reason.starts_with("nothing to roll out") =>
+                    && crate::model::stepping::rolled_out(&r)
+                    && !paused_or_deleting(&snap) =>
             {
                 io.info(format!("{reason}; the rollout is complete"));
                 return finish(conn, io, target, &snap, setup, false).await;
@@ -536,6 +535,12 @@ async fn finish(
         format!("statefulset.apps/{name}: step done; partition {partition} (run again to go on)")
     });
     Ok(())
+}
+
+/// A refusal for these reasons is not "nothing to roll out", whatever the pods run.
+fn paused_or_deleting(snap: &Snapshot) -> bool {
+    let set = snap.set();
+    set.metadata.deletion_timestamp.is_some() || crate::model::progress::is_paused(set)
 }
 
 /// The partition of the set's RollingUpdate strategy (0 when unset).
