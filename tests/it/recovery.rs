@@ -11,6 +11,10 @@ use super::live::{Live, scenario, serve};
 
 /// Runs the binary while stepping the virtual clock, until it exits.
 pub async fn run_advancing(live: &Live, args: &[&str]) -> (i32, String, String) {
+    // The clock starts once the command has read the cluster: a slow start (a loaded CI
+    // machine) must not let the scenario run ahead of the state the test sets up.
+    let before = live.server.shared.requests().len();
+    let mut started = false;
     let child = live.spawn(args);
     let wait = child.wait_with_output();
     tokio::pin!(wait);
@@ -20,7 +24,12 @@ pub async fn run_advancing(live: &Live, args: &[&str]) -> (i32, String, String) 
                 let out = out.unwrap();
                 return (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
             }
-            _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => live.server.advance(jiff::SignedDuration::from_secs(1)),
+            _ = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
+                started = started || live.server.shared.requests().len() > before;
+                if started {
+                    live.server.advance(jiff::SignedDuration::from_secs(1));
+                }
+            }
         }
     }
     panic!("force-rollback did not finish");
