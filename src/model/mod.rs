@@ -15,6 +15,7 @@ pub mod pod;
 pub mod preview;
 pub mod profile;
 pub mod progress;
+pub mod quantity;
 pub mod random;
 pub mod recovery;
 pub mod report;

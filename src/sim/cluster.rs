@@ -125,6 +125,11 @@ impl Cluster {
             settled_at: None,
         };
         c.store.now = c.now();
+        c.store.minor = c.config.profile.version.minor;
+        for class in super::volumes::classes() {
+            // The served classes: names no client can have taken yet.
+            let _ = c.store.create(Kind::StorageClass, "", class, false);
+        }
         c
     }
 
@@ -174,8 +179,16 @@ impl Cluster {
                     .and_then(|p| kubelet::next_change(p, now, &kubelet));
                 self.queues.pod_at((ns, name), at);
             }
-            for (ns, name) in &work.claims {
-                release_claim(&mut self.store, ns, name);
+            for (ns, name) in work.claims {
+                release_claim(&mut self.store, &ns, &name);
+                let at = super::volumes::resize(
+                    &mut self.store,
+                    &ns,
+                    &name,
+                    now,
+                    self.config.kubelet.resize_after,
+                );
+                self.queues.claim_at((ns, name), at);
             }
             for (ns, name) in work.sets {
                 let synced = controller::sync(
@@ -293,11 +306,22 @@ impl Cluster {
                         "the simulated cluster does not serve kind {kind:?}"
                     ))
                 })?;
-            let ns = obj
-                .pointer("/metadata/namespace")
-                .and_then(Value::as_str)
-                .unwrap_or("default")
-                .to_string();
+            let ns = if kind.cluster_scoped() {
+                String::new()
+            } else {
+                obj.pointer("/metadata/namespace")
+                    .and_then(Value::as_str)
+                    .unwrap_or("default")
+                    .to_string()
+            };
+            if kind == Kind::StorageClass {
+                // A scenario's class takes the place of a served one of that name.
+                let name = obj
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                self.store.remove(Kind::StorageClass, "", name);
+            }
             self.store.create(kind, &ns, obj, false)?;
         }
         Ok(())

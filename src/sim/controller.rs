@@ -11,6 +11,7 @@ use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 use serde_json::{Value, json};
 
 use crate::model::plan::{Action, Plan, UpdateReason};
+use crate::model::pod::Owner;
 use crate::model::profile::Profile;
 use crate::model::{Snapshot, objects, revision};
 
@@ -125,6 +126,9 @@ pub fn sync(
         let Some(snap) = snapshot(store, ns, name, cache) else {
             break;
         };
+        if adopt(store, &snap) {
+            continue; // the pass sees what it adopted
+        }
         let plan = crate::model::sync::actions(&snap, now, profile);
         if plan.is_noop() {
             break;
@@ -144,6 +148,57 @@ pub fn sync(
         }
     }
     synced
+}
+
+/// The outer sync's adoption (SPEC §1.12, §2.1): revisions with no controller whose
+/// labels the selector matches, and pods with no controller that are members, match the
+/// selector and are not terminating, get this set as their controller — unless the set
+/// is being deleted. True when it adopted anything.
+fn adopt(store: &mut Store, snap: &Snapshot) -> bool {
+    let set = snap.set();
+    if set.metadata.deletion_timestamp.is_some() {
+        return false;
+    }
+    let Some(selector) = set.spec.as_ref().map(|s| &s.selector) else {
+        return false;
+    };
+    let owner = json!([objects::set_owner_ref(snap.set_json())]);
+    let ns = snap.namespace().to_string();
+    let mut adopted = false;
+    let orphans: Vec<String> = snap
+        .records()
+        .iter()
+        .filter(|r| r.owner == Owner::None && r.member && r.selected && !r.terminating)
+        .map(|r| r.name.clone())
+        .collect();
+    for pod in orphans {
+        adopted |= store
+            .write_system(Kind::Pod, &ns, &pod, |p| {
+                p["metadata"]["ownerReferences"] = owner.clone()
+            })
+            .is_ok();
+    }
+    let revisions: Vec<String> = snap
+        .revisions()
+        .iter()
+        .filter(|r| {
+            r.metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .all(|o| o.controller != Some(true))
+                && crate::model::selector::matches(selector, r.metadata.labels.as_ref())
+        })
+        .filter_map(|r| r.metadata.name.clone())
+        .collect();
+    for rev in revisions {
+        adopted |= store
+            .write_system(Kind::ControllerRevision, &ns, &rev, |r| {
+                r["metadata"]["ownerReferences"] = owner.clone()
+            })
+            .is_ok();
+    }
+    adopted
 }
 
 /// Carries out the plan's actions in order; stops at the first failure, like the

@@ -107,11 +107,12 @@ pub fn apply(kind: Kind, obj: &mut Value) {
                 obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});
             }
         }
-        Kind::PersistentVolumeClaim => {
-            // Storage is provisioned at once in the simulated cluster.
-            if obj.pointer("/status/phase").is_none() {
-                obj["status"] = json!({"phase": "Bound"});
-            }
+        // Bound at its creation by `sim::volumes::on_create` when a served class
+        // provisions it.
+        Kind::PersistentVolumeClaim => {}
+        Kind::StorageClass => {
+            set_default(obj, "reclaimPolicy", json!("Delete"));
+            set_default(obj, "volumeBindingMode", json!("Immediate"));
         }
         Kind::ControllerRevision | Kind::Event => {}
     }

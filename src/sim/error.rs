@@ -61,6 +61,16 @@ impl ApiError {
         .about(kind, name)
     }
 
+    /// An admission plugin said no (403 Forbidden, naming the object).
+    pub fn admission_forbidden(kind: Kind, name: &str, why: &str) -> ApiError {
+        ApiError::new(
+            403,
+            "Forbidden",
+            format!("{} \"{name}\" is forbidden: {why}", kind.plural()),
+        )
+        .about(kind, name)
+    }
+
     pub fn conflict(kind: Kind, name: &str, why: &str) -> ApiError {
         let group = if kind.api_version() == "apps/v1" {
             ".apps"

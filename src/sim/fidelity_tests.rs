@@ -204,3 +204,236 @@ fn a_claim_in_use_outlives_its_deletion_until_no_pod_uses_it() {
         "released once no pod uses it"
     );
 }
+
+const CLAIM: &str = "/api/v1/namespaces/default/persistentvolumeclaims/data-web-0";
+
+fn claim(c: &Cluster) -> Value {
+    c.store
+        .get(Kind::PersistentVolumeClaim, "default", "data-web-0")
+        .cloned()
+        .expect("the controller's claim")
+}
+
+fn grow(c: &mut Cluster, size: &str) -> (u16, Value) {
+    let (code, v) = api_patch(
+        c,
+        CLAIM,
+        json!({"spec": {"resources": {"requests": {"storage": size}}}}),
+    );
+    (code, v)
+}
+
+fn api_patch(c: &mut Cluster, path: &str, body: Value) -> (u16, Value) {
+    let req = Request {
+        method: "PATCH".into(),
+        path: path.into(),
+        query: Vec::new(),
+        content_type: "application/merge-patch+json".into(),
+        accept: String::new(),
+        user_agent: "test/1".into(),
+        body: body.to_string().into_bytes(),
+    };
+    let answer = api::handle(c, &req);
+    c.settle();
+    match answer {
+        Response::Json(code, v) => (code, v),
+        _ => (0, Value::Null),
+    }
+}
+
+#[test]
+fn storage_classes_are_served_and_a_claim_is_bound_with_the_default_class() {
+    let mut c = Cluster::new(Config::default());
+    let (code, list) = call(
+        &mut c,
+        "GET",
+        "/apis/storage.k8s.io/v1/storageclasses",
+        Value::Null,
+    );
+    assert_eq!(code, 200, "{list}");
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["fixed", "offline", "standard"]);
+    assert!(
+        list["items"][0]["metadata"].get("namespace").is_none(),
+        "cluster-scoped"
+    );
+    call(&mut c, "POST", SETS, set("web", true));
+    c.advance(SignedDuration::from_secs(10));
+    let claim = claim(&c);
+    assert_eq!(
+        claim["spec"]["storageClassName"], "standard",
+        "DefaultStorageClass"
+    );
+    assert_eq!(claim["status"]["phase"], "Bound");
+    assert_eq!(claim["status"]["capacity"]["storage"], "1Gi");
+    assert!(
+        claim["spec"]["volumeName"]
+            .as_str()
+            .unwrap()
+            .starts_with("pvc-")
+    );
+}
+
+#[test]
+fn a_claim_grows_through_resizing_and_refuses_a_shrink_or_a_fixed_class() {
+    let mut c = Cluster::new(Config::default());
+    call(&mut c, "POST", SETS, set("web", true));
+    c.advance(SignedDuration::from_secs(10));
+    let (code, v) = grow(&mut c, "2Gi");
+    assert_eq!(code, 200, "{v}");
+    let resizing = claim(&c);
+    assert_eq!(resizing["status"]["conditions"][0]["type"], "Resizing");
+    assert_eq!(resizing["status"]["capacity"]["storage"], "1Gi", "not yet");
+    c.advance(SignedDuration::from_secs(3));
+    let grown = claim(&c);
+    assert_eq!(grown["status"]["capacity"]["storage"], "2Gi");
+    assert!(grown["status"]["conditions"].is_null(), "{grown}");
+
+    let (code, v) = grow(&mut c, "1Gi");
+    assert_eq!(code, 422, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("can not be less than previous value"),
+        "{v}"
+    );
+    let (code, v) = grow(&mut c, "lots");
+    assert_eq!(code, 422, "{v}");
+    let (code, v) = api_patch(
+        &mut c,
+        CLAIM,
+        json!({"spec": {"accessModes": ["ReadWriteMany"]}}),
+    );
+    assert_eq!(code, 422, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("spec is immutable after creation"),
+        "{v}"
+    );
+
+    // The same set on a class that cannot expand.
+    let mut c = Cluster::new(Config::default());
+    let mut fixed = set("web", true);
+    fixed["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"] = json!("fixed");
+    call(&mut c, "POST", SETS, fixed);
+    c.advance(SignedDuration::from_secs(10));
+    let before = claim(&c);
+    let (code, v) = grow(&mut c, "2Gi");
+    assert_eq!(code, 403, "{v}");
+    assert_eq!(
+        v["message"],
+        "persistentvolumeclaims \"data-web-0\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize"
+    );
+    assert_eq!(claim(&c), before, "nothing changed");
+}
+
+#[test]
+fn an_offline_resize_waits_for_a_pod_to_mount_the_volume_afresh() {
+    let mut c = Cluster::new(Config::default());
+    let mut offline = set("web", true);
+    offline["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"] = json!("offline");
+    call(&mut c, "POST", SETS, offline);
+    c.advance(SignedDuration::from_secs(10));
+    assert_eq!(grow(&mut c, "3Gi").0, 200);
+    c.advance(SignedDuration::from_secs(30));
+    let pending = claim(&c);
+    assert_eq!(
+        pending["status"]["conditions"][0]["type"], "FileSystemResizePending",
+        "{pending}"
+    );
+    assert_eq!(pending["status"]["capacity"]["storage"], "1Gi");
+    call(&mut c, "DELETE", &format!("{PODS}/web-0"), json!({}));
+    c.advance(SignedDuration::from_secs(30));
+    let grown = claim(&c);
+    assert_eq!(grown["status"]["capacity"]["storage"], "3Gi", "{grown}");
+    assert!(grown["status"]["conditions"].is_null());
+}
+
+#[test]
+fn an_orphaned_set_recreated_adopts_its_pods_revisions_and_claims_without_a_restart() {
+    let mut c = Cluster::new(Config::default());
+    let mut web = set("web", true);
+    web["spec"]["replicas"] = json!(3);
+    web["spec"]["persistentVolumeClaimRetentionPolicy"] =
+        json!({"whenDeleted": "Delete", "whenScaled": "Retain"});
+    call(&mut c, "POST", SETS, web.clone());
+    c.advance(SignedDuration::from_secs(30));
+    let uids = |c: &Cluster, kind: Kind| -> Vec<(String, Value)> {
+        c.store
+            .all(kind)
+            .map(|o| {
+                (
+                    o["metadata"]["uid"].as_str().unwrap().to_string(),
+                    o["metadata"]["ownerReferences"].clone(),
+                )
+            })
+            .collect()
+    };
+    let pods = uids(&c, Kind::Pod);
+    assert_eq!(pods.len(), 3);
+    let claims = uids(&c, Kind::PersistentVolumeClaim);
+    assert!(
+        claims.iter().all(|(_, o)| o[0]["kind"] == "StatefulSet"),
+        "{claims:?}"
+    );
+    let (code, v) = call(
+        &mut c,
+        "DELETE",
+        &format!("{SETS}/web"),
+        json!({"propagationPolicy": "Orphan"}),
+    );
+    assert_eq!(code, 200, "{v}");
+    c.advance(SignedDuration::from_secs(30));
+    let orphaned = uids(&c, Kind::Pod);
+    assert_eq!(orphaned.len(), 3, "the pods stay");
+    assert!(
+        orphaned.iter().all(|(_, o)| o.is_null() || o == &json!([])),
+        "{orphaned:?}"
+    );
+    assert!(
+        uids(&c, Kind::PersistentVolumeClaim)
+            .iter()
+            .all(|(_, o)| o.is_null() || o == &json!([]))
+    );
+    assert!(
+        uids(&c, Kind::ControllerRevision)
+            .iter()
+            .all(|(_, o)| o.is_null() || o == &json!([]))
+    );
+
+    let (code, created) = call(&mut c, "POST", SETS, web);
+    assert_eq!(code, 201, "{created}");
+    c.advance(SignedDuration::from_secs(30));
+    let new_uid = created["metadata"]["uid"].as_str().unwrap();
+    let adopted = uids(&c, Kind::Pod);
+    assert_eq!(
+        adopted.iter().map(|(u, _)| u).collect::<Vec<_>>(),
+        pods.iter().map(|(u, _)| u).collect::<Vec<_>>(),
+        "the same pods: none replaced"
+    );
+    for kind in [
+        Kind::Pod,
+        Kind::PersistentVolumeClaim,
+        Kind::ControllerRevision,
+    ] {
+        for (_, owners) in uids(&c, kind) {
+            assert_eq!(owners[0]["uid"], new_uid, "{kind:?} adopted: {owners}");
+        }
+    }
+    assert_eq!(
+        c.store.all(Kind::ControllerRevision).count(),
+        1,
+        "the revision is reused"
+    );
+    let set = c.store.get(Kind::StatefulSet, "default", "web").unwrap();
+    assert_eq!(set["status"]["observedGeneration"], 1);
+    assert_eq!(set["status"]["readyReplicas"], 3);
+}

@@ -20,6 +20,8 @@ pub struct KubeletConfig {
     pub max_grace: SignedDuration,
     /// A crash-looping container restarts this often.
     pub crash_every: SignedDuration,
+    /// A claim's volume expansion takes this long (`sim::volumes::resize`).
+    pub resize_after: SignedDuration,
 }
 
 impl Default for KubeletConfig {
@@ -28,6 +30,7 @@ impl Default for KubeletConfig {
             ready_after: SignedDuration::from_secs(1),
             max_grace: SignedDuration::from_secs(1),
             crash_every: SignedDuration::from_secs(10),
+            resize_after: SignedDuration::from_secs(2),
         }
     }
 }

@@ -16,7 +16,12 @@
 //! apply with managed fields and conflicts between managers (`apply`); a create's
 //! status is the server's, a namespace or resourceVersion it should not name is 400,
 //! as is a PUT naming another object; the `kubernetes.io/pvc-protection` finalizer holds
-//! a deleted claim while a pod uses it; a pod no node has taken is deleted at once.
+//! a deleted claim while a pod uses it; a pod no node has taken is deleted at once;
+//! StorageClasses (`standard` default and expandable, `offline`, `fixed`), the default
+//! class and binding at a claim's creation, claim update validation, the resize
+//! admission plugin and the resizer with its conditions (`volumes`); the controller
+//! adopts orphaned pods and revisions (a set deleted with `propagationPolicy: Orphan`
+//! and created again).
 //!
 //! Where it still differs from a real API server (issue: the simulated cluster's
 //! fidelity):
@@ -36,6 +41,8 @@
 //!   strategy, policy, counts, maxUnavailable, containers, immutable fields), pods for
 //!   containers with a name and an image (422 with `details.causes`), ControllerRevisions
 //!   not at all;
+//! - storage classes are served, but no PersistentVolumes: a claim's volume exists
+//!   only as its `spec.volumeName`;
 //! - garbage collection follows what was deleted at once, with no delay (Foreground
 //!   deletion holds the owner with the foregroundDeletion finalizer until its dependents
 //!   are gone, as there); faults are not injected into watches.
@@ -57,5 +64,6 @@ pub mod scenario;
 pub mod server;
 pub mod store;
 pub mod table;
+pub mod volumes;
 
 pub use cluster::{Clock, Cluster, Config, Faults};

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::autoscaling::v1::Scale;
 use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{DeleteOptions, Status};
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
@@ -160,7 +161,7 @@ const PATCH_META: &[(&str, &str, &str, &str, &[&str])] = &[
 ];
 
 /// (kind, the schema's name) of the kinds served.
-fn kinds() -> [(Kind, &'static str); 5] {
+fn kinds() -> [(Kind, &'static str); 6] {
     [
         (Kind::StatefulSet, "io.k8s.api.apps.v1.StatefulSet"),
         (
@@ -173,6 +174,7 @@ fn kinds() -> [(Kind, &'static str); 5] {
             "io.k8s.api.core.v1.PersistentVolumeClaim",
         ),
         (Kind::Event, "io.k8s.api.core.v1.Event"),
+        (Kind::StorageClass, "io.k8s.api.storage.v1.StorageClass"),
     ]
 }
 
@@ -192,6 +194,7 @@ fn schemas() -> Map<String, Value> {
     generator.subschema_for::<Pod>();
     generator.subschema_for::<PersistentVolumeClaim>();
     generator.subschema_for::<Event>();
+    generator.subschema_for::<StorageClass>();
     generator.subschema_for::<Scale>();
     generator.subschema_for::<Status>();
     generator.subschema_for::<DeleteOptions>();
@@ -295,7 +298,11 @@ fn paths(api_version: &str) -> Map<String, Value> {
         if kind.api_version() != api_version {
             continue;
         }
-        let collection = format!("{base}/namespaces/{{namespace}}/{}", kind.plural());
+        let collection = if kind.cluster_scoped() {
+            format!("{base}/{}", kind.plural())
+        } else {
+            format!("{base}/namespaces/{{namespace}}/{}", kind.plural())
+        };
         out.insert(
             collection.clone(),
             json!({
@@ -329,6 +336,7 @@ fn schema_map() -> &'static Map<String, Value> {
 struct Documents {
     core: (Vec<u8>, String),
     apps: (Vec<u8>, String),
+    storage: (Vec<u8>, String),
 }
 
 fn documents() -> &'static Documents {
@@ -348,6 +356,7 @@ fn documents() -> &'static Documents {
         Documents {
             core: doc("v1"),
             apps: doc("apps/v1"),
+            storage: doc("storage.k8s.io/v1"),
         }
     })
 }
@@ -366,6 +375,7 @@ pub fn root() -> Value {
     json!({"paths": {
         "api/v1": {"serverRelativeURL": format!("/openapi/v3/api/v1?hash={}", docs.core.1)},
         "apis/apps/v1": {"serverRelativeURL": format!("/openapi/v3/apis/apps/v1?hash={}", docs.apps.1)},
+        "apis/storage.k8s.io/v1": {"serverRelativeURL": format!("/openapi/v3/apis/storage.k8s.io/v1?hash={}", docs.storage.1)},
     }})
 }
 
@@ -375,6 +385,7 @@ pub fn document(path: &str) -> Option<&'static [u8]> {
     match path {
         "api/v1" => Some(&docs.core.0),
         "apis/apps/v1" => Some(&docs.apps.0),
+        "apis/storage.k8s.io/v1" => Some(&docs.storage.0),
         _ => None,
     }
 }

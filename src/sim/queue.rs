@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::store::{Change, EventType, Kind, Store};
+use super::store::{Change, Kind, Store};
 
 /// A namespace and a name.
 pub type Name = (String, String);
@@ -88,6 +88,7 @@ pub struct Queues {
     seen: u64,
     kubelet: Timers,
     controller: Timers,
+    volumes: Timers,
 }
 
 fn name_of(v: &Value) -> Name {
@@ -132,7 +133,13 @@ impl Queues {
         self.seen = store.resource_version();
         work.pods.extend(self.kubelet.due(now));
         work.sets.extend(self.controller.due(now));
+        work.claims.extend(self.volumes.due(now));
         work
+    }
+
+    /// When the resizer must look at `claim` again (None: only when it changes).
+    pub fn claim_at(&mut self, claim: Name, at: Option<Timestamp>) {
+        self.volumes.set(claim, at);
     }
 
     /// When the kubelet must look at `pod` again (None: only when it changes).
@@ -148,10 +155,14 @@ impl Queues {
 
     /// The earliest timer.
     pub fn next(&self) -> Option<Timestamp> {
-        match (self.kubelet.first(), self.controller.first()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [
+            self.kubelet.first(),
+            self.controller.first(),
+            self.volumes.first(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 }
 
@@ -172,18 +183,13 @@ fn queue_change(store: &Store, change: &Change, work: &mut Work) {
             }
             work.sets
                 .extend(owners.into_iter().map(|set| (ns.clone(), set)));
-            if change.event == EventType::Deleted {
-                work.claims
-                    .extend(claims_of(&change.object).map(|c| (ns.clone(), c)));
-            }
+            // A gone pod's claims (pvc-protection) and a started one's (the kubelet
+            // finishes an offline file-system resize when a pod mounts the volume).
+            work.claims
+                .extend(claims_of(&change.object).map(|c| (ns.clone(), c)));
             work.pods.insert((ns, name));
         }
-        Kind::PersistentVolumeClaim
-            if change
-                .object
-                .pointer("/metadata/deletionTimestamp")
-                .is_some() =>
-        {
+        Kind::PersistentVolumeClaim => {
             work.claims.insert((ns, name));
         }
         _ => {}

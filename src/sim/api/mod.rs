@@ -171,16 +171,20 @@ pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
         ["healthz"] | ["readyz"] | ["livez"] => ok(json!("ok")),
         ["api"] => ok(json!({"kind": "APIVersions", "versions": ["v1"],
             "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]})),
-        ["apis"] => {
-            ok(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [apps_group()]}))
-        }
-        ["apis", "apps"] => ok(apps_group()),
+        ["apis"] => ok(
+            json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [group("apps"), group("storage.k8s.io")]}),
+        ),
+        ["apis", g @ ("apps" | "storage.k8s.io")] => ok(group(g)),
         ["api", "v1"] => ok(resources("v1")),
         ["apis", "apps", "v1"] => ok(resources("apps/v1")),
+        ["apis", "storage.k8s.io", "v1"] => ok(resources("storage.k8s.io/v1")),
         ["api", "v1", "namespaces"] if req.method == "GET" => ok(namespaces(cluster)),
         ["api", "v1", "namespaces", ns] if req.method == "GET" => ok(namespace(ns)),
         ["api", "v1", rest @ ..] => resource(cluster, req, "v1", rest),
         ["apis", "apps", "v1", rest @ ..] => resource(cluster, req, "apps/v1", rest),
+        ["apis", "storage.k8s.io", "v1", rest @ ..] => {
+            resource(cluster, req, "storage.k8s.io/v1", rest)
+        }
         ["openapi", "v3"] => ok(super::openapi::root()),
         ["openapi", "v3", rest @ ..] => match super::openapi::document(&rest.join("/")) {
             Some(doc) => Response::Raw(200, doc.to_vec()),
@@ -251,10 +255,11 @@ fn version(cluster: &Cluster) -> Value {
            "goVersion": "go1.25", "compiler": "gc", "platform": "linux/amd64"})
 }
 
-fn apps_group() -> Value {
-    json!({"kind": "APIGroup", "apiVersion": "v1", "name": "apps",
-           "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
-           "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}})
+fn group(name: &str) -> Value {
+    let gv = format!("{name}/v1");
+    json!({"kind": "APIGroup", "apiVersion": "v1", "name": name,
+           "versions": [{"groupVersion": gv, "version": "v1"}],
+           "preferredVersion": {"groupVersion": gv, "version": "v1"}})
 }
 
 fn resources(group_version: &str) -> Value {
@@ -274,6 +279,10 @@ fn resources(group_version: &str) -> Value {
             res("events", "Event", &["ev"], true),
             {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace", "verbs": ["get", "list"], "shortNames": ["ns"]},
         ])
+    } else if group_version == "storage.k8s.io/v1" {
+        // Not in the `all` category, as there.
+        json!([{"name": "storageclasses", "singularName": "storageclass", "namespaced": false,
+                "kind": "StorageClass", "verbs": verbs, "shortNames": ["sc"]}])
     } else {
         json!([
             res("statefulsets", "StatefulSet", &["sts"], true),

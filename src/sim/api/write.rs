@@ -16,6 +16,9 @@ fn body_json(req: &Request) -> Result<Value, ApiError> {
 }
 
 pub(super) fn namespace_of(r: &Route) -> Result<&str, ApiError> {
+    if r.kind.cluster_scoped() {
+        return Ok("");
+    }
     r.namespace
         .as_deref()
         .ok_or_else(|| ApiError::bad_request("a namespace is required"))

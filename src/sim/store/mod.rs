@@ -25,16 +25,24 @@ pub enum Kind {
     Pod,
     PersistentVolumeClaim,
     Event,
+    /// Cluster-scoped (stored under the namespace "").
+    StorageClass,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::StatefulSet,
         Kind::ControllerRevision,
         Kind::Pod,
         Kind::PersistentVolumeClaim,
         Kind::Event,
+        Kind::StorageClass,
     ];
+
+    /// Served without a namespace.
+    pub fn cluster_scoped(self) -> bool {
+        self == Kind::StorageClass
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -43,6 +51,7 @@ impl Kind {
             Kind::Pod => "Pod",
             Kind::PersistentVolumeClaim => "PersistentVolumeClaim",
             Kind::Event => "Event",
+            Kind::StorageClass => "StorageClass",
         }
     }
 
@@ -53,12 +62,14 @@ impl Kind {
             Kind::Pod => "pods",
             Kind::PersistentVolumeClaim => "persistentvolumeclaims",
             Kind::Event => "events",
+            Kind::StorageClass => "storageclasses",
         }
     }
 
     pub fn api_version(self) -> &'static str {
         match self {
             Kind::StatefulSet | Kind::ControllerRevision => "apps/v1",
+            Kind::StorageClass => "storage.k8s.io/v1",
             _ => "v1",
         }
     }
@@ -121,6 +132,8 @@ pub struct DeleteOptions {
 pub struct Store {
     /// The cluster's clock as of the current operation (virtual or wall).
     pub now: Timestamp,
+    /// The release's minor version (validation differs by release).
+    pub minor: u32,
     objects: BTreeMap<Key, Value>,
     rv: u64,
     uid_counter: u64,
@@ -164,6 +177,7 @@ impl Store {
         Store {
             history_limit: limit.max(1),
             now: Timestamp::UNIX_EPOCH,
+            minor: crate::model::profile::Profile::default().version.minor,
             objects: BTreeMap::new(),
             rv: 1000,
             uid_counter: 0,
@@ -300,6 +314,9 @@ impl Store {
         m["name"] = json!(name);
         m["namespace"] = json!(ns);
         if let Some(o) = m.as_object_mut() {
+            if kind.cluster_scoped() {
+                o.remove("namespace");
+            }
             o.remove("resourceVersion");
             o.remove("deletionTimestamp");
         }
@@ -309,6 +326,7 @@ impl Store {
         if kind == Kind::PersistentVolumeClaim {
             // The PVC protection admission plugin: a claim in use outlives its deletion.
             add_finalizer(&mut obj, PVC_PROTECTION);
+            super::volumes::on_create(self, &mut obj);
         }
         super::defaults::validate(kind, &obj, None)?;
         if dry_run {
@@ -322,6 +340,9 @@ impl Store {
         m["resourceVersion"] = json!(self.rv.to_string());
         if kind == Kind::StatefulSet {
             m["generation"] = json!(1);
+        }
+        if kind == Kind::PersistentVolumeClaim {
+            super::volumes::bind(&mut obj);
         }
         let prev = self.put((kind, ns.to_string(), name), obj.clone());
         self.record(kind, EventType::Added, obj.clone(), prev);
@@ -386,7 +407,9 @@ impl Store {
                 }
             }
             obj["metadata"]["name"] = json!(name);
-            obj["metadata"]["namespace"] = json!(ns);
+            if !kind.cluster_scoped() {
+                obj["metadata"]["namespace"] = json!(ns);
+            }
             obj["apiVersion"] = json!(kind.api_version());
             obj["kind"] = json!(kind.name());
             if kind != Kind::Event {
@@ -403,6 +426,9 @@ impl Store {
             obj
         };
         super::defaults::validate(kind, &next, Some(&current))?;
+        if kind == Kind::PersistentVolumeClaim && !status_only {
+            super::volumes::admit_update(self, &next, &current, self.minor)?;
+        }
         if kind == Kind::StatefulSet && !status_only && next.get("spec") != current.get("spec") {
             let g = current
                 .pointer("/metadata/generation")

@@ -148,6 +148,34 @@ fn columns(kind: Kind, minor: u32) -> Vec<Column> {
             ),
             AGE,
         ],
+        Kind::StorageClass => vec![
+            NAME,
+            (
+                "Provisioner",
+                "string",
+                0,
+                "Indicates the type of the provisioner.",
+            ),
+            (
+                "ReclaimPolicy",
+                "string",
+                0,
+                "Indicates the type of the reclaim policy.",
+            ),
+            (
+                "VolumeBindingMode",
+                "string",
+                0,
+                "Indicates the mode of the volume binding.",
+            ),
+            (
+                "AllowVolumeExpansion",
+                "string",
+                0,
+                "Indicates whether the storage class allow volume expand.",
+            ),
+            AGE,
+        ],
         Kind::Event => vec![
             ("Last Seen", "string", 0, "The last time the event was seen"),
             (
@@ -242,6 +270,28 @@ fn cells(kind: Kind, o: &Value, now: Timestamp, minor: u32) -> Vec<Value> {
                 json!(age),
                 json!(join("name")),
                 json!(join("image")),
+            ]
+        }
+        Kind::StorageClass => {
+            let default = o
+                .pointer("/metadata/annotations/storageclass.kubernetes.io~1is-default-class")
+                == Some(&json!("true"));
+            vec![
+                json!(if default {
+                    format!("{name} (default)")
+                } else {
+                    name.to_string()
+                }),
+                json!(str_at(o, "/provisioner")),
+                json!(str_at(o, "/reclaimPolicy")),
+                json!(str_at(o, "/volumeBindingMode")),
+                json!(
+                    o.get("allowVolumeExpansion")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false)
+                        .to_string()
+                ),
+                json!(age),
             ]
         }
         Kind::PersistentVolumeClaim => {
