@@ -30,6 +30,8 @@ fn main() -> ExitCode {
         Command::Rollout(args) => cmd::rollout::run(args, &cli.kube, style, &mut out),
         Command::ForceRollback(args) => cmd::force_rollback::run(args, &cli.kube, style, &mut out),
         Command::Delete(args) => cmd::delete::run(args, &cli.kube, style, &mut out),
+        Command::Resize(args) => cmd::recreate::resize(args, &cli.kube, style, &mut out),
+        Command::Recreate(args) => cmd::recreate::recreate(args, &cli.kube, style, &mut out),
         Command::Demo(args) => cmd::demo::run(args, style, &mut out),
         Command::Dashboard(args) => cmd::dashboard::run(args, &cli.kube, style),
         Command::Completion { shell } => out

@@ -5,14 +5,17 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod recovery;
+mod recreate;
 mod rollout;
 mod views;
 
 use recovery::{DELETE_EXAMPLES, FORCE_ROLLBACK_EXAMPLES};
+use recreate::{RECREATE_EXAMPLES, RESIZE_EXAMPLES};
 use rollout::ROLLOUT_EXAMPLES;
 use views::{DASHBOARD_EXAMPLES, DEMO_EXAMPLES, PLAN_EXAMPLES, STATUS_EXAMPLES};
 
 pub use recovery::{DeleteArgs, ForceRollbackArgs};
+pub use recreate::{RecreateArgs, RecreateFlags, ResizeArgs};
 pub use rollout::{GateArgs, HoldArgs, PreviewArgs, RolloutArgs, RolloutCommand, StepArgs};
 pub use views::{DashboardArgs, DemoArgs, PlanArgs, SimArgs, SimCommand, SimServeArgs, StatusArgs};
 
@@ -189,6 +192,16 @@ pub enum Command {
     /// then delete the StatefulSet; claims are kept unless --delete-pvcs.
     #[command(after_help = DELETE_EXAMPLES)]
     Delete(DeleteArgs),
+
+    /// Grow a StatefulSet's volumes with no pod restarted: patch each claim, wait for the
+    /// resize, re-create the set (orphaning delete, create) with the new sizes.
+    #[command(after_help = RESIZE_EXAMPLES)]
+    Resize(ResizeArgs),
+
+    /// Change a StatefulSet's immutable fields with its pods kept running: delete it with
+    /// propagationPolicy Orphan and create it again from a file; it adopts its pods.
+    #[command(after_help = RECREATE_EXAMPLES)]
+    Recreate(RecreateArgs),
 
     /// The gate presets shipped with the tool, for `rollout NAME --all --gates preset:NAME`,
     /// and the gate file's format.

@@ -197,3 +197,39 @@ pub fn claim_path(ns: &str, name: &str) -> String {
 pub fn set_path(ns: &str, name: &str) -> String {
     format!("/apis/apps/v1/namespaces/{ns}/statefulsets/{name}")
 }
+
+/// Creates `body` in the collection at `path` (`dry_run`: `dryRun=All`, nothing stored).
+/// A create is sent again after a transient failure: had the first been stored, the
+/// second answers 409 AlreadyExists, which the caller reads as such
+/// ([`is_already_exists`]).
+pub async fn create(
+    client: &kube::Client,
+    path: &str,
+    what: &str,
+    body: &Value,
+    dry_run: bool,
+) -> Result<Value, ClusterError> {
+    let call = format!("create {what}{}", if dry_run { " (dry run)" } else { "" });
+    let bytes = serde_json::to_vec(body).map_err(|e| ClusterError::other(&call, e.to_string()))?;
+    let dry = if dry_run { "?dryRun=All" } else { "" };
+    let text = send(
+        client,
+        http::Method::POST,
+        &format!("{path}{dry}"),
+        "application/json",
+        &bytes,
+        &call,
+    )
+    .await?;
+    serde_json::from_str(&text).map_err(|e| ClusterError::other(call, format!("invalid JSON: {e}")))
+}
+
+/// A 409 that says the name is taken (AlreadyExists), not that a precondition failed.
+pub fn is_already_exists(e: &ClusterError) -> bool {
+    matches!(&e.cause, super::error::Cause::Conflict(m) if m.contains("already exists"))
+}
+
+/// The API path of the StatefulSets of `ns`.
+pub fn sets_path(ns: &str) -> String {
+    format!("/apis/apps/v1/namespaces/{ns}/statefulsets")
+}

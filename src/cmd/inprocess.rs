@@ -47,6 +47,12 @@ pub async fn run_line(
             super::force_rollback::execute(conn, setup, args, session).await
         }
         Command::Delete(args) => super::delete::execute(conn, setup, args, session).await,
+        Command::Resize(args) => {
+            // The demo's journal stays out of the user's state directory.
+            let state =
+                std::env::temp_dir().join(format!("kubectl-sts-demo-{}", std::process::id()));
+            super::recreate::execute_resize(conn, setup, args, state, session).await
+        }
         _ => Err(Error::input(format!(
             "kubectl sts {line}: not runnable in-process"
         ))),

@@ -11,6 +11,7 @@ pub mod inprocess;
 pub mod operate;
 pub mod plan;
 pub mod preview;
+pub mod recreate;
 pub mod rollout;
 pub mod sim;
 pub mod status;

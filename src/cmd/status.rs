@@ -26,7 +26,11 @@ pub fn run(args: &StatusArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write
             Some(name) if args.watch => watch(&conn, name, args, &setup, style, out).await,
             Some(name) => {
                 let (snap, unread) =
-                    load::snapshot_for_viewing(&conn.client, &conn.namespace, name).await?;
+                    match load::snapshot_for_viewing(&conn.client, &conn.namespace, name).await {
+                        Ok(s) => s,
+                        Err(e) if e.is_not_found() => return Err(gone(&conn, name, e).await),
+                        Err(e) => return Err(e.into()),
+                    };
                 super::warn_unread(&unread);
                 let plan = model::plan(&snap, setup.now, &setup.profile);
                 let r = report::report(&snap, &plan, setup.now, &setup.profile);
@@ -65,6 +69,20 @@ pub fn run(args: &StatusArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write
             }
         }
     })
+}
+
+/// A set that is not there: an interrupted re-creation (its pods still run and carry
+/// the journal) is named with the command that finishes it.
+async fn gone(conn: &cluster::Connection, name: &str, e: cluster::ClusterError) -> Error {
+    let target = crate::ops::Target::new(conn.namespace.clone(), name);
+    match crate::ops::recreate::interrupted(conn, &target).await {
+        Ok(Some(j)) => Error::failed(format!(
+            "statefulset/{name} is gone but its {} pod(s) still run: recreate interrupted: run `kubectl sts recreate {name} -n {} --resume`",
+            j.pods.len(),
+            conn.namespace
+        )),
+        _ => e.into(),
+    }
 }
 
 /// Redraws the status on every change the watches report, until interrupted — a wait

@@ -18,6 +18,7 @@ pub mod progress;
 pub mod quantity;
 pub mod random;
 pub mod recovery;
+pub mod recreate;
 pub mod report;
 pub mod revision;
 pub mod selector;

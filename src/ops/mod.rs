@@ -13,6 +13,7 @@ pub mod force_rollback;
 pub mod gates;
 pub mod gitops;
 pub mod pause;
+pub mod recreate;
 pub mod step;
 pub mod undo;
 

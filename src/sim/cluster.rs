@@ -3,7 +3,7 @@
 //! HTTP server shares it behind a mutex.
 
 use jiff::{SignedDuration, Timestamp};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::model::profile::Profile;
 
@@ -138,6 +138,17 @@ impl Cluster {
     pub fn start_at(&mut self, t: Timestamp) {
         self.virtual_now = t;
         self.store.now = self.now();
+        // The served StorageClasses exist from the start, not from the clock's origin.
+        let classes: Vec<String> = self
+            .store
+            .all(Kind::StorageClass)
+            .filter_map(|c| c.pointer("/metadata/name")?.as_str().map(str::to_string))
+            .collect();
+        for name in classes {
+            let _ = self.store.write_system(Kind::StorageClass, "", &name, |c| {
+                c["metadata"]["creationTimestamp"] = json!(super::store::format_time(t))
+            });
+        }
     }
 
     /// Switches clocks (seed on the virtual clock, then serve on the wall clock).

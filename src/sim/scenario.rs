@@ -14,7 +14,7 @@ use super::patch;
 use super::store::{DeleteOptions, Kind};
 
 /// Built-in scenarios, by name.
-pub const BUILTIN: [(&str, &str); 6] = [
+pub const BUILTIN: [(&str, &str); 7] = [
     (
         "default",
         include_str!("../../examples/scenarios/default.yaml"),
@@ -33,6 +33,10 @@ pub const BUILTIN: [(&str, &str); 6] = [
         include_str!("../../examples/scenarios/ondelete.yaml"),
     ),
     ("tour", include_str!("../../examples/scenarios/tour.yaml")),
+    (
+        "volumes",
+        include_str!("../../examples/scenarios/volumes.yaml"),
+    ),
 ];
 
 #[derive(Clone, Debug, Deserialize)]

@@ -444,3 +444,44 @@ async fn a_set_argo_cd_manages_gets_the_warning_and_the_snippet() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resize_streams_its_plan_the_preconditioned_writes_and_the_create() {
+    let live = serve(super::recreate::web(None)).await;
+    let (code, events, err) = json_run(
+        &live,
+        &["resize", "web", "data=2Gi", "--yes", "--timeout", "2m"],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    well_formed(&events, 0, "web");
+    let plan = of_type(&events, "plan")[0];
+    let kinds: Vec<(&str, &str)> = planned(plan, "kind");
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|(v, k)| *v == "patch" && *k == "persistentvolumeclaim")
+            .count(),
+        3,
+        "{kinds:?}"
+    );
+    assert_eq!(
+        &kinds[kinds.len() - 2..],
+        [("delete", "statefulset"), ("create", "statefulset")]
+    );
+    let (before_create, create): (Vec<&Value>, Vec<&Value>) = of_type(&events, "write")
+        .into_iter()
+        .partition(|w| w["verb"] != "create");
+    let preconditioned: Vec<Value> = before_create.into_iter().cloned().collect();
+    let done = writes_are_preconditioned(&preconditioned);
+    assert!(
+        done.contains(&("delete".into(), "statefulset".into(), "web".into())),
+        "{done:?}"
+    );
+    assert_eq!(create.len(), 1);
+    assert!(
+        create[0]["uid"].is_string(),
+        "the new set's uid: {}",
+        create[0]
+    );
+}

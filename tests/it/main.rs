@@ -24,6 +24,7 @@ mod preview;
 mod purity;
 mod readme;
 mod recovery;
+mod recreate;
 mod retries;
 mod rollout;
 mod safety;
