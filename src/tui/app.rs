@@ -65,12 +65,20 @@ impl SetItem {
 /// A change to the cluster, run in the background with the CLI's functions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
-    Step { by: u32 },
+    Step {
+        by: u32,
+    },
     Pause,
     Resume,
     ForceRollback,
-    Undo { revision: i64 },
+    Undo {
+        revision: i64,
+    },
     Delete,
+    /// `resize` with these `CLAIM=SIZE` arguments.
+    Resize {
+        sizes: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +91,8 @@ pub enum Dialog {
     },
     /// How many ordinals to step.
     StepCount { input: String },
+    /// The sizes to grow the claims to (`data=20Gi …`).
+    Sizes { input: String },
     /// Which revision to undo to.
     Undo {
         entries: Vec<(i64, String)>,
@@ -357,6 +367,14 @@ impl App {
                 vec![
                     format!("Replace the pod template with revision #{revision}'s (kubectl rollout undo)."),
                     "Pods are not deleted: pods stuck on a broken revision keep the rollout stuck (use force-rollback).".to_string(),
+                ],
+            ),
+            Op::Resize { sizes } => (
+                format!("Resize the volumes of {name}"),
+                vec![
+                    format!("Grow the claims: {}.", sizes.join(" ")),
+                    "Then delete the StatefulSet with propagationPolicy Orphan and create it again with the new sizes; its pods keep running and are adopted.".to_string(),
+                    "Refused with nothing changed: a shrink, a class that cannot expand.".to_string(),
                 ],
             ),
             Op::Delete => (

@@ -429,5 +429,17 @@ pub async fn run_op(
             };
             crate::ops::delete::run(conn, io, target, &setup.profile, &opts).await
         }
+        Op::Resize { sizes } => {
+            let sizes =
+                crate::model::recreate::parse_resizes(sizes).map_err(crate::error::Error::input)?;
+            let opts = crate::ops::recreate::Options {
+                dry_run: None,
+                timeout: Duration::from_secs(600),
+                restart_pods: false,
+                state_dir: crate::ops::recreate::journal::state_dir(),
+            };
+            let change = crate::ops::recreate::Change::Resize(sizes);
+            crate::ops::recreate::run(conn, io, target, &setup.profile, &change, &opts).await
+        }
     }
 }

@@ -476,6 +476,7 @@ const HELP: &[&str] = &[
     "f        force-rollback: revert the template AND delete the stuck pods",
     "u        undo: revert the template to a chosen revision",
     "D        ordered delete: scale to 0, highest ordinal first, then delete",
+    "r        resize the volumes: grow the claims, re-create the set around its pods",
     "d        revision history and the template diff",
     "v        preview the rollout timeline (controller model)",
     "⏎        the highlighted pod as YAML",
@@ -542,6 +543,13 @@ fn dialog_pane(f: &mut Frame, dialog: &Dialog, area: Rect, p: &Paint) {
         Dialog::Confirm { title, plan, .. } => (
             format!(" {title}? "),
             plan.iter().map(|l| Line::raw(l.clone())).collect(),
+        ),
+        Dialog::Sizes { input } => (
+            " Grow which claims, to what size? ".into(),
+            vec![
+                Line::raw(format!("> {input}▏")),
+                Line::raw("CLAIM=SIZE …, e.g. data=20Gi, then ⏎ (Esc cancels)"),
+            ],
         ),
         Dialog::StepCount { input } => (
             " Step by how many ordinals? ".into(),

@@ -16,3 +16,4 @@ mod fidelity;
 mod rollout;
 mod support;
 mod teardown;
+mod volumes;

@@ -728,3 +728,88 @@ async fn end_to_end_in_tmux_a_step_runs_the_dashboard_s_gates_and_shows_them() {
     }
     tmux.keys("q");
 }
+
+#[test]
+fn r_asks_for_the_sizes_then_shows_the_plan_before_a_resize() {
+    let mut app = app_with(&rollout(5, 5, 5), true);
+    update(&mut app, key('r'));
+    assert!(matches!(app.dialog, Some(Dialog::Sizes { .. })));
+    for c in "data".chars() {
+        update(&mut app, key(c));
+    }
+    let (_, cmds) = update(&mut app, code(KeyCode::Enter));
+    assert!(cmds.is_empty());
+    assert!(
+        matches!(&app.dialog, Some(Dialog::Sizes { input }) if input == "data"),
+        "not CLAIM=SIZE: the dialog stays: {:?}",
+        app.dialog
+    );
+    for c in "=20Gi".chars() {
+        update(&mut app, key(c));
+    }
+    let (_, cmds) = update(&mut app, code(KeyCode::Enter));
+    assert!(cmds.is_empty(), "nothing runs before the confirmation");
+    assert!(
+        matches!(&app.dialog, Some(Dialog::Confirm { op: Op::Resize { sizes }, plan, .. })
+            if sizes == &["data=20Gi"] && plan[1].contains("propagationPolicy Orphan")),
+        "{:?}",
+        app.dialog
+    );
+    let (_, cmds) = update(&mut app, key('y'));
+    assert!(
+        matches!(
+            &cmds[..],
+            [Command::Run {
+                op: Op::Resize { .. },
+                ..
+            }]
+        ),
+        "{cmds:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn end_to_end_in_tmux_r_resizes_the_volumes() {
+    let live = super::live::serve(super::live::scenario("volumes", &[])).await;
+    let tmux = Tmux::start(&live, &["dashboard", "db"]);
+    tmux.wait_for("2     ● update").await;
+    tmux.keys("r");
+    tmux.wait_for("Grow which claims").await;
+    tmux.keys("data=2Gi");
+    tmux.keys("Enter");
+    tmux.wait_for("Proceed? [y/N]").await;
+    assert!(
+        live.server
+            .shared
+            .requests()
+            .iter()
+            .all(|r| r.method == "GET"),
+        "nothing before the confirmation"
+    );
+    tmux.keys("y");
+    let grown = |live: &super::live::Live| {
+        live.server.shared.read(|c| {
+            let set = c
+                .store
+                .get(kubectl_sts::sim::store::Kind::StatefulSet, "default", "db");
+            set.is_some_and(|s| {
+                s["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"]
+                    == "2Gi"
+                    && s["status"]["readyReplicas"] == 3
+            })
+        })
+    };
+    for _ in 0..150 {
+        if grown(&live) {
+            break;
+        }
+        live.server.advance(jiff::SignedDuration::from_secs(1));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        grown(&live),
+        "the set was re-created with 2Gi:\n{}",
+        tmux.screen()
+    );
+    tmux.keys("q");
+}

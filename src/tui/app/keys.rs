@@ -104,6 +104,13 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> (bool, Vec<Command>) {
         }
         KeyCode::Char('f') => act(app, Op::ForceRollback),
         KeyCode::Char('D') => act(app, Op::Delete),
+        KeyCode::Char('r') => {
+            if !busy && app.report.is_some() {
+                app.dialog = Some(Dialog::Sizes {
+                    input: String::new(),
+                });
+            }
+        }
         KeyCode::Char('u') => {
             if !busy && !app.history.is_empty() {
                 let entries: Vec<(i64, String)> = app
@@ -168,6 +175,34 @@ fn on_dialog_key(app: &mut App, dialog: Dialog, key: KeyEvent) -> (bool, Vec<Com
             }
             _ => {
                 app.dialog = Some(Dialog::Confirm { title, plan, op });
+                (false, Vec::new())
+            }
+        },
+        Dialog::Sizes { mut input } => match key.code {
+            KeyCode::Char(c)
+                if (c.is_ascii_alphanumeric() || "=.- ".contains(c)) && input.len() < 120 =>
+            {
+                input.push(c);
+                app.dialog = Some(Dialog::Sizes { input });
+                (true, Vec::new())
+            }
+            KeyCode::Backspace => {
+                input.pop();
+                app.dialog = Some(Dialog::Sizes { input });
+                (true, Vec::new())
+            }
+            KeyCode::Enter => {
+                let sizes: Vec<String> = input.split_whitespace().map(str::to_string).collect();
+                if model::recreate::parse_resizes(&sizes).is_err() {
+                    app.dialog = Some(Dialog::Sizes { input });
+                    return (false, Vec::new());
+                }
+                app.dialog = app.confirm(Op::Resize { sizes });
+                (true, Vec::new())
+            }
+            KeyCode::Esc => (true, Vec::new()),
+            _ => {
+                app.dialog = Some(Dialog::Sizes { input });
                 (false, Vec::new())
             }
         },
