@@ -201,6 +201,9 @@ impl Cluster {
                 );
                 self.queues.claim_at((ns, name), at);
             }
+            for ns in &work.budgets {
+                super::disruption::sync_namespace(&mut self.store, ns);
+            }
             for (ns, name) in work.sets {
                 let synced = controller::sync(
                     &mut self.store,

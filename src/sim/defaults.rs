@@ -110,6 +110,7 @@ pub fn apply(kind: Kind, obj: &mut Value) {
         // Bound at its creation by `sim::volumes::on_create` when a served class
         // provisions it.
         Kind::PersistentVolumeClaim => {}
+        Kind::PodDisruptionBudget => {}
         Kind::StorageClass => {
             set_default(obj, "reclaimPolicy", json!("Delete"));
             set_default(obj, "volumeBindingMode", json!("Immediate"));

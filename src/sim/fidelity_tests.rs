@@ -437,3 +437,71 @@ fn an_orphaned_set_recreated_adopts_its_pods_revisions_and_claims_without_a_rest
     assert_eq!(set["status"]["observedGeneration"], 1);
     assert_eq!(set["status"]["readyReplicas"], 3);
 }
+
+#[test]
+fn a_disruption_budget_counts_the_healthy_pods_of_its_sets() {
+    let mut c = Cluster::new(Config::default());
+    for name in ["es-a", "es-b"] {
+        let mut s = set(name, false);
+        s["spec"]["replicas"] = json!(3);
+        s["spec"]["template"]["metadata"]["labels"]["cluster"] = json!("es");
+        call(&mut c, "POST", SETS, s);
+    }
+    let pdbs = "/apis/policy/v1/namespaces/default/poddisruptionbudgets";
+    let (code, created) = call(
+        &mut c,
+        "POST",
+        pdbs,
+        json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "es"},
+               "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"cluster": "es"}}}}),
+    );
+    assert_eq!(code, 201, "{created}");
+    c.advance(SignedDuration::from_secs(30));
+    let status = |c: &Cluster| {
+        c.store
+            .get(Kind::PodDisruptionBudget, "default", "es")
+            .unwrap()["status"]
+            .clone()
+    };
+    let s = status(&c);
+    assert_eq!(s["expectedPods"], 6, "{s}");
+    assert_eq!(s["currentHealthy"], 6);
+    assert_eq!(s["desiredHealthy"], 5);
+    assert_eq!(s["disruptionsAllowed"], 1);
+    assert_eq!(s["observedGeneration"], 1);
+    assert_eq!(s["conditions"][0]["reason"], "SufficientPods");
+    // A pod goes: none may be disrupted until it is back.
+    call(&mut c, "DELETE", &format!("{PODS}/es-b-1"), json!({}));
+    let s = status(&c);
+    assert_eq!(s["disruptionsAllowed"], 0, "{s}");
+    assert_eq!(s["conditions"][0]["reason"], "InsufficientPods");
+    c.advance(SignedDuration::from_secs(30));
+    assert_eq!(status(&c)["disruptionsAllowed"], 1);
+    let (code, table) = {
+        let req = Request {
+            method: "GET".into(),
+            path: pdbs.into(),
+            query: Vec::new(),
+            content_type: String::new(),
+            accept: "application/json;as=Table;v=v1;g=meta.k8s.io".into(),
+            user_agent: "test/1".into(),
+            body: Vec::new(),
+        };
+        match api::handle(&mut c, &req) {
+            Response::Json(code, v) => (code, v),
+            _ => (0, Value::Null),
+        }
+    };
+    assert_eq!(code, 200);
+    assert_eq!(
+        table["rows"][0]["cells"],
+        json!(["es", "N/A", "1", 1, "0s"])
+            .as_array()
+            .map(|a| {
+                let mut a = a.clone();
+                a[4] = table["rows"][0]["cells"][4].clone();
+                Value::Array(a)
+            })
+            .unwrap()
+    );
+}

@@ -52,6 +52,7 @@ pub mod apply;
 pub mod cluster;
 pub mod controller;
 pub mod defaults;
+pub mod disruption;
 pub mod error;
 #[cfg(test)]
 mod fidelity_tests;

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::autoscaling::v1::Scale;
 use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{DeleteOptions, Status};
 use schemars::generate::SchemaSettings;
@@ -161,7 +162,7 @@ const PATCH_META: &[(&str, &str, &str, &str, &[&str])] = &[
 ];
 
 /// (kind, the schema's name) of the kinds served.
-fn kinds() -> [(Kind, &'static str); 6] {
+fn kinds() -> [(Kind, &'static str); 7] {
     [
         (Kind::StatefulSet, "io.k8s.api.apps.v1.StatefulSet"),
         (
@@ -175,6 +176,10 @@ fn kinds() -> [(Kind, &'static str); 6] {
         ),
         (Kind::Event, "io.k8s.api.core.v1.Event"),
         (Kind::StorageClass, "io.k8s.api.storage.v1.StorageClass"),
+        (
+            Kind::PodDisruptionBudget,
+            "io.k8s.api.policy.v1.PodDisruptionBudget",
+        ),
     ]
 }
 
@@ -195,6 +200,7 @@ fn schemas() -> Map<String, Value> {
     generator.subschema_for::<PersistentVolumeClaim>();
     generator.subschema_for::<Event>();
     generator.subschema_for::<StorageClass>();
+    generator.subschema_for::<PodDisruptionBudget>();
     generator.subschema_for::<Scale>();
     generator.subschema_for::<Status>();
     generator.subschema_for::<DeleteOptions>();
@@ -337,6 +343,7 @@ struct Documents {
     core: (Vec<u8>, String),
     apps: (Vec<u8>, String),
     storage: (Vec<u8>, String),
+    policy: (Vec<u8>, String),
 }
 
 fn documents() -> &'static Documents {
@@ -357,6 +364,7 @@ fn documents() -> &'static Documents {
             core: doc("v1"),
             apps: doc("apps/v1"),
             storage: doc("storage.k8s.io/v1"),
+            policy: doc("policy/v1"),
         }
     })
 }
@@ -376,6 +384,7 @@ pub fn root() -> Value {
         "api/v1": {"serverRelativeURL": format!("/openapi/v3/api/v1?hash={}", docs.core.1)},
         "apis/apps/v1": {"serverRelativeURL": format!("/openapi/v3/apis/apps/v1?hash={}", docs.apps.1)},
         "apis/storage.k8s.io/v1": {"serverRelativeURL": format!("/openapi/v3/apis/storage.k8s.io/v1?hash={}", docs.storage.1)},
+        "apis/policy/v1": {"serverRelativeURL": format!("/openapi/v3/apis/policy/v1?hash={}", docs.policy.1)},
     }})
 }
 
@@ -386,6 +395,7 @@ pub fn document(path: &str) -> Option<&'static [u8]> {
         "api/v1" => Some(&docs.core.0),
         "apis/apps/v1" => Some(&docs.apps.0),
         "apis/storage.k8s.io/v1" => Some(&docs.storage.0),
+        "apis/policy/v1" => Some(&docs.policy.0),
         _ => None,
     }
 }

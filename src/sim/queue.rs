@@ -27,11 +27,17 @@ pub struct Work {
     /// Claims the pvc-protection controller must look at: deleted ones, and those a
     /// pod that went away used.
     pub claims: BTreeSet<Name>,
+    /// Namespaces whose disruption budgets must be computed again (a pod or a budget
+    /// changed there).
+    pub budgets: BTreeSet<String>,
 }
 
 impl Work {
     pub fn is_empty(&self) -> bool {
-        self.pods.is_empty() && self.sets.is_empty() && self.claims.is_empty()
+        self.pods.is_empty()
+            && self.sets.is_empty()
+            && self.claims.is_empty()
+            && self.budgets.is_empty()
     }
 }
 
@@ -128,6 +134,8 @@ impl Queues {
                 work.sets.extend(store.all(Kind::StatefulSet).map(name_of));
                 work.claims
                     .extend(store.all(Kind::PersistentVolumeClaim).map(name_of));
+                work.budgets
+                    .extend(store.all(Kind::PodDisruptionBudget).map(|b| name_of(b).0));
             }
         }
         self.seen = store.resource_version();
@@ -170,6 +178,8 @@ fn queue_change(store: &Store, change: &Change, work: &mut Work) {
     let (ns, name) = name_of(&change.object);
     match change.kind {
         Kind::StatefulSet => {
+            // Its replicas are the budgets' expected pods.
+            work.budgets.insert(ns.clone());
             work.sets.insert((ns, name));
         }
         Kind::Pod => {
@@ -187,7 +197,11 @@ fn queue_change(store: &Store, change: &Change, work: &mut Work) {
             // finishes an offline file-system resize when a pod mounts the volume).
             work.claims
                 .extend(claims_of(&change.object).map(|c| (ns.clone(), c)));
+            work.budgets.insert(ns.clone());
             work.pods.insert((ns, name));
+        }
+        Kind::PodDisruptionBudget => {
+            work.budgets.insert(ns);
         }
         Kind::PersistentVolumeClaim => {
             work.claims.insert((ns, name));

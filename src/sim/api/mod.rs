@@ -172,12 +172,14 @@ pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
         ["api"] => ok(json!({"kind": "APIVersions", "versions": ["v1"],
             "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]})),
         ["apis"] => ok(
-            json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [group("apps"), group("storage.k8s.io")]}),
+            json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [group("apps"), group("policy"), group("storage.k8s.io")]}),
         ),
-        ["apis", g @ ("apps" | "storage.k8s.io")] => ok(group(g)),
+        ["apis", g @ ("apps" | "policy" | "storage.k8s.io")] => ok(group(g)),
         ["api", "v1"] => ok(resources("v1")),
         ["apis", "apps", "v1"] => ok(resources("apps/v1")),
         ["apis", "storage.k8s.io", "v1"] => ok(resources("storage.k8s.io/v1")),
+        ["apis", "policy", "v1"] => ok(resources("policy/v1")),
+        ["apis", "policy", "v1", rest @ ..] => resource(cluster, req, "policy/v1", rest),
         ["api", "v1", "namespaces"] if req.method == "GET" => ok(namespaces(cluster)),
         ["api", "v1", "namespaces", ns] if req.method == "GET" => ok(namespace(ns)),
         ["api", "v1", rest @ ..] => resource(cluster, req, "v1", rest),
@@ -278,6 +280,12 @@ fn resources(group_version: &str) -> Value {
             res("persistentvolumeclaims", "PersistentVolumeClaim", &["pvc"], true),
             res("events", "Event", &["ev"], true),
             {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace", "verbs": ["get", "list"], "shortNames": ["ns"]},
+        ])
+    } else if group_version == "policy/v1" {
+        json!([
+            {"name": "poddisruptionbudgets", "singularName": "poddisruptionbudget", "namespaced": true,
+             "kind": "PodDisruptionBudget", "verbs": verbs, "shortNames": ["pdb"]},
+            {"name": "poddisruptionbudgets/status", "singularName": "", "namespaced": true, "kind": "PodDisruptionBudget", "verbs": sub},
         ])
     } else if group_version == "storage.k8s.io/v1" {
         // Not in the `all` category, as there.

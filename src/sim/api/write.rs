@@ -48,6 +48,8 @@ pub(super) fn create(cluster: &mut Cluster, req: &Request, r: &Route) -> Respons
             Kind::StatefulSet => Some(json!({"replicas": 0, "availableReplicas": 0})),
             Kind::Pod => Some(json!({"phase": "Pending", "qosClass": "BestEffort"})),
             Kind::PersistentVolumeClaim => Some(json!({"phase": "Pending"})),
+            Kind::PodDisruptionBudget => Some(json!({"currentHealthy": 0, "desiredHealthy": 0,
+                "disruptionsAllowed": 0, "expectedPods": 0})),
             _ => None,
         };
         if let (Some(status), Some(o)) = (fresh, body.as_object_mut()) {

@@ -27,16 +27,18 @@ pub enum Kind {
     Event,
     /// Cluster-scoped (stored under the namespace "").
     StorageClass,
+    PodDisruptionBudget,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::StatefulSet,
         Kind::ControllerRevision,
         Kind::Pod,
         Kind::PersistentVolumeClaim,
         Kind::Event,
         Kind::StorageClass,
+        Kind::PodDisruptionBudget,
     ];
 
     /// Served without a namespace.
@@ -52,6 +54,7 @@ impl Kind {
             Kind::PersistentVolumeClaim => "PersistentVolumeClaim",
             Kind::Event => "Event",
             Kind::StorageClass => "StorageClass",
+            Kind::PodDisruptionBudget => "PodDisruptionBudget",
         }
     }
 
@@ -63,6 +66,7 @@ impl Kind {
             Kind::PersistentVolumeClaim => "persistentvolumeclaims",
             Kind::Event => "events",
             Kind::StorageClass => "storageclasses",
+            Kind::PodDisruptionBudget => "poddisruptionbudgets",
         }
     }
 
@@ -70,6 +74,7 @@ impl Kind {
         match self {
             Kind::StatefulSet | Kind::ControllerRevision => "apps/v1",
             Kind::StorageClass => "storage.k8s.io/v1",
+            Kind::PodDisruptionBudget => "policy/v1",
             _ => "v1",
         }
     }
@@ -338,7 +343,7 @@ impl Store {
         m["uid"] = json!(uid);
         m["creationTimestamp"] = json!(format_time(self.now));
         m["resourceVersion"] = json!(self.rv.to_string());
-        if kind == Kind::StatefulSet {
+        if matches!(kind, Kind::StatefulSet | Kind::PodDisruptionBudget) {
             m["generation"] = json!(1);
         }
         if kind == Kind::PersistentVolumeClaim {
@@ -429,7 +434,10 @@ impl Store {
         if kind == Kind::PersistentVolumeClaim && !status_only {
             super::volumes::admit_update(self, &next, &current, self.minor)?;
         }
-        if kind == Kind::StatefulSet && !status_only && next.get("spec") != current.get("spec") {
+        if matches!(kind, Kind::StatefulSet | Kind::PodDisruptionBudget)
+            && !status_only
+            && next.get("spec") != current.get("spec")
+        {
             let g = current
                 .pointer("/metadata/generation")
                 .and_then(Value::as_i64)

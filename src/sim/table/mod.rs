@@ -148,6 +148,28 @@ fn columns(kind: Kind, minor: u32) -> Vec<Column> {
             ),
             AGE,
         ],
+        Kind::PodDisruptionBudget => vec![
+            NAME,
+            (
+                "Min Available",
+                "string",
+                0,
+                "The minimum number of pods that must be available simultaneously.  This can be either an integer or a string specifying a percentage, e.g. \"28%\".",
+            ),
+            (
+                "Max Unavailable",
+                "string",
+                0,
+                "The maximum number of pods that may be unavailable simultaneously.  This can be either an integer or a string specifying a percentage, e.g. \"28%\".",
+            ),
+            (
+                "Allowed Disruptions",
+                "integer",
+                0,
+                "Calculated number of pods that may be disrupted at this time.",
+            ),
+            AGE,
+        ],
         Kind::StorageClass => vec![
             NAME,
             (
@@ -270,6 +292,24 @@ fn cells(kind: Kind, o: &Value, now: Timestamp, minor: u32) -> Vec<Value> {
                 json!(age),
                 json!(join("name")),
                 json!(join("image")),
+            ]
+        }
+        Kind::PodDisruptionBudget => {
+            let either = |p: &str| match o.pointer(p) {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Number(n)) => n.to_string(),
+                _ => "N/A".into(),
+            };
+            vec![
+                json!(name),
+                json!(either("/spec/minAvailable")),
+                json!(either("/spec/maxUnavailable")),
+                json!(
+                    o.pointer("/status/disruptionsAllowed")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0)
+                ),
+                json!(age),
             ]
         }
         Kind::StorageClass => {
