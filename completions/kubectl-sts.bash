@@ -1502,12 +1502,32 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__rollout)
-            opts="-o -y -v -n -h -V --step --to --all --pause-between --stable-for --check-cmd --check-http --gates --gate --step-timeout --check-timeout --dry-run --output --auto-rollback --skip-gates --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version preview step history diff status pause resume undo help"
+            opts="-l -o -y -v -n -h -V --selector --order --respect-pdb --pdb-timeout --step --to --all --pause-between --stable-for --check-cmd --check-http --gates --gate --step-timeout --check-timeout --dry-run --output --auto-rollback --skip-gates --yes --now --kubernetes-version --feature-gates --no-color --verbose --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --help --version preview step history diff status pause resume undo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --order)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --respect-pdb)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --pdb-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --step)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -83,6 +83,11 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;rollout' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Roll out every StatefulSet of the namespace this label selector matches (with --all), as with several NAMEs')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Roll out every StatefulSet of the namespace this label selector matches (with --all), as with several NAMEs')
+            [CompletionResult]::new('--order', '--order', [CompletionResultType]::ParameterName, 'With several sets: order them by this label''s value (then by name), e.g. topology.kubernetes.io/zone; default: the order given (by name for -l)')
+            [CompletionResult]::new('--respect-pdb', '--respect-pdb', [CompletionResultType]::ParameterName, 'With several sets: before each step, wait until every PodDisruptionBudget matching a pod the step replaces allows it (on by default; --respect-pdb=false skips)')
+            [CompletionResult]::new('--pdb-timeout', '--pdb-timeout', [CompletionResultType]::ParameterName, 'How long a step waits for its disruption budgets before the rollout stops')
             [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'Lower the partition so N more ordinals get the update revision (default 1), then wait until they are healthy and stable')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Lower the partition straight to P (an absolute partition, 0 or more)')
             [CompletionResult]::new('--pause-between', '--pause-between', [CompletionResultType]::ParameterName, 'With --all: wait this long between steps instead of asking')

@@ -23,6 +23,10 @@ Examples:
   kubectl sts rollout web --all --gates preset:etcd --stable-for 1m
   kubectl sts rollout web --step --gate '{name: healthz, http: {podProxy: {port: 8080, path: /healthz}}, whileBaking: true}'
 
+  # Several sets (one per zone), one pod at a time, within their PodDisruptionBudgets
+  kubectl sts rollout es-a es-b es-c --all --yes
+  kubectl sts rollout -l cluster=es --order topology.kubernetes.io/zone --all --pdb-timeout 5m
+
   # For a pipeline: no questions, every step as JSON Lines events on stdout
   kubectl sts rollout web --all --yes -o json
 
@@ -71,8 +75,29 @@ pub struct RolloutArgs {
     #[command(subcommand)]
     pub command: Option<RolloutCommand>,
 
-    /// The StatefulSet to step (`kubectl sts rollout NAME --step`).
-    pub name: Option<String>,
+    /// The StatefulSet to step (`kubectl sts rollout NAME --step`); several, with --all,
+    /// are rolled out one after another within their PodDisruptionBudgets.
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+
+    /// Roll out every StatefulSet of the namespace this label selector matches (with
+    /// --all), as with several NAMEs.
+    #[arg(short = 'l', long, value_name = "SELECTOR", conflicts_with = "names")]
+    pub selector: Option<String>,
+
+    /// With several sets: order them by this label's value (then by name), e.g.
+    /// topology.kubernetes.io/zone; default: the order given (by name for -l).
+    #[arg(long, value_name = "LABEL")]
+    pub order: Option<String>,
+
+    /// With several sets: before each step, wait until every PodDisruptionBudget matching
+    /// a pod the step replaces allows it (on by default; --respect-pdb=false skips).
+    #[arg(long, value_name = "BOOL", default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub respect_pdb: bool,
+
+    /// How long a step waits for its disruption budgets before the rollout stops.
+    #[arg(long, value_name = "DUR", default_value = "10m", value_parser = crate::duration::parse_std)]
+    pub pdb_timeout: std::time::Duration,
 
     /// Lower the partition so N more ordinals get the update revision (default 1), then
     /// wait until they are healthy and stable.

@@ -28,7 +28,7 @@ pub async fn run_line(
     match &cli.command {
         Command::Rollout(args) => match &args.command {
             None => {
-                let name = args.name.as_deref().ok_or_else(|| {
+                let name = args.names.first().ok_or_else(|| {
                     Error::input(format!("kubectl sts {line}: name a StatefulSet"))
                 })?;
                 let opts = super::step::options(args.step.unwrap_or(1), &args.gates)?;

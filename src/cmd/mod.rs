@@ -7,6 +7,7 @@ pub mod delete;
 pub mod demo;
 pub mod force_rollback;
 pub mod gates;
+pub mod group;
 pub mod inprocess;
 pub mod operate;
 pub mod plan;

@@ -13,7 +13,10 @@ use crate::output::{self, Style, io_error};
 pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) -> Result<()> {
     let command = match &args.command {
         None => {
-            let name = args.name.as_deref().ok_or_else(|| {
+            if args.names.len() > 1 || args.selector.is_some() {
+                return super::group::run(args, kube, style, out);
+            }
+            let name = args.names.first().ok_or_else(|| {
                 Error::input("name a StatefulSet: kubectl sts rollout NAME --step, or a subcommand (see --help)")
             })?;
             if args.step.is_none() && args.gates.to.is_none() && !args.gates.all {

@@ -12,6 +12,7 @@ pub mod delete;
 pub mod force_rollback;
 pub mod gates;
 pub mod gitops;
+pub mod group;
 pub mod pause;
 pub mod recreate;
 pub mod step;

@@ -14,6 +14,7 @@ mod distribution;
 mod events;
 mod examples;
 mod gates;
+mod group;
 mod hostile;
 mod invariants;
 mod kubectl;

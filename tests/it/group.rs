@@ -1,0 +1,299 @@
+//! `kubectl sts rollout NAME… --all` across several StatefulSets under one
+//! PodDisruptionBudget, against the simulated cluster (its disruption controller).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use jiff::SignedDuration;
+use kubectl_sts::sim::scenario::{Step, apply};
+use kubectl_sts::sim::server::Logged;
+use kubectl_sts::sim::store::Kind;
+use kubectl_sts::sim::{Cluster, Config};
+use serde_json::{Value, json};
+
+use super::live::{Live, serve};
+use super::recovery::run_advancing;
+
+const SETS: [&str; 3] = ["es-a", "es-b", "es-c"];
+
+/// `es-a`, `es-b`, `es-c`: 3 replicas each (label cluster=es), all Ready on nginx:1.25,
+/// partitions at 3 and nginx:1.26 applied (nothing rolls until stepped); one
+/// PodDisruptionBudget `es` with maxUnavailable 1 over all nine pods.
+fn three_sets() -> Cluster {
+    let mut c = Cluster::new(Config::default());
+    let mut objects: Vec<Value> = SETS
+        .iter()
+        .map(|name| {
+            json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+                "metadata": {"name": name, "namespace": "default", "labels": {"cluster": "es"}},
+                "spec": {"replicas": 3, "serviceName": name,
+                         "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 3}},
+                         "selector": {"matchLabels": {"app": name}},
+                         "template": {"metadata": {"labels": {"app": name, "cluster": "es"}},
+                                      "spec": {"containers": [{"name": "es", "image": "nginx:1.25"}]}}}})
+        })
+        .collect();
+    objects.push(
+        json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+        "metadata": {"name": "es", "namespace": "default"},
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"cluster": "es"}}}}),
+    );
+    c.seed(objects).unwrap();
+    c.advance(SignedDuration::from_secs(60));
+    for set in SETS {
+        apply(
+            &mut c,
+            &Step::SetImage {
+                set: set.into(),
+                container: None,
+                image: "nginx:1.26".into(),
+            },
+        )
+        .unwrap();
+    }
+    c.advance(SignedDuration::from_secs(5));
+    c
+}
+
+fn images(live: &Live, set: &str) -> Vec<String> {
+    live.server.shared.read(|c| {
+        (0..3)
+            .map(|o| {
+                c.store
+                    .get(Kind::Pod, "default", &format!("{set}-{o}"))
+                    .map(|p| {
+                        p["spec"]["containers"][0]["image"]
+                            .as_str()
+                            .unwrap_or("")
+                            .to_string()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect()
+    })
+}
+
+fn partition(live: &Live, set: &str) -> Value {
+    live.server.shared.read(|c| {
+        c.store.get(Kind::StatefulSet, "default", set).unwrap()["spec"]["updateStrategy"]["rollingUpdate"]["partition"].clone()
+    })
+}
+
+/// The most pods of the nine seen unavailable (missing, deleting or not Ready) at once,
+/// sampled every 100 ms until dropped.
+struct Unavailable {
+    most: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Unavailable {
+    fn sample(live: &Live) -> Unavailable {
+        let most = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (m, s, shared) = (most.clone(), stop.clone(), live.server.shared.clone());
+        tokio::spawn(async move {
+            while !s.load(Ordering::SeqCst) {
+                let ready = shared.read(|c| {
+                    c.store
+                        .all(Kind::Pod)
+                        .filter(|p| {
+                            p["metadata"]["deletionTimestamp"].is_null()
+                                && p["status"]["conditions"].as_array().is_some_and(|cs| {
+                                    cs.iter()
+                                        .any(|c| c["type"] == "Ready" && c["status"] == "True")
+                                })
+                        })
+                        .count()
+                });
+                m.fetch_max(9usize.saturating_sub(ready), Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        });
+        Unavailable { most, stop }
+    }
+
+    fn most(&self) -> usize {
+        self.stop.store(true, Ordering::SeqCst);
+        self.most.load(Ordering::SeqCst)
+    }
+}
+
+fn partition_writes(reqs: &[Logged], set: &str) -> usize {
+    reqs.iter()
+        .filter(|r| {
+            r.method == "PATCH"
+                && r.path.ends_with(&format!("/statefulsets/{set}"))
+                && r.status < 300
+        })
+        .filter(|r| {
+            r.body
+                .as_ref()
+                .and_then(|b| b.pointer("/spec/updateStrategy/rollingUpdate/partition"))
+                .is_some()
+        })
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_sets_roll_out_one_pod_at_a_time_within_their_budget() {
+    for how in [&["es-a", "es-b", "es-c"][..], &["-l", "cluster=es"]] {
+        let live = serve(three_sets()).await;
+        let sample = Unavailable::sample(&live);
+        let mut args = vec!["rollout"];
+        args.extend_from_slice(how);
+        args.extend([
+            "--all",
+            "--yes",
+            "--stable-for",
+            "0s",
+            "--pdb-timeout",
+            "2m",
+        ]);
+        let (code, out, err) = run_advancing(&live, &args).await;
+        assert_eq!(code, 0, "{how:?}: {out}{err}");
+        assert!(
+            sample.most() <= 1,
+            "{how:?}: more than one pod down at once"
+        );
+        for set in SETS {
+            assert_eq!(images(&live, set), vec!["nginx:1.26"; 3], "{how:?} {set}");
+        }
+        assert!(
+            out.contains("Roll out 3 StatefulSets in namespace default"),
+            "{out}"
+        );
+        assert!(
+            out.contains("es-a-2, es-a-1, es-a-0, es-b-2, es-b-1, es-b-0, es-c-2, es-c-1, es-c-0"),
+            "the sequence in the plan: {out}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unready_pod_elsewhere_holds_the_next_step_and_names_the_budget() {
+    let live = serve(three_sets()).await;
+    live.server.shared.with(|c| {
+        c.store
+            .write_system(Kind::Pod, "default", "es-b-1", |p| {
+                p["metadata"]["annotations"] = json!({"sim.kubectl-sts.io/broken": "true"})
+            })
+            .unwrap();
+    });
+    live.server.advance(SignedDuration::from_secs(30));
+    let before = live.server.shared.requests().len();
+    let (code, out, err) = live
+        .run(&[
+            "rollout",
+            "es-a",
+            "es-b",
+            "es-c",
+            "--all",
+            "--yes",
+            "--pdb-timeout",
+            "3s",
+        ])
+        .await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("es-a was not stepped: PodDisruptionBudget es allows 0 disruption(s) (unavailable: es-b-1)"),
+        "{err}"
+    );
+    assert!(err.contains("nothing changed"), "{err}");
+    assert!(out.contains("waiting to take down es-a-2"), "{out}");
+    let reqs = &live.server.shared.requests()[before..];
+    for set in SETS {
+        assert_eq!(partition_writes(reqs, set), 0, "{set}");
+        assert_eq!(partition(&live, set), 3);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gate_failing_on_the_second_set_stops_all_and_auto_rollback_reverts_what_it_touched() {
+    let live = serve(three_sets()).await;
+    let (code, out, err) = run_advancing(
+        &live,
+        &[
+            "rollout",
+            "es-a",
+            "es-b",
+            "es-c",
+            "--all",
+            "--yes",
+            "--stable-for",
+            "1s",
+            "--check-cmd",
+            "test \"$STS_STATEFULSET\" != es-b",
+            "--auto-rollback",
+            "--pdb-timeout",
+            "2m",
+        ],
+    )
+    .await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("rolling back es-b, es-a (--auto-rollback)"),
+        "{out}{err}"
+    );
+    for set in ["es-a", "es-b"] {
+        assert_eq!(images(&live, set), vec!["nginx:1.25"; 3], "{set} is back");
+    }
+    assert_eq!(images(&live, "es-c"), vec!["nginx:1.25"; 3]);
+    assert_eq!(partition(&live, "es-c"), 3, "es-c was never touched");
+    let reqs = live.server.shared.requests();
+    assert!(
+        !reqs
+            .iter()
+            .any(|r| r.method != "GET" && r.path.contains("es-c")),
+        "no write to es-c"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_after_a_write_a_rerun_finishes_within_the_budget() {
+    for n in [1, 2, 4, 7] {
+        let live = serve(three_sets()).await;
+        let sample = Unavailable::sample(&live);
+        let args = [
+            "rollout",
+            "es-a",
+            "es-b",
+            "es-c",
+            "--all",
+            "--yes",
+            "--stable-for",
+            "1s",
+        ];
+        let mut child = live.spawn(&args);
+        let mut killed = false;
+        for _ in 0..600 {
+            let writes = live
+                .server
+                .shared
+                .requests()
+                .iter()
+                .filter(|r| r.method == "PATCH" && r.status < 300)
+                .count();
+            if writes >= n {
+                child.kill().await.unwrap();
+                killed = true;
+                break;
+            }
+            live.server.advance(SignedDuration::from_millis(500));
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(killed, "write {n} never came");
+        let (code, out, err) = run_advancing(&live, &args).await;
+        assert_eq!(code, 0, "after write {n}: {out}{err}");
+        assert!(
+            sample.most() <= 1,
+            "after write {n}: more than one pod down"
+        );
+        for set in SETS {
+            assert_eq!(
+                images(&live, set),
+                vec!["nginx:1.26"; 3],
+                "after write {n}: {set}"
+            );
+        }
+    }
+}
