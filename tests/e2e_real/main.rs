@@ -13,6 +13,7 @@
 mod dashboard;
 mod faults;
 mod fidelity;
+mod group;
 mod rollout;
 mod support;
 mod teardown;
