@@ -6,17 +6,17 @@ pub(super) const RESIZE_EXAMPLES: &str = "\
 Examples:
   # See the plan: each claim's size from → to, the orphaning delete, the new set, and the
   # model's prediction that no pod restarts
-  kubectl sts resize web data=20Gi --dry-run=client
+  kubectl sts resize db data=20Gi --dry-run=client
 
   # Grow the claims of template `data` to 20Gi and re-create the set with 20Gi, pods running
-  kubectl sts resize web data=20Gi --yes
+  kubectl sts resize db data=20Gi --yes
 
   # Offline expansion (the file system grows when the pod restarts): restart the pods one
   # at a time, highest ordinal first, each Ready before the next
-  kubectl sts resize web data=20Gi --restart-pods --yes
+  kubectl sts resize db data=20Gi --restart-pods --yes
 
   # Interrupted? Run the same command again, or:
-  kubectl sts recreate web --resume --yes
+  kubectl sts recreate db --resume --yes
 
 How it works: each claim is patched (at its uid and resourceVersion) and its resize waited
 for; the StatefulSet is deleted with propagationPolicy Orphan (its pods, revisions and
@@ -30,11 +30,11 @@ pub(super) const RECREATE_EXAMPLES: &str = "\
 Examples:
   # Change what a StatefulSet does not let change in place (serviceName,
   # podManagementPolicy, volumeClaimTemplates, the selector), its pods kept running
-  kubectl sts recreate web -f web.yaml --dry-run=client
-  kubectl sts recreate web -f web.yaml --yes
+  kubectl sts recreate db -f db.yaml --dry-run=client
+  kubectl sts recreate db -f db.yaml --yes
 
   # Finish a re-creation that was interrupted (from the journal or the pods' annotation)
-  kubectl sts recreate web --resume --yes
+  kubectl sts recreate db --resume --yes
 
 The plan names the fields that change and the pods the new template would roll (its
 revision hash changed); a selector that would not match the running pods is refused.";

@@ -88,7 +88,7 @@ async fn targets(conn: &Connection, args: &RolloutArgs) -> Result<Vec<Target>> {
         }
     };
     if sets.is_empty() {
-        return Err(Error::input(format!(
+        return Err(Error::failed(format!(
             "no StatefulSet in namespace {ns} matches {}",
             args.selector.as_deref().unwrap_or("")
         )));

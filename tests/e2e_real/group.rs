@@ -80,7 +80,8 @@ fn sample(n: &str, stop: Arc<AtomicBool>) -> (Arc<AtomicI64>, std::thread::JoinH
                     .filter(|p: &&Value| {
                         p["metadata"]["deletionTimestamp"].is_null()
                             && p["status"]["conditions"].as_array().is_some_and(|cs| {
-                                cs.iter().any(|c| c["type"] == "Ready" && c["status"] == "True")
+                                cs.iter()
+                                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
                             })
                     })
                     .count() as i64;
@@ -99,14 +100,36 @@ fn three_sets_roll_out_within_their_budget_and_an_unready_pod_holds_the_next_ste
     let n = ns.0.as_str();
     three_sets(n);
     // A pod of es-b made unready by hand: the first step waits, names it, and gives up.
-    kubectl_ok(&["annotate", "-n", n, "pod/es-b-1", "e2e.kubectl-sts.io/ready=false"]);
+    kubectl_ok(&[
+        "annotate",
+        "-n",
+        n,
+        "pod/es-b-1",
+        "e2e.kubectl-sts.io/ready=false",
+    ]);
     wait_for("es-b-1 unready", 60, || {
         let b = get(n, "pdb/es");
-        (b["status"]["disruptionsAllowed"] == 0).then_some(()).ok_or(b["status"].to_string())
+        (b["status"]["disruptionsAllowed"] == 0)
+            .then_some(())
+            .ok_or(b["status"].to_string())
     });
-    let out = sts_json(n, &["rollout", "es-a", "es-b", "es-c", "--all", "--pdb-timeout", "5s"]);
+    let out = sts_json(
+        n,
+        &[
+            "rollout",
+            "es-a",
+            "es-b",
+            "es-c",
+            "--all",
+            "--pdb-timeout",
+            "5s",
+        ],
+    );
     let stream = events(&out, 1);
-    let end = stream.last().unwrap()["message"].as_str().unwrap().to_string();
+    let end = stream.last().unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(
         end.contains("PodDisruptionBudget es allows 0 disruption(s) (unavailable: es-b-1)"),
         "{end}"
@@ -118,16 +141,35 @@ fn three_sets_roll_out_within_their_budget_and_an_unready_pod_holds_the_next_ste
             "no partition changed"
         );
     }
-    kubectl_ok(&["annotate", "-n", n, "pod/es-b-1", "e2e.kubectl-sts.io/ready-"]);
+    kubectl_ok(&[
+        "annotate",
+        "-n",
+        n,
+        "pod/es-b-1",
+        "e2e.kubectl-sts.io/ready-",
+    ]);
     wait_for("es-b-1 Ready again", 60, || {
         let b = get(n, "pdb/es");
-        (b["status"]["disruptionsAllowed"] == 1).then_some(()).ok_or(b["status"].to_string())
+        (b["status"]["disruptionsAllowed"] == 1)
+            .then_some(())
+            .ok_or(b["status"].to_string())
     });
     let stop = Arc::new(AtomicBool::new(false));
     let (most, sampler) = sample(n, stop.clone());
     let out = sts_json(
         n,
-        &["rollout", "-l", "cluster=es", "--all", "--stable-for", "1s", "--pdb-timeout", "2m", "--step-timeout", "3m"],
+        &[
+            "rollout",
+            "-l",
+            "cluster=es",
+            "--all",
+            "--stable-for",
+            "1s",
+            "--pdb-timeout",
+            "2m",
+            "--step-timeout",
+            "3m",
+        ],
     );
     stop.store(true, Ordering::SeqCst);
     sampler.join().unwrap();
@@ -135,7 +177,10 @@ fn three_sets_roll_out_within_their_budget_and_an_unready_pod_holds_the_next_ste
     for set in SETS {
         assert_eq!(images(n, set), vec!["nginx:1.26"; 3], "{set}");
     }
-    assert!(most.load(Ordering::SeqCst) <= 1, "more than one pod unavailable at once");
+    assert!(
+        most.load(Ordering::SeqCst) <= 1,
+        "more than one pod unavailable at once"
+    );
 }
 
 #[test]
@@ -148,16 +193,27 @@ fn a_gate_failing_on_the_second_set_rolls_back_the_first_two_and_leaves_the_thir
     let out = sts_json(
         n,
         &[
-            "rollout", "es-a", "es-b", "es-c", "--all", "--stable-for", "1s",
-            "--check-cmd", "test \"$STS_STATEFULSET\" != es-b", "--auto-rollback",
-            "--step-timeout", "3m",
+            "rollout",
+            "es-a",
+            "es-b",
+            "es-c",
+            "--all",
+            "--stable-for",
+            "1s",
+            "--check-cmd",
+            "test \"$STS_STATEFULSET\" != es-b",
+            "--auto-rollback",
+            "--step-timeout",
+            "3m",
         ],
     );
     events(&out, 1);
     for set in ["es-a", "es-b"] {
         wait_for(&format!("{set} back on nginx:1.25"), 120, || {
             let i = images(n, set);
-            (i == vec!["nginx:1.25"; 3]).then_some(()).ok_or(format!("{i:?}"))
+            (i == vec!["nginx:1.25"; 3])
+                .then_some(())
+                .ok_or(format!("{i:?}"))
         });
     }
     assert_eq!(images(n, "es-c"), vec!["nginx:1.25"; 3]);

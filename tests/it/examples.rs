@@ -201,17 +201,35 @@ fn every_command_line_in_help_and_readme_runs_as_written() {
             continue;
         }
         let dir = tempfile::tempdir().unwrap();
-        // `-n db` examples run against a cluster whose set lives in `db`.
+        // `-n db` examples run against a cluster whose set lives in `db`; the volume
+        // examples against the `volumes` scenario (set `db` with claims), with its
+        // manifest in db.yaml.
         let in_db = line.contains("-n db");
+        let volumes = line.contains("sts resize ") || line.contains("sts recreate ");
         let scenario = if in_db {
             let path = dir.path().join("db.yaml");
             std::fs::write(&path, DB_SCENARIO).unwrap();
             path.to_string_lossy().into_owned()
+        } else if volumes {
+            "volumes".to_string()
         } else {
             "stuck".to_string()
         };
         let sim = super::kubectl::serve_scenario(&scenario);
-        if !in_db {
+        if volumes {
+            let set = Command::new("kubectl")
+                .args([
+                    "get",
+                    "statefulset/db",
+                    "-o",
+                    "json",
+                    "--kubeconfig",
+                    &sim.kubeconfig,
+                ])
+                .output()
+                .unwrap();
+            std::fs::write(dir.path().join("db.yaml"), set.stdout).unwrap();
+        } else if !in_db {
             prepare(dir.path(), &sim.kubeconfig);
         }
         let (code, err) = run_line(line, dir.path(), &sim.kubeconfig, bin_dir.path());

@@ -460,3 +460,33 @@ async fn after_the_delete_the_pods_annotation_is_enough_to_finish() {
     );
     assert_resized(&live, &pods, &claims);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_runs_send_nothing_or_only_dry_run_writes_and_change_nothing() {
+    let live = serve(web(None)).await;
+    let before = versions(&live);
+    let (code, out, err) = live
+        .run(&["resize", "web", "data=2Gi", "--dry-run=client"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("pvc/data-web-2: 1Gi → 2Gi"), "{out}");
+    assert!(writes(&live.server.shared.requests()).is_empty());
+    let (code, out, err) = live
+        .run(&["resize", "web", "data=2Gi", "--dry-run=server", "--yes"])
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    let reqs = live.server.shared.requests();
+    let dry: Vec<&Logged> = reqs.iter().filter(|r| r.method != "GET").collect();
+    assert!(!dry.is_empty(), "the server dry run sends its writes");
+    assert!(
+        dry.iter()
+            .all(|r| r.query.iter().any(|(k, v)| k == "dryRun" && v == "All")),
+        "every write with dryRun=All: {:?}",
+        dry.iter().map(|r| (&r.method, &r.path)).collect::<Vec<_>>()
+    );
+    assert_eq!(versions(&live), before, "nothing changed");
+    assert!(
+        !live.dir.path().join(".local/state").exists(),
+        "no journal for a dry run"
+    );
+}

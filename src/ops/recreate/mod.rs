@@ -105,7 +105,7 @@ pub async fn run(
                 (Change::Spec(m), _) => manifest(&snap, m)?,
                 (Change::Resume, Some(j)) => j.set,
                 (Change::Resume, None) => {
-                    return Err(Error::input(format!(
+                    return Err(Error::failed(format!(
                         "statefulset/{name} has no interrupted re-creation to resume (no journal at {}, no {POD_ANNOTATION} annotation on its pods)",
                         path.display()
                     )));

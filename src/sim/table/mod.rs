@@ -148,56 +148,7 @@ fn columns(kind: Kind, minor: u32) -> Vec<Column> {
             ),
             AGE,
         ],
-        Kind::PodDisruptionBudget => vec![
-            NAME,
-            (
-                "Min Available",
-                "string",
-                0,
-                "The minimum number of pods that must be available simultaneously.  This can be either an integer or a string specifying a percentage, e.g. \"28%\".",
-            ),
-            (
-                "Max Unavailable",
-                "string",
-                0,
-                "The maximum number of pods that may be unavailable simultaneously.  This can be either an integer or a string specifying a percentage, e.g. \"28%\".",
-            ),
-            (
-                "Allowed Disruptions",
-                "integer",
-                0,
-                "Calculated number of pods that may be disrupted at this time.",
-            ),
-            AGE,
-        ],
-        Kind::StorageClass => vec![
-            NAME,
-            (
-                "Provisioner",
-                "string",
-                0,
-                "Indicates the type of the provisioner.",
-            ),
-            (
-                "ReclaimPolicy",
-                "string",
-                0,
-                "Indicates the type of the reclaim policy.",
-            ),
-            (
-                "VolumeBindingMode",
-                "string",
-                0,
-                "Indicates the mode of the volume binding.",
-            ),
-            (
-                "AllowVolumeExpansion",
-                "string",
-                0,
-                "Indicates whether the storage class allow volume expand.",
-            ),
-            AGE,
-        ],
+        Kind::PodDisruptionBudget | Kind::StorageClass => others::columns(kind),
         Kind::Event => vec![
             ("Last Seen", "string", 0, "The last time the event was seen"),
             (
@@ -294,46 +245,7 @@ fn cells(kind: Kind, o: &Value, now: Timestamp, minor: u32) -> Vec<Value> {
                 json!(join("image")),
             ]
         }
-        Kind::PodDisruptionBudget => {
-            let either = |p: &str| match o.pointer(p) {
-                Some(Value::String(s)) => s.clone(),
-                Some(Value::Number(n)) => n.to_string(),
-                _ => "N/A".into(),
-            };
-            vec![
-                json!(name),
-                json!(either("/spec/minAvailable")),
-                json!(either("/spec/maxUnavailable")),
-                json!(
-                    o.pointer("/status/disruptionsAllowed")
-                        .and_then(Value::as_i64)
-                        .unwrap_or(0)
-                ),
-                json!(age),
-            ]
-        }
-        Kind::StorageClass => {
-            let default = o
-                .pointer("/metadata/annotations/storageclass.kubernetes.io~1is-default-class")
-                == Some(&json!("true"));
-            vec![
-                json!(if default {
-                    format!("{name} (default)")
-                } else {
-                    name.to_string()
-                }),
-                json!(str_at(o, "/provisioner")),
-                json!(str_at(o, "/reclaimPolicy")),
-                json!(str_at(o, "/volumeBindingMode")),
-                json!(
-                    o.get("allowVolumeExpansion")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false)
-                        .to_string()
-                ),
-                json!(age),
-            ]
-        }
+        Kind::PodDisruptionBudget | Kind::StorageClass => others::cells(kind, o, age),
         Kind::PersistentVolumeClaim => {
             let phase = if o.pointer("/metadata/deletionTimestamp").is_some() {
                 "Terminating"
@@ -605,5 +517,6 @@ pub fn human(d: jiff::SignedDuration) -> String {
     format!("{}y", hours / 24 / 365)
 }
 
+mod others;
 #[cfg(test)]
 mod tests;
