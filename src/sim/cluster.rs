@@ -65,6 +65,9 @@ pub struct Config {
     /// write is answered at once and a client sees the state before the reaction — a
     /// status with `observedGeneration < generation` — as on a real cluster.
     pub controller_delay: std::time::Duration,
+    /// Accept in-place changes of a set's `volumeClaimTemplates` (KEP-4650, which no
+    /// release up to 1.37 serves): for the tools that detect such a release.
+    pub claim_template_updates: bool,
 }
 
 impl Default for Config {
@@ -76,6 +79,7 @@ impl Default for Config {
             faults: Faults::default(),
             history: super::store::HISTORY,
             controller_delay: std::time::Duration::ZERO,
+            claim_template_updates: false,
         }
     }
 }
@@ -126,6 +130,7 @@ impl Cluster {
         };
         c.store.now = c.now();
         c.store.minor = c.config.profile.version.minor;
+        c.store.claim_template_updates = c.config.claim_template_updates;
         for class in super::volumes::classes() {
             // The served classes: names no client can have taken yet.
             let _ = c.store.create(Kind::StorageClass, "", class, false);

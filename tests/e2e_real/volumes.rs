@@ -226,6 +226,7 @@ fn kill_when(n: &str, args: &[&str], done: impl Fn(&str) -> bool) -> bool {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     child.kill().unwrap();
+    child.wait().unwrap();
     false
 }
 

@@ -18,7 +18,11 @@ use super::recovery::run_advancing;
 /// A 3-replica set `web` whose claims (`data`, 1Gi, class `class`) the set owns
 /// (`whenDeleted: Delete`), every pod Ready.
 pub fn web(class: Option<&str>) -> Cluster {
-    let mut c = Cluster::new(Config::default());
+    web_on(class, Config::default())
+}
+
+fn web_on(class: Option<&str>, config: Config) -> Cluster {
+    let mut c = Cluster::new(config);
     let mut vct = json!({"metadata": {"name": "data"},
         "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}});
     if let Some(class) = class {
@@ -489,4 +493,119 @@ async fn dry_runs_send_nothing_or_only_dry_run_writes_and_change_nothing() {
         !live.dir.path().join(".local/state").exists(),
         "no journal for a dry run"
     );
+}
+
+/// A release that updates claim templates in place (KEP-4650, which the simulated
+/// cluster can serve; no release up to 1.37 does) is detected by a dry run and used: the
+/// claims grow and the set is patched, not re-created.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_serving_in_place_claim_template_updates_is_detected_and_used() {
+    let config = Config {
+        claim_template_updates: true,
+        ..Config::default()
+    };
+    let live = serve(web_on(None, config)).await;
+    let (pods, claims) = (
+        uids(&live, Kind::Pod),
+        uids(&live, Kind::PersistentVolumeClaim),
+    );
+    let set_uid = uids(&live, Kind::StatefulSet)["web"].clone();
+    let (code, out, err) = run_advancing(
+        &live,
+        &["resize", "web", "data=2Gi", "--yes", "--timeout", "2m"],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("updates claim templates in place (KEP-4650)"),
+        "{out}"
+    );
+    assert_eq!(
+        uids(&live, Kind::StatefulSet)["web"],
+        set_uid,
+        "the same set"
+    );
+    assert_eq!(uids(&live, Kind::Pod), pods);
+    assert_eq!(uids(&live, Kind::PersistentVolumeClaim), claims);
+    live.server.shared.read(|c| {
+        let set = c.store.get(Kind::StatefulSet, "default", "web").unwrap();
+        assert_eq!(
+            set["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"],
+            "2Gi"
+        );
+        for claim in c.store.all(Kind::PersistentVolumeClaim) {
+            assert_eq!(claim["status"]["capacity"]["storage"], "2Gi", "{claim}");
+        }
+    });
+    let reqs = live.server.shared.requests();
+    assert!(
+        !writes(&reqs)
+            .iter()
+            .any(|r| matches!(r.method.as_str(), "DELETE" | "POST")),
+        "no delete, no create"
+    );
+}
+
+/// Offline expansion: without --restart-pods the run goes on and says the file systems
+/// grow at the pods' next start; with it, the pods restart one at a time, highest
+/// ordinal first, and the claims reach their size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_expansion_restarts_the_pods_one_at_a_time_only_when_asked() {
+    let live = serve(web(Some("offline"))).await;
+    let pods = uids(&live, Kind::Pod);
+    let (code, out, err) = run_advancing(
+        &live,
+        &["resize", "web", "data=2Gi", "--yes", "--timeout", "2m"],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("grow when their pods next start"), "{out}");
+    assert_eq!(
+        uids(&live, Kind::Pod),
+        pods,
+        "no pod restarted without --restart-pods"
+    );
+    live.server.shared.read(|c| {
+        for claim in c.store.all(Kind::PersistentVolumeClaim) {
+            assert_eq!(
+                claim["status"]["conditions"][0]["type"], "FileSystemResizePending",
+                "{claim}"
+            );
+        }
+    });
+
+    let live = serve(web(Some("offline"))).await;
+    let pods = uids(&live, Kind::Pod);
+    let (code, out, err) = run_advancing(
+        &live,
+        &[
+            "resize",
+            "web",
+            "data=2Gi",
+            "--restart-pods",
+            "--yes",
+            "--timeout",
+            "2m",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    let restarted: Vec<usize> = ["web-2", "web-1", "web-0"]
+        .iter()
+        .map(|p| {
+            out.find(&format!("pod/{p} restarted and Ready"))
+                .unwrap_or_else(|| panic!("{p}: {out}"))
+        })
+        .collect();
+    assert!(
+        restarted.windows(2).all(|w| w[0] < w[1]),
+        "highest ordinal first: {out}"
+    );
+    let now = uids(&live, Kind::Pod);
+    assert!(pods.iter().all(|(p, u)| now[p] != *u), "each pod restarted");
+    live.server.shared.read(|c| {
+        for claim in c.store.all(Kind::PersistentVolumeClaim) {
+            assert_eq!(claim["status"]["capacity"]["storage"], "2Gi", "{claim}");
+        }
+    });
 }

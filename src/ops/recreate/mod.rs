@@ -13,6 +13,7 @@
 //! - only the set's own claims (the naming and owner rules `delete` uses) are patched,
 //!   and only its controlled pods annotated.
 
+mod in_place;
 pub mod journal;
 mod steps;
 mod wait;
@@ -218,6 +219,16 @@ async fn fresh(
             "statefulset/{name} already has this spec and its claims ask for these sizes: nothing to do"
         ));
         return steps::cleanup(conn, io, target, snap, path).await;
+    }
+    // Only the claim templates change: a release that updates them in place needs no
+    // re-creation.
+    if !resizes.is_empty()
+        && changes
+            .iter()
+            .all(|c| c.path.starts_with("spec.volumeClaimTemplates"))
+        && in_place::served(conn, target, snap, desired).await?
+    {
+        return in_place::run(conn, io, target, snap, (desired, resizes, &changes), opts).await;
     }
     let predicted =
         recreate::prediction(snap, &create, io.clock.now(), profile).map_err(Error::failed)?;

@@ -139,6 +139,9 @@ pub struct Store {
     pub now: Timestamp,
     /// The release's minor version (validation differs by release).
     pub minor: u32,
+    /// Serve in-place updates of a set's `volumeClaimTemplates`, as a release with
+    /// KEP-4650 would (no release up to 1.37 does; off by default).
+    pub claim_template_updates: bool,
     objects: BTreeMap<Key, Value>,
     rv: u64,
     uid_counter: u64,
@@ -183,6 +186,7 @@ impl Store {
             history_limit: limit.max(1),
             now: Timestamp::UNIX_EPOCH,
             minor: crate::model::profile::Profile::default().version.minor,
+            claim_template_updates: false,
             objects: BTreeMap::new(),
             rv: 1000,
             uid_counter: 0,
@@ -430,7 +434,14 @@ impl Store {
             super::defaults::apply(kind, &mut obj);
             obj
         };
-        super::defaults::validate(kind, &next, Some(&current))?;
+        if kind == Kind::StatefulSet && self.claim_template_updates {
+            // A release serving KEP-4650: the claim templates may change in place.
+            let mut old = current.clone();
+            old["spec"]["volumeClaimTemplates"] = next["spec"]["volumeClaimTemplates"].clone();
+            super::defaults::validate(kind, &next, Some(&old))?;
+        } else {
+            super::defaults::validate(kind, &next, Some(&current))?;
+        }
         if kind == Kind::PersistentVolumeClaim && !status_only {
             super::volumes::admit_update(self, &next, &current, self.minor)?;
         }
