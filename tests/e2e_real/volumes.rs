@@ -261,3 +261,38 @@ fn a_shrink_and_a_class_that_cannot_grow_are_refused_with_nothing_changed() {
     assert!(end.contains("volumes cannot shrink"), "{end}");
     assert_eq!(versions(n), before, "nothing changed");
 }
+
+/// The real server validates a create before it finds the name taken: the dry-run
+/// create `recreate` sends first refuses an invalid replacement (422), so the set is
+/// never deleted for a replacement the server would not take.
+#[test]
+fn a_replacement_the_server_would_refuse_stops_recreate_before_any_write() {
+    let _shared = shared();
+    let ns = Ns::new("recreate-invalid");
+    let n = ns.0.as_str();
+    owned_set(n, None);
+    let mut bad = get(n, "statefulset/db");
+    bad["spec"]["template"]["spec"]["containers"][0]["image"] = Value::from("");
+    let file = std::env::temp_dir().join(format!("{n}-bad.json"));
+    std::fs::write(&file, bad.to_string()).unwrap();
+    let before = get(n, "statefulset/db")["metadata"]["resourceVersion"].clone();
+    let out = sts_json(n, &["recreate", "db", "-f", file.to_str().unwrap()]);
+    let stream = events(&out, 1);
+    let end = stream.last().unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        end.contains("the server would not accept the new statefulset/db"),
+        "{end}"
+    );
+    assert!(
+        end.contains("Required value"),
+        "the server's own words: {end}"
+    );
+    assert_eq!(
+        get(n, "statefulset/db")["metadata"]["resourceVersion"],
+        before
+    );
+    let _ = std::fs::remove_file(file);
+}

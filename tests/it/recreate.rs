@@ -609,3 +609,47 @@ async fn offline_expansion_restarts_the_pods_one_at_a_time_only_when_asked() {
         }
     });
 }
+
+/// A run never deletes a set it cannot re-create: a new set the server would refuse
+/// stops the run before any write; and only a bound claim can grow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_set_the_server_would_refuse_or_an_unbound_claim_stops_the_run_before_any_write() {
+    let live = serve(web(None)).await;
+    let mut bad: Value = live.server.shared.read(|c| {
+        c.store
+            .get(Kind::StatefulSet, "default", "web")
+            .cloned()
+            .unwrap()
+    });
+    bad["spec"]["serviceName"] = json!("web-2");
+    bad["spec"]["template"]["spec"]["containers"][0]["image"] = json!("");
+    let file = live.dir.path().join("bad.json");
+    std::fs::write(&file, bad.to_string()).unwrap();
+    let before = versions(&live);
+    let (code, _, err) = live
+        .run(&["recreate", "web", "-f", file.to_str().unwrap(), "--yes"])
+        .await;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the server would not accept the new statefulset/web"),
+        "{err}"
+    );
+    assert!(err.contains("nothing changed"), "{err}");
+    assert_eq!(versions(&live), before);
+    assert!(writes(&live.server.shared.requests()).is_empty());
+    assert!(
+        !live.dir.path().join(".local/state").exists(),
+        "no journal either"
+    );
+
+    // A class no provisioner serves: the claims stay Pending, unbound.
+    let live = serve(web(Some("nowhere"))).await;
+    let before = versions(&live);
+    let (code, _, err) = live.run(&["resize", "web", "data=2Gi", "--yes"]).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("pvc/data-web-0 is not bound to a volume"),
+        "{err}"
+    );
+    assert_eq!(versions(&live), before);
+}

@@ -316,9 +316,6 @@ impl Store {
             }
             name = format!("{prefix}{}", short_suffix(self.uid_counter + 1));
         }
-        if self.get(kind, ns, &name).is_some() {
-            return Err(ApiError::already_exists(kind, &name));
-        }
         let m = &mut obj["metadata"];
         m["name"] = json!(name);
         m["namespace"] = json!(ns);
@@ -338,6 +335,12 @@ impl Store {
             super::volumes::on_create(self, &mut obj);
         }
         super::defaults::validate(kind, &obj, None)?;
+        // As kube-apiserver: the object is validated (BeforeCreate) before storage finds
+        // the name taken, so a dry-run create of an invalid object under a taken name is
+        // 422, not 409 — what a client validating a replacement relies on.
+        if self.get(kind, ns, &name).is_some() {
+            return Err(ApiError::already_exists(kind, &name));
+        }
         if dry_run {
             return Ok(obj);
         }
