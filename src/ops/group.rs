@@ -347,3 +347,57 @@ fn blocking(
         }
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pod(name: &str, ready: bool) -> Value {
+        json!({"metadata": {"name": name, "labels": {"cluster": "es"}},
+               "status": {"conditions": [{"type": "Ready", "status": if ready { "True" } else { "False" }}]}})
+    }
+
+    fn budget(allowed: i64, expected: i64, desired: i64, observed: i64) -> Value {
+        json!({"metadata": {"name": "es", "generation": 2},
+               "spec": {"selector": {"matchLabels": {"cluster": "es"}}},
+               "status": {"observedGeneration": observed, "disruptionsAllowed": allowed,
+                          "expectedPods": expected, "desiredHealthy": desired}})
+    }
+
+    fn labels() -> Vec<Option<BTreeMap<String, String>>> {
+        vec![Some(BTreeMap::from([(
+            "cluster".to_string(),
+            "es".to_string(),
+        )]))]
+    }
+
+    #[test]
+    fn a_budget_blocks_when_its_status_or_a_recount_says_no() {
+        let healthy: Vec<Value> = (0..3).map(|o| pod(&format!("es-a-{o}"), true)).collect();
+        assert_eq!(blocking(&budget(1, 3, 2, 2), &labels(), &healthy), None);
+        // maxUnavailable: 0 — never allows one.
+        let zero = blocking(&budget(0, 3, 3, 2), &labels(), &healthy).unwrap();
+        assert_eq!(zero, "PodDisruptionBudget es allows 0 disruption(s)");
+        // A status that lags: it still says 1, but a pod is down now.
+        let mut one_down = healthy.clone();
+        one_down[1] = pod("es-a-1", false);
+        let lag = blocking(&budget(1, 3, 2, 2), &labels(), &one_down).unwrap();
+        assert_eq!(
+            lag,
+            "PodDisruptionBudget es allows 0 disruption(s) (unavailable: es-a-1)"
+        );
+        // A generation the disruption controller has not seen.
+        let stale = blocking(&budget(1, 3, 2, 1), &labels(), &healthy).unwrap();
+        assert!(
+            stale.contains("has not observed its generation 2"),
+            "{stale}"
+        );
+        // A budget over other pods does not block.
+        let other = vec![Some(BTreeMap::from([(
+            "app".to_string(),
+            "db".to_string(),
+        )]))];
+        assert_eq!(blocking(&budget(0, 3, 3, 2), &other, &healthy), None);
+    }
+}
