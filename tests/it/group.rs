@@ -1,9 +1,6 @@
 //! `kubectl sts rollout NAME… --all` across several StatefulSets under one
 //! PodDisruptionBudget, against the simulated cluster (its disruption controller).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
 use jiff::SignedDuration;
 use kubectl_sts::sim::scenario::{Step, apply};
 use kubectl_sts::sim::server::Logged;
@@ -79,45 +76,6 @@ fn partition(live: &Live, set: &str) -> Value {
     })
 }
 
-/// The most pods of the nine seen unavailable (missing, deleting or not Ready) at once,
-/// sampled every 100 ms until dropped.
-struct Unavailable {
-    most: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Unavailable {
-    fn sample(live: &Live) -> Unavailable {
-        let most = Arc::new(AtomicUsize::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (m, s, shared) = (most.clone(), stop.clone(), live.server.shared.clone());
-        tokio::spawn(async move {
-            while !s.load(Ordering::SeqCst) {
-                let ready = shared.read(|c| {
-                    c.store
-                        .all(Kind::Pod)
-                        .filter(|p| {
-                            p["metadata"]["deletionTimestamp"].is_null()
-                                && p["status"]["conditions"].as_array().is_some_and(|cs| {
-                                    cs.iter()
-                                        .any(|c| c["type"] == "Ready" && c["status"] == "True")
-                                })
-                        })
-                        .count()
-                });
-                m.fetch_max(9usize.saturating_sub(ready), Ordering::SeqCst);
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-        });
-        Unavailable { most, stop }
-    }
-
-    fn most(&self) -> usize {
-        self.stop.store(true, Ordering::SeqCst);
-        self.most.load(Ordering::SeqCst)
-    }
-}
-
 fn partition_writes(reqs: &[Logged], set: &str) -> usize {
     reqs.iter()
         .filter(|r| {
@@ -138,7 +96,7 @@ fn partition_writes(reqs: &[Logged], set: &str) -> usize {
 async fn three_sets_roll_out_one_pod_at_a_time_within_their_budget() {
     for how in [&["es-a", "es-b", "es-c"][..], &["-l", "cluster=es"]] {
         let live = serve(three_sets()).await;
-        let sample = Unavailable::sample(&live);
+        let sample = super::recreate::Availability::sample(&live);
         let mut args = vec!["rollout"];
         args.extend_from_slice(how);
         args.extend([
@@ -152,7 +110,7 @@ async fn three_sets_roll_out_one_pod_at_a_time_within_their_budget() {
         let (code, out, err) = run_advancing(&live, &args).await;
         assert_eq!(code, 0, "{how:?}: {out}{err}");
         assert!(
-            sample.most() <= 1,
+            9usize.saturating_sub(sample.fewest()) <= 1,
             "{how:?}: more than one pod down at once"
         );
         for set in SETS {
@@ -252,7 +210,7 @@ async fn a_gate_failing_on_the_second_set_stops_all_and_auto_rollback_reverts_wh
 async fn interrupted_after_a_write_a_rerun_finishes_within_the_budget() {
     for n in [1, 2, 4, 7] {
         let live = serve(three_sets()).await;
-        let sample = Unavailable::sample(&live);
+        let sample = super::recreate::Availability::sample(&live);
         let args = [
             "rollout",
             "es-a",
@@ -285,7 +243,7 @@ async fn interrupted_after_a_write_a_rerun_finishes_within_the_budget() {
         let (code, out, err) = run_advancing(&live, &args).await;
         assert_eq!(code, 0, "after write {n}: {out}{err}");
         assert!(
-            sample.most() <= 1,
+            9usize.saturating_sub(sample.fewest()) <= 1,
             "after write {n}: more than one pod down"
         );
         for set in SETS {

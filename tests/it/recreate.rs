@@ -77,14 +77,14 @@ fn writes(reqs: &[Logged]) -> Vec<&Logged> {
         .collect()
 }
 
-/// Samples pod availability every 100 ms until dropped: the fewest Ready pods seen.
-struct Availability {
+/// Samples pod availability every 100 ms until asked: the fewest Ready pods seen.
+pub struct Availability {
     fewest: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
 }
 
 impl Availability {
-    fn sample(live: &Live) -> Availability {
+    pub fn sample(live: &Live) -> Availability {
         let fewest = Arc::new(AtomicUsize::new(usize::MAX));
         let stop = Arc::new(AtomicBool::new(false));
         let shared = live.server.shared.clone();
@@ -110,7 +110,7 @@ impl Availability {
         Availability { fewest, stop }
     }
 
-    fn fewest(&self) -> usize {
+    pub fn fewest(&self) -> usize {
         self.stop.store(true, Ordering::SeqCst);
         self.fewest.load(Ordering::SeqCst)
     }
