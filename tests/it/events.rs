@@ -465,9 +465,19 @@ async fn resize_streams_its_plan_the_preconditioned_writes_and_the_create() {
         3,
         "{kinds:?}"
     );
+    let set_writes: Vec<&(&str, &str)> =
+        kinds.iter().filter(|(_, k)| *k == "statefulset").collect();
     assert_eq!(
-        &kinds[kinds.len() - 2..],
-        [("delete", "statefulset"), ("create", "statefulset")]
+        set_writes,
+        [&("delete", "statefulset"), &("create", "statefulset")]
+    );
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|(v, k)| *v == "patch" && *k == "pod")
+            .count(),
+        6,
+        "each pod annotated, then the annotation removed: {kinds:?}"
     );
     let (before_create, create): (Vec<&Value>, Vec<&Value>) = of_type(&events, "write")
         .into_iter()

@@ -245,7 +245,18 @@ async fn fresh(
         .map(|r| (r.name.clone(), r.uid.clone()))
         .collect();
     crate::ops::gitops::warn(io, target, snap, crate::ops::gitops::Change::Delete);
-    io.emit(plan(snap, resizes, &changes, &predicted, &pods, path));
+    let mut event = plan(snap, resizes, &changes, &predicted, &pods, path);
+    if opts.restart_pods
+        && let Event::Plan { writes, .. } = &mut event
+    {
+        // Only pods whose volumes wait for a file-system resize, highest ordinal first.
+        writes.extend(pods.iter().rev().map(|(p, _)| Intended {
+            verb: "delete".into(),
+            object: Object::new("pod", ns, p),
+            reason: "--restart-pods: only if its volume waits for a file-system resize (uid precondition)".into(),
+        }));
+    }
+    io.emit(event);
     let server_dry = match super::go_ahead(
         io,
         opts.dry_run.as_deref(),
@@ -389,6 +400,11 @@ fn plan(
         object: Object::new("statefulset", ns, name),
         reason: "the new spec; it adopts the pods, revisions and claims".into(),
     });
+    writes.extend(pods.iter().map(|(p, _)| Intended {
+        verb: "patch".into(),
+        object: Object::new("pod", ns, p),
+        reason: format!("annotation {POD_ANNOTATION} removed once the new set has adopted it"),
+    }));
     Event::Plan {
         message: format!(
             "Re-create statefulset/{name} in namespace {ns} without restarting its pods:"
