@@ -72,7 +72,6 @@ pub async fn run(
     if found.is_none() {
         found = steps::journal_on_pods(conn, target).await?;
     }
-    let dry = opts.dry_run.is_some();
     match (live, found) {
         (None, None) => Err(Error::input(format!(
             "statefulsets.apps {name:?} not found in namespace {ns:?}, and no interrupted re-creation of it to finish"
@@ -82,10 +81,7 @@ pub async fn run(
                 "statefulset/{name} is gone and its re-creation is unfinished (journal {}): creating it again",
                 path.display()
             ));
-            if dry {
-                return dry_resume(io, &j);
-            }
-            steps::finish(conn, io, target, &j, &path, opts).await
+            resume(conn, io, target, &j, (&path, opts)).await
         }
         (Some(snap), Some(j))
             if snap.set().metadata.uid.as_deref() != Some(j.old_uid.as_str())
@@ -95,10 +91,7 @@ pub async fn run(
                 "statefulset/{name}'s re-creation is unfinished (journal {}): finishing it",
                 path.display()
             ));
-            if dry {
-                return dry_resume(io, &j);
-            }
-            steps::finish(conn, io, target, &j, &path, opts).await
+            resume(conn, io, target, &j, (&path, opts)).await
         }
         (Some(snap), j) => {
             let desired = match (change, j) {
@@ -162,29 +155,57 @@ fn manifest(snap: &Snapshot, m: &Value) -> Result<Value> {
     Ok(desired)
 }
 
-fn dry_resume(io: &mut Io<'_>, j: &Journal) -> Result<()> {
+/// Finishes an interrupted re-creation, after showing what is left and asking, as the
+/// first run did: the create of the journal's set and the annotations removed.
+async fn resume(
+    conn: &Connection,
+    io: &mut Io<'_>,
+    target: &Target,
+    j: &Journal,
+    (path, opts): (&std::path::Path, &Options),
+) -> Result<()> {
+    let mut writes = vec![Intended {
+        verb: "create".into(),
+        object: Object::new("statefulset", &j.namespace, &j.name),
+        reason: "the set recorded in the journal, once the old one is gone".into(),
+    }];
+    writes.extend(j.pods.iter().map(|(p, _)| Intended {
+        verb: "patch".into(),
+        object: Object::new("pod", &j.namespace, p),
+        reason: format!("annotation {POD_ANNOTATION} removed once the new set has adopted it"),
+    }));
     io.emit(Event::Plan {
         message: format!(
             "Finish the re-creation of statefulset/{} in namespace {}:",
             j.name, j.namespace
         ),
-        lines: vec![format!(
-            "  pods to adopt: {}",
-            j.pods
-                .iter()
-                .map(|(p, _)| p.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )],
-        writes: vec![Intended {
-            verb: "create".into(),
-            object: Object::new("statefulset", &j.namespace, &j.name),
-            reason: "the set recorded in the journal, once the old one is gone".into(),
-        }],
+        lines: vec![
+            format!(
+                "  pods to adopt: {}",
+                j.pods
+                    .iter()
+                    .map(|(p, _)| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!("  journal: {}", path.display()),
+        ],
+        writes,
         template: None,
     });
-    io.info("(dry run: nothing changed)");
-    Ok(())
+    let question = format!(
+        "Finish re-creating statefulset/{} in namespace {}?",
+        j.name, j.namespace
+    );
+    match super::go_ahead(io, opts.dry_run.as_deref(), &question)? {
+        super::Go::Ahead { server_dry: false } => {
+            steps::finish(conn, io, target, j, path, opts).await
+        }
+        _ => {
+            io.info("(dry run: nothing changed)");
+            Ok(())
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
