@@ -257,6 +257,31 @@ impl Event {
 /// for its owner (an operation is not stopped by a closed pipe halfway through a write).
 pub trait Sink {
     fn emit(&mut self, event: Event);
+
+    /// An event of one StatefulSet of several (`rollout NAME… --all`): the JSON renderer
+    /// adds it as `set`; others say what they would say of any event.
+    fn emit_about(&mut self, set: (&str, &str), event: Event) {
+        let _ = set;
+        self.emit(event);
+    }
+}
+
+/// Tags every event with the set it is about (see [`Sink::emit_about`]), for the events
+/// an operation on one set of a group emits.
+pub struct About<'a> {
+    pub inner: &'a mut dyn Sink,
+    pub namespace: &'a str,
+    pub name: &'a str,
+}
+
+impl Sink for About<'_> {
+    fn emit(&mut self, event: Event) {
+        self.inner.emit_about((self.namespace, self.name), event);
+    }
+
+    fn emit_about(&mut self, set: (&str, &str), event: Event) {
+        self.inner.emit_about(set, event);
+    }
 }
 
 /// Collects events (tests, and the demo's checks).

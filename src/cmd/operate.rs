@@ -131,8 +131,8 @@ struct Remember<'a> {
     last: Rc<RefCell<String>>,
 }
 
-impl Sink for Remember<'_> {
-    fn emit(&mut self, event: Event) {
+impl Remember<'_> {
+    fn remember(&self, event: &Event) {
         if !matches!(
             event,
             Event::Progress { .. } | Event::Consent { .. } | Event::Start { .. }
@@ -142,7 +142,18 @@ impl Sink for Remember<'_> {
                 *self.last.borrow_mut() = line.to_string();
             }
         }
+    }
+}
+
+impl Sink for Remember<'_> {
+    fn emit(&mut self, event: Event) {
+        self.remember(&event);
         self.inner.emit(event);
+    }
+
+    fn emit_about(&mut self, set: (&str, &str), event: Event) {
+        self.remember(&event);
+        self.inner.emit_about(set, event);
     }
 }
 

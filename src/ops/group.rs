@@ -19,7 +19,7 @@ use super::step::{self, Options};
 use super::{Io, Target};
 use crate::cluster::{Connection, load};
 use crate::error::{Error, Result};
-use crate::event::{Event, Given, Intended, Object};
+use crate::event::{About, Event, Given, Intended, Object};
 use crate::model::stepping::{self, Next};
 use crate::model::{self, ModelSetup, Snapshot, report};
 
@@ -35,6 +35,21 @@ pub struct GroupOptions {
 }
 
 const POLL: Duration = Duration::from_secs(1);
+
+/// Runs `f` with `io`'s events tagged as about the set `t` (`set` in `-o json`).
+async fn about<T>(io: &mut Io<'_>, t: &Target, f: impl AsyncFnOnce(&mut Io<'_>) -> T) -> T {
+    let mut sink = About {
+        inner: &mut *io.events,
+        namespace: &t.namespace,
+        name: &t.name,
+    };
+    let mut set_io = Io {
+        events: &mut sink,
+        consent: &mut *io.consent,
+        clock: io.clock,
+    };
+    f(&mut set_io).await
+}
 
 fn report_of(snap: &Snapshot, setup: &ModelSetup, io: &Io<'_>) -> report::Report {
     let now = io.now(setup);
@@ -148,6 +163,9 @@ pub async fn run(
     let mut flag = Given::Flag;
     let mut io = io.with_consent(&mut flag);
     let mut touched: Vec<&Target> = Vec::new();
+    // The ETA over the whole group: the median time per pod replaced so far, times the
+    // pods of the plan's sequence still to go.
+    let mut per_pod: Vec<jiff::SignedDuration> = Vec::new();
     for t in targets {
         loop {
             let snap = load::snapshot(&conn.client, &t.namespace, &t.name).await?;
@@ -172,16 +190,36 @@ pub async fn run(
             let pods = disrupted(&snap, &next);
             if opts.respect_pdb
                 && !pods.is_empty()
-                && let Err(e) =
-                    budgets_allow(conn, &mut io, t, &snap, &pods, opts.pdb_timeout).await
+                && let Err(e) = about(&mut io, t, async |io| {
+                    budgets_allow(conn, io, t, &snap, &pods, opts.pdb_timeout).await
+                })
+                .await
             {
                 return stop(conn, &mut io, setup, &touched, opts, e).await;
             }
             if !touched.contains(&t) {
                 touched.push(t);
             }
-            if let Err(e) = step::run(conn, t, setup, &opts.step, &mut io).await {
+            let began = io.clock.monotonic();
+            let stepped = about(&mut io, t, async |io| {
+                step::run(conn, t, setup, &opts.step, io).await
+            })
+            .await;
+            if let Err(e) = stepped {
                 return stop(conn, &mut io, setup, &touched, opts, e).await;
+            }
+            if !pods.is_empty() {
+                let took = io.clock.monotonic().duration_since(began) / pods.len() as u32;
+                let each = jiff::SignedDuration::try_from(took).unwrap_or_default();
+                per_pod.extend(std::iter::repeat_n(each, pods.len()));
+                let left = sequence.len().saturating_sub(per_pod.len());
+                if left > 0
+                    && let Some(eta) = crate::model::eta::Eta::of(&per_pod, left)
+                {
+                    io.emit(Event::Progress {
+                        message: format!("{}: {eta}", names.join(", ")),
+                    });
+                }
             }
             if let Some(pause) = opts.pause_between {
                 tokio::time::sleep(pause).await;
@@ -216,7 +254,10 @@ async fn stop(
             .join(", ")
     )));
     for t in touched.iter().rev() {
-        step::rollback(conn, io, t, setup, &opts.step).await?;
+        about(io, t, async |io| {
+            step::rollback(conn, io, t, setup, &opts.step).await
+        })
+        .await?;
     }
     Err(e.with_hint("the sets it had touched were rolled back (--auto-rollback)"))
 }

@@ -176,12 +176,15 @@ pub fn json_line(event: &Event, time: jiff::Timestamp, target: &Value) -> Value 
     v
 }
 
-impl Sink for Json<'_> {
-    fn emit(&mut self, event: Event) {
+impl Json<'_> {
+    fn write(&mut self, event: &Event, set: Option<(&str, &str)>) {
         if self.failed.is_some() {
             return;
         }
-        let line = json_line(&event, self.clock.now(), &self.target);
+        let mut line = json_line(event, self.clock.now(), &self.target);
+        if let (Some((namespace, name)), Value::Object(map)) = (set, &mut line) {
+            map.insert("set".into(), json!({"namespace": namespace, "name": name}));
+        }
         let r = serde_json::to_writer(&mut *self.out, &line)
             .map_err(std::io::Error::other)
             .and_then(|_| self.out.write_all(b"\n"))
@@ -189,6 +192,16 @@ impl Sink for Json<'_> {
         if let Err(e) = r {
             self.failed = Some(e);
         }
+    }
+}
+
+impl Sink for Json<'_> {
+    fn emit(&mut self, event: Event) {
+        self.write(&event, None);
+    }
+
+    fn emit_about(&mut self, set: (&str, &str), event: Event) {
+        self.write(&event, Some(set));
     }
 }
 

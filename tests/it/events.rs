@@ -12,7 +12,7 @@ use super::stepping::held;
 use super::support::root;
 
 /// Every line of `out`, parsed and validated against the schema.
-fn stream(out: &str) -> Vec<Value> {
+pub(super) fn stream(out: &str) -> Vec<Value> {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(root().join("docs/events.schema.json")).unwrap(),
     )

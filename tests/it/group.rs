@@ -255,3 +255,69 @@ async fn interrupted_after_a_write_a_rerun_finishes_within_the_budget() {
         }
     }
 }
+
+/// `-o json`: the stream's target is the group; every event of one set's step carries
+/// that set (`set`), each write's object is of that set; the group's plan and consent
+/// carry none; an ETA over the whole group (its nine pods) follows the steps.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_json_stream_names_the_set_of_each_event_and_estimates_the_whole_group() {
+    let live = serve(three_sets()).await;
+    let (code, out, err) = run_advancing(
+        &live,
+        &[
+            "rollout",
+            "es-a",
+            "es-b",
+            "es-c",
+            "--all",
+            "--yes",
+            "--stable-for",
+            "0s",
+            "-o",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    let events = super::events::stream(&out);
+    for e in &events {
+        assert_eq!(e["target"]["name"], "es-a,es-b,es-c", "{e}");
+    }
+    let writes: Vec<&Value> = events.iter().filter(|e| e["type"] == "write").collect();
+    let said: Vec<String> = writes.iter().map(|w| w["message"].to_string()).collect();
+    assert_eq!(
+        writes.len(),
+        21,
+        "per set: a partition patch and a verified mark per pod, the annotations removed: {said:#?}"
+    );
+    for w in &writes {
+        let set = w["set"]["name"].as_str().unwrap_or_else(|| panic!("{w}"));
+        assert_eq!(w["set"]["namespace"], "default");
+        assert_eq!(w["object"]["kind"], "statefulset", "{w}");
+        assert_eq!(w["object"]["name"], set, "{w}");
+    }
+    for set in SETS {
+        assert!(
+            events
+                .iter()
+                .any(|e| e["type"] == "wait" && e["set"]["name"] == set),
+            "a wait about {set}"
+        );
+    }
+    for kind in ["plan", "consent", "start", "end"] {
+        let first = events.iter().find(|e| e["type"] == kind).unwrap();
+        assert!(
+            first.get("set").is_none(),
+            "the group's own {kind}: {first}"
+        );
+    }
+    let etas: Vec<&str> = events
+        .iter()
+        .filter(|e| e["type"] == "progress")
+        .filter_map(|e| e["message"].as_str())
+        .filter(|m| m.starts_with("es-a, es-b, es-c: ETA ~"))
+        .collect();
+    assert_eq!(etas.len(), 8, "after each pod but the last: {etas:?}");
+    assert!(etas[0].contains("(1 of 9 ordinals"), "{etas:?}");
+    assert!(etas[7].contains("(8 of 9 ordinals"), "{etas:?}");
+}
