@@ -257,6 +257,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;rollout;status' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Every StatefulSet of the namespace this label selector matches')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Every StatefulSet of the namespace this label selector matches')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (exit 1). A watch that keeps failing (no permission, say) stops it sooner, with the error')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the plan is made at (RFC 3339); default: now. Decides minReadySeconds availability and the ages in the diagnosis')
             [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'Model the controller of this Kubernetes release (1.28 to 1.37): behaviour, revision bytes and feature-gate defaults differ between releases. Default: the server''s release, or 1.36 offline')
@@ -280,6 +282,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;rollout;pause' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Every StatefulSet of the namespace this label selector matches')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Every StatefulSet of the namespace this label selector matches')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'client: show the change only; server: send it with dryRun=All')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
@@ -307,6 +311,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;rollout;resume' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Every StatefulSet of the namespace this label selector matches')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Every StatefulSet of the namespace this label selector matches')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'client: show the change only; server: send it with dryRun=All')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'text (for people), or json: the event stream, one JSON object per line (start, plan, consent, write, wait, observed, gate, warning, error, end; see the README)')

@@ -269,10 +269,15 @@ pub enum RolloutCommand {
     /// Wait until the rollout is complete (partition-aware, availability-aware; OnDelete
     /// lists the pods still to delete); exit 1 when stuck or on --timeout.
     #[command(
-        after_help = "Examples:\n  kubectl sts rollout status web\n  kubectl sts rollout status web --timeout 10m && echo done"
+        after_help = "Examples:\n  kubectl sts rollout status web\n  kubectl sts rollout status web --timeout 10m && echo done\n\n  # Several sets: exit 0 when every one is complete (one --timeout for all)\n  kubectl sts rollout status es-a es-b es-c\n  kubectl sts rollout status -l cluster=es"
     )]
     Status {
-        name: String,
+        /// The StatefulSet; several (or -l) are waited for in turn, within one --timeout.
+        #[arg(required_unless_present = "selector", value_name = "NAME")]
+        names: Vec<String>,
+        /// Every StatefulSet of the namespace this label selector matches.
+        #[arg(short = 'l', long, value_name = "SELECTOR", conflicts_with = "names")]
+        selector: Option<String>,
         /// Give up after this long (exit 1). A watch that keeps failing (no permission, say)
         /// stops it sooner, with the error.
         #[arg(long, allow_hyphen_values = true, default_value = "30m", value_parser = crate::duration::parse_std)]
@@ -284,11 +289,13 @@ pub enum RolloutCommand {
     /// updated pod goes back), or at replicas when no rollout is pending (a template changed
     /// while paused waits for resume); the partition to restore is kept in an annotation.
     #[command(
-        after_help = "Examples:\n  kubectl sts rollout pause web\n  kubectl sts rollout resume web"
+        after_help = "Examples:\n  kubectl sts rollout pause web\n  kubectl sts rollout resume web\n\n  # Hold every set of a group (each shown, then changed; one that fails does not stop the others)\n  kubectl sts rollout pause es-a es-b es-c --yes\n  kubectl sts rollout pause -l cluster=es --dry-run"
     )]
     Pause(HoldArgs),
     /// Undo `pause`: restore the recorded partition (0 when none was recorded).
-    #[command(after_help = "Examples:\n  kubectl sts rollout resume web")]
+    #[command(
+        after_help = "Examples:\n  kubectl sts rollout resume web\n  kubectl sts rollout resume -l cluster=es --yes"
+    )]
     Resume(HoldArgs),
     /// Revert the template to a revision (no pod is deleted; see force-rollback).
     #[command(
@@ -317,7 +324,12 @@ pub enum RolloutCommand {
 /// `rollout pause` and `rollout resume`: the set, consent, dry run, output.
 #[derive(Debug, clap::Args)]
 pub struct HoldArgs {
-    pub name: String,
+    /// The StatefulSet; several (or -l) are changed one after another.
+    #[arg(required_unless_present = "selector", value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Every StatefulSet of the namespace this label selector matches.
+    #[arg(short = 'l', long, value_name = "SELECTOR", conflicts_with = "names")]
+    pub selector: Option<String>,
     /// Do not ask for confirmation on a terminal.
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -333,17 +345,38 @@ pub struct HoldArgs {
 }
 
 impl RolloutCommand {
+    /// The set the command is about (the first, when several are named).
     pub fn name(&self) -> &str {
         match self {
             RolloutCommand::History { name, .. }
             | RolloutCommand::Diff { name, .. }
-            | RolloutCommand::Status { name, .. }
-            | RolloutCommand::Pause(HoldArgs { name, .. })
-            | RolloutCommand::Resume(HoldArgs { name, .. })
             | RolloutCommand::Undo { name, .. }
             | RolloutCommand::Step { name, .. } => name,
+            RolloutCommand::Status { names, .. }
+            | RolloutCommand::Pause(HoldArgs { names, .. })
+            | RolloutCommand::Resume(HoldArgs { names, .. }) => {
+                names.first().map_or("", String::as_str)
+            }
             RolloutCommand::Preview(p) => p.name.as_deref().unwrap_or(""),
         }
+    }
+
+    /// The sets named, or the selector, of a command that takes several (pause, resume,
+    /// status) when it is given more than one set or a selector.
+    pub fn several(&self) -> Option<(&[String], Option<&str>)> {
+        let (names, selector) = match self {
+            RolloutCommand::Status {
+                names, selector, ..
+            }
+            | RolloutCommand::Pause(HoldArgs {
+                names, selector, ..
+            })
+            | RolloutCommand::Resume(HoldArgs {
+                names, selector, ..
+            }) => (names, selector.as_deref()),
+            _ => return None,
+        };
+        (names.len() > 1 || selector.is_some()).then_some((names.as_slice(), selector))
     }
 
     pub fn model(&self) -> &ModelArgs {

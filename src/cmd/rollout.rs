@@ -30,6 +30,14 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
             return super::step::run(name, *by, gates, kube, style, out);
         }
         Some(RolloutCommand::Preview(p)) => return super::preview::run(p, kube, style, out),
+        Some(c @ RolloutCommand::Status { .. }) if c.several().is_some() => {
+            return super::group::status(c, kube, style, out);
+        }
+        Some(c @ (RolloutCommand::Pause(_) | RolloutCommand::Resume(_)))
+            if c.several().is_some() =>
+        {
+            return super::group::hold(c, kube, style, out);
+        }
         Some(c) => c,
     };
     on_terminal(
@@ -70,8 +78,16 @@ pub async fn execute(
             .await;
         }
         RolloutCommand::Status { timeout, model, .. } => {
-            return wait_for_rollout(conn, name, *timeout, setup, model.now.is_some(), session)
-                .await;
+            return wait_for_rollout(
+                conn,
+                name,
+                *timeout,
+                setup,
+                model.now.is_some(),
+                session,
+                false,
+            )
+            .await;
         }
         _ => {}
     }
@@ -223,15 +239,22 @@ fn external_diff(cmd: &std::ffi::OsStr, a: &history::Entry, b: &history::Entry) 
 }
 
 /// Follows the watch stream until the rollout completes (exit 0), is stuck (exit 1 with
-/// the diagnosis) or the timeout passes (exit 1).
-async fn wait_for_rollout(
+/// the diagnosis) or the timeout passes (exit 1). `named`: each line starts with the
+/// set's name (one set of several).
+pub(super) async fn wait_for_rollout(
     conn: &crate::cluster::Connection,
     name: &str,
     timeout: std::time::Duration,
     setup: &super::ModelSetup,
     fixed_now: bool,
     session: &mut Session<'_>,
+    named: bool,
 ) -> Result<()> {
+    let prefix = if named {
+        format!("{name}: ")
+    } else {
+        String::new()
+    };
     let clock = session.clock;
     let out = &mut *session.out;
     use crate::cluster::wait::{Check, wait_until};
@@ -266,7 +289,9 @@ async fn wait_for_rollout(
                         None => msg,
                     };
                     if msg != last {
-                        if let Err(e) = writeln!(out, "Waiting: {msg}").and_then(|_| out.flush()) {
+                        if let Err(e) =
+                            writeln!(out, "{prefix}Waiting: {msg}").and_then(|_| out.flush())
+                        {
                             write_err = Some(e);
                         }
                         last = msg;
@@ -289,7 +314,7 @@ async fn wait_for_rollout(
         return Err(io_error(e));
     }
     match ended {
-        Ok(((Outcome::Complete(msg), _), _)) => writeln!(out, "{msg}").map_err(io_error),
+        Ok(((Outcome::Complete(msg), _), _)) => writeln!(out, "{prefix}{msg}").map_err(io_error),
         Ok(((Outcome::Stuck(msg), remedy), _)) => {
             let mut e = Error::failed(format!("rollout of {name} is stuck: {msg}"));
             if let Some(rem) = remedy {

@@ -37,7 +37,7 @@ pub struct GroupOptions {
 const POLL: Duration = Duration::from_secs(1);
 
 /// Runs `f` with `io`'s events tagged as about the set `t` (`set` in `-o json`).
-async fn about<T>(io: &mut Io<'_>, t: &Target, f: impl AsyncFnOnce(&mut Io<'_>) -> T) -> T {
+pub async fn about<T>(io: &mut Io<'_>, t: &Target, f: impl AsyncFnOnce(&mut Io<'_>) -> T) -> T {
     let mut sink = About {
         inner: &mut *io.events,
         namespace: &t.namespace,

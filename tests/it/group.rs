@@ -321,3 +321,132 @@ async fn the_json_stream_names_the_set_of_each_event_and_estimates_the_whole_gro
     assert!(etas[0].contains("(1 of 9 ordinals"), "{etas:?}");
     assert!(etas[7].contains("(8 of 9 ordinals"), "{etas:?}");
 }
+
+fn annotation(live: &Live, set: &str, key: &str) -> Value {
+    live.server.shared.read(|c| {
+        c.store.get(Kind::StatefulSet, "default", set).unwrap()["metadata"]["annotations"][key]
+            .clone()
+    })
+}
+
+const PAUSED: &str = "kubectl-sts.io/paused-partition";
+
+/// `rollout pause|resume` of several sets (names or -l): each set is changed (and named
+/// in `-o json`); one that cannot be paused (OnDelete) does not stop the others, and the
+/// run exits 1 naming it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_and_resume_take_several_sets_and_one_refusal_does_not_stop_the_others() {
+    let live = serve(three_sets()).await;
+    let (code, out, err) = live
+        .run(&[
+            "rollout",
+            "pause",
+            "-l",
+            "cluster=es",
+            "--yes",
+            "-o",
+            "json",
+        ])
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    let events = super::events::stream(&out);
+    let patched: Vec<&str> = events
+        .iter()
+        .filter(|e| e["type"] == "write")
+        .map(|e| {
+            assert_eq!(e["set"]["name"], e["object"]["name"], "{e}");
+            e["object"]["name"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(patched, SETS);
+    for set in SETS {
+        assert_eq!(annotation(&live, set, PAUSED), "3", "{set} paused");
+    }
+    let (code, out, err) = live
+        .run(&["rollout", "resume", "es-a", "es-b", "es-c", "--yes"])
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    for set in SETS {
+        assert_eq!(annotation(&live, set, PAUSED), Value::Null, "{set} resumed");
+        assert_eq!(partition(&live, set), 3);
+    }
+    // es-b uses OnDelete: it cannot be paused; es-a and es-c are.
+    live.server.shared.with(|c| {
+        c.store
+            .write_system(Kind::StatefulSet, "default", "es-b", |s| {
+                s["spec"]["updateStrategy"] = json!({"type": "OnDelete"})
+            })
+            .unwrap();
+    });
+    let (code, out, err) = live
+        .run(&["rollout", "pause", "es-a", "es-b", "es-c", "--yes"])
+        .await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("could not pause es-b"), "{err}");
+    assert!(out.contains("es-b: es-b uses OnDelete"), "{out}");
+    assert_eq!(annotation(&live, "es-a", PAUSED), "3");
+    assert_eq!(annotation(&live, "es-b", PAUSED), Value::Null);
+    assert_eq!(
+        annotation(&live, "es-c", PAUSED),
+        "3",
+        "the set after it too"
+    );
+}
+
+/// `rollout status` of several sets: exit 0 once every one is complete, each line named;
+/// a set that does not get there within the one --timeout fails the run, named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollout_status_waits_for_every_set_within_one_timeout() {
+    let live = serve(three_sets()).await;
+    let (code, out, err) = run_advancing(
+        &live,
+        &[
+            "rollout",
+            "es-a",
+            "es-b",
+            "es-c",
+            "--all",
+            "--yes",
+            "--stable-for",
+            "0s",
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = live
+        .run(&["rollout", "status", "-l", "cluster=es", "--timeout", "20s"])
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    for set in SETS {
+        assert!(
+            out.lines().any(|l| l.starts_with(&format!("{set}: "))),
+            "{set}: {out}"
+        );
+    }
+    live.server.shared.with(|c| {
+        c.store
+            .write_system(Kind::Pod, "default", "es-b-1", |p| {
+                p["metadata"]["annotations"] = json!({"sim.kubectl-sts.io/broken": "true"})
+            })
+            .unwrap();
+    });
+    live.server.advance(SignedDuration::from_secs(30));
+    let (code, out, err) = live
+        .run(&[
+            "rollout",
+            "status",
+            "es-a",
+            "es-b",
+            "es-c",
+            "--timeout",
+            "3s",
+        ])
+        .await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("es-a: "), "es-a is complete: {out}");
+    assert!(err.contains("es-b"), "{err}");
+    assert!(
+        !out.contains("es-c: "),
+        "es-c is not waited for after es-b failed: {out}"
+    );
+}
