@@ -171,21 +171,24 @@ pub async fn run(
             let snap = load::snapshot(&conn.client, &t.namespace, &t.name).await?;
             let r = report_of(&snap, setup, &io);
             let next = stepping::next_of(&snap, &r, opts.step.by, None);
-            match &next {
-                Next::Complete { .. } => break,
-                Next::Refuse { .. } if stepping::rolled_out(&r) => break,
-                Next::Refuse { reason } => {
-                    return stop(
-                        conn,
-                        &mut io,
-                        setup,
-                        &touched,
-                        opts,
-                        Error::failed(format!("{}: {reason}", t.name)),
-                    )
-                    .await;
+            let done = match &next {
+                Next::Complete { .. } => true,
+                Next::Refuse { .. } => stepping::rolled_out(&r),
+                _ => false,
+            };
+            if done {
+                // Interrupted right after its last step was recorded: finish it.
+                if step::left_bookkeeping(&snap) {
+                    about(&mut io, t, async |io| {
+                        step::tidy(conn, io, t, &snap, setup).await
+                    })
+                    .await?;
                 }
-                _ => {}
+                break;
+            }
+            if let Next::Refuse { reason } = &next {
+                let e = Error::failed(format!("{}: {reason}", t.name));
+                return stop(conn, &mut io, setup, &touched, opts, e).await;
             }
             let pods = disrupted(&snap, &next);
             if opts.respect_pdb

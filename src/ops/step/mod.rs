@@ -499,6 +499,28 @@ fn changed_by_another_client(
 /// After the last step: say where the rollout stands; once every ordinal is done the
 /// origin annotation has served its purpose and is removed — by a run that stepped (its
 /// plan said so before consent), never by one that only looked.
+/// A rolled-out set whose last step was recorded (an interrupted run) but whose
+/// bookkeeping was not removed: the group rollout finishes it as a re-run of one set does.
+pub fn left_bookkeeping(snap: &Snapshot) -> bool {
+    let notes = snap.set().metadata.annotations.as_ref();
+    partition_of(snap) == 0
+        && notes.is_some_and(|a| {
+            a.contains_key(ORIGIN_ANNOTATION)
+                && a.get(VERIFIED_ANNOTATION).is_some_and(|v| v.trim() == "0")
+        })
+}
+
+/// The end of a rollout of one set (its bookkeeping removed, what the pods run said).
+pub async fn tidy(
+    conn: &Connection,
+    io: &mut Io<'_>,
+    target: &Target,
+    snap: &Snapshot,
+    setup: &ModelSetup,
+) -> Result<()> {
+    finish(conn, io, target, snap, setup, false).await
+}
+
 async fn finish(
     conn: &Connection,
     io: &mut Io<'_>,
