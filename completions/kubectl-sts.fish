@@ -559,6 +559,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -l n
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -s v -l verbose -d 'On failure, also print the underlying error in full'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand __complete" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -s l -l selector -d 'List only the StatefulSets this label selector matches: the group view (`a`) shows and rolls out those of one namespace together' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -l stable-for -d 'A step taken here passes only after its pods stay Ready with no restart this long' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -l gates -d 'Gates from a file (YAML: `gates:` of prometheus, http — a URL or a path on each pod through the pod proxy —, command), or a shipped preset (`preset:NAME`, see `kubectl sts gates list`); run on each step once its pods are healthy. Repeatable' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand dashboard" -l gate -d 'One gate inline: the YAML of one entry of a gate file, e.g. `{name: up, http: {url: \'http://{{dns}}:8080/up\'}, whileBaking: true}`. Repeatable' -r

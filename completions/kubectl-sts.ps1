@@ -778,6 +778,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;dashboard' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'List only the StatefulSets this label selector matches: the group view (`a`) shows and rolls out those of one namespace together')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'List only the StatefulSets this label selector matches: the group view (`a`) shows and rolls out those of one namespace together')
             [CompletionResult]::new('--stable-for', '--stable-for', [CompletionResultType]::ParameterName, 'A step taken here passes only after its pods stay Ready with no restart this long')
             [CompletionResult]::new('--gates', '--gates', [CompletionResultType]::ParameterName, 'Gates from a file (YAML: `gates:` of prometheus, http — a URL or a path on each pod through the pod proxy —, command), or a shipped preset (`preset:NAME`, see `kubectl sts gates list`); run on each step once its pods are healthy. Repeatable')
             [CompletionResult]::new('--gate', '--gate', [CompletionResultType]::ParameterName, 'One gate inline: the YAML of one entry of a gate file, e.g. `{name: up, http: {url: ''http://{{dns}}:8080/up''}, whileBaking: true}`. Repeatable')

@@ -18,8 +18,13 @@ Examples:
   # step panel shows each gate's verdict and evidence
   kubectl sts dashboard web --gates preset:etcd --stable-for 1m
 
+  # The sets of a selector; `a` shows them as one grid and steps them as a group, one pod
+  # at a time within their PodDisruptionBudgets
+  kubectl sts dashboard -l cluster=es
+
 Keys: s step, S step N, p pause/resume, f force-rollback, u undo, D ordered delete,
-d history+diff, v preview, enter pod YAML, c compact, ? help, q quit.
+r resize, d history+diff, v preview, enter pod YAML, c compact, a group view (s/S step
+the group), ? help, q quit.
 Every change shows its plan and asks for confirmation first.";
 
 #[derive(Debug, clap::Args)]
@@ -30,6 +35,11 @@ pub struct DashboardArgs {
     /// List the StatefulSets of every namespace.
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
+
+    /// List only the StatefulSets this label selector matches: the group view (`a`)
+    /// shows and rolls out those of one namespace together.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
 
     /// A step taken here passes only after its pods stay Ready with no restart this long.
     #[arg(long, allow_hyphen_values = true, value_name = "DUR", default_value = "30s", value_parser = crate::duration::parse_std)]

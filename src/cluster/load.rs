@@ -182,7 +182,17 @@ pub fn name_holders(
 /// The StatefulSets of `ns` (all namespaces when `None`) alone, as served: one list
 /// request, for overviews that read only the sets' own status.
 pub async fn sets(client: &kube::Client, ns: Option<&str>) -> Result<Vec<Value>, ClusterError> {
-    let (path, call) = match ns {
+    sets_matching(client, ns, None).await
+}
+
+/// As [`sets`], only those `selector` matches (the server applies it, as for `kubectl
+/// get -l`).
+pub async fn sets_matching(
+    client: &kube::Client,
+    ns: Option<&str>,
+    selector: Option<&str>,
+) -> Result<Vec<Value>, ClusterError> {
+    let (mut path, mut call) = match ns {
         Some(n) => (
             format!("/apis/apps/v1/namespaces/{n}/statefulsets"),
             format!("list statefulsets.apps in namespace {n:?}"),
@@ -192,6 +202,13 @@ pub async fn sets(client: &kube::Client, ns: Option<&str>) -> Result<Vec<Value>,
             "list statefulsets.apps in all namespaces".to_string(),
         ),
     };
+    if let Some(sel) = selector {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("labelSelector", sel)
+            .finish();
+        path = format!("{path}?{query}");
+        call = format!("{call} with selector {sel:?}");
+    }
     let list = super::retry::read(|| get_raw(client, &path, &call)).await?;
     Ok(list
         .get("items")

@@ -20,7 +20,7 @@ pub fn run(args: &DashboardArgs, kube: &KubeArgs, style: Style) -> Result<()> {
     super::runtime()?.block_on(async {
         let (conn, setup) = super::connect(kube, &args.model).await?;
         let namespace = (!args.all_namespaces).then(|| conn.namespace.clone());
-        let at = (namespace, args.name.clone());
+        let at = (namespace, args.name.clone(), args.selector.clone());
         crate::tui::run(conn, setup, at, steps, style.color, None).await
     })
 }

@@ -31,6 +31,7 @@ pub fn run(args: &RolloutArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
         dry_run: g.dry_run.clone(),
         respect_pdb: args.respect_pdb,
         pdb_timeout: args.pdb_timeout,
+        max_steps: None,
     };
     let label = group_label(&args.names, args.selector.as_deref());
     on_terminal(

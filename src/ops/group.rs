@@ -32,6 +32,9 @@ pub struct GroupOptions {
     pub dry_run: Option<String>,
     pub respect_pdb: bool,
     pub pdb_timeout: Duration,
+    /// Stop after this many steps (the dashboard's `s`: one pod of the group); None: to
+    /// the end.
+    pub max_steps: Option<usize>,
 }
 
 const POLL: Duration = Duration::from_secs(1);
@@ -166,6 +169,7 @@ pub async fn run(
     // The ETA over the whole group: the median time per pod replaced so far, times the
     // pods of the plan's sequence still to go.
     let mut per_pod: Vec<jiff::SignedDuration> = Vec::new();
+    let mut steps = 0;
     for t in targets {
         loop {
             let snap = load::snapshot(&conn.client, &t.namespace, &t.name).await?;
@@ -223,6 +227,14 @@ pub async fn run(
                         message: format!("{}: {eta}", names.join(", ")),
                     });
                 }
+            }
+            steps += 1;
+            if opts.max_steps.is_some_and(|max| steps >= max) {
+                io.info(format!(
+                    "{}: step done (run again to go on)",
+                    names.join(", ")
+                ));
+                return Ok(());
             }
             if let Some(pause) = opts.pause_between {
                 tokio::time::sleep(pause).await;

@@ -15,8 +15,10 @@ use crate::model::report::{self, Report, Role};
 use crate::model::stepping::{self, Next};
 use crate::model::{self, Snapshot};
 
+mod group;
 mod keys;
 mod step;
+pub use group::Group;
 use keys::on_key;
 pub use step::{GateRow, StepPanel};
 
@@ -79,6 +81,11 @@ pub enum Op {
     Resize {
         sizes: Vec<String>,
     },
+    /// The group's rollout (`rollout NAME… --all` within the budgets): one pod, or all.
+    Group {
+        names: Vec<String>,
+        all: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,6 +133,11 @@ pub enum Command {
         namespace: String,
         name: String,
     },
+    /// Follow these sets as a group (`a`), or no group (an empty `names`).
+    WatchGroup {
+        namespace: String,
+        names: Vec<String>,
+    },
 }
 
 #[derive(Debug)]
@@ -143,6 +155,8 @@ pub enum Msg {
     /// Narration (the demo's story), shown with the events.
     Note(String),
     Resize,
+    /// The group's sets, read afresh.
+    Group(Vec<Snapshot>),
 }
 
 pub struct App {
@@ -172,6 +186,9 @@ pub struct App {
     pub color: bool,
     /// Rows of the grid that fit (set by the view's last layout; used for paging).
     pub page: usize,
+    /// The group view (`a`): the sets of the selected set's namespace in the list, one
+    /// row each.
+    pub group: Option<Group>,
 }
 
 const MAX_EVENTS: usize = 50;
@@ -200,6 +217,7 @@ impl App {
             step: None,
             color,
             page: 20,
+            group: None,
         }
     }
 
@@ -295,6 +313,9 @@ impl App {
 
     /// The confirmation dialog for `op`, showing what it will do first.
     fn confirm(&self, op: Op) -> Option<Dialog> {
+        if let Op::Group { all, .. } = op {
+            return self.group.as_ref()?.confirm(all);
+        }
         let r = self.report.as_ref()?;
         let snap = self.snap.as_ref()?;
         let name = &r.name;
@@ -377,6 +398,7 @@ impl App {
                     "Refused with nothing changed: a shrink, a class that cannot expand.".to_string(),
                 ],
             ),
+            Op::Group { .. } => return None,
             Op::Delete => (
                 format!("Delete {name} in order"),
                 vec![
@@ -472,18 +494,6 @@ impl App {
             yaml.lines().map(str::to_string).collect(),
         );
     }
-
-    fn move_cursor(&mut self, delta: isize) {
-        let Some(r) = &self.report else { return };
-        let max = r.rows.len().saturating_sub(1) as isize;
-        self.cursor = (self.cursor as isize + delta).clamp(0, max.max(0)) as usize;
-        let page = self.page.max(1);
-        if self.cursor < self.scroll {
-            self.scroll = self.cursor;
-        } else if self.cursor >= self.scroll + page {
-            self.scroll = self.cursor + 1 - page;
-        }
-    }
 }
 
 fn join(o: &[i32]) -> String {
@@ -571,6 +581,13 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Command>) {
             (true, Vec::new())
         }
         Msg::Resize => (true, Vec::new()),
+        Msg::Group(snaps) => {
+            let (now, profile) = (app.now, app.profile);
+            if let Some(g) = &mut app.group {
+                g.show(snaps, now, &profile);
+            }
+            (true, Vec::new())
+        }
         Msg::Key(key) => on_key(app, key),
     }
 }

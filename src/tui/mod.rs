@@ -69,11 +69,11 @@ impl Steps {
 }
 
 /// Runs the dashboard on this terminal until the user quits: on `namespace` (all when
-/// `None`), opened on `initial`.
+/// `None`), opened on `initial`, listing the sets `selector` matches (all when `None`).
 pub async fn run(
     conn: Connection,
     setup: ModelSetup,
-    (namespace, initial): (Option<String>, Option<String>),
+    (namespace, initial, selector): (Option<String>, Option<String>, Option<String>),
     steps: Steps,
     color: bool,
     story: Option<Story>,
@@ -112,7 +112,7 @@ pub async fn run(
     let result = event_loop(
         &conn,
         (&setup, &steps),
-        (namespace, initial),
+        (namespace, initial, selector),
         color,
         (&tx, &mut rx),
         outcomes,
@@ -125,7 +125,7 @@ pub async fn run(
 async fn event_loop(
     conn: &Arc<Connection>,
     (setup, steps): (&Arc<ModelSetup>, &Arc<Steps>),
-    (namespace, initial): (Option<String>, Option<String>),
+    (namespace, initial, selector): (Option<String>, Option<String>, Option<String>),
     color: bool,
     (tx, rx): (
         &UnboundedSender<Msg>,
@@ -168,8 +168,9 @@ async fn event_loop(
         });
     }
     // The list of sets, then a watch on the selected one.
-    spawn_list(conn, namespace.clone(), tx);
+    spawn_list(conn, namespace.clone(), selector, tx);
     let mut watcher: Option<tokio::task::JoinHandle<()>> = None;
+    let mut group: Option<tokio::task::JoinHandle<()>> = None;
     if let Some(name) = initial {
         let ns = namespace.clone().unwrap_or_else(|| conn.namespace.clone());
         watcher = Some(spawn_watch(conn, ns, name, tx));
@@ -198,10 +199,18 @@ async fn event_loop(
         for cmd in commands {
             match cmd {
                 Command::Quit => {
-                    if let Some(w) = watcher.take() {
+                    for w in [watcher.take(), group.take()].into_iter().flatten() {
                         w.abort();
                     }
                     return Ok(());
+                }
+                Command::WatchGroup { namespace, names } => {
+                    if let Some(g) = group.take() {
+                        g.abort();
+                    }
+                    if !names.is_empty() {
+                        group = Some(spawn_group(conn, namespace, names, tx));
+                    }
                 }
                 Command::Watch {
                     namespace: ns,
@@ -227,11 +236,16 @@ async fn event_loop(
     }
 }
 
-fn spawn_list(conn: &Arc<Connection>, namespace: Option<String>, tx: &UnboundedSender<Msg>) {
+fn spawn_list(
+    conn: &Arc<Connection>,
+    namespace: Option<String>,
+    selector: Option<String>,
+    tx: &UnboundedSender<Msg>,
+) {
     let (conn, tx) = (conn.clone(), tx.clone());
     tokio::spawn(async move {
         let ns = namespace.as_deref();
-        match load::sets(&conn.client, ns).await {
+        match load::sets_matching(&conn.client, ns, selector.as_deref()).await {
             Ok(sets) => {
                 let items = sets.iter().map(SetItem::from_status).collect();
                 let _ = tx.send(Msg::Sets(items));
@@ -299,6 +313,34 @@ fn spawn_watch(
                     tokio::time::sleep(Duration::from_secs(5)).await;
                 }
             }
+        }
+    })
+}
+
+/// The group view's reads: every set of the group afresh, every two seconds (one watch
+/// per set would hold a connection each).
+fn spawn_group(
+    conn: &Arc<Connection>,
+    ns: String,
+    names: Vec<String>,
+    tx: &UnboundedSender<Msg>,
+) -> tokio::task::JoinHandle<()> {
+    let (conn, tx) = (conn.clone(), tx.clone());
+    tokio::spawn(async move {
+        loop {
+            let mut snaps = Vec::new();
+            for name in &names {
+                match load::snapshot(&conn.client, &ns, name).await {
+                    Ok(s) => snaps.push(s),
+                    Err(e) => {
+                        let _ = tx.send(Msg::Reconnecting(format!("{name}: {e}")));
+                    }
+                }
+            }
+            if tx.send(Msg::Group(snaps)).is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
         }
     })
 }
@@ -387,6 +429,24 @@ pub async fn run_op(
         Op::Step { by } => {
             let opts = steps.options(*by);
             crate::ops::step::run(conn, target, setup, &opts, io).await
+        }
+        Op::Group { names, all } => {
+            let mut step = steps.options(1);
+            step.all = false;
+            let opts = crate::ops::group::GroupOptions {
+                step,
+                auto_rollback: false,
+                pause_between: None,
+                dry_run: None,
+                respect_pdb: true,
+                pdb_timeout: Duration::from_secs(600),
+                max_steps: (!*all).then_some(1),
+            };
+            let targets: Vec<Target> = names
+                .iter()
+                .map(|n| Target::new(target.namespace.clone(), n.clone()))
+                .collect();
+            crate::ops::group::run(conn, io, setup, &targets, &opts).await
         }
         Op::Pause | Op::Resume => {
             let opts = crate::ops::pause::Options { dry_run: None };

@@ -13,6 +13,7 @@ use crate::model::report::{Report, Role, Row};
 
 use super::app::{App, Dialog, Overlay};
 
+mod group;
 mod step;
 
 /// Colours only when allowed (NO_COLOR, --no-color): symbols and words carry the meaning.
@@ -120,6 +121,9 @@ fn sets_pane(f: &mut Frame, app: &App, area: Rect, p: &Paint) {
 }
 
 fn main_pane(f: &mut Frame, app: &mut App, area: Rect, p: &Paint) {
+    if let Some(g) = &app.group {
+        return group::render(f, app, g, area, p);
+    }
     let Some(r) = app.report.clone() else {
         let msg = match &app.reconnecting {
             Some(why) => format!("reconnecting: {why}"),
@@ -449,8 +453,10 @@ fn keys_bar(f: &mut Frame, app: &App, area: Rect, p: &Paint) {
         "y/⏎ confirm   n/Esc cancel"
     } else if app.overlay.is_some() {
         "↑↓ scroll   Esc close"
+    } else if app.group.is_some() {
+        "s step the group  S roll out the group  a back to the set  ? help  q quit"
     } else {
-        "s step  S step N  p pause/resume  f force-rollback  u undo  D delete  d history  v preview  ⏎ pod  c compact  ? help  q quit"
+        "? help  q quit  s step  S step N  p pause/resume  f force-rollback  u undo  D delete  r resize  d history  v preview  ⏎ pod  a group  c compact"
     };
     f.render_widget(
         Paragraph::new(Line::styled(text, p.fg(Color::DarkGray))),
@@ -481,7 +487,7 @@ const HELP: &[&str] = &[
     "v        preview the rollout timeline (controller model)",
     "⏎        the highlighted pod as YAML",
     "↑↓ PgUp PgDn Home End   move;   Tab ←→  other StatefulSet",
-    "c        compact grid",
+    "c        compact grid;   a  the group: every set of the namespace, s/S step it",
     "q Esc    quit (Ctrl-C too)",
     "",
     "Every change shows its plan and asks first. ● update  ○ current  ◆ other  · missing",

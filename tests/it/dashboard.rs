@@ -304,12 +304,12 @@ fn a_frame_of_1000_ordinals_renders_in_under_5ms() {
 }
 
 /// tmux on a private socket, driving the dashboard like a person at a terminal.
-struct Tmux {
+pub(super) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    fn start(live: &super::live::Live, args: &[&str]) -> Tmux {
+    pub(super) fn start(live: &super::live::Live, args: &[&str]) -> Tmux {
         assert!(
             std::process::Command::new("tmux")
                 .arg("-V")
@@ -350,7 +350,7 @@ impl Tmux {
         Tmux { socket }
     }
 
-    fn screen(&self) -> String {
+    pub(super) fn screen(&self) -> String {
         let out = std::process::Command::new("tmux")
             .args(["-L", &self.socket, "capture-pane", "-p"])
             .output()
@@ -358,7 +358,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    fn keys(&self, keys: &str) {
+    pub(super) fn keys(&self, keys: &str) {
         std::process::Command::new("tmux")
             .args(["-L", &self.socket, "send-keys", keys])
             .status()
@@ -373,7 +373,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
     }
 
-    async fn wait_for(&self, text: &str) -> String {
+    pub(super) async fn wait_for(&self, text: &str) -> String {
         for _ in 0..100 {
             let s = self.screen();
             if s.contains(text) {

@@ -11,12 +11,12 @@ use serde_json::{Value, json};
 use super::live::{Live, serve};
 use super::recovery::run_advancing;
 
-const SETS: [&str; 3] = ["es-a", "es-b", "es-c"];
+pub(super) const SETS: [&str; 3] = ["es-a", "es-b", "es-c"];
 
 /// `es-a`, `es-b`, `es-c`: 3 replicas each (label cluster=es), all Ready on nginx:1.25,
 /// partitions at 3 and nginx:1.26 applied (nothing rolls until stepped); one
 /// PodDisruptionBudget `es` with maxUnavailable 1 over all nine pods.
-fn three_sets() -> Cluster {
+pub(super) fn three_sets() -> Cluster {
     let mut c = Cluster::new(Config::default());
     let mut objects: Vec<Value> = SETS
         .iter()
@@ -52,7 +52,7 @@ fn three_sets() -> Cluster {
     c
 }
 
-fn images(live: &Live, set: &str) -> Vec<String> {
+pub(super) fn images(live: &Live, set: &str) -> Vec<String> {
     live.server.shared.read(|c| {
         (0..3)
             .map(|o| {
@@ -206,7 +206,7 @@ async fn a_gate_failing_on_the_second_set_stops_all_and_auto_rollback_reverts_wh
     );
 }
 
-fn ready_pods(live: &Live) -> usize {
+pub(super) fn ready_pods(live: &Live) -> usize {
     live.server.shared.read(|c| {
         c.store
             .all(Kind::Pod)

@@ -9,6 +9,7 @@ mod chaos;
 mod cli;
 mod conformance;
 mod dashboard;
+mod dashboard_group;
 mod diagnosis;
 mod distribution;
 mod events;

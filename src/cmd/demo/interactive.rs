@@ -65,7 +65,7 @@ pub fn run(args: &DemoArgs, style: Style) -> Result<()> {
         crate::tui::run(
             conn,
             setup,
-            (Some("default".into()), None),
+            (Some("default".into()), None, None),
             crate::tui::Steps::default(),
             style.color,
             Some(crate::tui::Story {

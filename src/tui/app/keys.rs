@@ -55,6 +55,12 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> (bool, Vec<Command>) {
             app.dialog = app.confirm(op);
         }
     };
+    if key.code == KeyCode::Char('a') {
+        return toggle_group(app);
+    }
+    if app.group.is_some() {
+        return on_group_key(app, key, busy);
+    }
     match key.code {
         KeyCode::Char('q') | KeyCode::Esc if busy => return ask_before_quitting(app),
         KeyCode::Char('q') | KeyCode::Esc => return (false, vec![Command::Quit]),
@@ -153,7 +159,11 @@ fn on_dialog_key(app: &mut App, dialog: Dialog, key: KeyEvent) -> (bool, Vec<Com
         },
         Dialog::Confirm { title, plan, op } => match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
-                let Some((namespace, name)) = app.set_name() else {
+                let target = match (&op, &app.group) {
+                    (Op::Group { .. }, Some(g)) => Some((g.namespace.clone(), g.label())),
+                    _ => app.set_name(),
+                };
+                let Some((namespace, name)) = target else {
                     return (true, Vec::new());
                 };
                 app.busy = Some((title, "starting".into()));
@@ -257,4 +267,83 @@ fn on_dialog_key(app: &mut App, dialog: Dialog, key: KeyEvent) -> (bool, Vec<Com
             }
         },
     }
+}
+
+impl App {
+    pub(super) fn move_cursor(&mut self, delta: isize) {
+        let Some(r) = &self.report else { return };
+        let max = r.rows.len().saturating_sub(1) as isize;
+        self.cursor = (self.cursor as isize + delta).clamp(0, max.max(0)) as usize;
+        let page = self.page.max(1);
+        if self.cursor < self.scroll {
+            self.scroll = self.cursor;
+        } else if self.cursor >= self.scroll + page {
+            self.scroll = self.cursor + 1 - page;
+        }
+    }
+}
+
+/// `a`: into the group view (the list's sets in the selected set's namespace) and out.
+fn toggle_group(app: &mut App) -> (bool, Vec<Command>) {
+    if let Some(g) = app.group.take() {
+        let cmd = Command::WatchGroup {
+            namespace: g.namespace,
+            names: Vec::new(),
+        };
+        return (true, vec![cmd]);
+    }
+    let Some(selected) = app.sets.get(app.selected_set) else {
+        return (false, Vec::new());
+    };
+    let namespace = selected.namespace.clone();
+    let names: Vec<String> = app
+        .sets
+        .iter()
+        .filter(|s| s.namespace == namespace)
+        .map(|s| s.name.clone())
+        .collect();
+    let cmd = Command::WatchGroup {
+        namespace: namespace.clone(),
+        names: names.clone(),
+    };
+    app.group = Some(super::Group::new(&namespace, names));
+    (true, vec![cmd])
+}
+
+/// Keys in the group view: `s` steps the group by one pod, `S` rolls it all out (each
+/// after its confirmation); the set's own operations need the set's view.
+fn on_group_key(app: &mut App, key: KeyEvent, busy: bool) -> (bool, Vec<Command>) {
+    let all = match key.code {
+        KeyCode::Char('q') | KeyCode::Esc if busy => return ask_before_quitting(app),
+        KeyCode::Char('q') | KeyCode::Esc => return (false, vec![Command::Quit]),
+        KeyCode::Char('?') => {
+            app.overlay = Some(Overlay::Help);
+            return (true, Vec::new());
+        }
+        KeyCode::Char('s') => false,
+        KeyCode::Char('S') => true,
+        KeyCode::Char('p' | 'f' | 'u' | 'D' | 'r' | 'd' | 'v' | 'c') | KeyCode::Enter => {
+            app.status = Some(Err(
+                "the group view steps the group (s, S); press a for the set's own keys".into(),
+            ));
+            return (true, Vec::new());
+        }
+        _ => return (false, Vec::new()),
+    };
+    if busy {
+        app.status = Some(Err("an operation is running; wait for it to finish".into()));
+    } else {
+        let names = app
+            .group
+            .as_ref()
+            .map(|g| g.names.clone())
+            .unwrap_or_default();
+        app.dialog = app.confirm(Op::Group { names, all });
+        if app.dialog.is_none() {
+            app.status = Some(Err(
+                "the group's sets are still being read; try again".into()
+            ));
+        }
+    }
+    (true, Vec::new())
 }
