@@ -505,3 +505,41 @@ fn a_disruption_budget_counts_the_healthy_pods_of_its_sets() {
             .unwrap()
     );
 }
+
+/// A number `minAvailable` counts every pod the selector matches, an unmanaged one too
+/// (`getExpectedPodCount`: the pods matched), where a `maxUnavailable` counts the
+/// controllers' scale.
+#[test]
+fn a_number_min_available_counts_unmanaged_pods_too() {
+    let mut c = Cluster::new(Config::default());
+    let mut s = set("es-a", false);
+    s["spec"]["replicas"] = json!(3);
+    s["spec"]["template"]["metadata"]["labels"]["cluster"] = json!("es");
+    call(&mut c, "POST", SETS, s);
+    let (code, pod) = call(
+        &mut c,
+        "POST",
+        PODS,
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "loner", "labels": {"cluster": "es"}},
+               "spec": {"containers": [{"name": "c", "image": "nginx:1.25"}]}}),
+    );
+    assert_eq!(code, 201, "{pod}");
+    let (code, created) = call(
+        &mut c,
+        "POST",
+        "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
+        json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "es"},
+               "spec": {"minAvailable": 3, "selector": {"matchLabels": {"cluster": "es"}}}}),
+    );
+    assert_eq!(code, 201, "{created}");
+    c.advance(SignedDuration::from_secs(30));
+    let s = c
+        .store
+        .get(Kind::PodDisruptionBudget, "default", "es")
+        .unwrap()["status"]
+        .clone();
+    assert_eq!(s["expectedPods"], 4, "three of the set and the loner: {s}");
+    assert_eq!(s["currentHealthy"], 4, "{s}");
+    assert_eq!(s["desiredHealthy"], 3, "{s}");
+    assert_eq!(s["disruptionsAllowed"], 1, "{s}");
+}
