@@ -173,7 +173,13 @@ fn three_sets_roll_out_within_their_budget_and_an_unready_pod_holds_the_next_ste
     );
     stop.store(true, Ordering::SeqCst);
     sampler.join().unwrap();
-    events(&out, 0);
+    let stream = events(&out, 0);
+    for w in stream.iter().filter(|e| e["type"] == "write") {
+        assert_eq!(
+            w["set"]["name"], w["object"]["name"],
+            "each write names its set: {w}"
+        );
+    }
     for set in SETS {
         assert_eq!(images(n, set), vec!["nginx:1.26"; 3], "{set}");
     }
@@ -181,6 +187,46 @@ fn three_sets_roll_out_within_their_budget_and_an_unready_pod_holds_the_next_ste
         most.load(Ordering::SeqCst) <= 1,
         "more than one pod unavailable at once"
     );
+    // Several sets at once: status, pause, resume.
+    let status = sts(&[
+        "rollout",
+        "status",
+        "-n",
+        n,
+        "-l",
+        "cluster=es",
+        "--timeout",
+        "1m",
+    ]);
+    let said = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    for set in SETS {
+        assert!(said.contains(&format!("{set}: ")), "{set}: {said}");
+    }
+    events(
+        &sts_json(n, &["rollout", "pause", "es-a", "es-b", "es-c"]),
+        0,
+    );
+    for set in SETS {
+        let s = get(n, &format!("statefulset/{set}"));
+        assert!(
+            s["metadata"]["annotations"]["kubectl-sts.io/paused-partition"].is_string(),
+            "{set} paused"
+        );
+    }
+    events(&sts_json(n, &["rollout", "resume", "-l", "cluster=es"]), 0);
+    for set in SETS {
+        let s = get(n, &format!("statefulset/{set}"));
+        assert!(
+            s["metadata"]["annotations"]["kubectl-sts.io/paused-partition"].is_null(),
+            "{set} resumed"
+        );
+        assert_eq!(s["spec"]["updateStrategy"]["rollingUpdate"]["partition"], 0);
+    }
 }
 
 #[test]
