@@ -175,6 +175,12 @@ async fn event_loop(
         let ns = namespace.clone().unwrap_or_else(|| conn.namespace.clone());
         watcher = Some(spawn_watch(conn, ns, name, tx));
     }
+    // A terminal that goes away (its window closed, its ssh session dropped) ends the
+    // dashboard: on SIGHUP, and — when SIGHUP does not come (ignored under nohup, or the
+    // dashboard is not the session's leader) — when the terminal stops answering, checked
+    // every 2 s. Reading keys from a hung-up terminal returns nothing, at once, forever.
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut alive = tokio::time::interval(Duration::from_secs(2));
     let mut dirty = true;
     loop {
         if dirty {
@@ -186,6 +192,14 @@ async fn event_loop(
         let msg = tokio::select! {
             m = rx.recv() => match m { Some(m) => m, None => return Ok(()) },
             _ = tokio::time::sleep(Duration::from_secs(1)), if tick => Msg::Tick(jiff::Timestamp::now()),
+            _ = hung_up(&mut hangup) => return Ok(()),
+            _ = alive.tick() => {
+                if crossterm::terminal::size().is_err() {
+                    return Ok(());
+                }
+                dirty = false;
+                continue;
+            }
         };
         if let (Msg::Done(outcome), Some(o)) = (&msg, &outcomes) {
             let _ = o.send(Some(outcome.clone()));
@@ -233,6 +247,16 @@ async fn event_loop(
                 }
             }
         }
+    }
+}
+
+/// The next SIGHUP (never, when it could not be listened for).
+async fn hung_up(hangup: &mut Option<tokio::signal::unix::Signal>) {
+    match hangup {
+        Some(h) => {
+            h.recv().await;
+        }
+        None => std::future::pending().await,
     }
 }
 

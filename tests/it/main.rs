@@ -10,6 +10,7 @@ mod cli;
 mod conformance;
 mod dashboard;
 mod dashboard_group;
+mod dashboard_terminal;
 mod diagnosis;
 mod distribution;
 mod events;
