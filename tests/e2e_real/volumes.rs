@@ -272,7 +272,9 @@ fn a_replacement_the_server_would_refuse_stops_recreate_before_any_write() {
     let n = ns.0.as_str();
     owned_set(n, None);
     let mut bad = get(n, "statefulset/db");
-    bad["spec"]["template"]["spec"]["containers"][0]["image"] = Value::from("");
+    // A set's pods must restart: refused by every release. (Not an empty image or a bad
+    // container name: 1.28 does not validate a StatefulSet's pod spec and accepts both.)
+    bad["spec"]["template"]["spec"]["restartPolicy"] = Value::from("Never");
     let file = std::env::temp_dir().join(format!("{n}-bad.json"));
     std::fs::write(&file, bad.to_string()).unwrap();
     let before = get(n, "statefulset/db")["metadata"]["resourceVersion"].clone();
@@ -287,7 +289,7 @@ fn a_replacement_the_server_would_refuse_stops_recreate_before_any_write() {
         "{end}"
     );
     assert!(
-        end.contains("Required value"),
+        end.contains("Unsupported value: \"Never\""),
         "the server's own words: {end}"
     );
     assert_eq!(
