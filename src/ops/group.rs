@@ -119,6 +119,13 @@ pub async fn run(
                     opts.step.by
                 ),
             });
+        } else if step::left_bookkeeping(&snap) {
+            // An earlier run stopped right after this set's last step: its notes go.
+            writes.push(Intended {
+                verb: "patch".into(),
+                object: Object::new("statefulset", &t.namespace, &t.name),
+                reason: "the rollout's bookkeeping annotations removed".into(),
+            });
         }
         sequence.extend(left);
     }

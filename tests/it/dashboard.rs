@@ -60,7 +60,7 @@ fn code(k: KeyCode) -> Msg {
 }
 
 /// The screen as text, one line per row.
-fn render(app: &mut App, w: u16, h: u16) -> String {
+pub(super) fn render(app: &mut App, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| kubectl_sts::tui::view::view(f, app)).unwrap();
     let buf = t.backend().buffer().clone();

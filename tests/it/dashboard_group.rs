@@ -7,10 +7,8 @@ use jiff::{SignedDuration, Timestamp};
 use kubectl_sts::model::fixture::{Fixture, PodState, Strategy};
 use kubectl_sts::model::profile::{Profile, Version};
 use kubectl_sts::tui::app::{App, Command, Dialog, Msg, Op, SetItem, update};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
-use super::dashboard::Tmux;
+use super::dashboard::{Tmux, render};
 use super::group::{SETS, images, ready_pods, three_sets};
 
 fn now() -> Timestamp {
@@ -47,22 +45,6 @@ fn set(name: &str, broken: bool) -> kubectl_sts::model::Snapshot {
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn render(app: &mut App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| kubectl_sts::tui::view::view(f, app)).unwrap();
-    let buf = t.backend().buffer().clone();
-    (0..h)
-        .map(|y| {
-            (0..w)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

@@ -207,18 +207,7 @@ async fn a_gate_failing_on_the_second_set_stops_all_and_auto_rollback_reverts_wh
 }
 
 pub(super) fn ready_pods(live: &Live) -> usize {
-    live.server.shared.read(|c| {
-        c.store
-            .all(Kind::Pod)
-            .filter(|p| {
-                p["metadata"]["deletionTimestamp"].is_null()
-                    && p["status"]["conditions"].as_array().is_some_and(|cs| {
-                        cs.iter()
-                            .any(|c| c["type"] == "Ready" && c["status"] == "True")
-                    })
-            })
-            .count()
-    })
+    live.server.shared.read(super::recreate::ready_in)
 }
 
 fn accepted_writes(live: &Live) -> usize {

@@ -78,6 +78,20 @@ fn writes(reqs: &[Logged]) -> Vec<&Logged> {
 }
 
 /// Samples pod availability every 100 ms until asked: the fewest Ready pods seen.
+/// Pods not being deleted and Ready, in the whole cluster.
+pub fn ready_in(c: &kubectl_sts::sim::Cluster) -> usize {
+    c.store
+        .all(Kind::Pod)
+        .filter(|p| {
+            p["metadata"]["deletionTimestamp"].is_null()
+                && p["status"]["conditions"].as_array().is_some_and(|cs| {
+                    cs.iter()
+                        .any(|c| c["type"] == "Ready" && c["status"] == "True")
+                })
+        })
+        .count()
+}
+
 pub struct Availability {
     fewest: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
@@ -91,18 +105,7 @@ impl Availability {
         let (f, s) = (fewest.clone(), stop.clone());
         tokio::spawn(async move {
             while !s.load(Ordering::SeqCst) {
-                let ready = shared.read(|c| {
-                    c.store
-                        .all(Kind::Pod)
-                        .filter(|p| {
-                            p["metadata"]["deletionTimestamp"].is_null()
-                                && p["status"]["conditions"].as_array().is_some_and(|cs| {
-                                    cs.iter()
-                                        .any(|c| c["type"] == "Ready" && c["status"] == "True")
-                                })
-                        })
-                        .count()
-                });
+                let ready = shared.read(ready_in);
                 f.fetch_min(ready, Ordering::SeqCst);
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
