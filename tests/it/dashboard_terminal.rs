@@ -4,15 +4,27 @@
 
 use std::time::{Duration, Instant};
 
-fn running(marker: &str) -> Vec<String> {
-    let out = std::process::Command::new("pgrep")
-        .args(["-f", marker])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
+/// The pids of the processes whose program is `program` and whose command line holds
+/// `marker`, read from /proc (no `pgrep`: procps is not on every machine).
+fn running(program: &str, marker: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let pid = entry.file_name().to_string_lossy().to_string();
+        if !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue; // gone since the listing
+        };
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).to_string())
+            .collect();
+        if args.first().is_some_and(|a| a == program) && args.iter().any(|a| a.contains(marker)) {
+            found.push(pid);
+        }
+    }
+    found
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -35,13 +47,7 @@ async fn a_dashboard_whose_terminal_goes_away_exits_even_with_sighup_ignored() {
     let started = Instant::now();
     // The dashboard up (its pattern: the binary, not `script`'s own command line).
     let dashboards = loop {
-        let found: Vec<String> = running(&format!("^{}", env!("CARGO_BIN_EXE_kubectl-sts")))
-            .into_iter()
-            .filter(|pid| {
-                std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
-                    .is_ok_and(|c| c.contains(&marker))
-            })
-            .collect();
+        let found = running(env!("CARGO_BIN_EXE_kubectl-sts"), &marker);
         if !found.is_empty() {
             break found;
         }
@@ -61,7 +67,12 @@ async fn a_dashboard_whose_terminal_goes_away_exits_even_with_sighup_ignored() {
     {
         if killed.elapsed() > Duration::from_secs(6) {
             for pid in &dashboards {
-                let _ = std::process::Command::new("kill").arg(pid).status();
+                if let Ok(pid) = pid.parse() {
+                    let _ = nix::sys::signal::kill(
+                        nix::unistd::Pid::from_raw(pid),
+                        nix::sys::signal::Signal::SIGKILL,
+                    );
+                }
             }
             panic!("the dashboard {dashboards:?} outlived its terminal by 6 s");
         }

@@ -445,10 +445,11 @@ async fn an_interrupted_teardown_says_where_it_stopped_and_how_to_go_back() {
     }
     assert_eq!(replicas(&live), Some(0));
     tokio::time::sleep(Duration::from_millis(300)).await;
-    std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
     let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
         .await
         .expect("it stops at once")
@@ -504,10 +505,11 @@ async fn an_interrupted_step_is_gated_again_before_any_new_step() {
         }
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
     let out = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
         .await
         .unwrap()
