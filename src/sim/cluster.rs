@@ -135,6 +135,7 @@ impl Cluster {
             // The served classes: names no client can have taken yet.
             let _ = c.store.create(Kind::StorageClass, "", class, false);
         }
+        super::kinds::seed(&mut c.store);
         c
     }
 
@@ -143,16 +144,31 @@ impl Cluster {
     pub fn start_at(&mut self, t: Timestamp) {
         self.virtual_now = t;
         self.store.now = self.now();
-        // The served StorageClasses exist from the start, not from the clock's origin.
-        let classes: Vec<String> = self
-            .store
-            .all(Kind::StorageClass)
-            .filter_map(|c| c.pointer("/metadata/name")?.as_str().map(str::to_string))
-            .collect();
-        for name in classes {
-            let _ = self.store.write_system(Kind::StorageClass, "", &name, |c| {
-                c["metadata"]["creationTimestamp"] = json!(super::store::format_time(t))
-            });
+        // What a new cluster has (the served StorageClasses, the system namespaces and
+        // their service accounts, the node) exists from the start, not from the clock's
+        // origin.
+        for kind in [
+            Kind::StorageClass,
+            Kind::Namespace,
+            Kind::ServiceAccount,
+            Kind::Node,
+        ] {
+            let names: Vec<(String, String)> = self
+                .store
+                .all(kind)
+                .map(|c| {
+                    let at = |p: &str| c.pointer(p).and_then(Value::as_str).unwrap_or("");
+                    (
+                        at("/metadata/namespace").to_string(),
+                        at("/metadata/name").to_string(),
+                    )
+                })
+                .collect();
+            for (ns, name) in names {
+                let _ = self.store.write_system(kind, &ns, &name, |c| {
+                    c["metadata"]["creationTimestamp"] = json!(super::store::format_time(t))
+                });
+            }
         }
     }
 
@@ -180,6 +196,8 @@ impl Cluster {
             self.store.now = now;
             self.settled_at = Some(now);
             self.store.collect_garbage();
+            super::kinds::reconcile_namespaces(&mut self.store);
+            super::kinds::reclaim(&mut self.store);
             let work = self.queues.take(&self.store, now);
             if work.is_empty() {
                 break;
@@ -333,6 +351,16 @@ impl Cluster {
                     .unwrap_or("default")
                     .to_string()
             };
+            super::kinds::ensure_namespace(&mut self.store, &ns);
+            if kind == Kind::Namespace {
+                let name = obj
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                if self.store.get(Kind::Namespace, "", name).is_some() {
+                    continue; // a system namespace, or one its objects made
+                }
+            }
             if kind == Kind::StorageClass {
                 // A scenario's class takes the place of a served one of that name.
                 let name = obj

@@ -116,11 +116,51 @@ pub fn apply(kind: Kind, obj: &mut Value) {
             set_default(obj, "volumeBindingMode", json!("Immediate"));
         }
         Kind::ControllerRevision | Kind::Event => {}
+        Kind::Namespace
+        | Kind::ServiceAccount
+        | Kind::Service
+        | Kind::Node
+        | Kind::PersistentVolume => super::kinds::defaults(kind, obj),
     }
 }
 
-/// Rejects what the real API server rejects (the subset tools trip over).
-pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>) -> Result<(), ApiError> {
+/// Rejects what the real API server rejects (the subset tools trip over), with every
+/// cause `sim::validation` finds and the first of the checks here.
+pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>, minor: u32) -> Result<(), ApiError> {
+    if let Some(why) = super::decode::type_error(kind, obj) {
+        return Err(ApiError::bad_request(&why));
+    }
+    let mut causes = super::validation::causes(kind, obj, old, minor);
+    if let Err(e) = first_error(kind, obj) {
+        if e.code != 422 {
+            return Err(e);
+        }
+        for (_, message, field) in &e.causes {
+            let why = if field.is_empty() {
+                message.clone()
+            } else {
+                format!("{field}: {message}")
+            };
+            if !causes
+                .iter()
+                .any(|c| c.split(": ").next() == Some(field.as_str()))
+            {
+                causes.push(why);
+            }
+        }
+    }
+    if causes.is_empty() {
+        return Ok(());
+    }
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    Err(super::validation::invalid(kind, name, &causes))
+}
+
+/// The checks not yet in `sim::validation`: the first that fails.
+fn first_error(kind: Kind, obj: &Value) -> Result<(), ApiError> {
     if kind == Kind::Pod {
         return validate_pod(obj);
     }
@@ -133,13 +173,6 @@ pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>) -> Result<(), ApiE
         .unwrap_or("");
     let invalid = |why: &str| Err(ApiError::invalid(kind, name, why));
     let spec = &obj["spec"];
-    if spec
-        .get("replicas")
-        .and_then(Value::as_i64)
-        .is_some_and(|r| r < 0)
-    {
-        return invalid("spec.replicas: Invalid value: must be greater than or equal to 0");
-    }
     if spec
         .pointer("/updateStrategy/rollingUpdate/partition")
         .and_then(Value::as_i64)
@@ -161,7 +194,6 @@ pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>) -> Result<(), ApiE
         })
     };
     for (field, supported) in [
-        ("/updateStrategy/type", &["OnDelete", "RollingUpdate"][..]),
         ("/podManagementPolicy", &["OrderedReady", "Parallel"][..]),
         ("/template/spec/restartPolicy", &["Always"][..]),
     ] {
@@ -221,40 +253,7 @@ pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>) -> Result<(), ApiE
     }) else {
         return invalid("spec.selector: Required value");
     };
-    let labels: Option<std::collections::BTreeMap<String, String>> = spec
-        .pointer("/template/metadata/labels")
-        .and_then(|l| serde_json::from_value(l.clone()).ok());
-    if !crate::model::selector::matches(&selector, labels.as_ref()) {
-        return invalid(
-            "spec.template.metadata.labels: Invalid value: `selector` does not match template `labels`",
-        );
-    }
-    if let Some(old) = old {
-        // Only these spec fields may change (apps/v1 validation).
-        let mutable = [
-            "replicas",
-            "ordinals",
-            "template",
-            "updateStrategy",
-            "persistentVolumeClaimRetentionPolicy",
-            "minReadySeconds",
-            "revisionHistoryLimit",
-        ];
-        let strip = |v: &Value| {
-            let mut s = v.get("spec").cloned().unwrap_or(Value::Null);
-            if let Some(o) = s.as_object_mut() {
-                for k in mutable {
-                    o.remove(k);
-                }
-            }
-            s
-        };
-        if strip(obj) != strip(old) {
-            return invalid(
-                "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
-            );
-        }
-    }
+    let _ = selector; // matched against the template's labels in sim::validation
     Ok(())
 }
 

@@ -16,7 +16,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(code: u16, reason: &'static str, message: String) -> ApiError {
+    pub fn new(code: u16, reason: &'static str, message: String) -> ApiError {
         ApiError {
             code,
             reason,
@@ -34,15 +34,21 @@ impl ApiError {
     }
 
     pub fn not_found(kind: Kind, name: &str) -> ApiError {
-        let group = if kind.api_version() == "apps/v1" {
-            ".apps"
-        } else {
-            ""
-        };
         ApiError::new(
             404,
             "NotFound",
-            format!("{}{group} \"{name}\" not found", kind.plural()),
+            format!("{} \"{name}\" not found", qualified(kind)),
+        )
+        .about(kind, name)
+    }
+
+    /// 403 for a reason other than RBAC (an admission plugin's): `KIND "NAME" is
+    /// forbidden: WHY`.
+    pub fn forbidden_because(kind: Kind, name: &str, why: &str) -> ApiError {
+        ApiError::new(
+            403,
+            "Forbidden",
+            format!("{} \"{name}\" is forbidden: {why}", qualified(kind)),
         )
         .about(kind, name)
     }
@@ -180,6 +186,29 @@ impl ApiError {
         e
     }
 
+    /// This Invalid error with `causes` (`field: Reason: detail` each) as its causes,
+    /// its message listing them all as kube-apiserver's does: `… is invalid: [a, b]`.
+    pub fn with_causes(mut self, causes: &[String]) -> ApiError {
+        if let Some((head, _)) = self.message.split_once(" is invalid: ") {
+            self.message = format!("{head} is invalid: [{}]", causes.join(", "));
+        }
+        self.causes = causes
+            .iter()
+            .map(|why| {
+                let (field, message) = why.split_once(": ").unwrap_or(("", why));
+                let reason = match message.split(':').next().unwrap_or("") {
+                    "Required value" => "FieldValueRequired",
+                    "Forbidden" => "FieldValueForbidden",
+                    "Unsupported value" => "FieldValueNotSupported",
+                    "Duplicate value" => "FieldValueDuplicate",
+                    _ => "FieldValueInvalid",
+                };
+                (reason, message.to_string(), field.to_string())
+            })
+            .collect();
+        self
+    }
+
     pub fn gone(rv: u64) -> ApiError {
         ApiError::new(410, "Expired", format!("too old resource version: {rv}"))
     }
@@ -305,5 +334,14 @@ impl ApiError {
                                        "retryAfterSeconds": 1});
         }
         status
+    }
+}
+
+/// `statefulsets.apps`, `pods`, `poddisruptionbudgets.policy`: a resource as the API
+/// server names it in messages (the group after the plural; none for the core group).
+pub fn qualified(kind: Kind) -> String {
+    match kind.api_version().split_once('/') {
+        Some((group, _)) => format!("{}.{group}", kind.plural()),
+        None => kind.plural().to_string(),
     }
 }

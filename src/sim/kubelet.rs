@@ -162,9 +162,20 @@ pub fn step<'k>(
         if pod.get("status") != Some(&status)
             || pod.pointer("/spec/nodeName").and_then(Value::as_str) != Some(&node)
         {
+            // PodTopologyLabelsAdmission (beta, on by default from 1.35): the binding
+            // copies the node's zone and region labels to the pod.
+            let topology = store.minor >= 35
+                && pod.pointer("/spec/nodeName").is_none()
+                && pod
+                    .pointer("/metadata/labels/topology.kubernetes.io~1zone")
+                    .is_none();
             let _ = store.write_system(Kind::Pod, ns, name, |p| {
                 p["status"] = status;
                 p["spec"]["nodeName"] = json!(node);
+                if topology {
+                    p["metadata"]["labels"]["topology.kubernetes.io/zone"] =
+                        json!(super::kinds::ZONE);
+                }
             });
             changed += 1;
         }

@@ -51,11 +51,13 @@ pub mod api;
 pub mod apply;
 pub mod cluster;
 pub mod controller;
+pub mod decode;
 pub mod defaults;
 pub mod disruption;
 pub mod error;
 #[cfg(test)]
 mod fidelity_tests;
+pub mod kinds;
 pub mod kubelet;
 pub mod openapi;
 pub mod patch;
@@ -65,6 +67,7 @@ pub mod scenario;
 pub mod server;
 pub mod store;
 pub mod table;
+pub mod validation;
 pub mod volumes;
 
 pub use cluster::{Clock, Cluster, Config, Faults};

@@ -13,7 +13,9 @@ use std::sync::OnceLock;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::autoscaling::v1::Scale;
-use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::core::v1::{
+    Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service, ServiceAccount,
+};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{DeleteOptions, Status};
@@ -22,7 +24,7 @@ use serde_json::{Map, Value, json};
 
 use super::store::Kind;
 
-const PREFIX: &str = "#/components/schemas/";
+pub(super) const PREFIX: &str = "#/components/schemas/";
 
 /// (definition, list property, merge key, patch strategy, list-map keys)
 const PATCH_META: &[(&str, &str, &str, &str, &[&str])] = &[
@@ -104,6 +106,13 @@ const PATCH_META: &[(&str, &str, &str, &str, &[&str])] = &[
         &["containerPort", "protocol"],
     ),
     (
+        "io.k8s.api.core.v1.ServiceSpec",
+        "ports",
+        "port",
+        "merge",
+        &["port", "protocol"],
+    ),
+    (
         "io.k8s.api.core.v1.Container",
         "volumeMounts",
         "mountPath",
@@ -162,7 +171,7 @@ const PATCH_META: &[(&str, &str, &str, &str, &[&str])] = &[
 ];
 
 /// (kind, the schema's name) of the kinds served.
-fn kinds() -> [(Kind, &'static str); 7] {
+pub(super) fn kinds() -> [(Kind, &'static str); 12] {
     [
         (Kind::StatefulSet, "io.k8s.api.apps.v1.StatefulSet"),
         (
@@ -179,6 +188,14 @@ fn kinds() -> [(Kind, &'static str); 7] {
         (
             Kind::PodDisruptionBudget,
             "io.k8s.api.policy.v1.PodDisruptionBudget",
+        ),
+        (Kind::Namespace, "io.k8s.api.core.v1.Namespace"),
+        (Kind::ServiceAccount, "io.k8s.api.core.v1.ServiceAccount"),
+        (Kind::Service, "io.k8s.api.core.v1.Service"),
+        (Kind::Node, "io.k8s.api.core.v1.Node"),
+        (
+            Kind::PersistentVolume,
+            "io.k8s.api.core.v1.PersistentVolume",
         ),
     ]
 }
@@ -201,6 +218,11 @@ fn schemas() -> Map<String, Value> {
     generator.subschema_for::<Event>();
     generator.subschema_for::<StorageClass>();
     generator.subschema_for::<PodDisruptionBudget>();
+    generator.subschema_for::<Namespace>();
+    generator.subschema_for::<ServiceAccount>();
+    generator.subschema_for::<Service>();
+    generator.subschema_for::<Node>();
+    generator.subschema_for::<PersistentVolume>();
     generator.subschema_for::<Scale>();
     generator.subschema_for::<Status>();
     generator.subschema_for::<DeleteOptions>();
@@ -332,7 +354,7 @@ fn paths(api_version: &str) -> Map<String, Value> {
 }
 
 /// The schemas, built once (field validation and server-side apply read them).
-fn schema_map() -> &'static Map<String, Value> {
+pub(super) fn schema_map() -> &'static Map<String, Value> {
     static SCHEMAS: OnceLock<Map<String, Value>> = OnceLock::new();
     SCHEMAS.get_or_init(schemas)
 }
@@ -436,7 +458,7 @@ pub fn resolved(s: &Value) -> &Value {
 }
 
 /// The schema `s` stands for, following `$ref` and a one-element `allOf`.
-fn resolve<'a>(defs: &'a Map<String, Value>, s: &'a Value) -> &'a Value {
+pub(super) fn resolve<'a>(defs: &'a Map<String, Value>, s: &'a Value) -> &'a Value {
     let mut s = s;
     for _ in 0..16 {
         let r = s

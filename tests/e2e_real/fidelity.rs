@@ -9,9 +9,9 @@ use std::process::{Child, Command, Stdio};
 
 use super::support::*;
 
-struct Sim {
+pub struct Sim {
     child: Child,
-    kubeconfig: String,
+    pub kubeconfig: String,
     _dir: tempfile::TempDir,
 }
 
@@ -23,7 +23,7 @@ impl Drop for Sim {
 }
 
 /// `sim serve` with no objects, at `version`.
-fn sim(version: &str) -> Sim {
+pub fn sim(version: &str) -> Sim {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("empty.yaml");
     std::fs::write(

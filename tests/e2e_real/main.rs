@@ -11,6 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod dashboard;
+mod differential;
 mod faults;
 mod fidelity;
 mod group;

@@ -253,12 +253,15 @@ async fn a_pod_changed_or_recreated_since_the_plan_is_not_deleted() {
             .is_some_and(|p| p["metadata"].get("deletionTimestamp").is_none())
     }));
     // A pod the set does not control is never deleted, whatever its name. It has another
-    // controller (an orphan would be adopted back by the set's controller at once).
+    // controller, one that exists (an orphan would be adopted back by the set's
+    // controller, and the dependent of a missing owner collected).
     live.server.shared.with(|c| {
+        let node = c.store.get(Kind::Node, "", "sim-node-0").unwrap();
+        let uid = node["metadata"]["uid"].clone();
         let mut pod = c.store.get(Kind::Pod, "default", "web-3").unwrap().clone();
         pod["metadata"]["ownerReferences"] = serde_json::json!([{
-            "apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "other",
-            "uid": "0a0a0a0a-0000-0000-0000-000000000003", "controller": true
+            "apiVersion": "v1", "kind": "Node", "name": "sim-node-0",
+            "uid": uid, "controller": true
         }]);
         c.store
             .update(Kind::Pod, "default", "web-3", pod, false, false)

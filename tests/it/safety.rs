@@ -111,6 +111,8 @@ async fn the_dashboard_acts_on_the_namespace_of_the_set_it_shows() {
             tokio::time::sleep(Duration::from_millis(25)).await;
             live.server.advance(jiff::SignedDuration::from_secs(1));
             if partition(&live, "db") != 3 {
+                // The op records its write once the server has answered: let it.
+                tokio::time::sleep(Duration::from_millis(500)).await;
                 return;
             }
         }

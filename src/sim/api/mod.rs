@@ -180,8 +180,6 @@ pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
         ["apis", "storage.k8s.io", "v1"] => ok(resources("storage.k8s.io/v1")),
         ["apis", "policy", "v1"] => ok(resources("policy/v1")),
         ["apis", "policy", "v1", rest @ ..] => resource(cluster, req, "policy/v1", rest),
-        ["api", "v1", "namespaces"] if req.method == "GET" => ok(namespaces(cluster)),
-        ["api", "v1", "namespaces", ns] if req.method == "GET" => ok(namespace(ns)),
         ["api", "v1", rest @ ..] => resource(cluster, req, "v1", rest),
         ["apis", "apps", "v1", rest @ ..] => resource(cluster, req, "apps/v1", rest),
         ["apis", "storage.k8s.io", "v1", rest @ ..] => {
@@ -269,9 +267,12 @@ fn resources(group_version: &str) -> Value {
         "create", "delete", "get", "list", "patch", "update", "watch"
     ]);
     let sub = json!(["get", "patch", "update"]);
+    // Only pods, services and the workloads are in the `all` category (`kubectl get all`).
     let res = |name: &str, kind: &str, short: &[&str], namespaced: bool| {
+        let all = matches!(kind, "Pod" | "Service" | "StatefulSet");
+        let categories: &[&str] = if all { &["all"] } else { &[] };
         json!({"name": name, "singularName": kind.to_lowercase(), "namespaced": namespaced, "kind": kind,
-               "verbs": verbs, "shortNames": short, "categories": ["all"]})
+               "verbs": verbs, "shortNames": short, "categories": categories})
     };
     let resources = if group_version == "v1" {
         json!([
@@ -279,7 +280,15 @@ fn resources(group_version: &str) -> Value {
             {"name": "pods/status", "singularName": "", "namespaced": true, "kind": "Pod", "verbs": sub},
             res("persistentvolumeclaims", "PersistentVolumeClaim", &["pvc"], true),
             res("events", "Event", &["ev"], true),
-            {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace", "verbs": ["get", "list"], "shortNames": ["ns"]},
+            {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace", "verbs": verbs, "shortNames": ["ns"]},
+            {"name": "namespaces/status", "singularName": "", "namespaced": false, "kind": "Namespace", "verbs": sub},
+            res("services", "Service", &["svc"], true),
+            {"name": "services/status", "singularName": "", "namespaced": true, "kind": "Service", "verbs": sub},
+            {"name": "serviceaccounts", "singularName": "serviceaccount", "namespaced": true, "kind": "ServiceAccount", "verbs": verbs, "shortNames": ["sa"]},
+            {"name": "nodes", "singularName": "node", "namespaced": false, "kind": "Node", "verbs": verbs, "shortNames": ["no"]},
+            {"name": "nodes/status", "singularName": "", "namespaced": false, "kind": "Node", "verbs": sub},
+            {"name": "persistentvolumes", "singularName": "persistentvolume", "namespaced": false, "kind": "PersistentVolume", "verbs": verbs, "shortNames": ["pv"]},
+            {"name": "persistentvolumes/status", "singularName": "", "namespaced": false, "kind": "PersistentVolume", "verbs": sub},
         ])
     } else if group_version == "policy/v1" {
         json!([
@@ -300,23 +309,6 @@ fn resources(group_version: &str) -> Value {
         ])
     };
     json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources})
-}
-
-fn namespace(name: &str) -> Value {
-    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
-}
-
-fn namespaces(cluster: &Cluster) -> Value {
-    let mut names: std::collections::BTreeSet<String> = ["default".to_string()].into();
-    for kind in Kind::ALL {
-        for o in cluster.store.all(kind) {
-            if let Some(ns) = o.pointer("/metadata/namespace").and_then(Value::as_str) {
-                names.insert(ns.to_string());
-            }
-        }
-    }
-    json!({"apiVersion": "v1", "kind": "NamespaceList", "metadata": {"resourceVersion": cluster.store.resource_version().to_string()},
-           "items": names.iter().map(|n| namespace(n)).collect::<Vec<_>>()})
 }
 
 fn selectors(req: &Request) -> Result<(LabelSelector, FieldSelector), ApiError> {

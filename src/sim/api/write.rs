@@ -11,6 +11,21 @@ use crate::sim::patch;
 use crate::sim::store::{DeleteOptions, Kind};
 
 fn body_json(req: &Request) -> Result<Value, ApiError> {
+    // Protobuf (what client-go sends built-in kinds in when it may) is not spoken here:
+    // 415, and client-go falls back to JSON, as it does against a server without it.
+    let ct = req.content_type.split(';').next().unwrap_or("").trim();
+    if !matches!(ct, "" | "application/json" | "application/yaml" | "*/*")
+        && !ct.ends_with("+json")
+        && !ct.ends_with("+yaml")
+    {
+        return Err(ApiError::new(
+            415,
+            "UnsupportedMediaType",
+            format!(
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {ct:?})"
+            ),
+        ));
+    }
     serde_json::from_slice(&req.body)
         .map_err(|e| ApiError::bad_request(&format!("the request body is not valid JSON: {e}")))
 }
@@ -26,6 +41,7 @@ pub(super) fn namespace_of(r: &Route) -> Result<&str, ApiError> {
 
 pub(super) fn create(cluster: &mut Cluster, req: &Request, r: &Route) -> Response {
     let result = namespace_of(r).and_then(|ns| {
+        crate::sim::kinds::admit_create(&cluster.store, r.kind, ns)?;
         let mut body = body_json(req)?;
         req.strict(r.kind, &body)?;
         let sent_ns = body.pointer("/metadata/namespace").and_then(Value::as_str);
@@ -305,9 +321,13 @@ pub(super) fn delete(cluster: &mut Cluster, req: &Request, r: &Route, name: &str
                 .and_then(Value::as_array)
                 .is_some_and(|d| d.iter().any(|x| x == "All")),
     };
-    let result = namespace_of(r)
-        .map(str::to_string)
-        .and_then(|ns| cluster.store.delete(r.kind, &ns, name, &opts));
+    let result = namespace_of(r).map(str::to_string).and_then(|ns| {
+        if r.kind == Kind::Namespace {
+            crate::sim::kinds::delete_namespace(&mut cluster.store, name, opts.dry_run)
+        } else {
+            cluster.store.delete(r.kind, &ns, name, &opts)
+        }
+    });
     match result {
         Ok(v) => ok(v),
         Err(e) => err(e),

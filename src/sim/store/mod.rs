@@ -28,10 +28,19 @@ pub enum Kind {
     /// Cluster-scoped (stored under the namespace "").
     StorageClass,
     PodDisruptionBudget,
+    /// Cluster-scoped; the namespace controller of `sim::namespaces` gives each its
+    /// `default` ServiceAccount and empties it when it is deleted.
+    Namespace,
+    ServiceAccount,
+    Service,
+    /// Cluster-scoped: the one node the kubelet stand-in is.
+    Node,
+    /// Cluster-scoped: the volume a bound claim names.
+    PersistentVolume,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 12] = [
         Kind::StatefulSet,
         Kind::ControllerRevision,
         Kind::Pod,
@@ -39,11 +48,19 @@ impl Kind {
         Kind::Event,
         Kind::StorageClass,
         Kind::PodDisruptionBudget,
+        Kind::Namespace,
+        Kind::ServiceAccount,
+        Kind::Service,
+        Kind::Node,
+        Kind::PersistentVolume,
     ];
 
     /// Served without a namespace.
     pub fn cluster_scoped(self) -> bool {
-        self == Kind::StorageClass
+        matches!(
+            self,
+            Kind::StorageClass | Kind::Namespace | Kind::Node | Kind::PersistentVolume
+        )
     }
 
     pub fn name(self) -> &'static str {
@@ -55,6 +72,11 @@ impl Kind {
             Kind::Event => "Event",
             Kind::StorageClass => "StorageClass",
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
+            Kind::Namespace => "Namespace",
+            Kind::ServiceAccount => "ServiceAccount",
+            Kind::Service => "Service",
+            Kind::Node => "Node",
+            Kind::PersistentVolume => "PersistentVolume",
         }
     }
 
@@ -67,6 +89,11 @@ impl Kind {
             Kind::Event => "events",
             Kind::StorageClass => "storageclasses",
             Kind::PodDisruptionBudget => "poddisruptionbudgets",
+            Kind::Namespace => "namespaces",
+            Kind::ServiceAccount => "serviceaccounts",
+            Kind::Service => "services",
+            Kind::Node => "nodes",
+            Kind::PersistentVolume => "persistentvolumes",
         }
     }
 
@@ -152,6 +179,8 @@ pub struct Store {
     /// Indexes kept with every write, so that the controller, the kubelet and the garbage
     /// collector cost per change, not per cluster.
     index: Index,
+    /// The volumes of claims deleted since the last settle (`sim::kinds::reclaim`).
+    pub released: Vec<String>,
 }
 
 impl Default for Store {
@@ -193,6 +222,7 @@ impl Store {
             history: VecDeque::new(),
             compacted: 1000,
             index: Index::default(),
+            released: Vec::new(),
         }
     }
 
@@ -226,6 +256,12 @@ impl Store {
                 || p.pointer("/metadata/ownerReferences")
                     != object.pointer("/metadata/ownerReferences")
         });
+        if kind == Kind::PersistentVolumeClaim
+            && event == EventType::Deleted
+            && let Some(v) = object.pointer("/spec/volumeName").and_then(Value::as_str)
+        {
+            self.released.push(v.to_string());
+        }
         let object = Arc::new(object);
         self.history.push_back(Change {
             rv: self.rv,
@@ -334,7 +370,7 @@ impl Store {
             add_finalizer(&mut obj, PVC_PROTECTION);
             super::volumes::on_create(self, &mut obj);
         }
-        super::defaults::validate(kind, &obj, None)?;
+        super::defaults::validate(kind, &obj, None, self.minor)?;
         // As kube-apiserver: the object is validated (BeforeCreate) before storage finds
         // the name taken, so a dry-run create of an invalid object under a taken name is
         // 422, not 409 — what a client validating a replacement relies on.
@@ -356,8 +392,17 @@ impl Store {
         if kind == Kind::PersistentVolumeClaim {
             super::volumes::bind(&mut obj);
         }
-        let prev = self.put((kind, ns.to_string(), name), obj.clone());
+        if kind == Kind::Service {
+            super::kinds::allocate_cluster_ip(&mut obj, self.rv);
+        }
+        let prev = self.put((kind, ns.to_string(), name.clone()), obj.clone());
         self.record(kind, EventType::Added, obj.clone(), prev);
+        if kind == Kind::Namespace {
+            super::kinds::on_namespace_created(self, &name);
+        }
+        if kind == Kind::PersistentVolumeClaim {
+            super::kinds::provision(self, &obj);
+        }
         Ok(obj)
     }
 
@@ -441,9 +486,9 @@ impl Store {
             // A release serving KEP-4650: the claim templates may change in place.
             let mut old = current.clone();
             old["spec"]["volumeClaimTemplates"] = next["spec"]["volumeClaimTemplates"].clone();
-            super::defaults::validate(kind, &next, Some(&old))?;
+            super::defaults::validate(kind, &next, Some(&old), self.minor)?;
         } else {
-            super::defaults::validate(kind, &next, Some(&current))?;
+            super::defaults::validate(kind, &next, Some(&current), self.minor)?;
         }
         if kind == Kind::PersistentVolumeClaim && !status_only {
             super::volumes::admit_update(self, &next, &current, self.minor)?;

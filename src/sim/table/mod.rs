@@ -148,7 +148,13 @@ fn columns(kind: Kind, minor: u32) -> Vec<Column> {
             ),
             AGE,
         ],
-        Kind::PodDisruptionBudget | Kind::StorageClass => others::columns(kind),
+        Kind::PodDisruptionBudget
+        | Kind::StorageClass
+        | Kind::Namespace
+        | Kind::ServiceAccount
+        | Kind::Service
+        | Kind::Node
+        | Kind::PersistentVolume => others::columns(kind, minor),
         Kind::Event => vec![
             ("Last Seen", "string", 0, "The last time the event was seen"),
             (
@@ -245,7 +251,13 @@ fn cells(kind: Kind, o: &Value, now: Timestamp, minor: u32) -> Vec<Value> {
                 json!(join("image")),
             ]
         }
-        Kind::PodDisruptionBudget | Kind::StorageClass => others::cells(kind, o, age),
+        Kind::PodDisruptionBudget
+        | Kind::StorageClass
+        | Kind::Namespace
+        | Kind::ServiceAccount
+        | Kind::Service
+        | Kind::Node
+        | Kind::PersistentVolume => others::cells(kind, o, age, minor),
         Kind::PersistentVolumeClaim => {
             let phase = if o.pointer("/metadata/deletionTimestamp").is_some() {
                 "Terminating"
@@ -517,6 +529,7 @@ pub fn human(d: jiff::SignedDuration) -> String {
     format!("{}y", hours / 24 / 365)
 }
 
+mod core;
 mod others;
 #[cfg(test)]
 mod tests;

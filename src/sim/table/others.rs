@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::{AGE, Column, NAME, str_at};
 use crate::sim::store::Kind;
 
-pub(super) fn columns(kind: Kind) -> Vec<Column> {
+pub(super) fn columns(kind: Kind, minor: u32) -> Vec<Column> {
     match kind {
         Kind::PodDisruptionBudget => vec![
             NAME,
@@ -58,11 +58,19 @@ pub(super) fn columns(kind: Kind) -> Vec<Column> {
             ),
             AGE,
         ],
+        Kind::Namespace => vec![
+            NAME,
+            ("Status", "string", 0, "The status of the namespace"),
+            AGE,
+        ],
+        Kind::Service => super::core::service_columns(),
+        Kind::Node => super::core::node_columns(),
+        Kind::PersistentVolume => super::core::volume_columns(minor),
         _ => vec![NAME, AGE],
     }
 }
 
-pub(super) fn cells(kind: Kind, o: &Value, age: String) -> Vec<Value> {
+pub(super) fn cells(kind: Kind, o: &Value, age: String, minor: u32) -> Vec<Value> {
     let name = str_at(o, "/metadata/name");
     match kind {
         Kind::PodDisruptionBudget => {
@@ -105,6 +113,10 @@ pub(super) fn cells(kind: Kind, o: &Value, age: String) -> Vec<Value> {
                 json!(age),
             ]
         }
+        Kind::Namespace => vec![json!(name), json!(str_at(o, "/status/phase")), json!(age)],
+        Kind::Service => super::core::service_cells(o, age),
+        Kind::Node => super::core::node_cells(o, age),
+        Kind::PersistentVolume => super::core::volume_cells(o, age, minor),
         _ => vec![json!(name), json!(age)],
     }
 }
