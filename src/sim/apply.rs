@@ -207,14 +207,28 @@ fn merge(schema: Option<&Value>, live: &mut Value, applied: &Value) {
 }
 
 /// A manager: its name and operation (`Apply` or `Update`).
-pub type Manager = (String, String);
+/// (manager, operation, subresource — empty for the object itself).
+pub type Manager = (String, String, String);
 
 fn applier(name: &str) -> Manager {
-    (name.to_string(), "Apply".to_string())
+    (name.to_string(), "Apply".to_string(), String::new())
 }
 
-fn updater(name: &str) -> Manager {
-    (name.to_string(), "Update".to_string())
+fn updater(name: &str, subresource: &str) -> Manager {
+    (
+        name.to_string(),
+        "Update".to_string(),
+        subresource.to_string(),
+    )
+}
+
+/// A manager as a conflict names it: `"kubectl" with subresource "scale"`.
+fn label((name, _, sub): &Manager) -> String {
+    if sub.is_empty() {
+        format!("\"{name}\"")
+    } else {
+        format!("\"{name}\" with subresource \"{sub}\"")
+    }
 }
 
 /// Field sets by manager, read from `metadata.managedFields`.
@@ -233,8 +247,12 @@ pub fn managers(obj: &Value) -> BTreeMap<Manager, BTreeSet<Path>> {
             .get("operation")
             .and_then(Value::as_str)
             .unwrap_or("Update");
+        let sub = entry
+            .get("subresource")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let set: &mut BTreeSet<Path> = out
-            .entry((manager.to_string(), operation.to_string()))
+            .entry((manager.to_string(), operation.to_string(), sub.to_string()))
             .or_default();
         if let Some(f) = entry.get("fieldsV1") {
             unflatten(f, Vec::new(), set);
@@ -281,9 +299,13 @@ fn record(obj: &mut Value, managers: &BTreeMap<Manager, BTreeSet<Path>>, now: &s
     let entries: Vec<Value> = managers
         .iter()
         .filter(|(_, set)| !set.is_empty())
-        .map(|((manager, operation), set)| {
-            json!({"manager": manager, "operation": operation, "apiVersion": api_version,
-                   "time": now, "fieldsType": "FieldsV1", "fieldsV1": flatten(set)})
+        .map(|((manager, operation, sub), set)| {
+            let mut e = json!({"manager": manager, "operation": operation, "apiVersion": api_version,
+                   "time": now, "fieldsType": "FieldsV1", "fieldsV1": flatten(set)});
+            if !sub.is_empty() {
+                e["subresource"] = json!(sub);
+            }
+            e
         })
         .collect();
     if entries.is_empty() {
@@ -319,6 +341,7 @@ pub fn record_update(
     old: Option<&Value>,
     next: &mut Value,
     manager: &str,
+    subresource: &str,
     now: jiff::Timestamp,
 ) {
     let sent = next.pointer("/metadata/managedFields");
@@ -328,6 +351,23 @@ pub fn record_update(
         return;
     }
     let mut owners = old.map(managers).unwrap_or_default();
+    if subresource == "status" {
+        // A status write owns the status fields it set; nobody else's change.
+        let mut now_fields = BTreeSet::new();
+        if let Some(status) = next.get("status") {
+            let schema = openapi::property(kind, &["status"]);
+            collect(
+                schema,
+                status,
+                vec!["f:status".to_string()],
+                &mut now_fields,
+            );
+        }
+        let entry = owners.entry(updater(manager, subresource)).or_default();
+        *entry = now_fields;
+        record(next, &owners, &format_time(now));
+        return;
+    }
     let now_fields = fields(kind, next);
     let changed: BTreeSet<Path> = now_fields
         .iter()
@@ -337,7 +377,10 @@ pub fn record_update(
     for set in owners.values_mut() {
         set.retain(|p| now_fields.contains(p) && !changed.contains(p));
     }
-    owners.entry(updater(manager)).or_default().extend(changed);
+    owners
+        .entry(updater(manager, subresource))
+        .or_default()
+        .extend(changed);
     record(next, &owners, &format_time(now));
 }
 
@@ -361,12 +404,12 @@ pub fn apply(
             .unwrap_or(kind.api_version());
         let mut conflicts = Vec::new();
         let me = applier(manager);
-        for ((other, _), set) in owners.iter().filter(|(m, _)| **m != me) {
+        for (other, set) in owners.iter().filter(|(m, _)| **m != me) {
             for p in set.intersection(&applied) {
                 if p.last().map(String::as_str) != Some(".")
                     && value_at(live, p) != value_at(config, p)
                 {
-                    conflicts.push((other.clone(), dotted(p)));
+                    conflicts.push((label(other), dotted(p)));
                 }
             }
         }
@@ -461,6 +504,7 @@ mod tests {
             Some(&live),
             &mut scaled,
             "kubectl-scale",
+            "",
             now(),
         );
         let e = apply(
@@ -493,7 +537,7 @@ mod tests {
             forced["spec"]["template"]["spec"]["containers"][0]["image"],
             "nginx:2"
         );
-        assert!(!managers(&forced).contains_key(&updater("kubectl-scale")));
+        assert!(!managers(&forced).contains_key(&updater("kubectl-scale", "")));
     }
 
     #[test]
@@ -508,6 +552,7 @@ mod tests {
             Some(&live),
             &mut labelled,
             "kubectl-label",
+            "",
             now(),
         );
         let next = apply(

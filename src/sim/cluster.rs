@@ -131,6 +131,7 @@ impl Cluster {
         c.store.now = c.now();
         c.store.minor = c.config.profile.version.minor;
         c.store.claim_template_updates = c.config.claim_template_updates;
+        c.store.max_unavailable_gate = c.config.profile.gates.max_unavailable_stateful_set;
         for class in super::volumes::classes() {
             // The served classes: names no client can have taken yet.
             let _ = c.store.create(Kind::StorageClass, "", class, false);

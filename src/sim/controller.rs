@@ -243,7 +243,15 @@ fn apply(store: &mut Store, snap: &Snapshot, plan: &Plan, profile: &Profile) -> 
                 match objects::claim_for_name(set, name, *ordinal) {
                     Some(claim) => store
                         .create(Kind::PersistentVolumeClaim, &ns, claim, false)
-                        .map(drop),
+                        .map(|_| {
+                            let message = format!(
+                                "{} Claim {name} Pod {}-{ordinal} in StatefulSet {} success",
+                                verb(store, "create"),
+                                snap.name(),
+                                snap.name()
+                            );
+                            record_event(store, snap, "SuccessfulCreate", &message);
+                        }),
                     None => Ok(()),
                 }
             }
@@ -280,7 +288,8 @@ fn apply(store: &mut Store, snap: &Snapshot, plan: &Plan, profile: &Profile) -> 
                         snap,
                         "SuccessfulCreate",
                         &format!(
-                            "create Pod {} in StatefulSet {} successful",
+                            "{} Pod {} in StatefulSet {} successful",
+                            verb(store, "create"),
                             created["metadata"]["name"].as_str().unwrap_or(""),
                             snap.name()
                         ),
@@ -295,7 +304,8 @@ fn apply(store: &mut Store, snap: &Snapshot, plan: &Plan, profile: &Profile) -> 
                         snap,
                         "SuccessfulDelete",
                         &format!(
-                            "delete Pod {name} in StatefulSet {} successful",
+                            "{} Pod {name} in StatefulSet {} successful",
+                            verb(store, "delete"),
                             snap.name()
                         ),
                     );
@@ -332,9 +342,39 @@ fn write_status(store: &mut Store, ns: &str, name: &str, plan: &Plan) -> bool {
         return false;
     }
     let status = objects::status_value(&plan.status);
+    let now = store.now;
+    // Written through the status subresource by kube-controller-manager, which then
+    // manages those fields (its managedFields entry, as on a real server).
     store
-        .write_system(Kind::StatefulSet, ns, name, |set| set["status"] = status)
+        .write_system(Kind::StatefulSet, ns, name, |set| {
+            let old = set.clone();
+            set["status"] = status;
+            if *set != old {
+                super::apply::record_update(
+                    Kind::StatefulSet,
+                    Some(&old),
+                    set,
+                    "kube-controller-manager",
+                    "status",
+                    now,
+                );
+            }
+        })
         .is_ok()
+}
+
+/// The verb of the controller's event messages: lower case through 1.34, title case from
+/// 1.35 (`recordPodEvent`/`recordClaimEvent` switched from `strings.ToLower` to
+/// `cases.Title`).
+fn verb(store: &Store, verb: &str) -> String {
+    if store.minor >= 35 {
+        let mut c = verb.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
+    } else {
+        verb.to_string()
+    }
 }
 
 fn record_event(store: &mut Store, snap: &Snapshot, reason: &str, message: &str) {

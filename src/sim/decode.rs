@@ -103,3 +103,46 @@ fn mistyped(
         _ => None,
     }
 }
+
+/// Removes the fields at `paths` (as `sim::openapi::unknown_fields` names them:
+/// `spec.colour`, `spec.template.spec.containers[0].x`) from `obj`.
+pub fn remove_paths(obj: &mut Value, paths: &[String]) {
+    for path in paths {
+        let mut steps: Vec<Step> = Vec::new();
+        for part in path.split('.') {
+            let (key, rest) = part.split_once('[').unwrap_or((part, ""));
+            steps.push(Step::Key(key.to_string()));
+            for index in rest.split('[') {
+                if let Ok(i) = index.trim_end_matches(']').parse::<usize>() {
+                    steps.push(Step::Index(i));
+                }
+            }
+        }
+        remove_at(obj, &steps);
+    }
+}
+
+fn remove_at(at: &mut Value, steps: &[Step]) {
+    match steps {
+        [Step::Key(last)] => {
+            if let Some(m) = at.as_object_mut() {
+                m.remove(last);
+            }
+        }
+        [first, rest @ ..] => {
+            let next = match first {
+                Step::Key(k) => at.get_mut(k.as_str()),
+                Step::Index(i) => at.get_mut(*i),
+            };
+            if let Some(n) = next {
+                remove_at(n, rest);
+            }
+        }
+        [] => {}
+    }
+}
+
+enum Step {
+    Key(String),
+    Index(usize),
+}

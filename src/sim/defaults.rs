@@ -124,6 +124,32 @@ pub fn apply(kind: Kind, obj: &mut Value) {
     }
 }
 
+/// What the release's feature gates change in a written object: with
+/// MaxUnavailableStatefulSet on, `rollingUpdate.maxUnavailable` defaults to 1 (apps/v1
+/// defaults); off, the field is dropped unless the object already used it
+/// (`dropStatefulSetDisabledFields`).
+pub fn gated(kind: Kind, obj: &mut Value, old: Option<&Value>, max_unavailable: bool) {
+    if kind != Kind::StatefulSet {
+        return;
+    }
+    let Some(ru) = obj
+        .pointer_mut("/spec/updateStrategy/rollingUpdate")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    if max_unavailable {
+        ru.entry("maxUnavailable").or_insert(json!(1));
+    } else {
+        let in_use = old
+            .and_then(|o| o.pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable"))
+            .is_some_and(|m| !m.is_null());
+        if !in_use {
+            ru.remove("maxUnavailable");
+        }
+    }
+}
+
 /// Rejects what the real API server rejects (the subset tools trip over), with every
 /// cause `sim::validation` finds and the first of the checks here.
 pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>, minor: u32) -> Result<(), ApiError> {
@@ -193,10 +219,7 @@ fn first_error(kind: Kind, obj: &Value) -> Result<(), ApiError> {
             )
         })
     };
-    for (field, supported) in [
-        ("/podManagementPolicy", &["OrderedReady", "Parallel"][..]),
-        ("/template/spec/restartPolicy", &["Always"][..]),
-    ] {
+    for (field, supported) in [("/template/spec/restartPolicy", &["Always"][..])] {
         if let Some(why) = unsupported(field, supported) {
             return invalid(&why);
         }

@@ -112,14 +112,14 @@ impl ApiError {
         }
         let text = match by_manager.as_slice() {
             [(m, fields)] if fields.len() == 1 => {
-                format!("conflict with \"{m}\" using {group_version}: {}", fields[0])
+                format!("conflict with {m} using {group_version}: {}", fields[0])
             }
             _ => by_manager
                 .iter()
                 .map(|(m, fields)| {
                     let list: Vec<String> = fields.iter().map(|f| format!("- {f}")).collect();
                     format!(
-                        "conflicts with \"{m}\" using {group_version}:\n{}",
+                        "conflicts with {m} using {group_version}:\n{}",
                         list.join("\n")
                     )
                 })
@@ -263,6 +263,33 @@ impl ApiError {
     }
 
     /// RBAC said no: `verb` on `resource` (a plural) in `namespace` (none: cluster-wide).
+    /// RBAC's 403 for `user`: `statefulsets.apps is forbidden: User "…" cannot list
+    /// resource "statefulsets" in API group "apps" in the namespace "ns"`.
+    pub fn forbidden_user(
+        user: &str,
+        verb: &str,
+        resource: &str,
+        group: &str,
+        namespace: Option<&str>,
+    ) -> ApiError {
+        let scope = namespace.map_or_else(
+            || " at the cluster scope".to_string(),
+            |ns| format!(" in the namespace \"{ns}\""),
+        );
+        let qualified = if group.is_empty() {
+            resource.to_string()
+        } else {
+            format!("{resource}.{group}")
+        };
+        ApiError::new(
+            403,
+            "Forbidden",
+            format!(
+                "{qualified} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{group}\"{scope}"
+            ),
+        )
+    }
+
     pub fn forbidden(verb: &str, resource: &str, group: &str, namespace: Option<&str>) -> ApiError {
         let scope = namespace.map_or_else(
             || " at the cluster scope".to_string(),

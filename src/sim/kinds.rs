@@ -264,3 +264,87 @@ pub fn reclaim(store: &mut Store) {
         }
     }
 }
+
+/// The admission plugins a pod passes on its creation, as a real API server runs them:
+/// ServiceAccount (the `default` account and its token volume, mounted in every
+/// container, `suffix` naming it), Priority (priority 0 without a class) and
+/// DefaultTolerationSeconds (5 minutes on a not-ready or unreachable node).
+pub fn admit_pod(pod: &mut Value, suffix: &str) {
+    let Some(spec) = pod.get_mut("spec").filter(|s| s.is_object()) else {
+        return;
+    };
+    set_default(spec, "enableServiceLinks", json!(true));
+    if spec.get("priorityClassName").is_none_or(Value::is_null) {
+        set_default(spec, "priority", json!(0));
+    }
+    set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
+    let account = spec
+        .get("serviceAccountName")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("default")
+        .to_string();
+    spec["serviceAccountName"] = json!(account);
+    spec["serviceAccount"] = json!(account);
+    let automount = spec
+        .get("automountServiceAccountToken")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    const MOUNT: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+    let mounted = ["initContainers", "containers"].iter().any(|list| {
+        spec.get(*list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .flat_map(|c| {
+                c.get("volumeMounts")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+            })
+            .any(|m| m["mountPath"] == MOUNT)
+    });
+    if automount && !mounted {
+        let volume = format!("kube-api-access-{suffix}");
+        let projected = json!({"name": volume, "projected": {"defaultMode": 420, "sources": [
+            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+            {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}]}});
+        match spec.get_mut("volumes").and_then(Value::as_array_mut) {
+            Some(v) => v.push(projected),
+            None => spec["volumes"] = json!([projected]),
+        }
+        for list in ["initContainers", "containers"] {
+            for c in spec
+                .get_mut(list)
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                let mount = json!({"name": volume, "readOnly": true, "mountPath": MOUNT});
+                match c.get_mut("volumeMounts").and_then(Value::as_array_mut) {
+                    Some(m) => m.push(mount),
+                    None => c["volumeMounts"] = json!([mount]),
+                }
+            }
+        }
+    }
+    let tolerations = spec
+        .get("tolerations")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut next = tolerations.clone();
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        let has = tolerations
+            .iter()
+            .any(|t| t["key"] == key && (t["effect"] == "NoExecute" || t.get("effect").is_none()));
+        if !has {
+            next.push(json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}));
+        }
+    }
+    spec["tolerations"] = json!(next);
+}

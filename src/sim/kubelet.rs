@@ -90,14 +90,23 @@ fn desired(pod: &Value, now: Timestamp, cfg: &KubeletConfig) -> Option<(Value, S
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let cond = |t: &str, ok: bool, at: Timestamp| json!({"type": t, "status": if ok { "True" } else { "False" }, "lastProbeTime": null, "lastTransitionTime": ts(at)});
+    // The kubelet's conditions, in its order; a container not ready says why.
+    let cond = |t: &str, ok: bool, at: Timestamp| {
+        let mut c = json!({"type": t, "status": if ok { "True" } else { "False" }, "lastProbeTime": null, "lastTransitionTime": ts(at)});
+        if !ok && (t == "Ready" || t == "ContainersReady") {
+            c["reason"] = json!("ContainersNotReady");
+            c["message"] = json!("containers with unready status");
+        }
+        c
+    };
     if now < started {
         let statuses: Vec<Value> = containers.iter().map(|c| json!({
             "name": c["name"], "image": c["image"], "imageID": "", "ready": false, "restartCount": 0, "started": false,
             "state": {"waiting": {"reason": "ContainerCreating"}}})).collect();
         let status = json!({"phase": "Pending", "qosClass": "BestEffort", "hostIP": "10.0.0.1",
-            "conditions": [cond("PodScheduled", true, created), cond("Initialized", true, created),
-                           cond("ContainersReady", false, created), cond("Ready", false, created)],
+            "conditions": [cond("PodReadyToStartContainers", false, created), cond("Initialized", true, created),
+                           cond("Ready", false, created), cond("ContainersReady", false, created),
+                           cond("PodScheduled", true, created)],
             "containerStatuses": statuses});
         return Some((status, node));
     }
@@ -125,8 +134,9 @@ fn desired(pod: &Value, now: Timestamp, cfg: &KubeletConfig) -> Option<(Value, S
     }).collect();
     let status = json!({"phase": "Running", "qosClass": "BestEffort", "hostIP": "10.0.0.1",
         "podIP": format!("10.244.{}.{}", ordinal % 3, 10 + ordinal % 200), "startTime": ts(started),
-        "conditions": [cond("PodScheduled", true, created), cond("Initialized", true, started),
-                       cond("ContainersReady", ready, since), cond("Ready", ready, since)],
+        "conditions": [cond("PodReadyToStartContainers", true, started), cond("Initialized", true, started),
+                       cond("Ready", ready, since), cond("ContainersReady", ready, since),
+                       cond("PodScheduled", true, created)],
         "containerStatuses": statuses});
     Some((status, node))
 }
@@ -156,9 +166,15 @@ pub fn step<'k>(
             }
             continue;
         }
-        let Some((status, node)) = desired(pod, now, cfg) else {
+        let Some((mut status, node)) = desired(pod, now, cfg) else {
             continue;
         };
+        if store.minor < 29 {
+            // PodReadyToStartContainersCondition: beta, on by default, from 1.29.
+            if let Some(cs) = status["conditions"].as_array_mut() {
+                cs.retain(|c| c["type"] != "PodReadyToStartContainers");
+            }
+        }
         if pod.get("status") != Some(&status)
             || pod.pointer("/spec/nodeName").and_then(Value::as_str) != Some(&node)
         {

@@ -112,9 +112,25 @@ impl FieldSelector {
                 return Err(format!("invalid field selector {part:?}"));
             };
             let field = field.trim();
+            // The field labels kube-apiserver supports (every kind's metadata ones, pods',
+            // and events' — what `kubectl describe` and `kubectl events` select by).
             if !matches!(
                 field,
-                "metadata.name" | "metadata.namespace" | "status.phase" | "spec.nodeName"
+                "metadata.name"
+                    | "metadata.namespace"
+                    | "status.phase"
+                    | "spec.nodeName"
+                    | "involvedObject.kind"
+                    | "involvedObject.namespace"
+                    | "involvedObject.name"
+                    | "involvedObject.uid"
+                    | "involvedObject.apiVersion"
+                    | "involvedObject.resourceVersion"
+                    | "involvedObject.fieldPath"
+                    | "reason"
+                    | "type"
+                    | "source"
+                    | "reportingComponent"
             ) {
                 return Err(format!("field label not supported: {field}"));
             }
@@ -125,7 +141,10 @@ impl FieldSelector {
 
     pub fn matches(&self, obj: &Value) -> bool {
         self.0.iter().all(|(field, eq, value)| {
-            let pointer = format!("/{}", field.replace('.', "/"));
+            let pointer = match field.as_str() {
+                "source" => "/source/component".to_string(),
+                f => format!("/{}", f.replace('.', "/")),
+            };
             let actual = obj.pointer(&pointer).and_then(Value::as_str).unwrap_or("");
             (actual == value) == *eq
         })

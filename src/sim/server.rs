@@ -347,6 +347,7 @@ async fn serve(
         content_type,
         accept,
         user_agent,
+        user: api::auth::user(&impersonation),
         body,
     };
     let (latency, fault) = shared.with(|c| {
@@ -361,6 +362,9 @@ async fn serve(
         );
         let fault = if api_call && c.config.faults.unreachable {
             Some(super::error::ApiError::injected(503))
+        } else if let Some(denied) = api::auth::anonymous_denied(&request.user, &request, watching)
+        {
+            Some(denied)
         } else if let Some(denied) = api_call
             .then(|| api::forbidden(&c.config.faults.forbidden, &request, watching))
             .flatten()
@@ -387,7 +391,7 @@ async fn serve(
         None => shared.with(|c| (api::handle(c, &request), c.now())),
     };
     let status = match &response {
-        Response::Json(code, _) | Response::Raw(code, _) => *code,
+        Response::Json(code, _) | Response::Raw(code, _) | Response::Warned(code, _, _) => *code,
         Response::Watch(_) => 200,
     };
     lock(&shared.log).push(Logged {
@@ -402,6 +406,16 @@ async fn serve(
     });
     Ok(match response {
         Response::Json(code, v) => json_response(code, &v),
+        Response::Warned(code, v, warnings) => {
+            let mut resp = json_response(code, &v);
+            for w in warnings {
+                let text = format!("299 - \"{}\"", w.replace('"', "\\\""));
+                if let Ok(h) = http::HeaderValue::from_str(&text) {
+                    resp.headers_mut().append("warning", h);
+                }
+            }
+            resp
+        }
         Response::Raw(code, bytes) => bytes_response(code, bytes),
         Response::Watch(w) => stream_watch(shared, w),
     })

@@ -150,6 +150,14 @@ fn statefulset(obj: &Value, old: Option<&Value>, minor: u32, errs: &mut Vec<Stri
             strategy_value(&spec["updateStrategy"])
         ));
     }
+    if let Some(p) = spec.get("podManagementPolicy").and_then(Value::as_str)
+        && !matches!(p, "OrderedReady" | "Parallel")
+    {
+        errs.push(format!(
+            "spec.podManagementPolicy: Invalid value: {}: must be 'OrderedReady' or 'Parallel'",
+            json!(p)
+        ));
+    }
     for when in ["whenDeleted", "whenScaled"] {
         if let Some(v) = spec
             .pointer(&format!("/persistentVolumeClaimRetentionPolicy/{when}"))

@@ -169,10 +169,17 @@ impl Normalizer {
                 r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)",
                 "<time>",
             ),
+            // `kubectl describe`'s times: Mon, 07 Dec 2026 21:24:17 +0000.
+            (
+                r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}",
+                "<time>",
+            ),
             (
                 r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
                 "<uid>",
             ),
+            // The token volume's random suffix.
+            (r"kube-api-access-[a-z0-9]{5}", "kube-api-access-<suffix>"),
             (r#"(resourceVersion"?:\s*)"?\d+"?"#, "${1}<rv>"),
             (r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(:\d+)?\b", "<ip>"),
             (r"\bpvc-<uid>", "<volume>"),
@@ -199,6 +206,9 @@ impl Normalizer {
     fn apply(&self, text: &str) -> String {
         let spaces = Regex::new(r"(\S) {2,}").unwrap();
         text.lines()
+            // `rollout status` reports what it waits for as it sees it: how often
+            // depends on each cluster's timing, what it ends with does not.
+            .filter(|l| !l.starts_with("Waiting for "))
             .map(|l| {
                 let mut l = l.to_string();
                 for (r, to) in &self.0 {

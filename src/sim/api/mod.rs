@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::cluster::Cluster;
 
+pub mod auth;
 mod write;
 use super::error::ApiError;
 use super::query::{FieldSelector, LabelSelector};
@@ -24,6 +25,8 @@ pub struct Request {
     /// The `User-Agent` header: a write without `fieldManager` is managed under its first
     /// part (`kubectl`, `kube-rs`), as kube-apiserver names it.
     pub user_agent: String,
+    /// Who the request acts as (`sim::api::auth::user`).
+    pub user: String,
     pub body: Vec<u8>,
 }
 
@@ -60,6 +63,23 @@ impl Request {
             return Ok(());
         }
         known_fields_only(kind, obj)
+    }
+
+    /// Unknown fields are dropped (decoding has nowhere to put them); with Warn, the
+    /// default, each is a warning: `unknown field "spec.colour"`.
+    fn drop_unknown(&self, kind: Kind, obj: &mut Value) -> Vec<String> {
+        let unknown = super::openapi::unknown_fields(kind, obj);
+        if unknown.is_empty() {
+            return Vec::new();
+        }
+        super::decode::remove_paths(obj, &unknown);
+        if self.param("fieldValidation") == Some("Ignore") {
+            return Vec::new();
+        }
+        unknown
+            .iter()
+            .map(|f| format!("unknown field \"{f}\""))
+            .collect()
     }
 }
 
@@ -121,6 +141,8 @@ pub fn partial(o: &Value) -> Value {
 #[derive(Debug)]
 pub enum Response {
     Json(u16, Value),
+    /// JSON with `Warning` headers (kubectl prints each as `Warning: …`).
+    Warned(u16, Value, Vec<String>),
     /// Already serialised JSON (large lists are written straight from the store).
     Raw(u16, Vec<u8>),
     Watch(Watch),
@@ -168,13 +190,36 @@ pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
     cluster.store.now = cluster.now();
     match segments.as_slice() {
         ["version"] => ok(version(cluster)),
-        ["healthz"] | ["readyz"] | ["livez"] => ok(json!("ok")),
+        ["healthz"] | ["readyz"] | ["livez"] => Response::Raw(200, b"ok".to_vec()),
         ["api"] => ok(json!({"kind": "APIVersions", "versions": ["v1"],
             "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]})),
         ["apis"] => ok(
-            json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [group("apps"), group("policy"), group("storage.k8s.io")]}),
+            json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [group("apps"), group("policy"), group("storage.k8s.io"),
+                group("authentication.k8s.io"), group("authorization.k8s.io")]}),
         ),
-        ["apis", g @ ("apps" | "policy" | "storage.k8s.io")] => ok(group(g)),
+        [
+            "apis",
+            g @ ("apps"
+            | "policy"
+            | "storage.k8s.io"
+            | "authentication.k8s.io"
+            | "authorization.k8s.io"),
+        ] => ok(group(g)),
+        [
+            "apis",
+            g @ ("authentication.k8s.io" | "authorization.k8s.io"),
+            "v1",
+        ] => auth::resources(&format!("{g}/v1"))
+            .unwrap_or_else(|| err(ApiError::path_not_found(&req.path))),
+        [
+            "apis",
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectaccessreviews",
+        ] if req.method == "POST" => auth::access_review(req, &cluster.config.faults.forbidden),
+        ["apis", "authentication.k8s.io", "v1", "selfsubjectreviews"] if req.method == "POST" => {
+            auth::self_review(&req.user)
+        }
         ["api", "v1"] => ok(resources("v1")),
         ["apis", "apps", "v1"] => ok(resources("apps/v1")),
         ["apis", "storage.k8s.io", "v1"] => ok(resources("storage.k8s.io/v1")),
@@ -185,6 +230,7 @@ pub fn handle(cluster: &mut Cluster, req: &Request) -> Response {
         ["apis", "storage.k8s.io", "v1", rest @ ..] => {
             resource(cluster, req, "storage.k8s.io/v1", rest)
         }
+        ["openapi", "v2"] => Response::Raw(200, super::openapi_v2::document().to_vec()),
         ["openapi", "v3"] => ok(super::openapi::root()),
         ["openapi", "v3", rest @ ..] => match super::openapi::document(&rest.join("/")) {
             Some(doc) => Response::Raw(200, doc.to_vec()),

@@ -10,6 +10,16 @@ use crate::sim::error::ApiError;
 use crate::sim::patch;
 use crate::sim::store::{DeleteOptions, Kind};
 
+/// The body of a create or an update: JSON (YAML is JSON's superset here), or the
+/// protobuf of the kinds `sim::protobuf` reads.
+fn body_of(req: &Request, kind: Kind) -> Result<Value, ApiError> {
+    let ct = req.content_type.split(';').next().unwrap_or("").trim();
+    if ct == crate::sim::protobuf::CONTENT_TYPE {
+        return crate::sim::protobuf::decode(kind, &req.body);
+    }
+    body_json(req)
+}
+
 fn body_json(req: &Request) -> Result<Value, ApiError> {
     // Protobuf (what client-go sends built-in kinds in when it may) is not spoken here:
     // 415, and client-go falls back to JSON, as it does against a server without it.
@@ -40,10 +50,12 @@ pub(super) fn namespace_of(r: &Route) -> Result<&str, ApiError> {
 }
 
 pub(super) fn create(cluster: &mut Cluster, req: &Request, r: &Route) -> Response {
+    let mut warnings = Vec::new();
     let result = namespace_of(r).and_then(|ns| {
         crate::sim::kinds::admit_create(&cluster.store, r.kind, ns)?;
-        let mut body = body_json(req)?;
+        let mut body = body_of(req, r.kind)?;
         req.strict(r.kind, &body)?;
+        warnings = req.drop_unknown(r.kind, &mut body);
         let sent_ns = body.pointer("/metadata/namespace").and_then(Value::as_str);
         if sent_ns.is_some_and(|n| !n.is_empty() && n != ns) {
             return Err(ApiError::bad_request(
@@ -72,11 +84,18 @@ pub(super) fn create(cluster: &mut Cluster, req: &Request, r: &Route) -> Respons
             o.insert("status".into(), status);
         }
         let ns = ns.to_string();
-        crate::sim::apply::record_update(r.kind, None, &mut body, &req.manager(), cluster.now());
+        crate::sim::apply::record_update(
+            r.kind,
+            None,
+            &mut body,
+            &req.manager(),
+            "",
+            cluster.now(),
+        );
         cluster.store.create(r.kind, &ns, body, req.dry_run())
     });
     match result {
-        Ok(v) => Response::Json(201, v),
+        Ok(v) => Response::Warned(201, v, warnings),
         Err(e) => err(e),
     }
 }
@@ -177,6 +196,7 @@ fn write(
                 Some(&current),
                 &mut next,
                 &req.manager(),
+                "",
                 cluster.now(),
             );
             cluster
@@ -197,6 +217,7 @@ fn write(
                 Some(&current),
                 &mut set,
                 &req.manager(),
+                "scale",
                 cluster.now(),
             );
             cluster
@@ -209,9 +230,11 @@ fn write(
 }
 
 pub(super) fn put(cluster: &mut Cluster, req: &Request, r: &Route, name: &str) -> Response {
-    let result = body_json(req).and_then(|body| {
+    let mut warnings = Vec::new();
+    let result = body_of(req, r.kind).and_then(|mut body| {
         if r.sub.is_none() {
             req.strict(r.kind, &body)?;
+            warnings = req.drop_unknown(r.kind, &mut body);
         }
         let sent = body.pointer("/metadata/name").and_then(Value::as_str);
         if let Some(sent) = sent.filter(|n| !n.is_empty() && *n != name) {
@@ -222,7 +245,7 @@ pub(super) fn put(cluster: &mut Cluster, req: &Request, r: &Route, name: &str) -
         write(cluster, req, r, name, body)
     });
     match result {
-        Ok(v) => ok(v),
+        Ok(v) => Response::Warned(200, v, warnings),
         Err(e) => err(e),
     }
 }
@@ -233,6 +256,7 @@ pub(super) fn patch_object(
     r: &Route,
     name: &str,
 ) -> Response {
+    let mut warnings = Vec::new();
     let result = (|| {
         let ns = namespace_of(r)?.to_string();
         if req.content_type.starts_with("application/apply-patch") {
@@ -251,10 +275,13 @@ pub(super) fn patch_object(
             "application/merge-patch+json" => patch::merge(&mut doc, &body),
             "application/strategic-merge-patch+json" => patch::strategic(&mut doc, &body),
             "application/json-patch+json" => {
-                patch::json_patch(&mut doc, &body).map_err(|e| ApiError {
+                // kube-apiserver answers a failed `test` (or any JSON patch that cannot
+                // apply) with this generic Invalid, its details empty.
+                patch::json_patch(&mut doc, &body).map_err(|_| ApiError {
                     code: 422,
                     reason: "Invalid",
-                    message: format!("the JSON patch cannot be applied: {e}"),
+                    message: "the server rejected our request due to an error in our request"
+                        .to_string(),
                     kind: None,
                     name: None,
                     causes: Vec::new(),
@@ -282,11 +309,12 @@ pub(super) fn patch_object(
         }
         if r.sub.is_none() {
             req.strict(r.kind, &doc)?;
+            warnings = req.drop_unknown(r.kind, &mut doc);
         }
         write(cluster, req, r, name, doc)
     })();
     match result {
-        Ok(v) => ok(v),
+        Ok(v) => Response::Warned(200, v, warnings),
         Err(e) => err(e),
     }
 }

@@ -169,7 +169,15 @@ impl Store {
                     .into_iter()
                     .filter(|r| r.get("uid").and_then(Value::as_str) != Some(owner_uid))
                     .collect();
-                v["metadata"]["ownerReferences"] = Value::Array(kept);
+                // No owner left: the field goes (the garbage collector's orphaning
+                // patch removes the reference; an empty list is not kept).
+                if kept.is_empty() {
+                    if let Some(m) = v["metadata"].as_object_mut() {
+                        m.remove("ownerReferences");
+                    }
+                } else {
+                    v["metadata"]["ownerReferences"] = Value::Array(kept);
+                }
                 let _ = self.update(kind, &ns, &name, v, false, false);
             }
         }

@@ -169,6 +169,9 @@ pub struct Store {
     /// Serve in-place updates of a set's `volumeClaimTemplates`, as a release with
     /// KEP-4650 would (no release up to 1.37 does; off by default).
     pub claim_template_updates: bool,
+    /// The MaxUnavailableStatefulSet gate of the release served: on, the server
+    /// defaults `rollingUpdate.maxUnavailable` to 1; off, it drops the field.
+    pub max_unavailable_gate: bool,
     objects: BTreeMap<Key, Value>,
     rv: u64,
     uid_counter: u64,
@@ -216,6 +219,7 @@ impl Store {
             now: Timestamp::UNIX_EPOCH,
             minor: crate::model::profile::Profile::default().version.minor,
             claim_template_updates: false,
+            max_unavailable_gate: false,
             objects: BTreeMap::new(),
             rv: 1000,
             uid_counter: 0,
@@ -365,6 +369,10 @@ impl Store {
         obj["apiVersion"] = json!(kind.api_version());
         obj["kind"] = json!(kind.name());
         super::defaults::apply(kind, &mut obj);
+        super::defaults::gated(kind, &mut obj, None, self.max_unavailable_gate);
+        if kind == Kind::Pod {
+            super::kinds::admit_pod(&mut obj, &short_suffix(self.uid_counter + 7));
+        }
         if kind == Kind::PersistentVolumeClaim {
             // The PVC protection admission plugin: a claim in use outlives its deletion.
             add_finalizer(&mut obj, PVC_PROTECTION);
@@ -480,6 +488,7 @@ impl Store {
                 }
             }
             super::defaults::apply(kind, &mut obj);
+            super::defaults::gated(kind, &mut obj, Some(&current), self.max_unavailable_gate);
             obj
         };
         if kind == Kind::StatefulSet && self.claim_template_updates {
