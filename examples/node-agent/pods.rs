@@ -18,6 +18,9 @@ pub struct State {
     seen: HashMap<String, Seen>,
     pod_ip: String,
     served: crate::serve::Pods,
+    /// The server's minor release, read once: a kubelet reports the
+    /// PodReadyToStartContainers condition from 1.29 (its gate's beta, on by default).
+    minor: Option<u32>,
 }
 
 struct Seen {
@@ -49,10 +52,16 @@ impl State {
             seen: HashMap::new(),
             pod_ip,
             served,
+            minor: None,
         }
     }
 
     pub async fn tick(&mut self, client: &kube::Client, args: &Args) -> kube::Result<()> {
+        if self.minor.is_none() {
+            let v = client.apiserver_version().await?;
+            self.minor = Some(v.minor.trim_end_matches('+').parse().unwrap_or(u32::MAX));
+        }
+        let ready_to_start = self.minor.is_some_and(|m| m >= 29);
         let all: Api<Pod> = Api::all(client.clone());
         let pods = all.list(&ListParams::default()).await?;
         let mut live = std::collections::HashSet::new();
@@ -156,7 +165,14 @@ impl State {
             if seen.reported.as_ref().is_none_or(|r| r.ready != ready) {
                 seen.ready_since = now();
             }
-            let status = status_of(&pod, &uid, &now_reported, seen, &self.pod_ip);
+            let status = status_of(
+                &pod,
+                &uid,
+                &now_reported,
+                seen,
+                &self.pod_ip,
+                ready_to_start,
+            );
             match api
                 .patch_status(&name, &PatchParams::default(), &Patch::Merge(&status))
                 .await
@@ -241,7 +257,14 @@ fn fnv(s: &str) -> u64 {
     })
 }
 
-fn status_of(pod: &Pod, uid: &str, r: &Reported, seen: &Seen, ip: &str) -> Value {
+fn status_of(
+    pod: &Pod,
+    uid: &str,
+    r: &Reported,
+    seen: &Seen,
+    ip: &str,
+    ready_to_start: bool,
+) -> Value {
     let h = fnv(uid);
     let statuses: Vec<Value> = containers(pod)
         .map(|(c, image)| {
@@ -281,19 +304,23 @@ fn status_of(pod: &Pod, uid: &str, r: &Reported, seen: &Seen, ip: &str) -> Value
         c
     };
     let running = r.phase == "Running";
+    let mut conditions = vec![
+        cond("PodReadyToStartContainers", running, &seen.started_at),
+        cond("Initialized", true, &seen.started_at),
+        cond("Ready", r.ready, &seen.ready_since),
+        cond("ContainersReady", r.ready, &seen.ready_since),
+        cond("PodScheduled", true, &seen.started_at),
+    ];
+    if !ready_to_start {
+        conditions.remove(0);
+    }
     json!({"status": {
         "phase": r.phase,
         "hostIP": "127.0.0.1", "hostIPs": [{"ip": "127.0.0.1"}],
         "podIP": if running { json!(ip) } else { Value::Null },
         "podIPs": if running { json!([{"ip": ip}]) } else { Value::Null },
         "startTime": seen.started_at,
-        "conditions": [
-            cond("PodReadyToStartContainers", running, &seen.started_at),
-            cond("Initialized", true, &seen.started_at),
-            cond("Ready", r.ready, &seen.ready_since),
-            cond("ContainersReady", r.ready, &seen.ready_since),
-            cond("PodScheduled", true, &seen.started_at),
-        ],
+        "conditions": conditions,
         "containerStatuses": statuses,
     }})
 }

@@ -231,6 +231,24 @@ fn label((name, _, sub): &Manager) -> String {
     }
 }
 
+/// The managers of `obj`'s managedFields, in their order.
+fn managers_in_order(obj: &Value) -> Vec<Manager> {
+    obj.pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let s = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            let op = e
+                .get("operation")
+                .and_then(Value::as_str)
+                .unwrap_or("Update");
+            e.get("manager")?;
+            Some((s("manager"), op.to_string(), s("subresource")))
+        })
+        .collect()
+}
+
 /// Field sets by manager, read from `metadata.managedFields`.
 pub fn managers(obj: &Value) -> BTreeMap<Manager, BTreeSet<Path>> {
     let mut out = BTreeMap::new();
@@ -294,10 +312,21 @@ fn flatten(set: &BTreeSet<Path>) -> Value {
 }
 
 /// Writes `managers` into `obj`'s `metadata.managedFields`.
-fn record(obj: &mut Value, managers: &BTreeMap<Manager, BTreeSet<Path>>, now: &str) {
+/// Writes the managed fields of `managers` into `obj`, in the order of `before` (the
+/// object's entries before this write), new managers last — the API server keeps the
+/// list's order.
+fn record(
+    obj: &mut Value,
+    before: Option<&Value>,
+    managers: &BTreeMap<Manager, BTreeSet<Path>>,
+    now: &str,
+) {
     let api_version = obj.get("apiVersion").cloned().unwrap_or(Value::Null);
-    let entries: Vec<Value> = managers
-        .iter()
+    let order: Vec<Manager> = before.map(|b| managers_in_order(b)).unwrap_or_default();
+    let mut ordered: Vec<(&Manager, &BTreeSet<Path>)> = managers.iter().collect();
+    ordered.sort_by_key(|(m, _)| order.iter().position(|o| o == *m).unwrap_or(usize::MAX));
+    let entries: Vec<Value> = ordered
+        .into_iter()
         .filter(|(_, set)| !set.is_empty())
         .map(|((manager, operation, sub), set)| {
             let mut e = json!({"manager": manager, "operation": operation, "apiVersion": api_version,
@@ -365,7 +394,7 @@ pub fn record_update(
         }
         let entry = owners.entry(updater(manager, subresource)).or_default();
         *entry = now_fields;
-        record(next, &owners, &format_time(now));
+        record(next, old, &owners, &format_time(now));
         return;
     }
     let now_fields = fields(kind, next);
@@ -374,14 +403,17 @@ pub fn record_update(
         .filter(|p| old.and_then(|o| value_at(o, p)) != value_at(next, p))
         .cloned()
         .collect();
-    for set in owners.values_mut() {
-        set.retain(|p| now_fields.contains(p) && !changed.contains(p));
+    for ((_, _, sub), set) in owners.iter_mut() {
+        // A status manager's fields are not this write's to take.
+        if sub != "status" {
+            set.retain(|p| now_fields.contains(p) && !changed.contains(p));
+        }
     }
     owners
         .entry(updater(manager, subresource))
         .or_default()
         .extend(changed);
-    record(next, &owners, &format_time(now));
+    record(next, old, &owners, &format_time(now));
 }
 
 /// Server-side apply of `config` by `manager` to `live` (None: the object does not
@@ -446,7 +478,7 @@ pub fn apply(
         }
     }
     owners.insert(me, applied);
-    record(&mut next, &owners, &format_time(now));
+    record(&mut next, live, &owners, &format_time(now));
     Ok(next)
 }
 

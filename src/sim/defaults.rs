@@ -128,9 +128,29 @@ pub fn apply(kind: Kind, obj: &mut Value) {
 /// MaxUnavailableStatefulSet on, `rollingUpdate.maxUnavailable` defaults to 1 (apps/v1
 /// defaults); off, the field is dropped unless the object already used it
 /// (`dropStatefulSetDisabledFields`).
-pub fn gated(kind: Kind, obj: &mut Value, old: Option<&Value>, max_unavailable: bool) {
+pub fn gated(kind: Kind, obj: &mut Value, old: Option<&Value>, max_unavailable: bool, minor: u32) {
     if kind != Kind::StatefulSet {
         return;
+    }
+    // Up to 1.33 ObjectMeta's creationTimestamp has no `omitzero`: a pod template's and a
+    // claim template's metadata carry `creationTimestamp: null`.
+    if minor < 34 {
+        if let Some(m) = obj
+            .pointer_mut("/spec/template/metadata")
+            .and_then(Value::as_object_mut)
+        {
+            m.entry("creationTimestamp").or_insert(Value::Null);
+        }
+        for t in obj
+            .pointer_mut("/spec/volumeClaimTemplates")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(m) = t.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.entry("creationTimestamp").or_insert(Value::Null);
+            }
+        }
     }
     let Some(ru) = obj
         .pointer_mut("/spec/updateStrategy/rollingUpdate")
@@ -157,7 +177,7 @@ pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>, minor: u32) -> Res
         return Err(ApiError::bad_request(&why));
     }
     let mut causes = super::validation::causes(kind, obj, old, minor);
-    if let Err(e) = first_error(kind, obj) {
+    if let Err(e) = first_error(kind, obj, minor) {
         if e.code != 422 {
             return Err(e);
         }
@@ -186,7 +206,7 @@ pub fn validate(kind: Kind, obj: &Value, old: Option<&Value>, minor: u32) -> Res
 }
 
 /// The checks not yet in `sim::validation`: the first that fails.
-fn first_error(kind: Kind, obj: &Value) -> Result<(), ApiError> {
+fn first_error(kind: Kind, obj: &Value, minor: u32) -> Result<(), ApiError> {
     if kind == Kind::Pod {
         return validate_pod(obj);
     }
@@ -255,7 +275,10 @@ fn first_error(kind: Kind, obj: &Value) -> Result<(), ApiError> {
             ));
         }
     }
-    containers(kind, name, &spec["template"], "spec.template.")?;
+    if minor >= 29 {
+        // 1.28 does not validate a StatefulSet's pod spec (see sim::validation).
+        containers(kind, name, &spec["template"], "spec.template.")?;
+    }
     if spec.pointer("/updateStrategy/type").and_then(Value::as_str) == Some("OnDelete")
         && spec
             .pointer("/updateStrategy/rollingUpdate")

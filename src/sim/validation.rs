@@ -114,8 +114,35 @@ fn containers(spec: &Value, path: &str, errs: &mut Vec<String>) {
     }
 }
 
-/// Go's rendering of the internal StatefulSetUpdateStrategy in an error.
-fn strategy_value(s: &Value) -> String {
+/// How an error shows a value: JSON from 1.34 (`field.Invalid` marshals it), Go's `%#v`
+/// before — `map[string]string{"app":"web"}` for a label map.
+fn label_map_value(labels: &Value, minor: u32) -> String {
+    if minor >= 34 {
+        return labels.to_string();
+    }
+    let pairs: Vec<String> = labels
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| format!("{}:{}", json!(k), json!(v.as_str().unwrap_or(""))))
+        .collect();
+    format!("map[string]string{{{}}}", pairs.join(", "))
+}
+
+/// The internal StatefulSetUpdateStrategy in an error: JSON from 1.34; before, Go's
+/// `%#v`, its pointer an address (which differs on every call of a real server too).
+fn strategy_value(s: &Value, minor: u32) -> String {
+    if minor < 34 {
+        let ru = if s.get("rollingUpdate").is_some_and(Value::is_object) {
+            "(*apps.RollingUpdateStatefulSetStrategy)(0xc000a1b2c0)"
+        } else {
+            "(*apps.RollingUpdateStatefulSetStrategy)(nil)"
+        };
+        return format!(
+            "apps.StatefulSetUpdateStrategy{{Type:{}, RollingUpdate:{ru}}}",
+            json!(s.get("type").and_then(Value::as_str).unwrap_or(""))
+        );
+    }
     let ru = match s.get("rollingUpdate") {
         Some(r) if r.is_object() => format!(
             "{{\"Partition\":{},\"MaxUnavailable\":{}}}",
@@ -147,7 +174,7 @@ fn statefulset(obj: &Value, old: Option<&Value>, minor: u32, errs: &mut Vec<Stri
     {
         errs.push(format!(
             "spec.updateStrategy: Invalid value: {}: must be 'RollingUpdate' or 'OnDelete'",
-            strategy_value(&spec["updateStrategy"])
+            strategy_value(&spec["updateStrategy"], minor)
         ));
     }
     if let Some(p) = spec.get("podManagementPolicy").and_then(Value::as_str)
@@ -174,7 +201,12 @@ fn statefulset(obj: &Value, old: Option<&Value>, minor: u32, errs: &mut Vec<Stri
         "spec.template.labels",
         errs,
     );
-    containers(&spec["template"]["spec"], "spec.template.spec", errs);
+    // The pod template is validated as a pod's from 1.29 (1.28 checks its labels and
+    // annotations only; ValidatePodTemplateSpecForStatefulSet calls ValidatePodTemplateSpec
+    // from 1.29).
+    if minor >= 29 {
+        containers(&spec["template"]["spec"], "spec.template.spec", errs);
+    }
     // The selector must match the template's labels.
     let selector: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector> = spec
         .get("selector")
@@ -189,9 +221,11 @@ fn statefulset(obj: &Value, old: Option<&Value>, minor: u32, errs: &mut Vec<Stri
     {
         errs.push(format!(
             "spec.template.metadata.labels: Invalid value: {}: `selector` does not match template `labels`",
-            spec.pointer("/template/metadata/labels")
-                .cloned()
-                .unwrap_or(json!({}))
+            label_map_value(
+                spec.pointer("/template/metadata/labels")
+                    .unwrap_or(&json!({})),
+                minor
+            )
         ));
     }
     if let Some(old) = old {
@@ -259,6 +293,43 @@ fn immutable(spec: &Value, old: &Value, minor: u32, errs: &mut Vec<String>) {
     }
 }
 
+/// A pod's spec may change only in its images, its deadline, its tolerations and its
+/// grace period (`ValidatePodUpdate`). kube-apiserver appends a diff of its internal Go
+/// structs to the message; the sim names the rule only.
+fn pod_update(obj: &Value, old: &Value, errs: &mut Vec<String>) {
+    let strip = |v: &Value| {
+        let mut s = v.get("spec").cloned().unwrap_or(Value::Null);
+        if let Some(o) = s.as_object_mut() {
+            for k in [
+                "activeDeadlineSeconds",
+                "tolerations",
+                "terminationGracePeriodSeconds",
+                "nodeName",
+            ] {
+                o.remove(k);
+            }
+            for list in ["containers", "initContainers"] {
+                for c in o
+                    .get_mut(list)
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(c) = c.as_object_mut() {
+                        c.remove("image");
+                    }
+                }
+            }
+        }
+        s
+    };
+    if strip(obj) != strip(old) {
+        errs.push(
+            "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".to_string(),
+        );
+    }
+}
+
 /// Every cause this module finds in `obj` (`old`: the object an update replaces).
 pub fn causes(kind: Kind, obj: &Value, old: Option<&Value>, minor: u32) -> Vec<String> {
     let mut errs = Vec::new();
@@ -295,7 +366,12 @@ pub fn causes(kind: Kind, obj: &Value, old: Option<&Value>, minor: u32) -> Vec<S
     labels(&obj["metadata"]["labels"], "metadata.labels", &mut errs);
     match kind {
         Kind::StatefulSet => statefulset(obj, old, minor, &mut errs),
-        Kind::Pod => containers(&obj["spec"], "spec", &mut errs),
+        Kind::Pod => {
+            containers(&obj["spec"], "spec", &mut errs);
+            if let Some(old) = old {
+                pod_update(obj, old, &mut errs);
+            }
+        }
         _ => {}
     }
     errs

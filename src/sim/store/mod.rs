@@ -369,7 +369,7 @@ impl Store {
         obj["apiVersion"] = json!(kind.api_version());
         obj["kind"] = json!(kind.name());
         super::defaults::apply(kind, &mut obj);
-        super::defaults::gated(kind, &mut obj, None, self.max_unavailable_gate);
+        super::defaults::gated(kind, &mut obj, None, self.max_unavailable_gate, self.minor);
         if kind == Kind::Pod {
             super::kinds::admit_pod(&mut obj, &short_suffix(self.uid_counter + 7));
         }
@@ -488,7 +488,13 @@ impl Store {
                 }
             }
             super::defaults::apply(kind, &mut obj);
-            super::defaults::gated(kind, &mut obj, Some(&current), self.max_unavailable_gate);
+            super::defaults::gated(
+                kind,
+                &mut obj,
+                Some(&current),
+                self.max_unavailable_gate,
+                self.minor,
+            );
             obj
         };
         if kind == Kind::StatefulSet && self.claim_template_updates {
