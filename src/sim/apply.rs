@@ -322,7 +322,7 @@ fn record(
     now: &str,
 ) {
     let api_version = obj.get("apiVersion").cloned().unwrap_or(Value::Null);
-    let order: Vec<Manager> = before.map(|b| managers_in_order(b)).unwrap_or_default();
+    let order: Vec<Manager> = before.map(managers_in_order).unwrap_or_default();
     let mut ordered: Vec<(&Manager, &BTreeSet<Path>)> = managers.iter().collect();
     ordered.sort_by_key(|(m, _)| order.iter().position(|o| o == *m).unwrap_or(usize::MAX));
     let entries: Vec<Value> = ordered
