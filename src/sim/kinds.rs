@@ -118,6 +118,22 @@ pub fn ensure_namespace(store: &mut Store, ns: &str) {
     on_namespace_created(store, ns);
 }
 
+/// What the controllers do on a creation: a namespace gets its ServiceAccount, a bound
+/// claim its volume.
+pub fn created(store: &mut Store, kind: Kind, obj: &Value) {
+    match kind {
+        Kind::Namespace => {
+            let name = obj
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            on_namespace_created(store, name);
+        }
+        Kind::PersistentVolumeClaim => provision(store, obj),
+        _ => {}
+    }
+}
+
 /// The service account controller: every namespace gets its `default` ServiceAccount.
 pub fn on_namespace_created(store: &mut Store, ns: &str) {
     if store.get(Kind::ServiceAccount, ns, "default").is_none() {

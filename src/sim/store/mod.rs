@@ -405,12 +405,7 @@ impl Store {
         }
         let prev = self.put((kind, ns.to_string(), name.clone()), obj.clone());
         self.record(kind, EventType::Added, obj.clone(), prev);
-        if kind == Kind::Namespace {
-            super::kinds::on_namespace_created(self, &name);
-        }
-        if kind == Kind::PersistentVolumeClaim {
-            super::kinds::provision(self, &obj);
-        }
+        super::kinds::created(self, kind, &obj);
         Ok(obj)
     }
 
