@@ -252,7 +252,7 @@ pub fn provision(store: &mut Store, claim: &Value) {
         c => c,
     };
     let pv = json!({"metadata": {"name": volume,
-            "annotations": {"pv.kubernetes.io/provisioned-by": "kubectl-sts.io/sim"},
+            "annotations": {"pv.kubernetes.io/provisioned-by": super::volumes::PROVISIONER},
             "finalizers": ["kubernetes.io/pv-protection"]},
         "spec": {"capacity": capacity, "accessModes": at("/spec/accessModes"),
                  "persistentVolumeReclaimPolicy": reclaim, "storageClassName": class,

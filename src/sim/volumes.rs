@@ -25,6 +25,10 @@ use crate::model::quantity;
 pub const DEFAULT_CLASS_ANNOTATION: &str = "storageclass.kubernetes.io/is-default-class";
 
 /// The StorageClasses every simulated cluster starts with.
+/// The provisioner of the served classes (the real-cluster suite's node agent names its
+/// own the same).
+pub const PROVISIONER: &str = "kubectl-sts.io/hostpath";
+
 pub fn classes() -> Vec<Value> {
     [
         ("standard", true, true, "online"),
@@ -37,7 +41,7 @@ pub fn classes() -> Vec<Value> {
                "metadata": {"name": name, "annotations": {
                    DEFAULT_CLASS_ANNOTATION: default.to_string(),
                    "sim.kubectl-sts.io/resize": resize}},
-               "provisioner": "sim.kubectl-sts.io/hostpath", "reclaimPolicy": "Delete",
+               "provisioner": PROVISIONER, "reclaimPolicy": "Delete",
                "volumeBindingMode": "Immediate", "allowVolumeExpansion": expand})
     })
     .collect()
@@ -74,8 +78,26 @@ pub fn on_create(store: &Store, claim: &mut Value) {
         spec["storageClassName"] = json!(str_at(default, "/metadata/name"));
     }
     let class = str_at(claim, "/spec/storageClassName").to_string();
-    if store.get(Kind::StorageClass, "", &class).is_none() {
+    let Some(provisioner) = store
+        .get(Kind::StorageClass, "", &class)
+        .map(|c| str_at(c, "/provisioner").to_string())
+    else {
         return; // no provisioner: Pending
+    };
+    // What the PV controller writes on a claim it has had provisioned and bound.
+    for (key, value) in [
+        ("pv.kubernetes.io/bind-completed", "yes"),
+        ("pv.kubernetes.io/bound-by-controller", "yes"),
+        (
+            "volume.beta.kubernetes.io/storage-provisioner",
+            provisioner.as_str(),
+        ),
+        (
+            "volume.kubernetes.io/storage-provisioner",
+            provisioner.as_str(),
+        ),
+    ] {
+        claim["metadata"]["annotations"][key] = json!(value);
     }
     let size = requested(claim).to_string();
     let modes = claim

@@ -31,7 +31,7 @@ fn dir() -> PathBuf {
 enum Step {
     /// `$ ARGS…`: kubectl, compared.
     Run(Vec<String>),
-    /// `? ARGS… => TEXT`: poll kubectl on both until its trimmed stdout is TEXT.
+    /// `? ARGS… => TEXT`: poll kubectl on both until its stdout's words are TEXT's.
     Wait(Vec<String>, String),
     /// `~ ARGS…`: kubectl on both, not compared (setup whose output differs by design).
     Quiet(Vec<String>),
@@ -157,6 +157,41 @@ struct Outcome {
     stderr: String,
 }
 
+/// The kubectl both clusters are asked with: the one of the server's release (as its
+/// users have), when the machine has one per release (`kubectl.1.28` beside `kubectl`,
+/// as the Cloud SDK's dispatcher keeps them; the newest it has for a newer server), so
+/// that no difference comes from two kubectl versions; else `kubectl`.
+fn kubectl_binary(minor: u32) -> String {
+    let Ok(out) = Command::new("sh")
+        .args(["-c", "readlink -f \"$(command -v kubectl)\""])
+        .output()
+    else {
+        return "kubectl".into();
+    };
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let Some(dir) = path.parent() else {
+        return "kubectl".into();
+    };
+    let mut best: Option<(u32, PathBuf)> = None;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(m) = name
+            .strip_prefix("kubectl.1.")
+            .and_then(|m| m.parse::<u32>().ok())
+            && m <= minor
+            && best.as_ref().is_none_or(|(b, _)| m > *b)
+        {
+            best = Some((m, entry.path()));
+        }
+    }
+    best.map_or_else(
+        || "kubectl".into(),
+        |(_, p)| p.to_string_lossy().into_owned(),
+    )
+}
+
+static KUBECTL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 fn run(kubeconfig: &str, args: &[String], ns: &str) -> Outcome {
     let args: Vec<String> = args
         .iter()
@@ -169,7 +204,7 @@ fn run(kubeconfig: &str, args: &[String], ns: &str) -> Outcome {
             }
         })
         .collect();
-    let o = Command::new("kubectl")
+    let o = Command::new(KUBECTL.get().map_or("kubectl", String::as_str))
         .args(&args)
         .env("KUBECONFIG", kubeconfig)
         .env("KUBECTL_COMMAND_HEADERS", "false")
@@ -263,7 +298,8 @@ fn wait_both(kubeconfigs: [&str; 2], args: &[String], want: &str, ns: &str, line
         let until = Instant::now() + Duration::from_secs(90);
         loop {
             let o = run(k, args, ns);
-            if o.stdout.trim() == want {
+            // Words compared: `-o name` prints a line per object, jsonpath a space.
+            if o.stdout.split_whitespace().collect::<Vec<_>>().join(" ") == want {
                 break;
             }
             assert!(
@@ -285,6 +321,13 @@ fn kubectl_sees_the_sim_as_it_sees_the_real_server() {
     let version = server_version();
     let sim = sim(&version);
     let norm = Normalizer::new(&dir().to_string_lossy());
+    let minor: u32 = version
+        .split('.')
+        .nth(1)
+        .and_then(|m| m.parse().ok())
+        .unwrap();
+    let kubectl = KUBECTL.get_or_init(|| kubectl_binary(minor));
+    eprintln!("differential: {kubectl} against {version} and the sim");
     let accepted = accepted();
     assert!(
         accepted.len() < 15,
@@ -374,11 +417,6 @@ fn kubectl_sees_the_sim_as_it_sees_the_real_server() {
         .map(|(k, d)| format!("== {k}\n{d}\n"))
         .collect();
     let _ = std::fs::write(root().join("target/differential-report.txt"), &report);
-    let minor: u32 = version
-        .split('.')
-        .nth(1)
-        .and_then(|m| m.parse().ok())
-        .unwrap();
     let unexpected: Vec<&String> = differences
         .keys()
         .filter(|k| !accepted.get(*k).is_some_and(|a| a.expected_on(minor)))

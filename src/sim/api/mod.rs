@@ -373,8 +373,9 @@ fn list(cluster: &mut Cluster, req: &Request, r: &Route) -> Response {
     #[derive(serde::Serialize)]
     #[serde(rename_all = "camelCase")]
     struct List<'a> {
-        api_version: &'static str,
+        // Go's order: kind first.
         kind: String,
+        api_version: &'static str,
         metadata: Value,
         items: Vec<&'a Value>,
     }
