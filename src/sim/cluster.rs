@@ -420,6 +420,40 @@ impl Cluster {
 
 /// The pvc-protection controller: a deleted claim no pod uses loses its finalizer, and
 /// goes when it was the last.
+/// The pvc-protection controller's `Unused` condition (PersistentVolumeClaimUnusedSinceTime,
+/// beta and on by default from 1.37): False while a pod references the claim, True when
+/// none does, its transition time the moment it changed.
+fn unused_condition(store: &mut Store, ns: &str, name: &str, in_use: bool) {
+    let (status, reason, message) = if in_use {
+        (
+            "False",
+            "PodUsingPVC",
+            "A pod is currently referencing this PVC",
+        )
+    } else {
+        (
+            "True",
+            "NoPodsUsingPVC",
+            "No pods are currently referencing this PVC",
+        )
+    };
+    let now = super::store::format_time(store.now);
+    let _ = store.write_system(Kind::PersistentVolumeClaim, ns, name, |c| {
+        let conditions = c["status"]["conditions"].as_array().cloned().unwrap_or_default();
+        if conditions
+            .iter()
+            .any(|x| x["type"] == "Unused" && x["status"] == status)
+        {
+            return;
+        }
+        let condition = json!({"type": "Unused", "status": status, "reason": reason,
+                               "message": message, "lastProbeTime": null, "lastTransitionTime": now});
+        let mut next: Vec<Value> = conditions.into_iter().filter(|x| x["type"] != "Unused").collect();
+        next.push(condition);
+        c["status"]["conditions"] = Value::Array(next);
+    });
+}
+
 fn release_claim(store: &mut Store, ns: &str, name: &str) {
     let Some(claim) = store.get(Kind::PersistentVolumeClaim, ns, name) else {
         return;
@@ -428,9 +462,7 @@ fn release_claim(store: &mut Store, ns: &str, name: &str) {
         .pointer("/metadata/finalizers")
         .and_then(Value::as_array)
         .is_some_and(|f| f.iter().any(|x| x == super::store::PVC_PROTECTION));
-    if claim.pointer("/metadata/deletionTimestamp").is_none() || !protected {
-        return;
-    }
+    let deleting = claim.pointer("/metadata/deletionTimestamp").is_some();
     let in_use = store.named_from(Kind::Pod, ns, "").any(|p| {
         let done = matches!(
             p.pointer("/status/phase").and_then(Value::as_str),
@@ -438,7 +470,10 @@ fn release_claim(store: &mut Store, ns: &str, name: &str) {
         );
         !done && super::queue::claims_of(p).any(|c| c == name)
     });
-    if in_use {
+    if store.minor >= 37 && !deleting {
+        unused_condition(store, ns, name, in_use);
+    }
+    if !deleting || !protected || in_use {
         return;
     }
     let released = store.write_system(Kind::PersistentVolumeClaim, ns, name, |c| {
