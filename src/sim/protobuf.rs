@@ -63,6 +63,16 @@ fn is_empty(f: &Field<'_>) -> bool {
     }
 }
 
+/// The object inside the envelope: `k8s\0`, then a `runtime.Unknown` whose field 2 (raw)
+/// holds it.
+fn object_bytes(body: &[u8]) -> Option<&[u8]> {
+    let inner = body.strip_prefix(b"k8s\0")?;
+    fields(inner)?.into_iter().find_map(|(n, f)| match (n, f) {
+        (2, Field::Bytes(x)) => Some(x),
+        _ => None,
+    })
+}
+
 fn text(b: &[u8]) -> Option<String> {
     String::from_utf8(b.to_vec()).ok()
 }
@@ -132,15 +142,7 @@ pub fn decode(kind: Kind, body: &[u8]) -> Result<Value, ApiError> {
     if !matches!(kind, Kind::Namespace | Kind::ServiceAccount) {
         return Err(refuse());
     }
-    let inner = body.strip_prefix(b"k8s\0").ok_or_else(refuse)?;
-    let raw = fields(inner)
-        .and_then(|fs| {
-            fs.into_iter().find_map(|(n, f)| match (n, f) {
-                (2, Field::Bytes(x)) => Some(x),
-                _ => None,
-            })
-        })
-        .ok_or_else(refuse)?;
+    let raw = object_bytes(body).ok_or_else(refuse)?;
     let mut obj = json!({"apiVersion": kind.api_version(), "kind": kind.name()});
     for (n, f) in fields(raw).ok_or_else(refuse)? {
         match (n, f) {
@@ -167,15 +169,7 @@ pub fn decode_access_review(body: &[u8]) -> Result<Value, ApiError> {
             "the simulated cluster could not read this SelfSubjectAccessReview; send it as application/json".into(),
         )
     };
-    let inner = body.strip_prefix(b"k8s\0").ok_or_else(refuse)?;
-    let raw = fields(inner)
-        .and_then(|fs| {
-            fs.into_iter().find_map(|(n, f)| match (n, f) {
-                (2, Field::Bytes(x)) => Some(x),
-                _ => None,
-            })
-        })
-        .ok_or_else(refuse)?;
+    let raw = object_bytes(body).ok_or_else(refuse)?;
     let attributes = |b: &[u8], names: &[&str]| -> Option<Value> {
         let mut out = serde_json::Map::new();
         for (n, f) in fields(b)? {

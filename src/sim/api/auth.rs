@@ -29,8 +29,9 @@ fn groups(user: &str) -> Vec<&'static str> {
     }
 }
 
-/// (group, resource, verb, namespace) of an API request, as RBAC sees it.
-fn attributes(
+/// (group, resource, verb, namespace) of an API request, as RBAC sees it:
+/// `/api/v1/[namespaces/NS/]PLURAL[/NAME]` or `/apis/GROUP/VERSION/[namespaces/NS/]PLURAL…`.
+pub fn attributes(
     req: &Request,
     watching: bool,
 ) -> Option<(String, String, &'static str, Option<String>)> {

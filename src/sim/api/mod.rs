@@ -563,30 +563,14 @@ pub fn forbidden(denied: &[String], request: &Request, watching: bool) -> Option
     if denied.is_empty() {
         return None;
     }
-    // /api/v1/[namespaces/NS/]PLURAL[/NAME] or /apis/GROUP/VERSION/[namespaces/NS/]PLURAL…
-    let parts: Vec<&str> = request.path.trim_matches('/').split('/').collect();
-    let (group, rest) = match parts.first() {
-        Some(&"api") => ("", parts.get(2..)?),
-        Some(&"apis") => (*parts.get(1)?, parts.get(3..)?),
-        _ => return None,
-    };
-    let (namespace, rest) = match rest {
-        ["namespaces", ns, rest @ ..] if !rest.is_empty() => (Some(*ns), rest),
-        _ => (None, rest),
-    };
-    let resource = *rest.first()?;
-    if !denied.iter().any(|d| d == resource) {
+    let (group, resource, verb, namespace) = auth::attributes(request, watching)?;
+    if !denied.contains(&resource) {
         return None;
     }
-    let verb = match (request.method.as_str(), rest.len(), watching) {
-        (_, _, true) => "watch",
-        ("GET", 1, _) => "list",
-        ("GET", _, _) => "get",
-        ("POST", _, _) => "create",
-        ("PUT", _, _) => "update",
-        ("PATCH", _, _) => "patch",
-        ("DELETE", _, _) => "delete",
-        _ => "access",
-    };
-    Some(ApiError::forbidden(verb, resource, group, namespace))
+    Some(ApiError::forbidden(
+        verb,
+        &resource,
+        &group,
+        namespace.as_deref(),
+    ))
 }
