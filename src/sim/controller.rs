@@ -380,8 +380,10 @@ fn verb(store: &Store, verb: &str) -> String {
 fn record_event(store: &mut Store, snap: &Snapshot, reason: &str, message: &str) {
     let now = format_time(store.now);
     let rv = store.resource_version();
+    // A fixed-width suffix, as the recorder's (a hex Unix time in nanoseconds): names
+    // sort in the order the events were made.
     let event = json!({
-        "metadata": {"name": format!("{}.{rv:x}", snap.name())},
+        "metadata": {"name": format!("{}.{rv:016x}", snap.name())},
         "involvedObject": {"kind": "StatefulSet", "apiVersion": "apps/v1", "name": snap.name(),
                            "namespace": snap.namespace(), "uid": snap.set().metadata.uid},
         "reason": reason, "message": message, "type": "Normal", "count": 1,
