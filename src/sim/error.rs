@@ -174,15 +174,7 @@ impl ApiError {
         .about(kind, name);
         // An Invalid status names the kind, not the resource.
         e.kind = Some(kind.name());
-        let (field, message) = why.split_once(": ").unwrap_or(("", why));
-        let reason = match message.split(':').next().unwrap_or("") {
-            "Required value" => "FieldValueRequired",
-            "Forbidden" => "FieldValueForbidden",
-            "Unsupported value" => "FieldValueNotSupported",
-            "Duplicate value" => "FieldValueDuplicate",
-            _ => "FieldValueInvalid",
-        };
-        e.causes = vec![(reason, message.to_string(), field.to_string())];
+        e.causes = vec![cause(why)];
         e
     }
 
@@ -192,20 +184,7 @@ impl ApiError {
         if let Some((head, _)) = self.message.split_once(" is invalid: ") {
             self.message = format!("{head} is invalid: [{}]", causes.join(", "));
         }
-        self.causes = causes
-            .iter()
-            .map(|why| {
-                let (field, message) = why.split_once(": ").unwrap_or(("", why));
-                let reason = match message.split(':').next().unwrap_or("") {
-                    "Required value" => "FieldValueRequired",
-                    "Forbidden" => "FieldValueForbidden",
-                    "Unsupported value" => "FieldValueNotSupported",
-                    "Duplicate value" => "FieldValueDuplicate",
-                    _ => "FieldValueInvalid",
-                };
-                (reason, message.to_string(), field.to_string())
-            })
-            .collect();
+        self.causes = causes.iter().map(|why| cause(why)).collect();
         self
     }
 
@@ -371,4 +350,18 @@ pub fn qualified(kind: Kind) -> String {
         Some((group, _)) => format!("{}.{group}", kind.plural()),
         None => kind.plural().to_string(),
     }
+}
+
+/// A `details.causes` entry (reason, message, field) of `field: Reason[: detail]`, as
+/// the API server words a cause (`spec.containers[0].image: Required value`).
+fn cause(why: &str) -> (&'static str, String, String) {
+    let (field, message) = why.split_once(": ").unwrap_or(("", why));
+    let reason = match message.split(':').next().unwrap_or("") {
+        "Required value" => "FieldValueRequired",
+        "Forbidden" => "FieldValueForbidden",
+        "Unsupported value" => "FieldValueNotSupported",
+        "Duplicate value" => "FieldValueDuplicate",
+        _ => "FieldValueInvalid",
+    };
+    (reason, message.to_string(), field.to_string())
 }
