@@ -9,6 +9,7 @@ pub mod view;
 
 use crate::event::{Event, Given, WallClock};
 use crate::ops::{Io, Target};
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -194,7 +195,9 @@ async fn event_loop(
             _ = tokio::time::sleep(Duration::from_secs(1)), if tick => Msg::Tick(jiff::Timestamp::now()),
             _ = hung_up(&mut hangup) => return Ok(()),
             _ = alive.tick() => {
-                if crossterm::terminal::size().is_err() {
+                // Not the size: crossterm answers it from `tput` once the terminal is gone.
+                // A hung-up terminal refuses every terminal call, so it is no terminal.
+                if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                     return Ok(());
                 }
                 dirty = false;

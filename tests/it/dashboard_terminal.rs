@@ -29,16 +29,36 @@ fn running(program: &str, marker: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dashboard_whose_terminal_goes_away_exits_even_with_sighup_ignored() {
+    outlives_no_terminal("exec", false).await;
+}
+
+/// The dashboard is not the session's leader (a shell that waits for it is): the kernel
+/// sends SIGHUP to the leader only, which ignores it, so only the dashboard's own check
+/// of its terminal can end it. With TERM set and `tput` on the machine, asking for the
+/// terminal's size still answers (crossterm falls back to `tput`), so that is not the check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dashboard_that_gets_no_sighup_exits_when_its_terminal_goes_away() {
+    outlives_no_terminal("child", true).await;
+}
+
+async fn outlives_no_terminal(name: &str, under_a_shell: bool) {
     let live = super::live::serve(super::live::scenario("default", &[])).await;
-    let marker = format!("gone-terminal-{}", std::process::id());
-    let line = format!(
+    let marker = format!("gone-terminal-{name}-{}", std::process::id());
+    let dashboard = format!(
         "{} dashboard --kubeconfig {} -l marker={marker}",
         env!("CARGO_BIN_EXE_kubectl-sts"),
         live.kubeconfig()
     );
+    // `sh -c 'X; true'` cannot exec X: the shell stays, the leader of the session.
+    let line = if under_a_shell {
+        format!("sh -c '{dashboard}; true'")
+    } else {
+        dashboard
+    };
     // Under `nohup`: SIGHUP ignored, for the dashboard too (nohup execs `script`).
     let mut script = std::process::Command::new("nohup")
         .args(["script", "-qfec", &line, "/dev/null"])
+        .env("TERM", "xterm")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
