@@ -175,7 +175,7 @@ impl Queues {
 }
 
 fn queue_change(store: &Store, change: &Change, work: &mut Work) {
-    let (ns, name) = name_of(&change.object);
+    let (ns, name) = (change.namespace.clone(), change.name.clone());
     match change.kind {
         Kind::StatefulSet => {
             // Its replicas are the budgets' expected pods.
@@ -183,9 +183,10 @@ fn queue_change(store: &Store, change: &Change, work: &mut Work) {
             work.sets.insert((ns, name));
         }
         Kind::Pod => {
-            let owners: BTreeSet<String> = std::iter::once(&change.object)
-                .chain(change.prev.as_ref())
-                .filter_map(|v| controlling_set(v))
+            let object = change.object.value();
+            let owners: BTreeSet<String> = std::iter::once(object.clone())
+                .chain(change.prev.as_ref().map(|p| p.value()))
+                .filter_map(|v| controlling_set(&v))
                 .collect();
             if owners.is_empty() {
                 work.sets
@@ -196,7 +197,7 @@ fn queue_change(store: &Store, change: &Change, work: &mut Work) {
             // A gone pod's claims (pvc-protection) and a started one's (the kubelet
             // finishes an offline file-system resize when a pod mounts the volume).
             work.claims
-                .extend(claims_of(&change.object).map(|c| (ns.clone(), c)));
+                .extend(claims_of(&object).map(|c| (ns.clone(), c)));
             work.budgets.insert(ns.clone());
             work.pods.insert((ns, name));
         }

@@ -501,18 +501,20 @@ fn stream_watch(shared: Arc<Shared>, w: Watch) -> HttpResponse<Body> {
                         // As the API server's watch cache: an object that starts
                         // matching is ADDED, one that stops matching is DELETED (its
                         // previous content at the change's resourceVersion).
+                        let current = ch.object.value();
+                        let before = ch.prev.as_ref().map(store::Frozen::value);
                         let now_in =
-                            ch.event != store::EventType::Deleted && matches(&w, &ch.object);
-                        let was_in = match ch.prev.as_deref() {
+                            ch.event != store::EventType::Deleted && matches(&w, &current);
+                        let was_in = match &before {
                             Some(p) => matches(&w, p),
                             // Modified with its labels kept: it matched as it matches now.
                             None => ch.event == store::EventType::Modified && now_in,
                         };
                         let (event, object) = match (now_in, was_in) {
-                            (true, false) => ("ADDED", (*ch.object).clone()),
-                            (true, true) => ("MODIFIED", (*ch.object).clone()),
+                            (true, false) => ("ADDED", current),
+                            (true, true) => ("MODIFIED", current),
                             (false, true) => {
-                                let mut prev = ch.prev.as_deref().cloned().unwrap_or(Value::Null);
+                                let mut prev = before.unwrap_or(Value::Null);
                                 prev["metadata"]["resourceVersion"] = json!(ch.rv.to_string());
                                 ("DELETED", prev)
                             }

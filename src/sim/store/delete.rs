@@ -70,7 +70,7 @@ impl Store {
             self.rv += 1;
             next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
             let prev = self.put((kind, ns.to_string(), name.to_string()), next.clone());
-            self.record(kind, EventType::Modified, next.clone(), prev);
+            self.record(kind, EventType::Modified, &next, prev.as_ref());
             self.collect_garbage();
             return Ok(next);
         }
@@ -121,7 +121,7 @@ impl Store {
             self.rv += 1;
             next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
             let prev = self.put((kind, ns.to_string(), name.to_string()), next.clone());
-            self.record(kind, EventType::Modified, next.clone(), prev);
+            self.record(kind, EventType::Modified, &next, prev.as_ref());
             return Ok(next);
         }
         let gone = self.remove(kind, ns, name).unwrap_or(current);
@@ -148,7 +148,7 @@ impl Store {
         self.rv += 1;
         next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         let prev = self.put((kind, ns.to_string(), name.to_string()), next.clone());
-        self.record(kind, EventType::Modified, next.clone(), prev);
+        self.record(kind, EventType::Modified, &next, prev.as_ref());
         Ok(next)
     }
 
@@ -157,7 +157,7 @@ impl Store {
         let mut obj = self.take(&(kind, ns.to_string(), name.to_string()))?;
         self.rv += 1;
         obj["metadata"]["resourceVersion"] = json!(self.rv.to_string());
-        self.record(kind, EventType::Deleted, obj.clone(), Some(obj.clone()));
+        self.record(kind, EventType::Deleted, &obj, Some(&obj));
         Some(obj)
     }
 
@@ -225,7 +225,7 @@ impl Store {
             self.rv += 1;
             v["metadata"]["resourceVersion"] = json!(self.rv.to_string());
             let prev = self.put(key.clone(), v.clone());
-            self.record(kind, EventType::Modified, v, prev);
+            self.record(kind, EventType::Modified, &v, prev.as_ref());
         } else if kind == Kind::PersistentVolumeClaim {
             // Through the API, as the collector deletes: the claim's finalizer holds it.
             let _ = self.delete(kind, &ns, &name, &DeleteOptions::default());

@@ -4,7 +4,6 @@
 //! is synchronous; the HTTP layer serialises access to it. Time is an argument.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -13,7 +12,9 @@ use super::error::ApiError;
 use super::query::{FieldSelector, LabelSelector};
 
 mod delete;
+mod history;
 mod index;
+pub use history::{Change, Frozen};
 
 use index::{Gc, Index};
 
@@ -131,18 +132,6 @@ impl EventType {
     }
 }
 
-#[derive(Clone, Debug)]
-pub struct Change {
-    pub rv: u64,
-    pub kind: Kind,
-    pub event: EventType,
-    pub object: Arc<Value>,
-    /// The object before this change (none for a creation, and none for a change that
-    /// kept its labels and owners): a watch with a selector sends DELETED when an object
-    /// stops matching, ADDED when it starts, as the API server's watch cache does.
-    pub prev: Option<Arc<Value>>,
-}
-
 /// An object's kind, namespace and name.
 pub type Key = (Kind, String, String);
 
@@ -244,13 +233,7 @@ impl Store {
         format!("5e1d0000-0000-4000-8000-{:012x}", self.uid_counter)
     }
 
-    fn record(
-        &mut self,
-        kind: Kind,
-        event: EventType,
-        object: Value,
-        prev: Option<Value>,
-    ) -> Arc<Value> {
+    fn record(&mut self, kind: Kind, event: EventType, object: &Value, prev: Option<&Value>) {
         // A change that keeps the labels and the owners keeps no copy of the object
         // before it: nothing a reader of the history needs it for (selectors match the
         // same; the controlling set is the same). Half the history's memory.
@@ -266,20 +249,28 @@ impl Store {
         {
             self.released.push(v.to_string());
         }
-        let object = Arc::new(object);
+        let frozen = Frozen::of(object);
         self.history.push_back(Change {
             rv: self.rv,
             kind,
             event,
-            object: object.clone(),
-            prev: prev.map(Arc::new),
+            namespace: meta_str(object, "namespace").to_string(),
+            name: meta_str(object, "name").to_string(),
+            object: frozen.clone(),
+            // A deletion's object is its object before: one copy.
+            prev: prev.map(|p| {
+                if std::ptr::eq(p, object) {
+                    frozen
+                } else {
+                    Frozen::of(p)
+                }
+            }),
         });
         while self.history.len() > self.history_limit {
             if let Some(c) = self.history.pop_front() {
                 self.compacted = c.rv;
             }
         }
-        object
     }
 
     /// Changes after `rv` of `kind`, oldest first; `Err` when `rv` is older than the
@@ -404,7 +395,7 @@ impl Store {
             super::kinds::allocate_cluster_ip(&mut obj, self.rv);
         }
         let prev = self.put((kind, ns.to_string(), name.clone()), obj.clone());
-        self.record(kind, EventType::Added, obj.clone(), prev);
+        self.record(kind, EventType::Added, &obj, prev.as_ref());
         super::kinds::created(self, kind, &obj);
         Ok(obj)
     }
@@ -528,7 +519,7 @@ impl Store {
                 .is_none_or(Vec::is_empty)
             && kind != Kind::Pod;
         let prev = self.put((kind, ns.to_string(), name.to_string()), next.clone());
-        self.record(kind, EventType::Modified, next.clone(), prev);
+        self.record(kind, EventType::Modified, &next, prev.as_ref());
         if finalized {
             self.remove(kind, ns, name);
             self.collect_garbage();
