@@ -13,9 +13,11 @@ use crate::output::{self, Style};
 
 use super::ModelSetup;
 
-/// Bound on the instants simulated: far beyond any real rollout (each ordinal takes a
-/// handful), low enough to stop a livelock quickly.
-const MAX_INSTANTS: usize = 2_000_000;
+/// Bound on the instants simulated per ordinal: far beyond any real rollout (each ordinal
+/// takes a handful: deleted, gone, created, Running, Ready, available), low enough to stop
+/// a livelock quickly; and at least `MIN_INSTANTS`.
+const INSTANTS_PER_ORDINAL: usize = 16;
+const MIN_INSTANTS: usize = 100_000;
 
 pub fn run(args: &PreviewArgs, kube: &KubeArgs, style: Style, out: &mut dyn Write) -> Result<()> {
     let (snap, setup) = if let Some(file) = &args.file {
@@ -64,7 +66,9 @@ pub fn run(args: &PreviewArgs, kube: &KubeArgs, style: Style, out: &mut dyn Writ
         (None, Some(_)) => "observed median",
         (None, None) => "default",
     };
-    let timeline = preview::preview(&snap, setup.now, &setup.profile, assume, MAX_INSTANTS);
+    let replicas = crate::model::set::replicas(snap.set()).max(0) as usize;
+    let bound = MIN_INSTANTS.max(replicas.saturating_add(snap.pods().len()) * INSTANTS_PER_ORDINAL);
+    let timeline = preview::preview(&snap, setup.now, &setup.profile, assume, bound);
     output::preview::render(&timeline, ready_source, args.output, style, out)
 }
 

@@ -84,7 +84,22 @@ pub fn text(t: &Timeline, ready_source: &str, style: Style) -> String {
             &["TIME", "EVENT", "POD", "REVISION", "REASON", "UNAVAILABLE"],
             &rows,
         );
-        for l in lines {
+        // A long timeline's first and last rows, the ones between counted (the header
+        // is the first line).
+        let kept = crate::model::preview::HEAD_ROWS + 1;
+        for (i, l) in lines.iter().enumerate() {
+            if i == kept
+                && let Some(o) = &t.omitted
+            {
+                let what: Vec<String> = o.by_what.iter().map(|(w, n)| format!("{w} {n}")).collect();
+                s.push_str(&format!(
+                    "  … {} more events from +{} to +{} ({}) …\n",
+                    o.events,
+                    secs(o.from_seconds as f64),
+                    secs(o.to_seconds as f64),
+                    what.join(", ")
+                ));
+            }
             s.push_str(&format!("  {l}\n"));
         }
         s.push('\n');
@@ -130,5 +145,56 @@ fn secs(x: f64) -> String {
         format!("{m}m{sec}s")
     } else {
         format!("{m}m")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::model::fixture::{Fixture, PodState};
+    use crate::model::preview::{Assumptions, preview_keeping, with_image};
+    use crate::model::profile::{Profile, Version};
+
+    /// A long timeline prints its first and last rows with a line between that counts
+    /// the rest.
+    #[test]
+    fn the_rows_left_out_are_counted_between_the_first_and_the_last() {
+        let now: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let profile = Profile::for_version(Version::parse("1.36").unwrap()).unwrap();
+        let mut sc = Fixture::new("web", 5);
+        let a = sc.revision("nginx:1.24");
+        sc.status_current = Some(a);
+        sc.status_update = Some(a);
+        sc.status_current_replicas = 5;
+        sc.pods(0..5, a, PodState::RunningReady);
+        let snap = sc.snapshot(&profile, now).unwrap();
+        let snap = snap
+            .with_set(with_image(snap.set_json(), "app", "nginx:1.25").unwrap())
+            .unwrap();
+        let keep = (crate::model::preview::HEAD_ROWS, 3);
+        let t = preview_keeping(&snap, now, &profile, Assumptions::default(), 1000, keep);
+        assert!(t.omitted.is_none(), "20 rows, all kept");
+        let keep = (3, 2);
+        let mut t = preview_keeping(&snap, now, &profile, Assumptions::default(), 1000, keep);
+        // As if the first HEAD_ROWS were the three kept (the text breaks after them).
+        let first = t.events[..3].to_vec();
+        t.events.splice(
+            0..0,
+            std::iter::repeat_n(first[0].clone(), crate::model::preview::HEAD_ROWS - 3),
+        );
+        let text = super::text(&t, "default", crate::output::Style::plain());
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains("more events"))
+            .unwrap();
+        assert_eq!(
+            lines[at],
+            "  … 15 more events from +11s to +45s (create 3, delete 4, gone 4, ready 4) …"
+        );
+        assert!(
+            lines[at - 1].contains("web-4") && lines[at + 1].contains("web-0"),
+            "{text}"
+        );
     }
 }

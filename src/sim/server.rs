@@ -503,8 +503,7 @@ fn stream_watch(shared: Arc<Shared>, w: Watch) -> HttpResponse<Body> {
                         // previous content at the change's resourceVersion).
                         let current = ch.object.value();
                         let before = ch.prev.as_ref().map(store::Frozen::value);
-                        let now_in =
-                            ch.event != store::EventType::Deleted && matches(&w, &current);
+                        let now_in = ch.event != store::EventType::Deleted && matches(&w, &current);
                         let was_in = match &before {
                             Some(p) => matches(&w, p),
                             // Modified with its labels kept: it matched as it matches now.

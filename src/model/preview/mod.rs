@@ -18,8 +18,10 @@ use super::Snapshot;
 use super::profile::Profile;
 use super::set::SetView;
 
+mod made;
 mod timeline;
 mod world;
+pub use timeline::{HEAD_ROWS, TAIL_ROWS};
 use world::World;
 
 /// What the preview assumes about pods.
@@ -71,6 +73,17 @@ pub struct Event {
     pub unavailable: usize,
 }
 
+/// The rows a long timeline leaves out: how many, from when to when, and of what kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Omitted {
+    pub events: usize,
+    pub from_seconds: i64,
+    pub to_seconds: i64,
+    /// Rows by `what` (`create`, `ready`, ...).
+    pub by_what: std::collections::BTreeMap<String, usize>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum End {
@@ -101,7 +114,12 @@ pub struct Timeline {
     pub current_revision: String,
     pub update_revision: String,
     pub assumptions: Assumptions,
+    /// Every row, or, of a long timeline, the first [`HEAD_ROWS`] and the last
+    /// [`TAIL_ROWS`] (the rows between are counted in `omitted`).
     pub events: Vec<Event>,
+    /// The rows left out of a long timeline, between the first and the last kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<Omitted>,
     pub end: End,
     /// Why it ended there, in words (the diagnosis when wedged).
     pub message: String,
@@ -125,6 +143,25 @@ pub fn preview(
     assume: Assumptions,
     max_instants: usize,
 ) -> Timeline {
+    preview_keeping(
+        snap,
+        now,
+        profile,
+        assume,
+        max_instants,
+        (HEAD_ROWS, TAIL_ROWS),
+    )
+}
+
+/// [`preview`], keeping (the first, the last) that many rows of a longer timeline.
+pub fn preview_keeping(
+    snap: &Snapshot,
+    now: Timestamp,
+    profile: &Profile,
+    assume: Assumptions,
+    max_instants: usize,
+    keep: (usize, usize),
+) -> Timeline {
     let view = SetView::of(snap, profile);
     let (first_ordinal, replicas, min_ready) =
         (view.start, view.replicas.max(0), view.min_ready_seconds);
@@ -137,7 +174,7 @@ pub fn preview(
         lives: rustc_hash::FxHashMap::default(),
         assume,
         update_revision: String::new(),
-        events: Vec::new(),
+        rows: timeline::Rows::new(keep),
         passes: 0,
         uid: 0,
         quiet_at: None,
@@ -147,6 +184,8 @@ pub fn preview(
         min_ready,
         available: 0,
         warming: BTreeSet::new(),
+        prototypes: Default::default(),
+        per_pod_selector: made::selector_is_per_pod(snap),
     };
     let first = super::plan(&w.snap, now, profile);
     w.update_revision = first.update_revision.clone();
@@ -160,12 +199,7 @@ pub fn preview(
         peak = peak.max(unavailable);
         // The instant's resulting unavailability, on each of its events.
         let offset = w.offset();
-        for e in w
-            .events
-            .iter_mut()
-            .rev()
-            .take_while(|e| e.at_seconds == offset)
-        {
+        for e in w.rows.at(offset) {
             e.unavailable = unavailable;
         }
         instants += 1;

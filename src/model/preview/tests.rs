@@ -207,3 +207,127 @@ fn an_unchanged_template_has_nothing_to_roll_out() {
     assert_eq!(t.end, End::NothingToDo, "{}", t.message);
     assert!(t.events.is_empty());
 }
+
+/// `snap` with a selector that selects the same pods but names a per-pod label: the
+/// preview then builds every pod it creates in full instead of from its revision's
+/// prototype (`made`), and must tell the same story.
+fn built_in_full(snap: &Snapshot) -> Snapshot {
+    let mut set = snap.set_json().clone();
+    set["spec"]["selector"]["matchExpressions"] = json!([{
+        "key": crate::model::pod::POD_NAME_LABEL, "operator": "NotIn", "values": ["nobody-0"]
+    }]);
+    snap.with_set(set).unwrap()
+}
+
+#[test]
+fn pods_made_from_prototypes_tell_the_story_of_pods_built_in_full() {
+    let mut p = profile();
+    p.gates
+        .apply(&[("MaxUnavailableStatefulSet".to_string(), true)].into())
+        .unwrap();
+    let from_nothing = |edit: &dyn Fn(&mut Fixture)| {
+        let mut sc = Fixture::new("web", 7);
+        sc.revision("nginx:1.24");
+        edit(&mut sc);
+        sc.snapshot(&p, now()).unwrap()
+    };
+    let cases: Vec<(&str, Snapshot, Assumptions)> = vec![
+        ("ordered", rollout(6, |_| {}), Assumptions::default()),
+        (
+            "a failing ordinal",
+            rollout(6, |sc| sc.volume_claim_templates = vec!["data".into()]),
+            Assumptions {
+                fail_ordinals: [2].into(),
+                ..Assumptions::default()
+            },
+        ),
+        (
+            "a failing revision, parallel",
+            rollout(5, |sc| sc.parallel = true),
+            Assumptions {
+                fail_update_revision: true,
+                ..Assumptions::default()
+            },
+        ),
+        (
+            "parallel, maxUnavailable, minReadySeconds, start",
+            rollout(6, |sc| {
+                sc.parallel = true;
+                sc.min_ready_seconds = 3;
+                sc.strategy = Strategy::RollingUpdate {
+                    partition: 1,
+                    max_unavailable: Some(json!(2)),
+                };
+            }),
+            Assumptions::default(),
+        ),
+        (
+            "from nothing, claims deleted with the set",
+            from_nothing(&|sc| {
+                sc.volume_claim_templates = vec!["data".into()];
+                sc.retention = Some(("Delete".into(), "Delete".into()));
+            }),
+            Assumptions::default(),
+        ),
+        (
+            "from nothing, parallel",
+            from_nothing(&|sc| sc.parallel = true),
+            Assumptions {
+                fail_ordinals: [4].into(),
+                ..Assumptions::default()
+            },
+        ),
+    ];
+    for (case, snap, assume) in cases {
+        let made = preview(&snap, now(), &p, assume.clone(), 100_000);
+        let full = preview(&built_in_full(&snap), now(), &p, assume, 100_000);
+        assert!(!made.events.is_empty(), "{case}");
+        assert_eq!(made.events, full.events, "{case}");
+        assert_eq!(
+            (made.end, &made.message, &made.wedged_on, made.passes),
+            (full.end, &full.message, &full.wedged_on, full.passes),
+            "{case}"
+        );
+        assert_eq!(
+            (made.restarts, made.peak_unavailable, made.duration_seconds),
+            (full.restarts, full.peak_unavailable, full.duration_seconds),
+            "{case}"
+        );
+    }
+}
+
+/// A timeline of more rows than are kept keeps the first and the last, in order, and
+/// counts the ones between by kind; its summary still counts every restart.
+#[test]
+fn a_long_timeline_keeps_its_first_and_last_rows_and_counts_the_rest() {
+    let (n, keep) = (30, (7, 9));
+    let t = preview_keeping(
+        &rollout(n, |_| {}),
+        now(),
+        &profile(),
+        Assumptions::default(),
+        100_000,
+        keep,
+    );
+    let all = run(&rollout(n, |_| {}), Assumptions::default());
+    assert_eq!(t.end, End::Complete, "{}", t.message);
+    assert_eq!(t.restarts, n as usize);
+    let total = 4 * n as usize; // delete, gone, create, ready
+    assert_eq!(all.events.len(), total);
+    assert!(all.omitted.is_none());
+    let omitted = t.omitted.as_ref().expect("rows left out");
+    assert_eq!(t.events[..7], all.events[..7]);
+    assert_eq!(t.events[7..], all.events[total - 9..]);
+    assert_eq!(omitted.events, total - 16);
+    let mut by_what = std::collections::BTreeMap::new();
+    for e in &all.events[7..total - 9] {
+        *by_what.entry(e.what.clone()).or_insert(0) += 1;
+    }
+    assert_eq!(omitted.by_what, by_what);
+    assert_eq!(omitted.from_seconds, all.events[7].at_seconds);
+    assert_eq!(omitted.to_seconds, all.events[total - 10].at_seconds);
+    assert_eq!(
+        (t.duration_seconds, t.peak_unavailable, t.passes),
+        (all.duration_seconds, all.peak_unavailable, all.passes)
+    );
+}

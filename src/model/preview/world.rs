@@ -6,52 +6,88 @@ use std::collections::{BTreeSet, BinaryHeap};
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
-use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStateWaiting, ContainerStatus, Pod, PodCondition, PodStatus,
-};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::{Value, json};
 
 use super::super::plan::{Action, Plan};
 use super::super::profile::Profile;
-use super::super::{Snapshot, objects, revision};
-use super::timeline::action_reason;
-use super::{Assumptions, Event};
+use super::super::{Snapshot, objects};
+use super::Assumptions;
+use super::made::{Prototype, pod_status};
+use super::timeline::{Rows, action_reason};
 
 /// Phase, readiness and since when, as the kubelet reports them.
-type Reported = (&'static str, bool, Timestamp);
+type Reported = (&'static str, bool, Ns);
+
+/// A moment of the preview's virtual time: nanoseconds from its start. A life is a few
+/// of these, not `Timestamp`s (16 bytes, 24 as an `Option`): a million lives are held.
+pub(super) type Ns = i64;
+/// A moment that never comes.
+pub(super) const NEVER: Ns = i64::MAX;
+
+/// The phases a kubelet reports, numbered for [`Life::reported`].
+const PHASES: [&str; 6] = ["", "Pending", "Running", "Succeeded", "Failed", "Unknown"];
+const NOTHING_REPORTED: u8 = u8::MAX;
 
 /// A pod's simulated life.
 #[derive(Clone, Debug)]
 pub(super) struct Life {
-    pub(super) running_at: Timestamp,
-    pub(super) ready_at: Option<Timestamp>,
-    pub(super) gone_at: Option<Timestamp>,
-    /// Phase and readiness last reported for the pod.
-    pub(super) reported: Option<(&'static str, bool)>,
+    pub(super) created_at: Ns,
+    pub(super) running_at: Ns,
+    /// [`NEVER`]: the pod never becomes Ready.
+    pub(super) ready_at: Ns,
+    /// [`NEVER`]: not deleted.
+    pub(super) gone_at: Ns,
+    /// Phase (its number in `PHASES`, doubled) and readiness (the low bit) last reported.
+    reported: u8,
     /// Failed or Succeeded: the kubelet leaves it as it is.
     pub(super) frozen: bool,
     /// There before the preview started.
     pub(super) adopted: bool,
     /// Counted as an available ordinal (see [`World::refresh`]).
     pub(super) counted: bool,
+    /// Made from its revision's prototype: its record is its state (see `made`).
+    pub(super) made: bool,
 }
 
 impl Life {
+    fn reported(&self) -> Option<(&'static str, bool)> {
+        (self.reported != NOTHING_REPORTED).then(|| {
+            (
+                PHASES[usize::from(self.reported >> 1) % PHASES.len()],
+                self.reported & 1 == 1,
+            )
+        })
+    }
+
+    fn report(&mut self, reported: Option<(&'static str, bool)>) {
+        self.reported = match reported {
+            Some((phase, ready)) => {
+                let at = PHASES.iter().position(|p| *p == phase).unwrap_or(5) as u8;
+                at << 1 | u8::from(ready)
+            }
+            None => NOTHING_REPORTED,
+        };
+    }
+
     /// The instants at which the pod changes by itself (or becomes available).
-    pub(super) fn instants(&self, min_ready: SignedDuration) -> impl Iterator<Item = Timestamp> {
-        let alive = self.gone_at.is_none();
-        let warm = self.ready_at.filter(|_| min_ready.is_positive());
-        self.gone_at.into_iter().chain(
-            [
-                Some(self.running_at),
-                self.ready_at,
-                warm.map(|r| add(r, min_ready)),
-            ]
-            .into_iter()
-            .flatten()
-            .filter(move |_| alive),
+    pub(super) fn instants(&self, min_ready: Ns) -> impl Iterator<Item = Ns> {
+        let alive = self.gone_at == NEVER;
+        let ready = (self.ready_at != NEVER).then_some(self.ready_at);
+        let warm = ready
+            .filter(|_| min_ready > 0)
+            .map(|r| r.saturating_add(min_ready));
+        (!alive).then_some(self.gone_at).into_iter().chain(
+            [Some(self.running_at), ready, warm]
+                .into_iter()
+                .flatten()
+                .filter(move |_| alive),
         )
+    }
+
+    /// The first of its instants after `t`.
+    fn next_after(&self, t: Ns, min_ready: Ns) -> Option<Ns> {
+        self.instants(min_ready).filter(|i| *i > t).min()
     }
 }
 
@@ -63,18 +99,19 @@ pub(super) struct World<'p> {
     pub(super) profile: &'p Profile,
     pub(super) start: Timestamp,
     pub(super) now: Timestamp,
-    pub(super) lives: rustc_hash::FxHashMap<String, Life>,
+    pub(super) lives: rustc_hash::FxHashMap<Arc<str>, Life>,
     pub(super) assume: Assumptions,
     pub(super) update_revision: String,
-    pub(super) events: Vec<Event>,
+    pub(super) rows: Rows,
     pub(super) passes: usize,
     pub(super) uid: u64,
     /// The instant at which a pass was a no-op and nothing changed since: another pass
     /// would see the same snapshot at the same time, and the model is a pure function.
     pub(super) quiet_at: Option<Timestamp>,
-    /// When pods change by themselves, earliest first: (instant, pod). An entry that is
-    /// no longer one of its pod's instants (the pod was deleted since) is passed over.
-    pub(super) due: BinaryHeap<Reverse<(Timestamp, String)>>,
+    /// When pods change by themselves, earliest first: (instant, pod), each pod's next
+    /// instant (pushed again as it passes). An entry that is no longer one of its pod's
+    /// instants (the pod was deleted since) is passed over.
+    pub(super) due: BinaryHeap<Reverse<(Ns, Arc<str>)>>,
     /// The set's ordinal range `[start, start + replicas)` and minReadySeconds (the
     /// preview never changes the spec).
     pub(super) first_ordinal: i32,
@@ -84,7 +121,11 @@ pub(super) struct World<'p> {
     pub(super) available: usize,
     /// Pods in range that are Running and Ready but not yet available (minReadySeconds):
     /// looked at again at every instant.
-    pub(super) warming: BTreeSet<String>,
+    pub(super) warming: BTreeSet<Arc<str>>,
+    /// Each revision's prototype (see `made`).
+    pub(super) prototypes: rustc_hash::FxHashMap<String, Prototype>,
+    /// The set's selector reads per-pod labels: every pod is built in full.
+    pub(super) per_pod_selector: bool,
 }
 
 /// The object of `items` called `name`.
@@ -100,6 +141,22 @@ where
 impl World<'_> {
     pub(super) fn offset(&self) -> i64 {
         self.now.duration_since(self.start).as_secs()
+    }
+
+    /// `t` as a moment of the preview.
+    pub(super) fn ns(&self, t: Timestamp) -> Ns {
+        t.duration_since(self.start)
+            .as_nanos()
+            .clamp(i128::from(i64::MIN + 1), i128::from(NEVER - 1)) as Ns
+    }
+
+    /// The time of moment `at`.
+    pub(super) fn at(&self, at: Ns) -> Timestamp {
+        add(self.start, SignedDuration::from_nanos(at))
+    }
+
+    fn min_ready_ns(&self) -> Ns {
+        i64::from(self.min_ready).saturating_mul(1_000_000_000)
     }
 
     /// Lifecycles for the pods already there: Ready ones stay Ready, pending ones become
@@ -143,31 +200,31 @@ impl World<'_> {
                 Some(add(created, ready_after).max(now))
             };
             let gone_at = rec.terminating.then(|| add(now, terminate_after));
-            adopted.push((
-                rec.name.clone(),
-                Life {
-                    running_at,
-                    ready_at,
-                    gone_at,
-                    reported: Some((rec.phase, rec.ready)).filter(|(p, _)| !p.is_empty()),
-                    frozen: matches!(rec.phase, "Failed" | "Succeeded" | "Unknown"),
-                    adopted: true,
-                    counted: false,
-                },
-            ));
+            let mut life = Life {
+                created_at: self.ns(created),
+                running_at: self.ns(running_at),
+                ready_at: ready_at.map_or(NEVER, |t| self.ns(t)),
+                gone_at: gone_at.map_or(NEVER, |t| self.ns(t)),
+                reported: NOTHING_REPORTED,
+                frozen: matches!(rec.phase, "Failed" | "Succeeded" | "Unknown"),
+                adopted: true,
+                counted: false,
+                made: false,
+            };
+            life.report(Some((rec.phase, rec.ready)).filter(|(p, _)| !p.is_empty()));
+            adopted.push((Arc::<str>::from(rec.name.as_str()), life));
         }
         for (name, life) in adopted {
             self.live(name, life);
         }
     }
 
-    /// Starts following a pod: the kubelet looks at it now and at each of its instants.
-    pub(super) fn live(&mut self, name: String, life: Life) {
-        let min_ready = SignedDuration::from_secs(i64::from(self.min_ready));
-        for t in life.instants(min_ready).chain([self.now]) {
-            self.due.push(Reverse((t, name.clone())));
-        }
-        self.lives.insert(name.clone(), life);
+    /// Starts following a pod: the kubelet looks at it now, and then at each of its
+    /// instants.
+    pub(super) fn live(&mut self, name: Arc<str>, life: Life) {
+        let now = self.ns(self.now);
+        self.due.push(Reverse((now, Arc::clone(&name))));
+        self.lives.insert(Arc::clone(&name), life);
         self.refresh(&name);
     }
 
@@ -187,16 +244,20 @@ impl World<'_> {
             }
             _ => (false, false),
         };
-        if let Some(life) = self.lives.get_mut(name) {
-            match (life.counted, ok) {
-                (false, true) => self.available += 1,
-                (true, false) => self.available -= 1,
-                _ => {}
-            }
-            life.counted = ok;
+        let Some(key) = self.lives.get_key_value(name).map(|(k, _)| Arc::clone(k)) else {
+            return;
+        };
+        let Some(life) = self.lives.get_mut(name) else {
+            return;
+        };
+        match (life.counted, ok) {
+            (false, true) => self.available += 1,
+            (true, false) => self.available -= 1,
+            _ => {}
         }
+        life.counted = ok;
         if warming {
-            self.warming.insert(name.to_string());
+            self.warming.insert(key);
         } else {
             self.warming.remove(name);
         }
@@ -230,7 +291,8 @@ impl World<'_> {
     /// Brings every pod due to change by `now` to its state at `now`; returns how many
     /// changed. Each life remembers the state last reported, so only real changes count.
     pub(super) fn kubelet(&mut self) -> usize {
-        let now = self.now;
+        let now = self.ns(self.now);
+        let min_ready = self.min_ready_ns();
         let mut due = Vec::new();
         while self.due.peek().is_some_and(|Reverse((t, _))| *t <= now) {
             if let Some(Reverse((_, name))) = self.due.pop() {
@@ -239,13 +301,17 @@ impl World<'_> {
         }
         due.sort();
         due.dedup();
-        let mut changes: Vec<(String, Option<Reported>)> = Vec::new();
+        let mut changes: Vec<(Arc<str>, Option<Reported>)> = Vec::new();
         for name in due {
             let Some(life) = self.lives.get_mut(&name) else {
                 continue;
             };
-            if let Some(gone) = life.gone_at {
-                if now >= gone {
+            // Its next instant, to be looked at again then.
+            if let Some(next) = life.next_after(now, min_ready) {
+                self.due.push(Reverse((next, Arc::clone(&name))));
+            }
+            if life.gone_at != NEVER {
+                if now >= life.gone_at {
                     changes.push((name, None));
                 }
                 continue;
@@ -258,14 +324,10 @@ impl World<'_> {
             } else {
                 "Pending"
             };
-            let ready = life.ready_at.is_some_and(|r| now >= r);
-            if life.reported != Some((phase, ready)) {
-                life.reported = Some((phase, ready));
-                let since = if ready {
-                    life.ready_at.unwrap_or(now)
-                } else {
-                    now
-                };
+            let ready = now >= life.ready_at;
+            if life.reported() != Some((phase, ready)) {
+                life.report(Some((phase, ready)));
+                let since = if ready { life.ready_at } else { now };
                 changes.push((name, Some((phase, ready, since))));
             }
         }
@@ -277,8 +339,14 @@ impl World<'_> {
             match change {
                 None => {
                     self.forget(&name);
-                    if let Some(pod) = self.snap.remove_pod(&name) {
-                        self.event("gone", &pod, None);
+                    let revision = self.snap.record(&name).map(|r| r.revision.clone());
+                    if self.snap.remove_pod(&name).is_some() {
+                        self.push_event(
+                            "gone",
+                            name.to_string(),
+                            revision.unwrap_or_default(),
+                            None,
+                        );
                     }
                 }
                 Some((phase, ready, since)) => {
@@ -288,12 +356,22 @@ impl World<'_> {
                     if rec.phase == phase && rec.ready == ready {
                         continue;
                     }
-                    let broken = !ready
-                        && phase == "Running"
-                        && self.lives.get(&name).is_some_and(|l| l.ready_at.is_none());
-                    self.snap.update_pod(&name, |pod| {
-                        pod.status = Some(pod_status(pod, phase, ready, since, broken));
-                    });
+                    let since = self.at(since);
+                    let made = self.lives.get(&name).is_some_and(|l| l.made);
+                    if made {
+                        self.snap.update_record(&name, |r| {
+                            r.phase = phase;
+                            r.ready = ready;
+                            r.ready_since = Some(since);
+                        });
+                    } else {
+                        let broken = !ready
+                            && phase == "Running"
+                            && self.lives.get(&name).is_some_and(|l| l.ready_at == NEVER);
+                        self.snap.update_pod(&name, |pod| {
+                            pod.status = Some(pod_status(pod, phase, ready, since, broken));
+                        });
+                    }
                     if ready {
                         self.record_event("ready", &name, None);
                     }
@@ -386,6 +464,7 @@ impl World<'_> {
                     ..
                 } => {
                     if *reason == crate::model::plan::UpdateReason::Identity {
+                        self.materialize(name);
                         let (ordinal, profile) = (*ordinal, self.profile);
                         self.snap.update_pod(name, |pod| {
                             if let Ok(mut v) = serde_json::to_value(&*pod) {
@@ -408,58 +487,58 @@ impl World<'_> {
                     if self.snap.record(&name).is_some() {
                         break;
                     }
-                    let template = self
-                        .snap
-                        .revisions()
-                        .iter()
-                        .find(|r| r.metadata.name.as_deref() == Some(rev.as_str()))
-                        .map(revision::stored_template)
-                        .unwrap_or_else(|| {
-                            set.pointer("/spec/template").cloned().unwrap_or_default()
-                        });
-                    let mut v = objects::new_pod(&set, &template, rev, *ordinal, self.profile);
-                    self.uid += 1;
-                    v["metadata"]["uid"] = json!(format!("preview-{}", self.uid));
-                    v["metadata"]["namespace"] = json!(self.snap.namespace());
-                    v["metadata"]["creationTimestamp"] = json!(self.now.to_string());
-                    let Ok(mut pod) = serde_json::from_value::<Pod>(v) else {
+                    let Some(made) = self.create(*ordinal, rev) else {
                         break;
                     };
                     // The API server creates a pod Pending (a pass that follows sees it
                     // created, as the controller's next sync would).
-                    pod.status = Some(pod_status(&pod, "Pending", false, self.now, false));
-                    let ready_at = (!self.fails(*ordinal, rev))
-                        .then(|| add(self.now, self.assume.ready_after));
-                    let name = pod.metadata.name.clone().unwrap_or_default();
-                    let pod = Arc::new(pod);
-                    self.action_event(action, &pod);
-                    self.snap.put_pod(pod);
-                    let life = Life {
-                        running_at: add(self.now, self.assume.ready_after / 2),
+                    let now = self.ns(self.now);
+                    let ready_after = self.ns(add(self.now, self.assume.ready_after)) - now;
+                    let ready_at = if self.fails(*ordinal, rev) {
+                        NEVER
+                    } else {
+                        now.saturating_add(ready_after)
+                    };
+                    let reason = action_reason(action);
+                    self.push_event("create", name.clone(), rev.clone(), reason);
+                    let mut life = Life {
+                        created_at: now,
+                        running_at: now.saturating_add(ready_after / 2),
                         ready_at,
-                        gone_at: None,
-                        reported: Some(("Pending", false)),
+                        gone_at: NEVER,
+                        reported: NOTHING_REPORTED,
                         frozen: false,
                         adopted: false,
                         counted: false,
+                        made,
                     };
-                    self.live(name, life);
+                    life.report(Some(("Pending", false)));
+                    self.live(Arc::from(name), life);
                 }
                 Action::DeletePod { name, .. } => {
                     let now = self.now;
-                    let found = self.snap.update_pod(name, |pod| {
-                        if pod.metadata.deletion_timestamp.is_none() {
-                            pod.metadata.deletion_timestamp = Some(Time(now));
-                            pod.metadata.deletion_grace_period_seconds = Some(30);
-                        }
-                    });
+                    let made = self.lives.get(name.as_str()).is_some_and(|l| l.made);
+                    let found = if made {
+                        self.snap.update_record(name, |r| r.terminating = true)
+                    } else {
+                        self.snap.update_pod(name, |pod| {
+                            if pod.metadata.deletion_timestamp.is_none() {
+                                pod.metadata.deletion_timestamp = Some(Time(now));
+                                pod.metadata.deletion_grace_period_seconds = Some(30);
+                            }
+                        })
+                    };
                     if !found {
                         break;
                     }
-                    let gone_at = add(self.now, self.assume.terminate_after);
-                    if let Some(life) = self.lives.get_mut(name) {
-                        life.gone_at = Some(gone_at);
-                        self.due.push(Reverse((gone_at, name.clone())));
+                    let gone_at = self.ns(add(self.now, self.assume.terminate_after));
+                    let key = self
+                        .lives
+                        .get_key_value(name.as_str())
+                        .map(|(k, _)| Arc::clone(k));
+                    if let (Some(key), Some(life)) = (key, self.lives.get_mut(name.as_str())) {
+                        life.gone_at = gone_at;
+                        self.due.push(Reverse((gone_at, key)));
                     }
                     self.record_event("delete", name, action_reason(action));
                     self.refresh(name);
@@ -471,45 +550,6 @@ impl World<'_> {
     }
 }
 
-fn add(t: Timestamp, d: SignedDuration) -> Timestamp {
+pub(super) fn add(t: Timestamp, d: SignedDuration) -> Timestamp {
     t.checked_add(d).unwrap_or(t)
-}
-
-/// The status the simulated kubelet reports: phase, Ready (with its transition time) and,
-/// for a pod that never becomes Ready, a crash-looping container.
-fn pod_status(pod: &Pod, phase: &str, ready: bool, since: Timestamp, broken: bool) -> PodStatus {
-    let containers = pod
-        .spec
-        .as_ref()
-        .map(|s| s.containers.as_slice())
-        .unwrap_or(&[]);
-    let statuses = containers
-        .iter()
-        .map(|c| ContainerStatus {
-            name: c.name.clone(),
-            image: c.image.clone().unwrap_or_default(),
-            ready,
-            restart_count: i32::from(broken),
-            state: broken.then(|| ContainerState {
-                waiting: Some(ContainerStateWaiting {
-                    reason: Some("CrashLoopBackOff".into()),
-                    message: None,
-                }),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-        .collect();
-    let cond = |t: &str| PodCondition {
-        type_: t.into(),
-        status: if ready { "True" } else { "False" }.into(),
-        last_transition_time: Some(Time(since)),
-        ..Default::default()
-    };
-    PodStatus {
-        phase: Some(phase.into()),
-        conditions: Some(vec![cond("ContainersReady"), cond("Ready")]),
-        container_statuses: Some(statuses),
-        ..Default::default()
-    }
 }

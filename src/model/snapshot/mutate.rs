@@ -40,7 +40,7 @@ impl Snapshot {
     }
 
     /// The record of `pod` for this snapshot's set, its revision numbered.
-    fn record_of(&mut self, pod: &Pod) -> PodRecord {
+    pub fn record_of(&mut self, pod: &Pod) -> PodRecord {
         let set_name = self.set.metadata.name.as_deref().unwrap_or("");
         let uid = self.set.metadata.uid.as_deref().unwrap_or("");
         let no_selector = Default::default();
@@ -55,19 +55,43 @@ impl Snapshot {
     /// simulations that change one object at a time (the rollout preview).
     pub fn put_pod(&mut self, pod: Arc<Pod>) {
         let record = self.record_of(&pod);
+        self.put_record(pod, record);
+    }
+
+    /// Sets one pod given as its record and an object that stands for it (replacing the
+    /// pod of the record's name). For simulations of sets too large to hold an object per
+    /// pod (the rollout preview of a million pods): `object` may be shared by many records
+    /// and carry another pod's name. The model decides from records; of the object it reads
+    /// only what [`crate::model::pod::deleted_at_once`] reads, which the caller keeps true
+    /// of the pod. `record` must be what [`Snapshot::record_of`] gives for the pod it
+    /// stands for (its revision numbered by this snapshot).
+    pub fn put_record(&mut self, object: Arc<Pod>, record: PodRecord) {
         match self.by_name.get(&record.name) {
             Some(&i) => {
-                self.pods[i] = pod;
+                self.pods[i] = object;
                 self.replace_record(i, record);
             }
             None => {
                 let at = self.index.len();
                 self.by_name.insert(record.name.clone(), at);
                 self.slots.add(at as u32, &record);
-                self.pods.push(pod);
+                self.pods.push(object);
                 self.index.push(record);
             }
         }
+    }
+
+    /// Changes the record of the pod named `name` and not its object (see
+    /// [`Snapshot::put_record`]); `f` must not rename it or change its revision. False
+    /// when there is none.
+    pub fn update_record(&mut self, name: &str, f: impl FnOnce(&mut PodRecord)) -> bool {
+        let Some(&i) = self.by_name.get(name) else {
+            return false;
+        };
+        let mut record = self.index[i].clone();
+        f(&mut record);
+        self.replace_record(i, record);
+        true
     }
 
     /// Puts `record` at position `i`, keeping the slot index.
