@@ -86,13 +86,13 @@ impl ClaimEntry {
 /// The set's claims among `pvcs` by (template index, ordinal) → position; a later claim
 /// of the same key wins, as in the informer cache's map.
 pub fn index_claims(
-    pvcs: &[PersistentVolumeClaim],
+    names: &[String],
+    pvcs: &[std::sync::Arc<PersistentVolumeClaim>],
     templates: &[&str],
     set_name: &str,
 ) -> ClaimIndex {
     let mut index = ClaimIndex::default();
-    for (i, pvc) in pvcs.iter().enumerate() {
-        let name = pvc.metadata.name.as_deref().unwrap_or("");
+    for (i, (name, pvc)) in names.iter().zip(pvcs).enumerate() {
         if let Some(key) = parse_claim_name(name, templates, set_name) {
             index.insert(key, ClaimEntry::of(i, pvc));
         }
@@ -156,7 +156,7 @@ pub struct Claims<'a> {
     pub profile: Profile,
     /// The PVC cache, and its index by (template index, ordinal) (built with the
     /// snapshot, see [`index_claims`]).
-    pvcs: &'a [PersistentVolumeClaim],
+    pvcs: &'a [std::sync::Arc<PersistentVolumeClaim>],
     index: &'a ClaimIndex,
 }
 
@@ -173,7 +173,7 @@ impl<'a> Claims<'a> {
         policy: Policy,
         (start, end): (i32, i32),
         profile: Profile,
-        pvcs: &'a [PersistentVolumeClaim],
+        pvcs: &'a [std::sync::Arc<PersistentVolumeClaim>],
         index: &'a ClaimIndex,
     ) -> Claims<'a> {
         Claims {
@@ -195,7 +195,7 @@ impl<'a> Claims<'a> {
         ordinal: i32,
     ) -> impl Iterator<Item = (usize, Option<&'a PersistentVolumeClaim>)> + '_ {
         (0..self.templates.len())
-            .map(move |ti| (ti, self.index.get((ti, ordinal)).map(|e| &self.pvcs[e.at])))
+            .map(move |ti| (ti, self.index.get((ti, ordinal)).map(|e| &*self.pvcs[e.at])))
     }
 
     fn name(&self, template: usize, ordinal: i32) -> String {

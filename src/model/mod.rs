@@ -3,6 +3,7 @@
 //! async, read the clock or print: time and feature gates are inputs, and a test keeps
 //! it that way.
 
+pub mod bits;
 pub mod claims;
 pub mod diagnose;
 pub mod eta;

@@ -11,102 +11,7 @@ use rustc_hash::FxHashMap;
 
 use super::pod::{Owner, PodRecord};
 
-/// A set of slot positions `0..len`, as 64-bit words (a pass combines and scans them a
-/// word at a time).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Bits {
-    words: Vec<u64>,
-    len: usize,
-}
-
-impl Bits {
-    pub fn new(len: usize) -> Bits {
-        Bits {
-            words: vec![0; len.div_ceil(64)],
-            len,
-        }
-    }
-
-    pub fn set(&mut self, i: usize, on: bool) {
-        let (w, b) = (i / 64, 1u64 << (i % 64));
-        if on {
-            self.words[w] |= b;
-        } else {
-            self.words[w] &= !b;
-        }
-    }
-
-    pub fn get(&self, i: usize) -> bool {
-        self.words
-            .get(i / 64)
-            .is_some_and(|w| w & (1 << (i % 64)) != 0)
-    }
-
-    /// `self |= other` (same length).
-    pub fn union(&mut self, other: &Bits) {
-        for (a, b) in self.words.iter_mut().zip(&other.words) {
-            *a |= b;
-        }
-    }
-
-    /// `self |= !other` (same length), within `0..len`.
-    pub fn union_complement(&mut self, other: &Bits) {
-        for (a, b) in self.words.iter_mut().zip(&other.words) {
-            *a |= !b;
-        }
-        if let Some(last) = self
-            .words
-            .last_mut()
-            .filter(|_| !self.len.is_multiple_of(64))
-        {
-            *last &= (1u64 << (self.len % 64)) - 1;
-        }
-    }
-
-    /// The positions in the set, ascending.
-    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(w, &word)| {
-            let mut word = word;
-            std::iter::from_fn(move || {
-                (word != 0).then(|| {
-                    let b = word.trailing_zeros() as usize;
-                    word &= word - 1;
-                    w * 64 + b
-                })
-            })
-        })
-    }
-
-    /// The first position in the set.
-    pub fn first(&self) -> Option<usize> {
-        let (w, word) = self.words.iter().enumerate().find(|(_, w)| **w != 0)?;
-        Some(w * 64 + word.trailing_zeros() as usize)
-    }
-
-    /// The positions in the set below `end`, descending.
-    pub fn into_ones_below(self, end: usize) -> impl Iterator<Item = usize> {
-        let mut w = end.div_ceil(64).min(self.words.len());
-        let mut word = 0u64;
-        std::iter::from_fn(move || {
-            loop {
-                if word != 0 {
-                    let b = 63 - word.leading_zeros() as usize;
-                    word &= !(1u64 << b);
-                    let i = w * 64 + b;
-                    if i < end {
-                        return Some(i);
-                    }
-                    continue;
-                }
-                if w == 0 {
-                    return None;
-                }
-                w -= 1;
-                word = self.words[w];
-            }
-        })
-    }
-}
+pub use super::bits::{Bits, Union};
 
 /// What one claimed pod adds to the status counts (`computeReplicaStatus`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -402,7 +307,7 @@ mod tests {
             b.set(i, true);
         }
         assert_eq!(b.ones().collect::<Vec<_>>(), [0, 63, 64, 130, 199]);
-        let below = |b: &Bits, end| b.clone().into_ones_below(end).collect::<Vec<_>>();
+        let below = |b: &Bits, end| Union::of(&[b]).ones_below(end).collect::<Vec<_>>();
         assert_eq!(below(&b, 200), [199, 130, 64, 63, 0]);
         assert_eq!(below(&b, 130), [64, 63, 0]);
         assert!(below(&b, 0).is_empty());
@@ -411,11 +316,10 @@ mod tests {
         assert_eq!(b.first(), Some(63));
         assert!(b.get(199) && !b.get(198) && !b.get(5000));
         // The complement stays within the length.
-        let mut c = Bits::new(200);
-        c.union_complement(&b);
-        assert_eq!(c.ones().count(), 200 - 4);
-        assert!(!c.get(63) && c.get(0) && c.get(198));
-        c.union(&b);
-        assert_eq!(c.ones().count(), 200);
+        let none = Bits::new(200);
+        let c: Vec<usize> = Union::of(&[&none]).or_not(&b).ones().collect();
+        assert_eq!(c.len(), 200 - 4);
+        assert!(!c.contains(&63) && c.contains(&0) && c.contains(&198));
+        assert_eq!(Union::of(&[&b]).or_not(&b).ones().count(), 200);
     }
 }

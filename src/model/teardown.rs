@@ -108,7 +108,7 @@ pub fn own_claims(snap: &Snapshot) -> Vec<(&PersistentVolumeClaim, i32)> {
                 &templates,
                 snap.name(),
             )?;
-            (!foreign(c, snap, set_uid)).then_some((c, ordinal))
+            (!foreign(c, snap, set_uid)).then_some((&**c, ordinal))
         })
         .collect();
     out.sort_by(|a, b| a.0.metadata.name.cmp(&b.0.metadata.name));

@@ -335,83 +335,41 @@ fn kubectl_sees_the_sim_as_it_sees_the_real_server() {
         accepted.len()
     );
     let suffix = format!("{:x}", std::process::id() & 0xfff);
-    let mut differences: BTreeMap<String, String> = BTreeMap::new();
-    let mut compared = 0;
     let scratch = tempfile::tempdir().unwrap();
-    for case in cases() {
-        let ns = format!("diff-{}-{suffix}", case.name);
-        // From a manifest (JSON on the wire): `kubectl create namespace` itself is a case.
-        let manifest = scratch.path().join(format!("{ns}.yaml"));
-        std::fs::write(
-            &manifest,
-            format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n"),
-        )
-        .unwrap();
-        let create = vec![
-            "create".to_string(),
-            "-f".to_string(),
-            manifest.to_string_lossy().into_owned(),
-        ];
-        for k in [real.as_str(), sim.kubeconfig.as_str()] {
-            let o = run(k, &create, &ns);
-            assert_eq!(
-                o.code,
-                Some(0),
-                "create namespace {ns} on {k}: {}",
-                o.stderr
-            );
-        }
-        wait_both(
-            [real.as_str(), sim.kubeconfig.as_str()],
-            &words("get serviceaccount default -n {ns} -o name"),
-            "serviceaccount/default",
-            &ns,
-            0,
-        );
-        for (line, step) in &case.steps {
-            match step {
-                Step::Wait(args, want) => wait_both(
-                    [real.as_str(), sim.kubeconfig.as_str()],
-                    args,
-                    want,
-                    &ns,
-                    *line,
-                ),
-                Step::Quiet(args) => {
-                    for k in [real.as_str(), sim.kubeconfig.as_str()] {
-                        let o = run(k, args, &ns);
-                        assert_eq!(
-                            o.code,
-                            Some(0),
-                            "cases.txt:{line}: {} on {k}: {}",
-                            args.join(" "),
-                            o.stderr
-                        );
+    // The cases in parallel, three at a time: each has a namespace of its own, and most
+    // of a case's time is waiting on the two clusters.
+    let cases = cases();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let found = std::sync::Mutex::new((0usize, BTreeMap::<String, String>::new()));
+    let sides = Sides {
+        real: &real,
+        sim: &sim.kubeconfig,
+        norm: &norm,
+        scratch: scratch.path(),
+        suffix: &suffix,
+    };
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..3)
+            .map(|_| {
+                s.spawn(|| {
+                    while let Some(case) =
+                        cases.get(next.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+                    {
+                        let (n, d) = run_case(case, &sides);
+                        let mut f = found.lock().unwrap();
+                        f.0 += n;
+                        f.1.extend(d);
                     }
-                }
-                Step::Run(args) => {
-                    compared += 1;
-                    let want = show(&run(&real, args, &ns), &norm);
-                    let got = show(&run(&sim.kubeconfig, args, &ns), &norm);
-                    if want != got {
-                        let key = format!("{} | {}", case.name, args.join(" "));
-                        let diff = similar::TextDiff::from_lines(&want, &got)
-                            .unified_diff()
-                            .header("real", "sim")
-                            .to_string();
-                        differences.insert(key, format!("cases.txt:{line}\n{diff}"));
-                    }
-                }
+                })
+            })
+            .collect();
+        for w in workers {
+            if let Err(panic) = w.join() {
+                std::panic::resume_unwind(panic);
             }
         }
-        for k in [real.as_str(), sim.kubeconfig.as_str()] {
-            run(
-                k,
-                &words(&format!("delete namespace {ns} --wait=false")),
-                &ns,
-            );
-        }
-    }
+    });
+    let (compared, differences) = found.into_inner().unwrap();
     let report: String = differences
         .iter()
         .map(|(k, d)| format!("== {k}\n{d}\n"))
@@ -438,4 +396,90 @@ fn kubectl_sees_the_sim_as_it_sees_the_real_server() {
             .map(|k| format!("== {k}\n{}", differences[*k]))
             .collect::<String>()
     );
+}
+
+/// Where a case runs: the two clusters, the normalizer, a scratch directory and the
+/// suffix of this run's namespaces.
+struct Sides<'a> {
+    real: &'a str,
+    sim: &'a str,
+    norm: &'a Normalizer,
+    scratch: &'a std::path::Path,
+    suffix: &'a str,
+}
+
+/// Runs `case` on both sides: how many commands it compared, and how those that differ
+/// differ (by `CASE | COMMAND`).
+fn run_case(case: &Case, sides: &Sides) -> (usize, BTreeMap<String, String>) {
+    let (real, norm, scratch, suffix) = (sides.real, sides.norm, sides.scratch, sides.suffix);
+    let sim_kubeconfig = sides.sim;
+    let mut differences = BTreeMap::new();
+    let mut compared = 0;
+    let ns = format!("diff-{}-{suffix}", case.name);
+    // From a manifest (JSON on the wire): `kubectl create namespace` itself is a case.
+    let manifest = scratch.join(format!("{ns}.yaml"));
+    std::fs::write(
+        &manifest,
+        format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n"),
+    )
+    .unwrap();
+    let create = vec![
+        "create".to_string(),
+        "-f".to_string(),
+        manifest.to_string_lossy().into_owned(),
+    ];
+    for k in [real, sim_kubeconfig] {
+        let o = run(k, &create, &ns);
+        assert_eq!(
+            o.code,
+            Some(0),
+            "create namespace {ns} on {k}: {}",
+            o.stderr
+        );
+    }
+    wait_both(
+        [real, sim_kubeconfig],
+        &words("get serviceaccount default -n {ns} -o name"),
+        "serviceaccount/default",
+        &ns,
+        0,
+    );
+    for (line, step) in &case.steps {
+        match step {
+            Step::Wait(args, want) => wait_both([real, sim_kubeconfig], args, want, &ns, *line),
+            Step::Quiet(args) => {
+                for k in [real, sim_kubeconfig] {
+                    let o = run(k, args, &ns);
+                    assert_eq!(
+                        o.code,
+                        Some(0),
+                        "cases.txt:{line}: {} on {k}: {}",
+                        args.join(" "),
+                        o.stderr
+                    );
+                }
+            }
+            Step::Run(args) => {
+                compared += 1;
+                let want = show(&run(real, args, &ns), norm);
+                let got = show(&run(sim_kubeconfig, args, &ns), norm);
+                if want != got {
+                    let key = format!("{} | {}", case.name, args.join(" "));
+                    let diff = similar::TextDiff::from_lines(&want, &got)
+                        .unified_diff()
+                        .header("real", "sim")
+                        .to_string();
+                    differences.insert(key, format!("cases.txt:{line}\n{diff}"));
+                }
+            }
+        }
+    }
+    for k in [real, sim_kubeconfig] {
+        run(
+            k,
+            &words(&format!("delete namespace {ns} --wait=false")),
+            &ns,
+        );
+    }
+    (compared, differences)
 }

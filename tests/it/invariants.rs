@@ -299,7 +299,7 @@ proptest! {
                 snap.set_json().clone(),
                 snap.pods().to_vec(),
                 snap.revisions().to_vec(),
-                snap.pvcs().to_vec(),
+                snap.pvcs().iter().map(|c| (**c).clone()).collect(),
             )
             .unwrap();
             if fresh.slot_index().unambiguous() {

@@ -14,7 +14,8 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStateWaiting, ContainerStatus, Pod, PodCondition, PodStatus,
+    ContainerState, ContainerStateWaiting, ContainerStatus, PersistentVolumeClaim, Pod,
+    PodCondition, PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::json;
@@ -123,6 +124,31 @@ impl World<'_> {
         }
         self.snap.put_pod(pod);
         Some(false)
+    }
+
+    /// Creates claim `name` for `ordinal`: its template's prototype when there is one
+    /// (claims of a template differ only in their names), else built in full.
+    pub(super) fn create_claim(&mut self, name: &str, ordinal: i32) {
+        let templates = crate::model::snapshot::claim_templates(self.snap.set());
+        let template = crate::model::claims::parse_claim_name(name, &templates, self.snap.name())
+            .map(|(t, _)| t);
+        if let Some(proto) = template.and_then(|t| self.claim_prototypes.get(&t)) {
+            let proto = Arc::clone(proto);
+            self.snap.put_claim(name.to_string(), proto);
+            return;
+        }
+        let Some(mut claim) = objects::claim_for_name(&self.set, name, ordinal) else {
+            return;
+        };
+        claim["metadata"]["namespace"] = json!(self.snap.namespace());
+        let Ok(claim) = serde_json::from_value::<PersistentVolumeClaim>(claim) else {
+            return;
+        };
+        let claim = Arc::new(claim);
+        if let Some(t) = template {
+            self.claim_prototypes.insert(t, Arc::clone(&claim));
+        }
+        self.snap.put_claim(name.to_string(), claim);
     }
 
     /// Builds in full the object of the pod named `name`, if the preview made it from a

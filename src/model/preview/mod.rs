@@ -185,6 +185,8 @@ pub fn preview_keeping(
         available: 0,
         warming: BTreeSet::new(),
         prototypes: Default::default(),
+        claim_prototypes: Default::default(),
+        written: None,
         per_pod_selector: made::selector_is_per_pod(snap),
     };
     let first = super::plan(&w.snap, now, profile);

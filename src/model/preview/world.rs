@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, BinaryHeap};
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::{Value, json};
 
@@ -126,6 +127,10 @@ pub(super) struct World<'p> {
     pub(super) prototypes: rustc_hash::FxHashMap<String, Prototype>,
     /// The set's selector reads per-pod labels: every pod is built in full.
     pub(super) per_pod_selector: bool,
+    /// The status last written by a pass.
+    pub(super) written: Option<crate::model::plan::Status>,
+    /// Each claim template's prototype claim, by the template's position (see `made`).
+    pub(super) claim_prototypes: rustc_hash::FxHashMap<usize, Arc<PersistentVolumeClaim>>,
 }
 
 /// The object of `items` called `name`.
@@ -399,8 +404,10 @@ impl World<'_> {
             self.quiet_at = None;
             let done = self.apply(&plan);
             let wrote = plan.status_written && plan.status.current_replicas >= 0;
-            if wrote {
-                let _ = self.snap.set_status(objects::status_value(&plan.status));
+            // The same status again changes nothing.
+            if wrote && self.written.as_ref() != Some(&plan.status) {
+                self.snap.put_status(&plan.status);
+                self.written = Some(plan.status.clone());
             }
             acted |= done > 0 || wrote;
             // A pass that failed (a create refused, say) is requeued with backoff, not run
@@ -437,14 +444,7 @@ impl World<'_> {
                     }
                 }
                 Action::DeleteControllerRevision { name, .. } => self.snap.remove_revision(name),
-                Action::CreatePvc { name, ordinal } => {
-                    if let Some(mut claim) = objects::claim_for_name(&set, name, *ordinal) {
-                        claim["metadata"]["namespace"] = json!(self.snap.namespace());
-                        if let Ok(c) = serde_json::from_value(claim) {
-                            self.snap.put_pvc(c);
-                        }
-                    }
-                }
+                Action::CreatePvc { name, ordinal } => self.create_claim(name, *ordinal),
                 // As the API server stores them (the simulated controller does the same):
                 // left undone, the next pass plans them again and the instant never settles.
                 Action::UpdatePvc {
@@ -452,7 +452,10 @@ impl World<'_> {
                     owner_references,
                     ..
                 } => {
-                    if let Some(mut claim) = named(self.snap.pvcs(), name).cloned() {
+                    if let Some(claim) = self.snap.pvc(name) {
+                        let mut claim = claim.clone();
+                        // Its own object now (it may have been its template's prototype).
+                        claim.metadata.name = Some(name.clone());
                         claim.metadata.owner_references = Some(owner_references.clone());
                         self.snap.put_pvc(claim);
                     }

@@ -37,7 +37,8 @@ pub struct Snapshot {
     /// copy every pod.
     pods: Vec<Arc<Pod>>,
     revisions: Vec<ControllerRevision>,
-    pvcs: Vec<PersistentVolumeClaim>,
+    /// Shared, as the pods are (the preview's claims share one object per template).
+    pvcs: Vec<Arc<PersistentVolumeClaim>>,
     /// One record per pod, in the order of `pods`.
     index: Vec<PodRecord>,
     /// The set's claims by (template index, ordinal) → position in `pvcs`.
@@ -143,16 +144,33 @@ impl Snapshot {
     /// other namespaces are dropped and the pods are indexed.
     pub fn new(
         set_json: Value,
+        pods: Vec<Arc<Pod>>,
+        revisions: Vec<ControllerRevision>,
+        pvcs: Vec<PersistentVolumeClaim>,
+    ) -> Result<Snapshot, SnapshotError> {
+        let pvcs = pvcs
+            .into_iter()
+            .map(|c| (c.metadata.name.clone().unwrap_or_default(), Arc::new(c)))
+            .collect();
+        Snapshot::of_named_claims(set_json, pods, revisions, pvcs)
+    }
+
+    /// [`Snapshot::new`] with each claim given with its name (a shared claim object may
+    /// stand for several claims, see [`Snapshot::put_claim`]).
+    fn of_named_claims(
+        set_json: Value,
         mut pods: Vec<Arc<Pod>>,
         mut revisions: Vec<ControllerRevision>,
-        mut pvcs: Vec<PersistentVolumeClaim>,
+        mut named_pvcs: Vec<(String, Arc<PersistentVolumeClaim>)>,
     ) -> Result<Snapshot, SnapshotError> {
         let set = decode_set(&set_json)?;
         let ns = namespace_of(&set.metadata).to_string();
         let in_ns = |m: &ObjectMeta| namespace_of(m) == ns;
         pods.retain(|p| in_ns(&p.metadata));
         revisions.retain(|r| in_ns(&r.metadata));
-        pvcs.retain(|c| in_ns(&c.metadata));
+        named_pvcs.retain(|(_, c)| in_ns(&c.metadata));
+        let (claim_names, pvcs): (Vec<String>, Vec<Arc<PersistentVolumeClaim>>) =
+            named_pvcs.into_iter().unzip();
         let mut index: Vec<PodRecord> = {
             let name = set.metadata.name.as_deref().unwrap_or("");
             let uid = set.metadata.uid.as_deref().unwrap_or("");
@@ -164,6 +182,7 @@ impl Snapshot {
                 .collect()
         };
         let claim_index = super::claims::index_claims(
+            &claim_names,
             &pvcs,
             &claim_templates(&set),
             set.metadata.name.as_deref().unwrap_or(""),
@@ -175,7 +194,6 @@ impl Snapshot {
         let named = |m: &'_ ObjectMeta| m.name.clone().unwrap_or_default();
         let revision_names: Vec<String> = revisions.iter().map(|r| named(&r.metadata)).collect();
         unique("ControllerRevision", &ns, &revision_names)?;
-        let claim_names: Vec<String> = pvcs.iter().map(|c| named(&c.metadata)).collect();
         unique("PersistentVolumeClaim", &ns, &claim_names)?;
         let pvc_by_name = claim_names
             .into_iter()
@@ -236,7 +254,7 @@ impl Snapshot {
         &self.revisions
     }
 
-    pub fn pvcs(&self) -> &[PersistentVolumeClaim] {
+    pub fn pvcs(&self) -> &[Arc<PersistentVolumeClaim>] {
         &self.pvcs
     }
 

@@ -18,11 +18,15 @@ use crate::model::slots::SlotIndex;
 impl Snapshot {
     /// The same objects around another version of the set (what-if planning).
     pub fn with_set(&self, set_json: Value) -> Result<Snapshot, SnapshotError> {
-        Snapshot::new(
+        let mut names = vec![String::new(); self.pvcs.len()];
+        for (name, &i) in &self.pvc_by_name {
+            names[i] = name.clone();
+        }
+        Snapshot::of_named_claims(
             set_json,
             self.pods.clone(),
             self.revisions.clone(),
-            self.pvcs.clone(),
+            names.into_iter().zip(self.pvcs.iter().cloned()).collect(),
         )
     }
 
@@ -208,15 +212,28 @@ impl Snapshot {
     /// Sets one PVC (replacing the one of the same name), keeping the claim index and
     /// the slots' owned claims.
     pub fn put_pvc(&mut self, pvc: PersistentVolumeClaim) {
+        let name = pvc.metadata.name.clone().unwrap_or_default();
+        self.put_claim(name, Arc::new(pvc));
+    }
+
+    /// The claim named `name`, if present.
+    pub fn pvc(&self, name: &str) -> Option<&PersistentVolumeClaim> {
+        self.pvc_by_name.get(name).map(|&i| &*self.pvcs[i])
+    }
+
+    /// Sets claim `name` to `pvc`, an object that may stand for several claims and carry
+    /// another claim's name (the preview's claims: one object per template while they
+    /// are alike; the model reads a claim's deletion and owner references, never its
+    /// name).
+    pub fn put_claim(&mut self, name: String, pvc: Arc<PersistentVolumeClaim>) {
         let templates = claim_templates(&self.set);
         let key = crate::model::claims::parse_claim_name(
-            pvc.metadata.name.as_deref().unwrap_or(""),
+            &name,
             &templates,
             self.set.metadata.name.as_deref().unwrap_or(""),
         );
         let templates = templates.len();
         let entry = crate::model::claims::ClaimEntry::of;
-        let name = pvc.metadata.name.clone().unwrap_or_default();
         match self.pvc_by_name.get(&name).copied() {
             Some(i) => {
                 // The index entry of its name, unless a later claim of the name holds it.
@@ -262,6 +279,24 @@ impl Snapshot {
     /// The set's claims by (template index, ordinal) → position in [`Snapshot::pvcs`].
     pub fn claim_index(&self) -> &crate::model::claims::ClaimIndex {
         &self.claim_index
+    }
+
+    /// Replaces the set's `.status` with what a pass writes (as [`Snapshot::set_status`]
+    /// of `objects::status_value(status)`, without decoding it again).
+    pub fn put_status(&mut self, status: &crate::model::plan::Status) {
+        self.set.status = Some(k8s_openapi::api::apps::v1::StatefulSetStatus {
+            observed_generation: Some(status.observed_generation),
+            replicas: status.replicas,
+            ready_replicas: Some(status.ready_replicas),
+            current_replicas: Some(status.current_replicas),
+            updated_replicas: Some(status.updated_replicas),
+            available_replicas: Some(status.available_replicas),
+            current_revision: Some(status.current_revision.clone()),
+            update_revision: Some(status.update_revision.clone()),
+            collision_count: Some(status.collision_count),
+            ..Default::default()
+        });
+        self.set_json["status"] = crate::model::objects::status_value(status);
     }
 
     /// Replaces the set's `.status` (a status write), keeping the pod index.

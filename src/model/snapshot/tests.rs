@@ -268,3 +268,27 @@ fn equal_revision_names_get_equal_numbers() {
     assert_eq!(s.revision_id("web-c"), Some(id(&s, "web-1")));
     assert!([id(&s, "web-0")].iter().all(|&a| a != id(&s, "web-1")));
 }
+
+/// A status put from a pass is the status written as its JSON and decoded.
+#[test]
+fn a_status_put_is_the_status_written_as_json() {
+    let snap = Snapshot::new(set("web"), vec![], vec![], vec![]).unwrap();
+    let status = crate::model::plan::Status {
+        observed_generation: 3,
+        replicas: 5,
+        ready_replicas: 4,
+        current_replicas: 2,
+        updated_replicas: 3,
+        available_replicas: 1,
+        current_revision: "web-a".into(),
+        update_revision: "web-b".into(),
+        collision_count: 0,
+    };
+    let (mut put, mut written) = (snap.clone(), snap);
+    put.put_status(&status);
+    written
+        .set_status(crate::model::objects::status_value(&status))
+        .unwrap();
+    assert_eq!(put.set(), written.set());
+    assert_eq!(put.set_json(), written.set_json());
+}

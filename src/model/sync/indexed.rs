@@ -11,15 +11,15 @@ use super::super::claims::{Policy, Retention};
 use super::super::pod::PodRecord;
 use super::super::profile::Profile;
 use super::super::set::SetView;
-use super::super::slots::{Bits, SlotIndex};
+use super::super::slots::{SlotIndex, Union};
 use super::super::snapshot::Snapshot;
 
 /// What a pass through the slot index reads instead of walking every slot.
 pub(super) struct Indexed<'a> {
     pub(super) index: &'a SlotIndex,
     /// Slots (and, for the counts, all ordinals) of Ready pods not yet available by the
-    /// clock (minReadySeconds).
-    pub(super) ripening: Bits,
+    /// clock (minReadySeconds), ascending.
+    pub(super) ripening: Vec<usize>,
     pub(super) ripening_ordinals: Vec<i32>,
     /// Slots whose pod the pass replaced with a placeholder (≤1.29 failed pods).
     pub(super) replaced: FxHashMap<usize, &'a PodRecord>,
@@ -51,10 +51,11 @@ impl<'a> Indexed<'a> {
         let ripening_ordinals: Vec<i32> = index
             .ripening_at(now, profile.available_boundary_inclusive())
             .collect();
-        let mut ripening = Bits::new(index.len);
-        for i in ripening_ordinals.iter().filter_map(|&o| index.slot_of(o)) {
-            ripening.set(i, true);
-        }
+        let mut ripening: Vec<usize> = ripening_ordinals
+            .iter()
+            .filter_map(|&o| index.slot_of(o))
+            .collect();
+        ripening.sort_unstable();
         Some(Indexed {
             index,
             ripening,
@@ -66,17 +67,13 @@ impl<'a> Indexed<'a> {
 
     /// Slots whose pod may be unavailable: from the index (placeholders included), and
     /// the slots replaced so far in this pass (a caller checks each).
-    pub(super) fn unavailable_slots(&self, profile: &Profile) -> Bits {
-        let mut out = self.index.vacant.clone();
+    pub(super) fn unavailable_slots(&self, profile: &Profile) -> Union<'a> {
+        let replaced = self.replaced.keys().copied();
         if profile.unavailable_respects_min_ready() {
-            out.union(&self.index.unready);
-            out.union(&self.ripening);
+            Union::of(&[&self.index.vacant, &self.index.unready])
+                .with(self.ripening.iter().copied().chain(replaced))
         } else {
-            out.union(&self.index.not_running_ready);
+            Union::of(&[&self.index.vacant, &self.index.not_running_ready]).with(replaced)
         }
-        for &i in self.replaced.keys() {
-            out.set(i, true);
-        }
-        out
     }
 }

@@ -13,6 +13,7 @@ use super::plan::{Action, Plan, Status, Wait, WaitFor};
 use super::pod::PodRecord;
 use super::profile::Profile;
 use super::set::SetView;
+use super::slots::Union;
 use super::snapshot::Snapshot;
 use super::squat::NameTaken;
 use typed_arena::Arena;
@@ -360,14 +361,12 @@ impl<'a> Pass<'a> {
             // that is checked) continues without acting; only an available check can
             // stop there, when the set is monotonic.
             Some(ix) => {
-                let mut visit = ix.index.vacant.clone();
-                visit.union(&ix.index.unsettled);
-                if monotonic {
-                    visit.union(&ix.ripening);
-                }
+                let mut parts = vec![&ix.index.vacant, &ix.index.unsettled];
                 if self.profile.auto_delete_pvc() {
-                    visit.union(&ix.index.owned_claims);
+                    parts.push(&ix.index.owned_claims);
                 }
+                let ripening = if monotonic { &ix.ripening[..] } else { &[] };
+                let visit = Union::of(&parts).with(ripening.iter().copied());
                 self.run_for_all(n, visit.ones(), monotonic, Self::process_replica)?
             }
             None => self.run_for_all(n, 0..n, monotonic, Self::process_replica)?,

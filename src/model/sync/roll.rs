@@ -3,7 +3,6 @@
 
 use super::super::plan::{DeleteReason, WaitFor};
 use super::super::pod::PodRecord;
-use super::super::slots::Bits;
 use super::Pass;
 
 impl<'a> Pass<'a> {
@@ -14,12 +13,12 @@ impl<'a> Pass<'a> {
         let Some(ix) = &self.indexed else {
             return Box::new((0..end).rev());
         };
-        let mut candidates = ix.unavailable_slots(&self.profile);
-        match ix.index.on_revision(self.update_id) {
-            Some(on_update) => candidates.union_complement(on_update),
-            None => candidates.union_complement(&Bits::new(ix.index.len)),
-        }
-        Box::new(candidates.into_ones_below(end))
+        let candidates = ix.unavailable_slots(&self.profile);
+        let candidates = match ix.index.on_revision(self.update_id) {
+            Some(on_update) => candidates.or_not(on_update),
+            None => candidates.or_everything(),
+        };
+        Box::new(candidates.ones_below(end))
     }
 
     /// The slots whose pod is unavailable, ascending.
