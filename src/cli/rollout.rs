@@ -57,7 +57,10 @@ Examples:
   kubectl sts rollout preview web --template web-v2.yaml --fail 3 -o json
 
   # Offline, from a snapshot file
-  kubectl sts rollout preview -f snapshot.yaml --image web=nginx:1.27 --ready-after 20s";
+  kubectl sts rollout preview -f snapshot.yaml --image web=nginx:1.27 --ready-after 20s
+
+A timeline of more than 10,000 rows shows its first and last 5,000 and counts the rows
+between (by kind, with their first and last second; `omitted` in -o json).";
 
 pub(super) const STEP_EXAMPLES: &str = "\
 Examples:
