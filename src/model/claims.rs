@@ -28,9 +28,11 @@ pub fn parse_claim_name<S: AsRef<str>>(
     })
 }
 
-/// Claims by (template index, ordinal). Looked up for every pod in every pass: ordinals
-/// below [`DENSE_ORDINALS`] (nearly every set's) index a table, others a map with a
-/// cheap hash (the keys are integers, not attacker-chosen text).
+/// Claims by (template index, ordinal). Looked up for every pod in every pass: the
+/// ordinals of a template's row (from 0, grown as claims come, while they come no more
+/// than [`DENSE_ORDINALS`] beyond its end: nearly every set's, a million from nothing
+/// too) index a table, others a map with a cheap hash (the keys are integers, not
+/// attacker-chosen text).
 #[derive(Clone, Debug, Default)]
 pub struct ClaimIndex {
     /// `dense[template][ordinal]`.
@@ -38,31 +40,44 @@ pub struct ClaimIndex {
     sparse: rustc_hash::FxHashMap<(usize, i32), ClaimEntry>,
 }
 
-/// Ordinals kept in the table of a [`ClaimIndex`] (a larger one goes to its map).
+/// How far beyond the end of its row a claim may be and still grow the row.
 pub const DENSE_ORDINALS: i32 = 1 << 16;
 
 impl ClaimIndex {
     pub fn get(&self, (template, ordinal): (usize, i32)) -> Option<&ClaimEntry> {
-        if (0..DENSE_ORDINALS).contains(&ordinal) {
-            self.dense.get(template)?.get(ordinal as usize)?.as_ref()
-        } else {
-            self.sparse.get(&(template, ordinal))
+        let row = self.dense.get(template).map_or(&[][..], |r| &r[..]);
+        match usize::try_from(ordinal) {
+            Ok(o) if o < row.len() => row[o].as_ref(),
+            _ => self.sparse.get(&(template, ordinal)),
         }
     }
 
     pub fn insert(&mut self, (template, ordinal): (usize, i32), entry: ClaimEntry) {
-        if (0..DENSE_ORDINALS).contains(&ordinal) {
-            if self.dense.len() <= template {
-                self.dense.resize_with(template + 1, Vec::new);
-            }
-            let row = &mut self.dense[template];
-            if row.len() <= ordinal as usize {
-                row.resize(ordinal as usize + 1, None);
-            }
-            row[ordinal as usize] = Some(entry);
-        } else {
-            self.sparse.insert((template, ordinal), entry);
+        if self.dense.len() <= template {
+            self.dense.resize_with(template + 1, Vec::new);
         }
+        let row = &mut self.dense[template];
+        let Ok(o) = usize::try_from(ordinal) else {
+            self.sparse.insert((template, ordinal), entry);
+            return;
+        };
+        if o >= row.len() + DENSE_ORDINALS as usize {
+            self.sparse.insert((template, ordinal), entry);
+            return;
+        }
+        if o >= row.len() {
+            // The row grows over these ordinals: their claims move in from the map.
+            let from = row.len();
+            row.resize(o + 1, None);
+            if !self.sparse.is_empty() {
+                for (at, slot) in row.iter_mut().enumerate().skip(from) {
+                    if let Some(e) = self.sparse.remove(&(template, at as i32)) {
+                        *slot = Some(e);
+                    }
+                }
+            }
+        }
+        row[o] = Some(entry);
     }
 }
 
@@ -451,5 +466,54 @@ mod index_tests {
         // A claim put again (its owners changed) replaces its entry in place.
         index.insert((0, DENSE_ORDINALS + 7), ClaimEntry { at: 1, owned: true });
         assert!(index.get((0, DENSE_ORDINALS + 7)).is_some_and(|e| e.owned));
+    }
+
+    /// Against a plain map: ordinals far beyond a row (the map), then the row growing
+    /// over them (they move in), negative ones, overwrites, a million in order.
+    #[test]
+    fn the_claim_index_is_a_map_whatever_the_order() {
+        let mut seed = 11u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut index = ClaimIndex::default();
+        let mut model = std::collections::BTreeMap::new();
+        for at in 0..20_000usize {
+            let template = (next() % 3) as usize;
+            let ordinal = match next() % 4 {
+                0 => (next() % 300_000) as i32,
+                1 => -((next() % 5) as i32),
+                _ => (at as i32) * 7,
+            };
+            let e = ClaimEntry {
+                at,
+                owned: next() % 2 == 0,
+            };
+            index.insert((template, ordinal), e);
+            model.insert((template, ordinal), e);
+        }
+        for t in 0..4 {
+            for o in -6..300_000 {
+                assert_eq!(index.get((t, o)), model.get(&(t, o)), "({t}, {o})");
+            }
+        }
+        let mut big = ClaimIndex::default();
+        for o in 0..1_000_000 {
+            big.insert(
+                (0, o),
+                ClaimEntry {
+                    at: o as usize,
+                    owned: false,
+                },
+            );
+        }
+        assert!(
+            big.sparse.is_empty(),
+            "a million in order stay in the table"
+        );
+        assert_eq!(big.get((0, 999_999)).map(|e| e.at), Some(999_999));
     }
 }

@@ -18,6 +18,7 @@ use super::Snapshot;
 use super::profile::Profile;
 use super::set::SetView;
 
+mod lives;
 mod made;
 mod timeline;
 mod world;
@@ -171,7 +172,7 @@ pub fn preview_keeping(
         profile,
         start: now,
         now,
-        lives: rustc_hash::FxHashMap::default(),
+        lives: lives::Lives::new(snap.name(), first_ordinal, replicas),
         assume,
         update_revision: String::new(),
         rows: timeline::Rows::new(keep),
@@ -189,6 +190,13 @@ pub fn preview_keeping(
         written: None,
         per_pod_selector: made::selector_is_per_pod(snap),
     };
+    // The pods and claims the rollout will create, made room for at once.
+    let missing = (replicas.max(0) as usize).saturating_sub(snap.pods().len());
+    let templates = super::snapshot::claim_templates(snap.set()).len();
+    w.snap.reserve(
+        missing,
+        (replicas.max(0) as usize * templates).saturating_sub(snap.pvcs().len()),
+    );
     let first = super::plan(&w.snap, now, profile);
     w.update_revision = first.update_revision.clone();
     w.adopt_existing_pods();

@@ -14,6 +14,7 @@ use super::super::plan::{Action, Plan};
 use super::super::profile::Profile;
 use super::super::{Snapshot, objects};
 use super::Assumptions;
+use super::lives::Lives;
 use super::made::{Prototype, pod_status};
 use super::timeline::{Rows, action_reason};
 
@@ -52,6 +53,22 @@ pub(super) struct Life {
 }
 
 impl Life {
+    /// A pod created at `created_at`, Running then, never Ready, not deleted, nothing
+    /// reported yet.
+    pub(super) fn new(created_at: Ns) -> Life {
+        Life {
+            created_at,
+            running_at: created_at,
+            ready_at: NEVER,
+            gone_at: NEVER,
+            reported: NOTHING_REPORTED,
+            frozen: false,
+            adopted: false,
+            counted: false,
+            made: false,
+        }
+    }
+
     fn reported(&self) -> Option<(&'static str, bool)> {
         (self.reported != NOTHING_REPORTED).then(|| {
             (
@@ -100,7 +117,7 @@ pub(super) struct World<'p> {
     pub(super) profile: &'p Profile,
     pub(super) start: Timestamp,
     pub(super) now: Timestamp,
-    pub(super) lives: rustc_hash::FxHashMap<Arc<str>, Life>,
+    pub(super) lives: Lives,
     pub(super) assume: Assumptions,
     pub(super) update_revision: String,
     pub(super) rows: Rows,
@@ -228,8 +245,8 @@ impl World<'_> {
     /// instants.
     pub(super) fn live(&mut self, name: Arc<str>, life: Life) {
         let now = self.ns(self.now);
+        self.lives.insert(&name, life);
         self.due.push(Reverse((now, Arc::clone(&name))));
-        self.lives.insert(Arc::clone(&name), life);
         self.refresh(&name);
     }
 
@@ -249,9 +266,6 @@ impl World<'_> {
             }
             _ => (false, false),
         };
-        let Some(key) = self.lives.get_key_value(name).map(|(k, _)| Arc::clone(k)) else {
-            return;
-        };
         let Some(life) = self.lives.get_mut(name) else {
             return;
         };
@@ -262,7 +276,9 @@ impl World<'_> {
         }
         life.counted = ok;
         if warming {
-            self.warming.insert(key);
+            if !self.warming.contains(name) {
+                self.warming.insert(Arc::from(name));
+            }
         } else {
             self.warming.remove(name);
         }
@@ -505,15 +521,10 @@ impl World<'_> {
                     let reason = action_reason(action);
                     self.push_event("create", name.clone(), rev.clone(), reason);
                     let mut life = Life {
-                        created_at: now,
                         running_at: now.saturating_add(ready_after / 2),
                         ready_at,
-                        gone_at: NEVER,
-                        reported: NOTHING_REPORTED,
-                        frozen: false,
-                        adopted: false,
-                        counted: false,
                         made,
+                        ..Life::new(now)
                     };
                     life.report(Some(("Pending", false)));
                     self.live(Arc::from(name), life);
@@ -535,13 +546,9 @@ impl World<'_> {
                         break;
                     }
                     let gone_at = self.ns(add(self.now, self.assume.terminate_after));
-                    let key = self
-                        .lives
-                        .get_key_value(name.as_str())
-                        .map(|(k, _)| Arc::clone(k));
-                    if let (Some(key), Some(life)) = (key, self.lives.get_mut(name.as_str())) {
+                    if let Some(life) = self.lives.get_mut(name) {
                         life.gone_at = gone_at;
-                        self.due.push(Reverse((gone_at, key)));
+                        self.due.push(Reverse((gone_at, Arc::from(name.as_str()))));
                     }
                     self.record_event("delete", name, action_reason(action));
                     self.refresh(name);

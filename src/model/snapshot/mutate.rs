@@ -131,6 +131,17 @@ impl Snapshot {
         Some(pod)
     }
 
+    /// Room for `pods` more pods and `claims` more claims (a simulation that knows how
+    /// many it will create: growing a table of a million copies it, and the old and the
+    /// new are held at once).
+    pub fn reserve(&mut self, pods: usize, claims: usize) {
+        self.pods.reserve(pods);
+        self.index.reserve(pods);
+        self.by_name.reserve(pods);
+        self.pvcs.reserve(claims);
+        self.pvc_by_name.reserve(claims);
+    }
+
     /// Sets one ControllerRevision (replacing the one of the same name).
     pub fn put_revision(&mut self, rev: ControllerRevision) {
         match self
