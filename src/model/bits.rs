@@ -258,13 +258,8 @@ mod tests {
     /// positions and a complement, against the same sets as `Vec<bool>`.
     #[test]
     fn unions_read_in_place_are_the_unions() {
-        let mut seed = 7u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::model::random::Rng(7);
+        let mut next = move || rng.next();
         for len in [0, 1, 63, 64, 65, 4095, 4096, 4097, 9000] {
             for density in [0u64, 1, 30, 64] {
                 let mut sets = Vec::new();

@@ -472,13 +472,8 @@ mod index_tests {
     /// over them (they move in), negative ones, overwrites, a million in order.
     #[test]
     fn the_claim_index_is_a_map_whatever_the_order() {
-        let mut seed = 11u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::model::random::Rng(11);
+        let mut next = move || rng.next();
         let mut index = ClaimIndex::default();
         let mut model = std::collections::BTreeMap::new();
         for at in 0..20_000usize {

@@ -31,11 +31,11 @@ impl Scenario {
     }
 }
 
-/// SplitMix64: small, seeded, good enough to spread scenarios.
-struct Rng(u64);
+/// SplitMix64: small, seeded, good enough to spread scenarios (and tests' inputs).
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
