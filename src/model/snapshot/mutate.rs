@@ -92,9 +92,13 @@ impl Snapshot {
         let Some(&i) = self.by_name.get(name) else {
             return false;
         };
-        let mut record = self.index[i].clone();
-        f(&mut record);
-        self.replace_record(i, record);
+        // In place (a clone would copy its three strings, twice a pod in a preview):
+        // out of the slot index as it was, changed, back in as it is.
+        let index = &self.index;
+        self.slots
+            .remove(i as u32, &index[i], |at| &index[at as usize]);
+        f(&mut self.index[i]);
+        self.slots.add(i as u32, &self.index[i]);
         true
     }
 
