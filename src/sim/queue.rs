@@ -184,9 +184,14 @@ fn queue_change(store: &Store, change: &Change, work: &mut Work) {
         }
         Kind::Pod => {
             let object = change.object.value();
-            let owners: BTreeSet<String> = std::iter::once(object.clone())
-                .chain(change.prev.as_ref().map(|p| p.value()))
-                .filter_map(|v| controlling_set(&v))
+            let owners: BTreeSet<String> = controlling_set(&object)
+                .into_iter()
+                .chain(
+                    change
+                        .prev
+                        .as_ref()
+                        .and_then(|p| controlling_set(&p.value())),
+                )
                 .collect();
             if owners.is_empty() {
                 work.sets

@@ -127,7 +127,7 @@ impl World<'_> {
 
     /// The next instant at which a pod changes by itself or becomes available.
     pub(super) fn next_change(&mut self) -> Option<Timestamp> {
-        let (now, min_ready) = (self.ns(self.now), i64::from(self.min_ready) * 1_000_000_000);
+        let (now, min_ready) = (self.ns(self.now), self.min_ready_ns());
         while let Some(Reverse((t, name))) = self.due.peek() {
             let current = *t > now
                 && self

@@ -177,7 +177,7 @@ impl World<'_> {
         add(self.start, SignedDuration::from_nanos(at))
     }
 
-    fn min_ready_ns(&self) -> Ns {
+    pub(super) fn min_ready_ns(&self) -> Ns {
         i64::from(self.min_ready).saturating_mul(1_000_000_000)
     }
 
